@@ -1,0 +1,331 @@
+//! Claim arithmetic: a case-study metric's before/after figures → "reduced
+//! unplanned downtime by 41%". Computed in exact decimal integers (never
+//! binary floating point), truncated toward zero, so a claim can never
+//! overstate the data it cites.
+
+use serde::Serialize;
+
+/// Which direction is an improvement for a metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+/// How a claim is phrased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Form {
+    /// `reduced unplanned downtime by 41%`
+    Sentence,
+    /// `41%`
+    Percent,
+    /// `from 120 to 70 hours/month`
+    Change,
+    /// `1.7×`
+    Multiple,
+}
+
+impl Form {
+    pub const NAMES: [&'static str; 4] = ["sentence", "percent", "change", "multiple"];
+
+    pub fn parse(s: &str) -> Option<Form> {
+        Some(match s {
+            "sentence" => Form::Sentence,
+            "percent" => Form::Percent,
+            "change" => Form::Change,
+            "multiple" => Form::Multiple,
+            _ => return None,
+        })
+    }
+}
+
+/// The figures a claim is computed from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figures {
+    pub before: f64,
+    pub after: f64,
+    pub better: Better,
+}
+
+/// Why a metric supports no claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClaimError {
+    /// The metric moved against its `better` direction, or not at all.
+    NoImprovement,
+    /// `before` is zero: a percentage of nothing.
+    ZeroBefore,
+    /// Negative figures: percentages of them mislead.
+    Negative,
+    /// A figure with more digits than exact arithmetic supports.
+    TooPrecise,
+    /// `multiple` form with a zero figure.
+    ZeroMultiple,
+}
+
+impl std::fmt::Display for ClaimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ClaimError::NoImprovement => "the metric did not improve",
+            ClaimError::ZeroBefore => "`before` is 0, so there is no percentage to claim",
+            ClaimError::Negative => "claims need figures of 0 or more",
+            ClaimError::TooPrecise => "a figure has more than 18 significant digits",
+            ClaimError::ZeroMultiple => "a multiple of 0 is undefined",
+        })
+    }
+}
+
+/// An exact decimal: `mantissa × 10^-scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Decimal {
+    mantissa: i128,
+    scale: u32,
+}
+
+impl Decimal {
+    /// The decimal the author wrote: Rust prints the shortest text that round-trips,
+    /// so `0.29` stays 29/100 instead of its binary approximation.
+    fn from_f64(x: f64) -> Result<Decimal, ClaimError> {
+        if !x.is_finite() {
+            return Err(ClaimError::TooPrecise);
+        }
+        let text = format!("{x}");
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = format!("{int}{frac}");
+        if digits.trim_start_matches('-').trim_start_matches('0').len() > 18 {
+            return Err(ClaimError::TooPrecise);
+        }
+        let mantissa = digits.parse::<i128>().map_err(|_| ClaimError::TooPrecise)?;
+        Ok(Decimal {
+            mantissa,
+            scale: frac.len() as u32,
+        })
+    }
+
+    /// Both values as integers at a common scale.
+    fn align(a: Decimal, b: Decimal) -> (i128, i128) {
+        let s = a.scale.max(b.scale);
+        (
+            a.mantissa * 10i128.pow(s - a.scale),
+            b.mantissa * 10i128.pow(s - b.scale),
+        )
+    }
+}
+
+/// `value / 10^precision` written with exactly `precision` decimals.
+fn fixed(value: i128, precision: u32) -> String {
+    let unit = 10i128.pow(precision);
+    if precision == 0 {
+        value.to_string()
+    } else {
+        format!(
+            "{}.{:0width$}",
+            value / unit,
+            value % unit,
+            width = precision as usize
+        )
+    }
+}
+
+/// Check the figures support a claim at all; returns (before, after) aligned.
+fn improvement(f: Figures) -> Result<(i128, i128), ClaimError> {
+    let before = Decimal::from_f64(f.before)?;
+    let after = Decimal::from_f64(f.after)?;
+    let (b, a) = Decimal::align(before, after);
+    if b < 0 || a < 0 {
+        return Err(ClaimError::Negative);
+    }
+    let improved = match f.better {
+        Better::Lower => a < b,
+        Better::Higher => a > b,
+    };
+    if !improved {
+        return Err(ClaimError::NoImprovement);
+    }
+    Ok((b, a))
+}
+
+/// |after − before| / before × 100, truncated toward zero to `precision` decimals (`"41.6"`).
+pub fn percent(f: Figures, precision: u32) -> Result<String, ClaimError> {
+    let (b, a) = improvement(f)?;
+    if b == 0 {
+        return Err(ClaimError::ZeroBefore);
+    }
+    let scaled = (a - b).abs() * 100 * 10i128.pow(precision) / b;
+    Ok(fixed(scaled, precision))
+}
+
+/// The larger figure over the smaller, truncated toward zero to one decimal (`"1.7"`).
+pub fn multiple(f: Figures) -> Result<String, ClaimError> {
+    let (b, a) = improvement(f)?;
+    let (big, small) = if a > b { (a, b) } else { (b, a) };
+    if small == 0 {
+        return Err(ClaimError::ZeroMultiple);
+    }
+    Ok(fixed(big * 10 / small, 1))
+}
+
+/// "reduced" or "increased".
+pub fn verb(better: Better) -> &'static str {
+    match better {
+        Better::Lower => "reduced",
+        Better::Higher => "increased",
+    }
+}
+
+/// A figure as the author wrote it (`120`, `61.5`), with thousands separators.
+pub fn number(x: f64) -> String {
+    let text = format!("{x}");
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// A figure with its unit: `72%`, `120 hours/month`.
+pub fn quantity(x: f64, unit: &str) -> String {
+    match unit {
+        "" => number(x),
+        "%" => format!("{}%", number(x)),
+        u => format!("{} {u}", number(x)),
+    }
+}
+
+/// `from 120 to 70 hours/month`
+pub fn change(before: f64, after: f64, unit: &str) -> String {
+    if unit == "%" {
+        format!("from {}% to {}%", number(before), number(after))
+    } else if unit.is_empty() {
+        format!("from {} to {}", number(before), number(after))
+    } else {
+        format!("from {} to {} {unit}", number(before), number(after))
+    }
+}
+
+/// The claim text in `form`.
+pub fn phrase(
+    f: Figures,
+    label: &str,
+    unit: &str,
+    form: Form,
+    precision: u32,
+) -> Result<String, ClaimError> {
+    Ok(match form {
+        Form::Sentence => format!("{} {label} by {}%", verb(f.better), percent(f, precision)?),
+        Form::Percent => format!("{}%", percent(f, precision)?),
+        Form::Change => {
+            improvement(f)?;
+            change(f.before, f.after, unit)
+        }
+        Form::Multiple => format!("{}×", multiple(f)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lower(before: f64, after: f64) -> Figures {
+        Figures {
+            before,
+            after,
+            better: Better::Lower,
+        }
+    }
+    fn higher(before: f64, after: f64) -> Figures {
+        Figures {
+            before,
+            after,
+            better: Better::Higher,
+        }
+    }
+
+    #[test]
+    fn percentages_truncate_toward_zero() {
+        let cases: &[(Figures, u32, &str)] = &[
+            (lower(120.0, 70.0), 0, "41"), // 41.666…
+            (lower(120.0, 70.0), 1, "41.6"),
+            (lower(120.0, 70.0), 2, "41.66"),
+            (higher(50.0, 80.0), 0, "60"),
+            (higher(61.5, 72.0), 1, "17.0"), // 17.073…
+            (higher(61.5, 72.0), 2, "17.07"),
+            (lower(100.0, 71.0), 0, "29"), // exact: floats would give 28.999…
+            (lower(1.0, 0.71), 0, "29"),
+            (lower(0.3, 0.1), 1, "66.6"),
+            (higher(3.0, 4.0), 2, "33.33"),
+            (higher(1.0, 3.0), 0, "200"),
+            (lower(8.0, 0.0), 0, "100"),
+        ];
+        for (f, p, want) in cases {
+            assert_eq!(percent(*f, *p).as_deref(), Ok(*want), "{f:?} precision {p}");
+        }
+    }
+
+    #[test]
+    fn multiples_are_larger_over_smaller_truncated() {
+        assert_eq!(multiple(lower(120.0, 70.0)).as_deref(), Ok("1.7"));
+        assert_eq!(multiple(higher(50.0, 120.0)).as_deref(), Ok("2.4"));
+        assert_eq!(multiple(higher(2.0, 6.0)).as_deref(), Ok("3.0"));
+        assert_eq!(multiple(lower(8.0, 0.0)), Err(ClaimError::ZeroMultiple));
+    }
+
+    #[test]
+    fn no_claim_without_improvement() {
+        assert_eq!(
+            percent(lower(70.0, 120.0), 0),
+            Err(ClaimError::NoImprovement)
+        );
+        assert_eq!(
+            percent(higher(80.0, 50.0), 0),
+            Err(ClaimError::NoImprovement)
+        );
+        assert_eq!(percent(higher(5.0, 5.0), 0), Err(ClaimError::NoImprovement));
+        assert_eq!(percent(higher(0.0, 5.0), 0), Err(ClaimError::ZeroBefore));
+        assert_eq!(percent(lower(-5.0, -9.0), 0), Err(ClaimError::Negative));
+        assert_eq!(percent(lower(1e30, 1.0), 0), Err(ClaimError::TooPrecise));
+        assert_eq!(
+            phrase(lower(70.0, 120.0), "x", "", Form::Change, 0),
+            Err(ClaimError::NoImprovement)
+        );
+    }
+
+    #[test]
+    fn phrases_in_every_form() {
+        let f = lower(120.0, 70.0);
+        let p = |form| phrase(f, "unplanned downtime", "hours/month", form, 0).unwrap();
+        assert_eq!(p(Form::Sentence), "reduced unplanned downtime by 41%");
+        assert_eq!(p(Form::Percent), "41%");
+        assert_eq!(p(Form::Change), "from 120 to 70 hours/month");
+        assert_eq!(p(Form::Multiple), "1.7×");
+        assert_eq!(
+            phrase(higher(61.5, 72.0), "OEE", "%", Form::Change, 0).unwrap(),
+            "from 61.5% to 72%"
+        );
+        assert_eq!(
+            phrase(higher(50.0, 80.0), "line throughput", "", Form::Sentence, 1).unwrap(),
+            "increased line throughput by 60.0%"
+        );
+    }
+
+    #[test]
+    fn numbers_keep_the_authors_digits() {
+        assert_eq!(number(120.0), "120");
+        assert_eq!(number(61.5), "61.5");
+        assert_eq!(number(1200.0), "1200");
+        assert_eq!(number(12000.0), "12,000");
+        assert_eq!(number(1234567.25), "1,234,567.25");
+        assert_eq!(quantity(72.0, "%"), "72%");
+        assert_eq!(quantity(3.0, "days"), "3 days");
+    }
+}

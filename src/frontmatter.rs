@@ -1,0 +1,243 @@
+//! Front matter, TOML (`+++`) or YAML (`---`), → [`RawFrontMatter`]: the
+//! keys exactly as written, before vocabulary resolution. Unknown keys are
+//! errors (a typo must not silently drop a tag); both syntaxes take the same
+//! keys. YAML goes through serde-saphyr behind this one module.
+
+use serde::Deserialize;
+
+use crate::config::{explain_serde_message, toml_diagnostic};
+use crate::diagnostics::{Diagnostic, Position, display_path};
+use crate::source::{Format, Split};
+
+/// A date as written: `2026-03-14`, `2026-03-14T09:30:00Z`, or `2026-03-14 09:30`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FmDate(pub jiff::Timestamp);
+
+impl FmDate {
+    pub fn parse(s: &str) -> Result<FmDate, String> {
+        let s = s.trim();
+        if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+            return Ok(FmDate(ts));
+        }
+        let utc =
+            |dt: jiff::civil::DateTime| dt.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp());
+        if let Ok(dt) = s.replacen(' ', "T", 1).parse::<jiff::civil::DateTime>() {
+            return utc(dt).map(FmDate).map_err(|e| e.to_string());
+        }
+        if let Ok(d) = s.parse::<jiff::civil::Date>() {
+            return utc(d.to_datetime(jiff::civil::Time::midnight()))
+                .map(FmDate)
+                .map_err(|e| e.to_string());
+        }
+        Err(format!(
+            "`{s}` is not a date; write it as 2026-03-14 or 2026-03-14T09:30:00Z"
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for FmDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FmDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date such as 2026-03-14")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FmDate, E> {
+                FmDate::parse(v).map_err(E::custom)
+            }
+            // TOML dates arrive as a one-entry map holding their text.
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FmDate, A::Error> {
+                let Some((_, text)) = map.next_entry::<String, String>()? else {
+                    return Err(serde::de::Error::custom("empty date"));
+                };
+                FmDate::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// One before/after measurement of a case study, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMetric {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub unit: String,
+    pub before: f64,
+    pub after: f64,
+    #[serde(default)]
+    pub better: Option<String>,
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A customer quote on a case study.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    pub text: String,
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub company: Option<String>,
+}
+
+/// Front matter keys exactly as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFrontMatter {
+    pub title: Option<String>,
+    pub date: Option<FmDate>,
+    pub updated: Option<FmDate>,
+    pub summary: Option<String>,
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub industries: Vec<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub author: Option<String>,
+    /// Case studies: show on the home page.
+    #[serde(default)]
+    pub featured: bool,
+    /// Case studies: the customer's name.
+    pub customer: Option<String>,
+    #[serde(default)]
+    pub metrics: Vec<RawMetric>,
+    #[serde(default)]
+    pub quotes: Vec<Quote>,
+    #[serde(default)]
+    pub extra: Option<serde_json::Value>,
+}
+
+/// Parse the front matter of `split`, located in the file `text` at `path`.
+pub fn parse(
+    split: &Split,
+    text: &str,
+    path: &std::path::Path,
+) -> Result<RawFrontMatter, Diagnostic> {
+    let path_str = display_path(path);
+    if split.front.trim().is_empty() {
+        return Ok(RawFrontMatter::default());
+    }
+    match split.format {
+        Format::Toml => toml::from_str(split.front)
+            .map_err(|e| toml_diagnostic(&path_str, text, split.front_offset, &e)),
+        Format::Yaml => {
+            // serde-saphyr's default budget bounds nodes, depth and aliases (billion-laughs safe).
+            serde_saphyr::from_str(split.front).map_err(|e| {
+                let front_line = Position::of(text, split.front_offset).line;
+                let (line, col) = e
+                    .location()
+                    .map(|l| (l.line() as usize, l.column() as usize))
+                    .unwrap_or((1, 0));
+                let (message, hint) = explain_serde_message(&yaml_message(&e));
+                Diagnostic::error("syntax", path_str.clone(), message)
+                    .at_line_col(text, front_line + line.max(1) - 1, col)
+                    .with_hint(hint)
+            })
+        }
+    }
+}
+
+/// serde-saphyr's message without its own location suffix or snippet.
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let full = e.to_string();
+    let first = full.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // "line 2 column 1: message": the location is reported separately.
+    let first = match first.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((_, message)) => message,
+        None => first,
+    };
+    match first.rfind(" at line ") {
+        Some(i) => first[..i].to_string(),
+        None => first.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::split_front_matter;
+    use std::path::Path;
+
+    fn parse_text(text: &str) -> Result<RawFrontMatter, String> {
+        let split = split_front_matter(text).unwrap();
+        parse(&split, text, Path::new("content/a.md")).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn toml_and_yaml_give_the_same_values() {
+        let t = parse_text("+++\ntitle = \"A\"\ndate = 2026-03-14\nroles = [\"user\"]\n[extra]\nhero = \"x.png\"\n+++\n").unwrap();
+        let y = parse_text(
+            "---\ntitle: A\ndate: 2026-03-14\nroles: [user]\nextra:\n  hero: x.png\n---\n",
+        )
+        .unwrap();
+        for fm in [&t, &y] {
+            assert_eq!(fm.title.as_deref(), Some("A"));
+            assert_eq!(fm.date, Some(FmDate::parse("2026-03-14").unwrap()));
+            assert_eq!(fm.roles, ["user"]);
+            assert_eq!(fm.extra.as_ref().unwrap()["hero"], "x.png");
+        }
+    }
+
+    #[test]
+    fn dates_in_every_accepted_shape() {
+        let midnight = FmDate::parse("2026-03-14").unwrap();
+        assert_eq!(midnight.0.to_string(), "2026-03-14T00:00:00Z");
+        assert_eq!(
+            FmDate::parse("2026-03-14T09:30:00Z").unwrap().0.to_string(),
+            "2026-03-14T09:30:00Z"
+        );
+        assert_eq!(
+            FmDate::parse("2026-03-14 09:30").unwrap().0.to_string(),
+            "2026-03-14T09:30:00Z"
+        );
+        assert_eq!(
+            FmDate::parse("2026-03-14T09:30:00+02:00")
+                .unwrap()
+                .0
+                .to_string(),
+            "2026-03-14T07:30:00Z"
+        );
+        assert!(FmDate::parse("14/03/2026").is_err());
+        let t = parse_text("+++\ndate = 2026-03-14T09:30:00Z\n+++\n").unwrap();
+        assert_eq!(t.date.unwrap().0.to_string(), "2026-03-14T09:30:00Z");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_suggestions_in_both_syntaxes() {
+        assert_eq!(
+            parse_text("+++\ntitle = \"A\"\nrole = [\"user\"]\n+++\n").unwrap_err(),
+            "content/a.md:3:1: error: unknown key `role`\n 3 | role = [\"user\"]\n   | ^\n  = hint: did you mean `roles`? Free-form values go under [extra]"
+        );
+        let y = parse_text("---\ntitle: A\nindustrys: [energy]\n---\n").unwrap_err();
+        assert!(y.starts_with("content/a.md:3:"), "{y}");
+        assert!(y.contains("error: unknown key `industrys`"), "{y}");
+        assert!(y.contains("hint: did you mean `industries`?"), "{y}");
+    }
+
+    #[test]
+    fn syntax_errors_are_located_in_the_file() {
+        let e = parse_text("+++\ntitle = \"A\"\nroles = [\"user\"\n+++\n").unwrap_err();
+        assert!(e.starts_with("content/a.md:3:"), "{e}");
+        let e = parse_text("---\ntitle: A\n  bad: : indent\n---\n").unwrap_err();
+        assert!(
+            e.starts_with("content/a.md:3:") || e.starts_with("content/a.md:2:"),
+            "{e}"
+        );
+    }
+}

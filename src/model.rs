@@ -1,0 +1,1209 @@
+//! Raw documents → a typed, validated, immutable [`Site`]: pages with
+//! resolved stage/role/industry indices, case studies and their metrics,
+//! claims and where they are cited, role paths, and the URL index. Two
+//! phases, as in ripgrep's args: [`PageMeta`] (front matter resolved, URL
+//! known) for every file, then [`Page`] (body rendered) once all URLs are
+//! known. No templates, no disk writes.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::claims::{self, Better, Figures, Form};
+use crate::config::{Industry, SiteConfig, key_offset, value_offset};
+use crate::diagnostics::{Diagnostic, did_you_mean, display_path};
+use crate::frontmatter::{self, FmDate, Quote, RawFrontMatter};
+use crate::markdown::{
+    self, ArgValue, Input, LinkProblem, Links, ShortcodeCall, ShortcodeError, Shortcodes,
+};
+use crate::source::{Asset, Scan, SourceFile, split_front_matter};
+
+/// What kind of document a file is, by its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// `content/articles/**`
+    Article,
+    /// `content/case-studies/**`
+    CaseStudy,
+    /// Any other Markdown file.
+    Page,
+}
+
+/// A validated case-study metric.
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    pub before: f64,
+    pub after: f64,
+    pub better: Better,
+    pub period: Option<String>,
+    pub source: String,
+}
+
+impl Metric {
+    pub fn figures(&self) -> Figures {
+        Figures {
+            before: self.before,
+            after: self.after,
+            better: self.better,
+        }
+    }
+}
+
+/// The case-study part of a page.
+#[derive(Debug, Clone)]
+pub struct CaseStudy {
+    pub customer: String,
+    pub metrics: Vec<Metric>,
+    pub quotes: Vec<Quote>,
+    pub featured: bool,
+}
+
+/// A page's front matter, resolved and validated; its URL is final.
+#[derive(Debug, Clone)]
+pub struct PageMeta {
+    pub kind: Kind,
+    /// Relative to the site root: `content/articles/x.md`.
+    pub path: PathBuf,
+    /// Relative to `content/`: `articles/x.md`.
+    pub content_path: String,
+    pub title: String,
+    /// As written; empty when the front matter has none.
+    pub summary: String,
+    pub date: Option<jiff::Timestamp>,
+    pub updated: Option<jiff::Timestamp>,
+    /// Index into `SiteConfig::stages` (always set for articles and case studies).
+    pub stage: Option<usize>,
+    /// Indices into `SiteConfig::roles`, in the order written, deduplicated.
+    pub roles: Vec<usize>,
+    /// Indices into `Site::industries`.
+    pub industries: Vec<usize>,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub slug: String,
+    /// Path part of the URL, from the site root, ending in `/` (`/articles/x/`).
+    pub url: String,
+    pub author: Option<String>,
+    pub extra: serde_json::Value,
+    pub case: Option<CaseStudy>,
+    /// Whether the page is published in this build (not a draft, not scheduled).
+    pub published: bool,
+}
+
+/// A published page, rendered.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub meta: PageMeta,
+    pub html: String,
+    pub toc: Vec<markdown::TocEntry>,
+    /// Heading ids, plus `metric-<id>` on case studies.
+    pub anchors: Vec<String>,
+    /// `summary`, or the start of the body when the front matter has none.
+    pub summary: String,
+    pub word_count: usize,
+}
+
+/// A place where a claim cites a metric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    /// Index of the citing page in `Site::pages`.
+    pub page: usize,
+}
+
+/// The whole site, validated. Indices refer to `pages`.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Declared industries, or those found in content when none are declared (sorted by name).
+    pub industries: Vec<Industry>,
+    /// Published pages: articles and case studies newest first, then other pages by path.
+    pub pages: Vec<Page>,
+    /// Articles and case studies, newest first.
+    pub articles: Vec<usize>,
+    pub case_studies: Vec<usize>,
+    /// `[role][stage]` → pages on that role's path at that stage (weight, then newest).
+    pub role_paths: Vec<Vec<Vec<usize>>>,
+    /// `[stage]` → pages, newest first.
+    pub by_stage: Vec<Vec<usize>>,
+    /// `[industry]` → pages, newest first.
+    pub by_industry: Vec<Vec<usize>>,
+    /// `(case-study page, metric index)` → pages citing it, in page order.
+    pub citations: BTreeMap<(usize, usize), Vec<usize>>,
+    pub assets: Vec<Asset>,
+}
+
+impl Site {
+    /// For a page on role `role`'s path, the page after it (across stages, in journey order).
+    pub fn next_for(&self, page: usize, role: usize) -> Option<usize> {
+        let mut path = self.role_paths[role].iter().flatten();
+        path.by_ref().find(|&&p| p == page)?;
+        path.next().copied()
+    }
+
+    pub fn page_by_content_path(&self, content_path: &str) -> Option<usize> {
+        self.pages
+            .iter()
+            .position(|p| p.meta.content_path == content_path)
+    }
+}
+
+/// Build options that change what is published.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Publish drafts and future-dated pages.
+    pub drafts: bool,
+    /// "Now", for future dates.
+    pub now: jiff::Timestamp,
+}
+
+/// The outcome of building the model: the site, if there were no errors, and every diagnostic.
+pub struct Outcome {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// URLs cairn generates itself; content may not take them.
+pub fn generated_urls(config: &SiteConfig, industries: &[Industry]) -> HashSet<String> {
+    let mut urls: HashSet<String> = [
+        "/",
+        "/articles/",
+        "/case-studies/",
+        "/roles/",
+        "/stages/",
+        "/industries/",
+        "/proof/",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    urls.extend(config.roles.iter().map(|r| format!("/roles/{}/", r.id)));
+    urls.extend(config.stages.iter().map(|s| format!("/stages/{}/", s.id)));
+    urls.extend(industries.iter().map(|i| format!("/industries/{}/", i.id)));
+    urls
+}
+
+/// Validate every file and build the site. `templates` renders shortcodes other than `claim`.
+pub fn build(
+    config: SiteConfig,
+    scan: Scan,
+    options: &Options,
+    templates: &dyn Shortcodes,
+) -> Outcome {
+    let Scan {
+        pages: files,
+        assets,
+        mut diagnostics,
+    } = scan;
+
+    // Phase 1: front matter of every file (in parallel).
+    let raws: Vec<Result<(SourceFile, RawFrontMatter, usize, usize), Diagnostic>> = files
+        .into_par_iter()
+        .map(|file| {
+            let split = split_front_matter(&file.text).map_err(|e| {
+                Diagnostic::error("front-matter", file.path.clone(), e.message)
+                    .at(&file.text, e.offset)
+                    .with_hint(e.hint)
+            })?;
+            let fm = frontmatter::parse(&split, &file.text, &file.path)?;
+            let (front_offset, body_offset) = (split.front_offset, split.body_offset);
+            Ok((file, fm, front_offset, body_offset))
+        })
+        .collect();
+
+    let mut parsed = Vec::new();
+    for r in raws {
+        match r {
+            Ok(x) => parsed.push(x),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+
+    let industries = resolve_industries(&config, &parsed);
+    let industry_index: HashMap<&str, usize> = industries
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| (ind.id.as_str(), i))
+        .collect();
+
+    let mut metas: Vec<(PageMeta, SourceFile, usize)> = Vec::new();
+    for (file, fm, front_offset, body_offset) in parsed {
+        match resolve_meta(
+            &config,
+            &industries,
+            &industry_index,
+            &file,
+            fm,
+            front_offset,
+            options,
+        ) {
+            Ok(meta) => metas.push((meta, file, body_offset)),
+            Err(mut ds) => diagnostics.append(&mut ds),
+        }
+    }
+
+    // URL index: duplicates and generated URLs are errors naming both files.
+    let generated = generated_urls(&config, &industries);
+    let mut by_url: HashMap<&str, &PageMeta> = HashMap::new();
+    for (meta, file, _) in &metas {
+        if !meta.published {
+            continue;
+        }
+        if generated.contains(&meta.url) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "url-taken",
+                    meta.path.clone(),
+                    format!("URL {} is generated by cairn", meta.url),
+                )
+                .at(&file.text, 0)
+                .with_hint("rename the file or set another `slug`"),
+            );
+        } else if let Some(other) = by_url.insert(&meta.url, meta) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "url-duplicate",
+                    meta.path.clone(),
+                    format!(
+                        "{} and {} both produce {}",
+                        display_path(&other.path),
+                        display_path(&meta.path),
+                        meta.url
+                    ),
+                )
+                .at(&file.text, 0)
+                .with_hint("give one of them another file name or `slug`"),
+            );
+        }
+    }
+
+    // Phase 2: bodies, now that every URL is known.
+    let index = LinkIndex::new(&config, &metas, &assets, &generated);
+    let cases: HashMap<&str, (&PageMeta, &SourceFile)> = metas
+        .iter()
+        .filter(|(m, _, _)| m.kind == Kind::CaseStudy)
+        .map(|(m, f, _)| (case_key(m), (m, f)))
+        .collect();
+    let shortcodes = SiteShortcodes {
+        cases: &cases,
+        templates,
+        base_path: config.base_path(),
+    };
+
+    let rendered: Vec<(usize, markdown::Rendered)> = metas
+        .par_iter()
+        .enumerate()
+        .filter(|(_, (m, _, _))| m.published)
+        .map(|(i, (meta, file, body_offset))| {
+            let input = Input {
+                path: &meta.path,
+                file_text: &file.text,
+                body_offset: *body_offset,
+                content_path: &meta.content_path,
+                safe_html: config.safe_html,
+            };
+            (
+                i,
+                markdown::render(&file.text[*body_offset..], &input, &index, &shortcodes),
+            )
+        })
+        .collect();
+
+    // Anchors of every page, for `page.md#anchor` links.
+    let mut anchors_of: HashMap<&str, Vec<String>> = HashMap::new();
+    for (i, r) in &rendered {
+        let meta = &metas[*i].0;
+        let mut anchors = r.anchors.clone();
+        if let Some(case) = &meta.case {
+            anchors.extend(case.metrics.iter().map(|m| format!("metric-{}", m.id)));
+        }
+        anchors_of.insert(&meta.content_path, anchors);
+    }
+    for (i, r) in &rendered {
+        let (meta, file, body_offset) = &metas[*i];
+        diagnostics.extend(r.diagnostics.iter().cloned());
+        let input = Input {
+            path: &meta.path,
+            file_text: &file.text,
+            body_offset: *body_offset,
+            content_path: &meta.content_path,
+            safe_html: config.safe_html,
+        };
+        for a in &r.anchor_refs {
+            let known = anchors_of
+                .get(a.target.as_str())
+                .cloned()
+                .unwrap_or_default();
+            if !known.contains(&a.anchor) {
+                diagnostics.push(markdown::missing_anchor(
+                    &input,
+                    a.offset,
+                    &a.anchor,
+                    &format!("content/{}", a.target),
+                    &known,
+                ));
+            }
+        }
+    }
+
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    if has_errors {
+        return Outcome {
+            site: None,
+            diagnostics,
+        };
+    }
+
+    // Final pages, built once.
+    let mut rendered: HashMap<usize, markdown::Rendered> = rendered.into_iter().collect();
+    let mut pages: Vec<Page> = Vec::new();
+    let mut cited: Vec<(usize, Vec<ShortcodeCall>)> = Vec::new();
+    for (i, (meta, _, _)) in metas.into_iter().enumerate() {
+        let Some(r) = rendered.remove(&i) else {
+            continue;
+        };
+        let summary = if meta.summary.is_empty() {
+            summarize(&r.html)
+        } else {
+            meta.summary.clone()
+        };
+        let mut anchors = r.anchors;
+        if let Some(case) = &meta.case {
+            anchors.extend(case.metrics.iter().map(|m| format!("metric-{}", m.id)));
+        }
+        cited.push((pages.len(), r.shortcodes));
+        pages.push(Page {
+            meta,
+            html: r.html,
+            toc: r.toc,
+            anchors,
+            summary,
+            word_count: r.word_count,
+        });
+    }
+
+    // Order: articles and case studies newest first, then other pages by path.
+    let mut order: Vec<usize> = (0..pages.len()).collect();
+    order.sort_by(|&a, &b| page_order(&pages[a].meta, &pages[b].meta));
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    let pages: Vec<Page> = order
+        .iter()
+        .map(|&i| slots[i].take().expect("each page once"))
+        .collect();
+    let new_index: HashMap<usize, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new))
+        .collect();
+
+    let articles: Vec<usize> = (0..pages.len())
+        .filter(|&i| pages[i].meta.kind != Kind::Page)
+        .collect();
+    let case_studies: Vec<usize> = articles
+        .iter()
+        .copied()
+        .filter(|&i| pages[i].meta.kind == Kind::CaseStudy)
+        .collect();
+
+    let mut role_paths = vec![vec![Vec::new(); config.stages.len()]; config.roles.len()];
+    let mut by_stage = vec![Vec::new(); config.stages.len()];
+    let mut by_industry = vec![Vec::new(); industries.len()];
+    for &i in &articles {
+        let m = &pages[i].meta;
+        if let Some(s) = m.stage {
+            by_stage[s].push(i);
+            for &r in &m.roles {
+                role_paths[r][s].push(i);
+            }
+        }
+        for &ind in &m.industries {
+            by_industry[ind].push(i);
+        }
+    }
+    for stages in &mut role_paths {
+        for list in stages {
+            list.sort_by(|&a, &b| {
+                let (a, b) = (&pages[a].meta, &pages[b].meta);
+                (
+                    a.weight.is_none(),
+                    a.weight,
+                    std::cmp::Reverse(a.date),
+                    &a.title,
+                )
+                    .cmp(&(
+                        b.weight.is_none(),
+                        b.weight,
+                        std::cmp::Reverse(b.date),
+                        &b.title,
+                    ))
+            });
+        }
+    }
+
+    let case_by_key: HashMap<&str, usize> = case_studies
+        .iter()
+        .map(|&i| (case_key(&pages[i].meta), i))
+        .collect();
+    let mut citations: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (old, calls) in &cited {
+        let page = new_index[old];
+        for call in calls.iter().filter(|c| c.name == "claim") {
+            let (Some(case), Some(metric)) = (call.str_arg("case"), call.str_arg("metric")) else {
+                continue;
+            };
+            let Some(&case_page) = case_by_key.get(case) else {
+                continue;
+            };
+            let Some(m) = pages[case_page]
+                .meta
+                .case
+                .as_ref()
+                .and_then(|c| c.metrics.iter().position(|x| x.id == metric))
+            else {
+                continue;
+            };
+            let list = citations.entry((case_page, m)).or_default();
+            if !list.contains(&page) {
+                list.push(page);
+            }
+        }
+    }
+    for list in citations.values_mut() {
+        list.sort_unstable();
+    }
+
+    let site = Site {
+        config,
+        industries,
+        pages,
+        articles,
+        case_studies,
+        role_paths,
+        by_stage,
+        by_industry,
+        citations,
+        assets,
+    };
+    Outcome {
+        site: Some(site),
+        diagnostics,
+    }
+}
+
+fn page_order(a: &PageMeta, b: &PageMeta) -> std::cmp::Ordering {
+    let listed = |m: &PageMeta| m.kind == Kind::Page;
+    (listed(a), std::cmp::Reverse(a.date), &a.content_path).cmp(&(
+        listed(b),
+        std::cmp::Reverse(b.date),
+        &b.content_path,
+    ))
+}
+
+/// The name a claim uses for a case study: its slug.
+fn case_key(meta: &PageMeta) -> &str {
+    &meta.slug
+}
+
+/// The start of the body's first paragraph as plain text, for cards and meta descriptions.
+fn summarize(html: &str) -> String {
+    let Some(start) = html.find("<p>") else {
+        return String::new();
+    };
+    let end = html[start..].find("</p>").map_or(html.len(), |e| start + e);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start + 3..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'");
+    if text.chars().count() <= 200 {
+        return text;
+    }
+    let cut: String = text.chars().take(200).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}
+
+fn resolve_industries(
+    config: &SiteConfig,
+    parsed: &[(SourceFile, RawFrontMatter, usize, usize)],
+) -> Vec<Industry> {
+    if config.industries_closed {
+        return config.industries.clone();
+    }
+    let mut found: BTreeMap<String, Industry> = BTreeMap::new();
+    for (_, fm, _, _) in parsed {
+        for value in &fm.industries {
+            let id = slug::slugify(value);
+            if id.is_empty() {
+                continue;
+            }
+            found.entry(id.clone()).or_insert_with(|| Industry {
+                name: derive_name(value, &id),
+                id,
+                description: String::new(),
+            });
+        }
+    }
+    let mut list: Vec<Industry> = found.into_values().collect();
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    list
+}
+
+/// "oil-and-gas" → "Oil and gas"; a value written with capitals is kept as written.
+fn derive_name(value: &str, id: &str) -> String {
+    if value.chars().any(char::is_uppercase) {
+        return value.trim().to_string();
+    }
+    let words = id.replace('-', " ");
+    let mut c = words.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn kind_of(content_path: &str) -> Kind {
+    if content_path.starts_with("articles/") {
+        Kind::Article
+    } else if content_path.starts_with("case-studies/") {
+        Kind::CaseStudy
+    } else {
+        Kind::Page
+    }
+}
+
+/// The slug source of a file: its stem, or its folder's name for `index.md`/`_index.md`.
+fn stem_of(content_path: &str) -> &str {
+    let mut parts = content_path.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    if stem == "index" || stem == "_index" {
+        parts.next().unwrap_or("")
+    } else {
+        stem
+    }
+}
+
+fn resolve_meta(
+    config: &SiteConfig,
+    industries: &[Industry],
+    industry_index: &HashMap<&str, usize>,
+    file: &SourceFile,
+    fm: RawFrontMatter,
+    front_offset: usize,
+    options: &Options,
+) -> Result<PageMeta, Vec<Diagnostic>> {
+    let RawFrontMatter {
+        title,
+        date,
+        updated,
+        summary,
+        stage,
+        roles,
+        industries: industry_values,
+        weight,
+        draft,
+        slug: slug_value,
+        author,
+        featured,
+        customer,
+        metrics,
+        quotes,
+        extra,
+    } = fm;
+    let text = &file.text;
+    let front = &text[front_offset..];
+    let at = |key: &str| front_offset + key_offset(front, key);
+    let at_value = |key: &str, value: &str| front_offset + value_offset(front, key, value);
+    let err =
+        |code: &'static str, message: String| Diagnostic::error(code, file.path.clone(), message);
+    let mut errors = Vec::new();
+    let kind = kind_of(&file.content_path);
+    let journey = kind != Kind::Page;
+
+    let title = match title {
+        Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+        _ => {
+            errors.push(
+                err("missing-key", "missing `title`".into())
+                    .at(text, front_offset)
+                    .with_hint("add `title = \"...\"` to the front matter"),
+            );
+            String::new()
+        }
+    };
+    if journey && date.is_none() {
+        errors.push(
+            err("missing-key", "missing `date`".into())
+                .at(text, front_offset)
+                .with_hint(format!(
+                    "add `date = {}` (feeds and role paths order by date)",
+                    options.now.strftime("%Y-%m-%d")
+                )),
+        );
+    }
+
+    let stage_index = match (&stage, kind) {
+        (Some(s), Kind::Page) => {
+            errors.push(
+                err("not-on-journey", format!("`stage` on a page outside articles/ and case-studies/: `{s}`"))
+                    .at(text, at("stage"))
+                    .with_hint("move the file to content/articles/, or remove `stage`, `roles` and `industries`"),
+            );
+            None
+        }
+        (Some(s), _) => match config.stage_index(s) {
+            Ok(i) => Some(i),
+            Err(hint) => {
+                errors.push(
+                    err("unknown-stage", format!("unknown stage `{s}`"))
+                        .at(text, at_value("stage", s))
+                        .with_hint(hint),
+                );
+                None
+            }
+        },
+        (None, Kind::CaseStudy) if config.stage_index("decision").is_ok() => {
+            config.stage_index("decision").ok()
+        }
+        (None, Kind::Page) => None,
+        (None, _) => {
+            let ids: Vec<&str> = config.stages.iter().map(|s| s.id.as_str()).collect();
+            errors.push(
+                err("missing-key", "missing `stage`".into())
+                    .at(text, front_offset)
+                    .with_hint(format!("add `stage = \"...\"`, one of: {}", ids.join(", "))),
+            );
+            None
+        }
+    };
+
+    if kind == Kind::Page && (!roles.is_empty() || !industry_values.is_empty()) {
+        let key = if roles.is_empty() {
+            "industries"
+        } else {
+            "roles"
+        };
+        errors.push(
+            err(
+                "not-on-journey",
+                format!("`{key}` on a page outside articles/ and case-studies/"),
+            )
+            .at(text, at(key))
+            .with_hint(
+                "move the file to content/articles/, or remove `stage`, `roles` and `industries`",
+            ),
+        );
+    }
+
+    let mut role_indices = Vec::new();
+    for r in &roles {
+        match config.role_index(r) {
+            Ok(i) if !role_indices.contains(&i) => role_indices.push(i),
+            Ok(_) => {}
+            Err(hint) => errors.push(
+                err("unknown-role", format!("unknown role `{r}`"))
+                    .at(text, at_value("roles", r))
+                    .with_hint(hint),
+            ),
+        }
+    }
+    let mut industry_indices = Vec::new();
+    for v in &industry_values {
+        let id = if config.industries_closed {
+            v.trim().to_lowercase()
+        } else {
+            slug::slugify(v)
+        };
+        match industry_index.get(id.as_str()) {
+            Some(&i) if !industry_indices.contains(&i) => industry_indices.push(i),
+            Some(_) => {}
+            None => {
+                let ids: Vec<&str> = industries.iter().map(|i| i.id.as_str()).collect();
+                let hint = if ids.is_empty() {
+                    "use a word or slug such as `manufacturing`".to_string()
+                } else {
+                    crate::diagnostics::suggestion(v, &ids)
+                };
+                errors.push(
+                    err("unknown-industry", format!("unknown industry `{v}`"))
+                        .at(text, at_value("industries", v))
+                        .with_hint(hint),
+                );
+            }
+        }
+    }
+
+    let case = if kind == Kind::CaseStudy {
+        Some(resolve_case(
+            file,
+            front_offset,
+            customer,
+            metrics,
+            quotes,
+            featured,
+            &mut errors,
+        ))
+    } else {
+        for (key, present) in [
+            ("customer", customer.is_some()),
+            ("metrics", !metrics.is_empty()),
+            ("quotes", !quotes.is_empty()),
+            ("featured", featured),
+        ] {
+            if present {
+                errors.push(
+                    err(
+                        "case-study-key",
+                        format!("`{key}` only applies to case studies"),
+                    )
+                    .at(text, at(key))
+                    .with_hint("move the file to content/case-studies/"),
+                );
+            }
+        }
+        None
+    };
+
+    let stem = stem_of(&file.content_path);
+    let slug = match &slug_value {
+        Some(s) => {
+            let s2 = slug::slugify(s);
+            if s2.is_empty() {
+                errors.push(
+                    err("bad-slug", format!("slug `{s}` has no letters or digits"))
+                        .at(text, at("slug"))
+                        .with_hint("use words, e.g. `downtime-costs`"),
+                );
+            }
+            s2
+        }
+        None => {
+            let s = slug::slugify(stem);
+            if s.is_empty() {
+                errors.push(
+                    err(
+                        "bad-slug",
+                        format!("cannot make a URL from the file name `{stem}`"),
+                    )
+                    .with_hint("rename the file, or set `slug = \"...\"`"),
+                );
+            }
+            s
+        }
+    };
+    let url = match kind {
+        Kind::Article => format!("/articles/{slug}/"),
+        Kind::CaseStudy => format!("/case-studies/{slug}/"),
+        Kind::Page => {
+            let dir: Vec<String> = file
+                .content_path
+                .split('/')
+                .rev()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .map(slug::slugify)
+                .collect();
+            let is_index = matches!(
+                file.content_path.rsplit('/').next(),
+                Some("index.md" | "_index.md")
+            );
+            let mut segs = dir;
+            if is_index {
+                if let (Some(_), Some(last)) = (&slug_value, segs.last_mut()) {
+                    *last = slug.clone();
+                }
+            } else {
+                segs.push(slug.clone());
+            }
+            if segs.is_empty() {
+                "/".to_string()
+            } else {
+                format!("/{}/", segs.join("/"))
+            }
+        }
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let date = date.map(|d: FmDate| d.0);
+    let scheduled = date.is_some_and(|d| d > options.now);
+    Ok(PageMeta {
+        kind,
+        path: file.path.clone(),
+        content_path: file.content_path.clone(),
+        title,
+        summary: summary.unwrap_or_default().trim().to_string(),
+        date,
+        updated: updated.map(|d| d.0),
+        stage: stage_index,
+        roles: role_indices,
+        industries: industry_indices,
+        weight,
+        draft,
+        slug,
+        url,
+        author: author.or_else(|| config.author.clone()),
+        extra: extra.unwrap_or(serde_json::Value::Object(Default::default())),
+        case,
+        published: options.drafts || !(draft || scheduled),
+    })
+}
+
+fn resolve_case(
+    file: &SourceFile,
+    front_offset: usize,
+    customer: Option<String>,
+    metrics: Vec<frontmatter::RawMetric>,
+    quotes: Vec<Quote>,
+    featured: bool,
+    errors: &mut Vec<Diagnostic>,
+) -> CaseStudy {
+    let text = &file.text;
+    let front = &text[front_offset..];
+    let err =
+        |code: &'static str, message: String| Diagnostic::error(code, file.path.clone(), message);
+    let customer = customer.unwrap_or_default();
+    if customer.trim().is_empty() {
+        errors.push(
+            err("missing-key", "case study without `customer`".into())
+                .at(text, front_offset)
+                .with_hint("add `customer = \"Acme Steel\"`"),
+        );
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for m in metrics {
+        let at = front_offset + value_offset(front, "metrics", &m.id);
+        let mut ok = true;
+        if !crate::config::is_slug(&m.id) {
+            errors.push(
+                err(
+                    "metric-invalid",
+                    format!("metric id `{}` is not a slug", m.id),
+                )
+                .at(text, at)
+                .with_hint(format!(
+                    "use lowercase letters, digits and hyphens, e.g. `{}`",
+                    slug::slugify(&m.id)
+                )),
+            );
+            ok = false;
+        }
+        if !seen.insert(m.id.clone()) {
+            errors.push(
+                err(
+                    "metric-invalid",
+                    format!("metric `{}` is declared twice", m.id),
+                )
+                .at(text, at)
+                .with_hint("metric ids must be unique within a case study"),
+            );
+            ok = false;
+        }
+        let better = match m.better.as_deref() {
+            Some("lower") => Some(Better::Lower),
+            Some("higher") => Some(Better::Higher),
+            Some(other) => {
+                errors.push(
+                    err(
+                        "metric-invalid",
+                        format!(
+                            "metric `{}`: `better = \"{other}\"` must be \"lower\" or \"higher\"",
+                            m.id
+                        ),
+                    )
+                    .at(text, at)
+                    .with_hint("say which direction is an improvement"),
+                );
+                None
+            }
+            None => {
+                errors.push(err("metric-invalid", format!("metric `{}` has no `better`", m.id)).at(text, at).with_hint("add `better = \"lower\"` (less is better, e.g. downtime) or `better = \"higher\"`"));
+                None
+            }
+        };
+        let source = m.source.clone().unwrap_or_default();
+        if source.trim().is_empty() {
+            errors.push(err("metric-invalid", format!("metric `{}` has no `source`", m.id)).at(text, at).with_hint("name where the figures come from, e.g. `source = \"Acme maintenance logs, Q1–Q3 2025\"`; a number without a source is not evidence"));
+            ok = false;
+        }
+        if !m.before.is_finite() || !m.after.is_finite() {
+            errors.push(
+                err(
+                    "metric-invalid",
+                    format!("metric `{}` has a figure that is not a number", m.id),
+                )
+                .at(text, at),
+            );
+            ok = false;
+        }
+        if let (true, Some(better)) = (ok, better) {
+            out.push(Metric {
+                id: m.id,
+                label: m.label,
+                unit: m.unit,
+                before: m.before,
+                after: m.after,
+                better,
+                period: m.period,
+                source,
+            });
+        }
+    }
+    CaseStudy {
+        customer: customer.trim().to_string(),
+        metrics: out,
+        quotes,
+        featured,
+    }
+}
+
+// ------------------------------------------------------------------ links
+
+struct LinkIndex<'a> {
+    pages: HashMap<&'a str, Result<&'a str, LinkProblem>>,
+    assets: HashSet<&'a str>,
+    urls: HashSet<String>,
+    base_path: &'a str,
+}
+
+impl<'a> LinkIndex<'a> {
+    fn new(
+        config: &'a SiteConfig,
+        metas: &'a [(PageMeta, SourceFile, usize)],
+        assets: &'a [Asset],
+        generated: &HashSet<String>,
+    ) -> Self {
+        let mut urls = generated.clone();
+        let mut pages = HashMap::new();
+        for (m, _, _) in metas {
+            if m.published {
+                urls.insert(m.url.clone());
+                pages.insert(m.content_path.as_str(), Ok(m.url.as_str()));
+            } else {
+                pages.insert(m.content_path.as_str(), Err(LinkProblem::Draft));
+            }
+        }
+        LinkIndex {
+            pages,
+            assets: assets.iter().map(|a| a.content_path.as_str()).collect(),
+            urls,
+            base_path: config.base_path(),
+        }
+    }
+}
+
+impl Links for LinkIndex<'_> {
+    fn page_url(&self, content_path: &str) -> Result<&str, LinkProblem> {
+        self.pages
+            .get(content_path)
+            .copied()
+            .unwrap_or(Err(LinkProblem::Missing))
+    }
+    fn asset_exists(&self, content_path: &str) -> bool {
+        self.assets.contains(content_path)
+    }
+    fn url_exists(&self, url: &str) -> bool {
+        self.urls.contains(url)
+    }
+    fn page_paths(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.pages.keys().copied().collect();
+        v.sort_unstable();
+        v
+    }
+    fn base_path(&self) -> &str {
+        self.base_path
+    }
+}
+
+// ------------------------------------------------------------------ claims
+
+/// The `claim` shortcode, computed here from the model; other shortcodes go to templates.
+struct SiteShortcodes<'a> {
+    cases: &'a HashMap<&'a str, (&'a PageMeta, &'a SourceFile)>,
+    templates: &'a dyn Shortcodes,
+    base_path: &'a str,
+}
+
+impl Shortcodes for SiteShortcodes<'_> {
+    fn render(&self, call: &ShortcodeCall) -> Result<String, ShortcodeError> {
+        if call.name != "claim" {
+            return self.templates.render(call);
+        }
+        let computed = self.claim(call)?;
+        let mut call = call.clone();
+        call.args.extend(computed);
+        self.templates.render(&call)
+    }
+}
+
+fn shortcode_error(code: &'static str, message: String, hint: impl Into<String>) -> ShortcodeError {
+    ShortcodeError {
+        code,
+        message,
+        hint: hint.into(),
+    }
+}
+
+impl SiteShortcodes<'_> {
+    /// Validate a claim and compute the values its template shows.
+    fn claim(&self, call: &ShortcodeCall) -> Result<Vec<(String, ArgValue)>, ShortcodeError> {
+        const USAGE: &str = "write {{ claim(case=\"<case-study slug>\", metric=\"<metric id>\") }}, optionally with form=\"sentence|percent|change|multiple\" and precision=0|1|2";
+        for key in call.args.keys() {
+            if !["case", "metric", "form", "precision"].contains(&key.as_str()) {
+                return Err(shortcode_error(
+                    "claim-syntax",
+                    format!("claim: unknown argument `{key}`"),
+                    USAGE,
+                ));
+            }
+        }
+        let (Some(case), Some(metric_id)) = (call.str_arg("case"), call.str_arg("metric")) else {
+            return Err(shortcode_error(
+                "claim-syntax",
+                "claim: needs `case` and `metric` as text".into(),
+                USAGE,
+            ));
+        };
+        let form = match call.args.get("form") {
+            None => Form::Sentence,
+            Some(ArgValue::Str(f)) => Form::parse(f).ok_or_else(|| {
+                shortcode_error(
+                    "claim-syntax",
+                    format!("claim: unknown form `{f}`"),
+                    format!("use one of: {}", Form::NAMES.join(", ")),
+                )
+            })?,
+            Some(_) => {
+                return Err(shortcode_error(
+                    "claim-syntax",
+                    "claim: `form` must be text".into(),
+                    USAGE,
+                ));
+            }
+        };
+        let precision = match call.args.get("precision") {
+            None => 0,
+            Some(ArgValue::Int(p @ 0..=2)) => *p as u32,
+            Some(_) => {
+                return Err(shortcode_error(
+                    "claim-syntax",
+                    "claim: `precision` must be 0, 1 or 2".into(),
+                    USAGE,
+                ));
+            }
+        };
+        let Some((meta, file)) = self.cases.get(case) else {
+            let mut keys: Vec<&str> = self.cases.keys().copied().collect();
+            keys.sort_unstable();
+            let hint = match did_you_mean(case, keys.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if keys.is_empty() => {
+                    "there are no case studies yet: add one in content/case-studies/".into()
+                }
+                None => format!("case studies: {}", keys.join(", ")),
+            };
+            return Err(shortcode_error(
+                "claim-unknown-case",
+                format!("claim: no case study `{case}`"),
+                hint,
+            ));
+        };
+        let case_data = meta.case.as_ref().expect("case studies carry case data");
+        let Some(metric) = case_data.metrics.iter().find(|m| m.id == metric_id) else {
+            // A metric that exists but failed validation is reported at its definition.
+            let declared = file.text.contains(&format!("\"{metric_id}\""));
+            let ids: Vec<&str> = case_data.metrics.iter().map(|m| m.id.as_str()).collect();
+            let hint = if declared {
+                format!(
+                    "fix metric `{metric_id}` in {} first",
+                    display_path(&meta.path)
+                )
+            } else if ids.is_empty() {
+                format!("{} declares no metrics", display_path(&meta.path))
+            } else {
+                match did_you_mean(metric_id, ids.iter().copied()) {
+                    Some(best) => format!(
+                        "did you mean `{best}`? metrics of `{case}`: {}",
+                        ids.join(", ")
+                    ),
+                    None => format!("metrics of `{case}`: {}", ids.join(", ")),
+                }
+            };
+            return Err(shortcode_error(
+                "claim-unknown-metric",
+                format!("claim: case study `{case}` has no metric `{metric_id}`"),
+                hint,
+            ));
+        };
+        let text = claims::phrase(metric.figures(), &metric.label, &metric.unit, form, precision).map_err(|e| {
+            let change = claims::change(metric.before, metric.after, &metric.unit);
+            let (message, hint) = match e {
+                claims::ClaimError::NoImprovement => (
+                    format!("claim: `{case}` metric `{metric_id}` did not improve ({change}, better = \"{}\")", claims_better(metric.better)),
+                    "there is nothing to claim; cite another metric, or check `before`, `after` and `better`".to_string(),
+                ),
+                claims::ClaimError::ZeroBefore => (
+                    format!("claim: `{case}` metric `{metric_id}` starts from 0, so no percentage can be claimed"),
+                    "use form=\"change\" to state the figures instead".to_string(),
+                ),
+                other => (format!("claim: `{case}` metric `{metric_id}`: {other}"), "check the metric's figures".to_string()),
+            };
+            shortcode_error("claim-invalid", message, hint)
+        })?;
+        let url = format!("{}{}#metric-{}", self.base_path, meta.url, metric.id);
+        let mut detail = claims::change(metric.before, metric.after, &metric.unit);
+        if let Some(p) = &metric.period {
+            detail.push_str(&format!(", {p}"));
+        }
+        detail.push_str(&format!(". Source: {}", metric.source));
+        let s = |v: &str| ArgValue::Str(v.to_string());
+        Ok(vec![
+            ("text".into(), s(&text)),
+            ("url".into(), s(&url)),
+            ("detail".into(), s(&detail)),
+            ("label".into(), s(&metric.label)),
+            ("unit".into(), s(&metric.unit)),
+            ("before".into(), s(&claims::number(metric.before))),
+            ("after".into(), s(&claims::number(metric.after))),
+            ("period".into(), s(metric.period.as_deref().unwrap_or(""))),
+            ("source".into(), s(&metric.source)),
+            ("customer".into(), s(&case_data.customer)),
+            (
+                "form".into(),
+                s(match form {
+                    Form::Sentence => "sentence",
+                    Form::Percent => "percent",
+                    Form::Change => "change",
+                    Form::Multiple => "multiple",
+                }),
+            ),
+        ])
+    }
+}
+
+fn claims_better(b: Better) -> &'static str {
+    match b {
+        Better::Lower => "lower",
+        Better::Higher => "higher",
+    }
+}

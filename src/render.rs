@@ -1,0 +1,1094 @@
+//! [`Site`] + Tera templates → output files, in memory, one at a time.
+//! Templates receive typed views with everything precomputed (cards, role
+//! paths, claims, JSON-LD); no template function queries the model. The
+//! theme is the built-in default overridden, template by template, by the
+//! site's `themes/<name>/` and then its `templates/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::claims;
+use crate::config::{Cta, SiteConfig};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown::{ArgValue, ShortcodeCall, ShortcodeError, Shortcodes};
+use crate::model::{Kind, Page, Site};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+}
+
+/// Where a template came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub name: String,
+    /// `(built-in default theme)` or the file relative to the site root.
+    pub origin: String,
+}
+
+/// The loaded templates and the static files of the theme.
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub sources: Vec<TemplateSource>,
+    /// Static files of the theme: (relative output path, contents).
+    pub statics: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// Load the default theme, then `<root>/themes/<name>/`, then `<root>/templates/`.
+    pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
+        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
+        let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for (path, bytes) in embedded::FILES {
+            if let Some(name) = path.strip_prefix("templates/") {
+                templates.insert(
+                    name.to_string(),
+                    (
+                        "(built-in default theme)".into(),
+                        String::from_utf8_lossy(bytes).into_owned(),
+                    ),
+                );
+            } else if let Some(rel) = path.strip_prefix("static/") {
+                statics.insert(rel.to_string(), bytes.to_vec());
+            }
+        }
+        let mut errors = Vec::new();
+        let theme_dir = root.join("themes").join(&config.theme);
+        if theme_dir.is_dir() {
+            read_tree(
+                root,
+                &theme_dir.join("templates"),
+                &mut |rel, origin, bytes| {
+                    templates.insert(rel, (origin, String::from_utf8_lossy(&bytes).into_owned()));
+                },
+                &mut errors,
+            );
+            read_tree(
+                root,
+                &theme_dir.join("static"),
+                &mut |rel, _, bytes| {
+                    statics.insert(rel, bytes);
+                },
+                &mut errors,
+            );
+        } else if config.theme != "default" {
+            errors.push(
+                Diagnostic::error("theme-missing", "site.toml", format!("theme `{}` not found (looked in themes/{})", config.theme, config.theme))
+                    .with_hint("create the theme folder, or set `theme = \"default\"` to use the built-in theme"),
+            );
+        }
+        read_tree(
+            root,
+            &root.join("templates"),
+            &mut |rel, origin, bytes| {
+                templates.insert(rel, (origin, String::from_utf8_lossy(&bytes).into_owned()));
+            },
+            &mut errors,
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml", ".htm"]);
+        register_filters(&mut tera);
+        let sources: Vec<TemplateSource> = templates
+            .iter()
+            .map(|(name, (origin, _))| TemplateSource {
+                name: name.clone(),
+                origin: origin.clone(),
+            })
+            .collect();
+        tera.add_raw_templates(
+            templates
+                .iter()
+                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+        )
+        .map_err(|e| vec![template_diagnostic(&sources, &e)])?;
+        for required in REQUIRED_TEMPLATES {
+            if !tera.contains_template(required) {
+                errors.push(
+                    Diagnostic::error(
+                        "template-missing",
+                        "templates",
+                        format!("template `{required}` is missing"),
+                    )
+                    .with_hint(
+                        "copy it from the default theme (docs/themes.md lists every template)",
+                    ),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Theme {
+            tera,
+            sources,
+            statics: statics.into_iter().collect(),
+        })
+    }
+
+    fn origin_of(&self, name: &str) -> String {
+        origin_of(&self.sources, name)
+    }
+
+    /// Names of the shortcodes this theme offers.
+    pub fn shortcode_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .tera
+            .get_template_names()
+            .filter_map(|n| {
+                n.strip_prefix("shortcodes/")
+                    .and_then(|n| n.strip_suffix(".html"))
+            })
+            .collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+/// Every template the renderer asks for.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "article.html",
+    "case_study.html",
+    "page.html",
+    "articles.html",
+    "case_studies.html",
+    "role.html",
+    "roles.html",
+    "stage.html",
+    "stages.html",
+    "industry.html",
+    "industries.html",
+    "proof.html",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "shortcodes/claim.html",
+];
+
+fn origin_of(sources: &[TemplateSource], name: &str) -> String {
+    sources
+        .iter()
+        .find(|s| s.name == name)
+        .map_or_else(|| name.to_string(), |s| s.origin.clone())
+}
+
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    add: &mut dyn FnMut(String, String, Vec<u8>),
+    errors: &mut Vec<Diagnostic>,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !crate::source::is_ignored_name(&e.file_name().to_string_lossy())
+        })
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                let origin = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                match std::fs::read(e.path()) {
+                    Ok(bytes) => add(rel, origin, bytes),
+                    Err(err) => errors.push(Diagnostic::error(
+                        "io",
+                        PathBuf::from(&origin),
+                        format!("cannot read: {err}"),
+                    )),
+                }
+            }
+            Ok(_) => {}
+            Err(err) => errors.push(Diagnostic::error(
+                "io",
+                dir.strip_prefix(root).unwrap_or(dir).to_path_buf(),
+                format!("cannot read: {err}"),
+            )),
+        }
+    }
+}
+
+/// A Tera error as a diagnostic naming the template file and, when known, the line.
+fn template_diagnostic(sources: &[TemplateSource], e: &tera::Error) -> Diagnostic {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    // Name the file the template came from, not just its name.
+    let (path, line) = sources
+        .iter()
+        .filter(|s| message.contains(&s.name))
+        .max_by_key(|s| s.name.len())
+        .map(|s| (s.origin.clone(), line_in(&message, &s.name)))
+        .unwrap_or_else(|| ("templates".into(), 0));
+    let mut d = Diagnostic::error("template", path, message.trim().to_string())
+        .with_hint("fix the template; Tera's syntax: https://keats.github.io/tera/docs/");
+    d.line = line;
+    d
+}
+
+/// The line number Tera reports after `name:` in its message, if any.
+fn line_in(message: &str, name: &str) -> usize {
+    let Some(i) = message.find(&format!("{name}:")) else {
+        return 0;
+    };
+    message[i + name.len() + 1..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}
+
+fn register_filters(tera: &mut tera::Tera) {
+    tera.register_filter("slugify", |s: &str, _: tera::Kwargs, _: &tera::State| {
+        slug::slugify(s)
+    });
+}
+
+// ------------------------------------------------------------------ shortcodes
+
+/// Renders `shortcodes/<name>.html` with the call's arguments as variables.
+pub struct ShortcodeTemplates<'a> {
+    pub theme: &'a Theme,
+}
+
+impl Shortcodes for ShortcodeTemplates<'_> {
+    fn render(&self, call: &ShortcodeCall) -> Result<String, ShortcodeError> {
+        let name = format!("shortcodes/{}.html", call.name);
+        if !self.theme.tera.contains_template(&name) {
+            let names = self.theme.shortcode_names();
+            let hint = match did_you_mean(&call.name, names.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "available shortcodes: {}; add your own as templates/shortcodes/{}.html",
+                    names.join(", "),
+                    call.name
+                ),
+            };
+            return Err(ShortcodeError {
+                code: "shortcode-unknown",
+                message: format!("unknown shortcode `{}`", call.name),
+                hint,
+            });
+        }
+        let mut ctx = tera::Context::new();
+        for (k, v) in &call.args {
+            match v {
+                ArgValue::Str(s) => ctx.insert(k.clone(), s),
+                ArgValue::Int(i) => ctx.insert(k.clone(), i),
+                ArgValue::Float(f) => ctx.insert(k.clone(), f),
+                ArgValue::Bool(b) => ctx.insert(k.clone(), b),
+            }
+        }
+        self.theme
+            .tera
+            .render(&name, &ctx)
+            .map(|s| s.trim().to_string())
+            .map_err(|e| {
+                let d = template_diagnostic(&self.theme.sources, &e);
+                ShortcodeError {
+                    code: "shortcode-render",
+                    message: format!("shortcode `{}` failed to render: {}", call.name, d.message),
+                    hint: format!(
+                        "check the arguments against {}",
+                        self.theme.origin_of(&name)
+                    ),
+                }
+            })
+    }
+}
+
+// ------------------------------------------------------------------ views
+
+/// A vocabulary term as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    /// Atom feed (roles and industries), empty for stages.
+    pub feed_url: String,
+    pub cta: Option<&'a Cta>,
+    /// Published articles and case studies with this term.
+    pub count: usize,
+}
+
+/// Site-wide values, in every template as `site`.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    /// Absolute, no trailing slash.
+    pub base_url: &'a str,
+    /// Prefix of every internal URL (`/blog`, or empty).
+    pub base_path: &'a str,
+    pub stages: Vec<TermView<'a>>,
+    pub roles: Vec<TermView<'a>>,
+    pub industries: Vec<TermView<'a>>,
+    pub extra: &'a serde_json::Value,
+    pub article_count: usize,
+    pub case_study_count: usize,
+    pub generator: &'static str,
+    /// Script injected by `cairn serve` for live reload; empty otherwise.
+    pub live_reload: &'a str,
+}
+
+/// A metric with its computed claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricView<'a> {
+    pub id: &'a str,
+    /// `metric-<id>`: the anchor on the case-study page.
+    pub anchor: String,
+    pub url: String,
+    pub label: &'a str,
+    pub unit: &'a str,
+    pub before: String,
+    pub after: String,
+    pub better: claims::Better,
+    /// `from 120 to 70 hours/month`
+    pub change: String,
+    /// `reduced unplanned downtime by 41%`; empty when the metric supports no claim.
+    pub claim: String,
+    /// `41%`; empty when none.
+    pub percent: String,
+    /// `1.7×`; empty when none.
+    pub multiple: String,
+    pub period: &'a str,
+    pub source: &'a str,
+    /// Pages whose claims cite this metric.
+    pub cited_by: Vec<LinkView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// The case-study part of a page view.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView<'a> {
+    pub customer: &'a str,
+    pub featured: bool,
+    pub metrics: Vec<MetricView<'a>>,
+    pub quotes: &'a [crate::frontmatter::Quote],
+    /// The first metric with a claim, for cards and the home page.
+    pub headline: Option<MetricView<'a>>,
+}
+
+/// A page as cards and listings show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    pub kind: Kind,
+    pub summary: &'a str,
+    /// `2026-03-14`, empty when undated.
+    pub date: String,
+    /// `14 March 2026`
+    pub date_display: String,
+    /// RFC 3339, for feeds.
+    pub date_rfc3339: String,
+    pub updated_rfc3339: String,
+    pub stage: Option<TermView<'a>>,
+    pub roles: Vec<TermView<'a>>,
+    pub industries: Vec<TermView<'a>>,
+    pub author: Option<&'a str>,
+    pub weight: Option<i64>,
+    pub reading_minutes: usize,
+    pub case: Option<CaseView<'a>>,
+    pub draft: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct NextView<'a> {
+    role: TermView<'a>,
+    next: Option<&'a CardView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct PageView<'a> {
+    #[serde(flatten)]
+    card: &'a CardView<'a>,
+    content: &'a str,
+    toc: &'a [crate::markdown::TocEntry],
+    word_count: usize,
+    extra: &'a serde_json::Value,
+    next_for: Vec<NextView<'a>>,
+    /// `<script type="application/ld+json">` body, already escaped for HTML.
+    json_ld: String,
+}
+
+#[derive(Debug, Serialize)]
+struct StageGroup<'a> {
+    stage: TermView<'a>,
+    pages: Vec<&'a CardView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct IndustryGroup<'a> {
+    industry: TermView<'a>,
+    pages: Vec<&'a CardView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct FeedView<'a> {
+    title: String,
+    /// Absolute URL of the feed itself.
+    url: String,
+    /// Absolute URL of the HTML page it follows.
+    alternate: String,
+    updated: String,
+    entries: Vec<&'a CardView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: String,
+}
+
+/// One output file.
+pub struct OutputFile {
+    /// Relative to the output folder, forward slashes: `articles/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Render options that are not part of the site.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Injected before `</body>` of every HTML page (live reload in `serve`).
+    pub live_reload: String,
+}
+
+struct Ctx<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    site_view: SiteView<'a>,
+    cards: Vec<CardView<'a>>,
+}
+
+fn fmt_date(ts: Option<jiff::Timestamp>, fmt: &str) -> String {
+    ts.map(|t| {
+        t.to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime(fmt)
+            .to_string()
+    })
+    .unwrap_or_default()
+}
+
+impl<'a> Ctx<'a> {
+    fn new(site: &'a Site, theme: &'a Theme, options: &'a RenderOptions) -> Ctx<'a> {
+        let config = &site.config;
+        let base = config.base_path();
+        let stage_count = |i: usize| site.by_stage[i].len();
+        let role_count = |r: usize| site.role_paths[r].iter().map(Vec::len).sum();
+        let site_view = SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            base_url: &config.base_url,
+            base_path: base,
+            stages: (0..config.stages.len())
+                .map(|i| stage_term(site, i, stage_count(i)))
+                .collect(),
+            roles: (0..config.roles.len())
+                .map(|i| role_term(site, i, role_count(i)))
+                .collect(),
+            industries: (0..site.industries.len())
+                .map(|i| industry_term(site, i, site.by_industry[i].len()))
+                .collect(),
+            extra: &config.extra,
+            article_count: site.articles.len(),
+            case_study_count: site.case_studies.len(),
+            generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
+            live_reload: &options.live_reload,
+        };
+        let cards = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| card(site, i, p))
+            .collect();
+        Ctx {
+            site,
+            theme,
+            site_view,
+            cards,
+        }
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        extra: impl FnOnce(&mut tera::Context),
+    ) -> Result<String, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site_view);
+        extra(&mut ctx);
+        let mut out = self.theme.tera.render(template, &ctx).map_err(|e| {
+            let mut d = template_diagnostic(&self.theme.sources, &e);
+            if d.line == 0 {
+                d.path = PathBuf::from(self.theme.origin_of(template));
+            }
+            d
+        })?;
+        if !self.site_view.live_reload.is_empty() && template.ends_with(".html") {
+            match out.rfind("</body>") {
+                Some(i) => out.insert_str(i, self.site_view.live_reload),
+                None => out.push_str(self.site_view.live_reload),
+            }
+        }
+        Ok(out)
+    }
+
+    fn cards_of(&self, indices: &[usize]) -> Vec<&CardView<'a>> {
+        indices.iter().map(|&i| &self.cards[i]).collect()
+    }
+
+    fn abs(&self, path: &str) -> String {
+        format!("{}{}", self.site.config.base_url, path)
+    }
+}
+
+fn url(site: &Site, path: &str) -> String {
+    format!("{}{path}", site.config.base_path())
+}
+
+fn stage_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
+    let s = &site.config.stages[i];
+    TermView {
+        id: &s.id,
+        name: &s.name,
+        description: &s.description,
+        url: url(site, &format!("/stages/{}/", s.id)),
+        feed_url: String::new(),
+        cta: s.cta.as_ref(),
+        count,
+    }
+}
+
+fn role_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
+    let r = &site.config.roles[i];
+    TermView {
+        id: &r.id,
+        name: &r.name,
+        description: &r.description,
+        url: url(site, &format!("/roles/{}/", r.id)),
+        feed_url: url(site, &format!("/roles/{}/atom.xml", r.id)),
+        cta: None,
+        count,
+    }
+}
+
+fn industry_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
+    let ind = &site.industries[i];
+    TermView {
+        id: &ind.id,
+        name: &ind.name,
+        description: &ind.description,
+        url: url(site, &format!("/industries/{}/", ind.id)),
+        feed_url: url(site, &format!("/industries/{}/atom.xml", ind.id)),
+        cta: None,
+        count,
+    }
+}
+
+fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricView<'a> {
+    let p = &site.pages[page];
+    let m = &p
+        .meta
+        .case
+        .as_ref()
+        .expect("metrics belong to case studies")
+        .metrics[m_index];
+    let f = m.figures();
+    let cited_by = site
+        .citations
+        .get(&(page, m_index))
+        .map(|list| {
+            list.iter()
+                .map(|&c| LinkView {
+                    title: &site.pages[c].meta.title,
+                    url: url(site, &site.pages[c].meta.url),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    MetricView {
+        id: &m.id,
+        anchor: format!("metric-{}", m.id),
+        url: url(site, &format!("{}#metric-{}", p.meta.url, m.id)),
+        label: &m.label,
+        unit: &m.unit,
+        before: claims::quantity(m.before, &m.unit),
+        after: claims::quantity(m.after, &m.unit),
+        better: m.better,
+        change: claims::change(m.before, m.after, &m.unit),
+        claim: claims::phrase(f, &m.label, &m.unit, claims::Form::Sentence, 0).unwrap_or_default(),
+        percent: claims::percent(f, 0)
+            .map(|p| format!("{p}%"))
+            .unwrap_or_default(),
+        multiple: claims::multiple(f)
+            .map(|x| format!("{x}×"))
+            .unwrap_or_default(),
+        period: m.period.as_deref().unwrap_or(""),
+        source: &m.source,
+        cited_by,
+    }
+}
+
+fn card<'a>(site: &'a Site, i: usize, p: &'a Page) -> CardView<'a> {
+    let m = &p.meta;
+    let count = 0;
+    let case = m.case.as_ref().map(|c| {
+        let metrics: Vec<MetricView> = (0..c.metrics.len())
+            .map(|k| metric_view(site, i, k))
+            .collect();
+        let headline = metrics.iter().find(|mv| !mv.claim.is_empty()).cloned();
+        CaseView {
+            customer: &c.customer,
+            featured: c.featured,
+            metrics,
+            quotes: &c.quotes,
+            headline,
+        }
+    });
+    CardView {
+        title: &m.title,
+        url: url(site, &m.url),
+        permalink: format!("{}{}", site.config.base_url, m.url),
+        kind: m.kind,
+        summary: &p.summary,
+        date: fmt_date(m.date, "%Y-%m-%d"),
+        date_display: fmt_date(m.date, "%-d %B %Y"),
+        date_rfc3339: fmt_date(m.date, "%Y-%m-%dT%H:%M:%SZ"),
+        updated_rfc3339: fmt_date(m.updated.or(m.date), "%Y-%m-%dT%H:%M:%SZ"),
+        stage: m.stage.map(|s| stage_term(site, s, count)),
+        roles: m.roles.iter().map(|&r| role_term(site, r, count)).collect(),
+        industries: m
+            .industries
+            .iter()
+            .map(|&x| industry_term(site, x, count))
+            .collect(),
+        author: m.author.as_deref(),
+        weight: m.weight,
+        reading_minutes: p.word_count.div_ceil(230).max(1),
+        case,
+        draft: m.draft,
+    }
+}
+
+/// JSON-LD for a page: `Article`, with the customer as an `Organization` on case studies.
+fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
+    let m = &page.meta;
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": if m.kind == Kind::Page { "WebPage" } else { "Article" },
+        "headline": m.title,
+        "description": page.summary,
+        "url": card.permalink,
+        "mainEntityOfPage": card.permalink,
+        "inLanguage": site.config.language,
+        "publisher": { "@type": "Organization", "name": site.config.title, "url": format!("{}/", site.config.base_url) },
+    });
+    if !card.date_rfc3339.is_empty() {
+        v["datePublished"] = card.date_rfc3339.clone().into();
+        v["dateModified"] = card.updated_rfc3339.clone().into();
+    }
+    if let Some(a) = &m.author {
+        v["author"] = serde_json::json!({ "@type": "Person", "name": a });
+    }
+    if let Some(s) = m.stage {
+        v["articleSection"] = site.config.stages[s].name.clone().into();
+    }
+    let keywords: Vec<&str> = m
+        .roles
+        .iter()
+        .map(|&r| site.config.roles[r].name.as_str())
+        .chain(
+            m.industries
+                .iter()
+                .map(|&i| site.industries[i].name.as_str()),
+        )
+        .collect();
+    if !keywords.is_empty() {
+        v["keywords"] = keywords.join(", ").into();
+    }
+    if let Some(c) = &m.case {
+        v["about"] = serde_json::json!({ "@type": "Organization", "name": c.customer });
+    }
+    // `</` inside a script element would end it early.
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+}
+
+/// Render every output file of `site`, handing each to `sink` (possibly from several threads).
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
+) -> Result<usize, RenderError> {
+    let cx = Ctx::new(site, theme, options);
+    let jobs = jobs(site);
+    let results: Vec<Result<(), RenderError>> = jobs
+        .par_iter()
+        .map(|job| {
+            let file = render_job(&cx, job).map_err(RenderError::Template)?;
+            sink(file).map_err(RenderError::Io)
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok(()) => {}
+            Err(RenderError::Template(d)) => diagnostics.push(d),
+            Err(e @ RenderError::Io(_)) => return Err(e),
+            Err(RenderError::Templates(ds)) => diagnostics.extend(ds),
+        }
+    }
+    if !diagnostics.is_empty() {
+        // One broken template breaks many pages: report each message once.
+        diagnostics
+            .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        diagnostics.dedup_by(|a, b| a.path == b.path && a.message == b.message);
+        return Err(RenderError::Templates(diagnostics));
+    }
+    Ok(jobs.len())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template error")]
+    Template(Diagnostic),
+    #[error("template errors")]
+    Templates(Vec<Diagnostic>),
+    #[error(transparent)]
+    Io(std::io::Error),
+}
+
+/// One file to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Page(usize),
+    Home,
+    Articles,
+    CaseStudies,
+    Roles,
+    Role(usize),
+    RoleFeed(usize),
+    Stages,
+    Stage(usize),
+    Industries,
+    Industry(usize),
+    IndustryFeed(usize),
+    Proof,
+    Feed,
+    Sitemap,
+    Robots,
+    NotFound,
+}
+
+fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    jobs.extend([
+        Job::Home,
+        Job::Articles,
+        Job::CaseStudies,
+        Job::Roles,
+        Job::Stages,
+        Job::Industries,
+        Job::Proof,
+        Job::Feed,
+        Job::Sitemap,
+        Job::Robots,
+        Job::NotFound,
+    ]);
+    for r in 0..site.config.roles.len() {
+        jobs.push(Job::Role(r));
+        jobs.push(Job::RoleFeed(r));
+    }
+    jobs.extend((0..site.config.stages.len()).map(Job::Stage));
+    for i in 0..site.industries.len() {
+        jobs.push(Job::Industry(i));
+        jobs.push(Job::IndustryFeed(i));
+    }
+    jobs
+}
+
+fn index_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
+    let site = cx.site;
+    let html = |path: String,
+                template: &str,
+                f: &dyn Fn(&mut tera::Context)|
+     -> Result<OutputFile, Diagnostic> {
+        Ok(OutputFile {
+            path,
+            bytes: cx.render(template, |c| f(c))?.into_bytes(),
+        })
+    };
+    match *job {
+        Job::Page(i) => {
+            let page = &site.pages[i];
+            let card = &cx.cards[i];
+            let next_for: Vec<NextView> = page
+                .meta
+                .roles
+                .iter()
+                .map(|&r| NextView {
+                    role: cx.site_view.roles[r].clone(),
+                    next: site.next_for(i, r).map(|n| &cx.cards[n]),
+                })
+                .collect();
+            let view = PageView {
+                card,
+                content: &page.html,
+                toc: &page.toc,
+                word_count: page.word_count,
+                extra: &page.meta.extra,
+                next_for,
+                json_ld: json_ld(site, card, page),
+            };
+            let template = match page.meta.kind {
+                Kind::Article => "article.html",
+                Kind::CaseStudy => "case_study.html",
+                Kind::Page => "page.html",
+            };
+            html(index_path(&page.meta.url), template, &|c| {
+                c.insert("page", &view)
+            })
+        }
+        Job::Home => {
+            let latest: Vec<&CardView> = site
+                .articles
+                .iter()
+                .filter(|&&i| site.pages[i].meta.kind == Kind::Article)
+                .take(6)
+                .map(|&i| &cx.cards[i])
+                .collect();
+            let mut featured: Vec<&CardView> = site
+                .case_studies
+                .iter()
+                .map(|&i| &cx.cards[i])
+                .filter(|c| c.case.as_ref().is_some_and(|k| k.featured))
+                .collect();
+            if featured.is_empty() {
+                featured = site
+                    .case_studies
+                    .iter()
+                    .take(3)
+                    .map(|&i| &cx.cards[i])
+                    .collect();
+            }
+            html("index.html".into(), "index.html", &|c| {
+                c.insert("latest", &latest);
+                c.insert("featured", &featured);
+            })
+        }
+        Job::Articles => {
+            let pages = cx.cards_of(&site.articles);
+            html("articles/index.html".into(), "articles.html", &|c| {
+                c.insert("pages", &pages)
+            })
+        }
+        Job::CaseStudies => {
+            let pages = cx.cards_of(&site.case_studies);
+            let groups: Vec<IndustryGroup> = (0..site.industries.len())
+                .map(|i| IndustryGroup {
+                    industry: cx.site_view.industries[i].clone(),
+                    pages: site.by_industry[i]
+                        .iter()
+                        .filter(|&&p| site.pages[p].meta.kind == Kind::CaseStudy)
+                        .map(|&p| &cx.cards[p])
+                        .collect(),
+                })
+                .filter(|g| !g.pages.is_empty())
+                .collect();
+            html(
+                "case-studies/index.html".into(),
+                "case_studies.html",
+                &|c| {
+                    c.insert("pages", &pages);
+                    c.insert("by_industry", &groups);
+                },
+            )
+        }
+        Job::Roles => html("roles/index.html".into(), "roles.html", &|_| {}),
+        Job::Stages => html("stages/index.html".into(), "stages.html", &|_| {}),
+        Job::Industries => html("industries/index.html".into(), "industries.html", &|_| {}),
+        Job::Role(r) => {
+            let role = &cx.site_view.roles[r];
+            let path: Vec<StageGroup> = (0..site.config.stages.len())
+                .map(|s| StageGroup {
+                    stage: cx.site_view.stages[s].clone(),
+                    pages: cx.cards_of(&site.role_paths[r][s]),
+                })
+                .collect();
+            html(format!("roles/{}/index.html", role.id), "role.html", &|c| {
+                c.insert("role", role);
+                c.insert("path", &path);
+            })
+        }
+        Job::Stage(s) => {
+            let stage = &cx.site_view.stages[s];
+            let pages = cx.cards_of(&site.by_stage[s]);
+            html(
+                format!("stages/{}/index.html", stage.id),
+                "stage.html",
+                &|c| {
+                    c.insert("stage", stage);
+                    c.insert("pages", &pages);
+                },
+            )
+        }
+        Job::Industry(i) => {
+            let industry = &cx.site_view.industries[i];
+            let pages = cx.cards_of(&site.by_industry[i]);
+            html(
+                format!("industries/{}/index.html", industry.id),
+                "industry.html",
+                &|c| {
+                    c.insert("industry", industry);
+                    c.insert("pages", &pages);
+                },
+            )
+        }
+        Job::Feed => feed(
+            cx,
+            "atom.xml".into(),
+            site.config.title.clone(),
+            "/",
+            &site.articles,
+        ),
+        Job::RoleFeed(r) => {
+            let role = &site.config.roles[r];
+            let mut pages: Vec<usize> = site.role_paths[r].iter().flatten().copied().collect();
+            pages.sort_unstable();
+            feed(
+                cx,
+                format!("roles/{}/atom.xml", role.id),
+                format!("{} — for the {}", site.config.title, role.name),
+                &format!("/roles/{}/", role.id),
+                &pages,
+            )
+        }
+        Job::IndustryFeed(i) => {
+            let ind = &site.industries[i];
+            feed(
+                cx,
+                format!("industries/{}/atom.xml", ind.id),
+                format!("{} — {}", site.config.title, ind.name),
+                &format!("/industries/{}/", ind.id),
+                &site.by_industry[i],
+            )
+        }
+        Job::Proof => {
+            let cases: Vec<&CardView> = cx.cards_of(&site.case_studies);
+            html("proof/index.html".into(), "proof.html", &|c| {
+                c.insert("cases", &cases)
+            })
+        }
+        Job::Sitemap => {
+            let mut entries = vec![SitemapEntry {
+                loc: cx.abs("/"),
+                lastmod: String::new(),
+            }];
+            entries.extend(site.pages.iter().zip(&cx.cards).map(|(p, c)| SitemapEntry {
+                loc: cx.abs(&p.meta.url),
+                lastmod: c.updated_rfc3339.get(..10).unwrap_or("").to_string(),
+            }));
+            let mut listing: Vec<String> =
+                crate::model::generated_urls(&site.config, &site.industries)
+                    .into_iter()
+                    .filter(|u| u != "/")
+                    .collect();
+            listing.sort();
+            entries.extend(listing.into_iter().map(|u| SitemapEntry {
+                loc: cx.abs(&u),
+                lastmod: String::new(),
+            }));
+            Ok(OutputFile {
+                path: "sitemap.xml".into(),
+                bytes: cx
+                    .render("sitemap.xml", |c| c.insert("entries", &entries))?
+                    .into_bytes(),
+            })
+        }
+        Job::Robots => Ok(OutputFile {
+            path: "robots.txt".into(),
+            bytes: cx
+                .render("robots.txt", |c| {
+                    c.insert("sitemap_url", &cx.abs("/sitemap.xml"))
+                })?
+                .into_bytes(),
+        }),
+        Job::NotFound => html("404.html".into(), "404.html", &|_| {}),
+    }
+}
+
+fn feed(
+    cx: &Ctx,
+    path: String,
+    title: String,
+    alternate: &str,
+    pages: &[usize],
+) -> Result<OutputFile, Diagnostic> {
+    let entries: Vec<&CardView> = pages
+        .iter()
+        .take(cx.site.config.feed_limit)
+        .map(|&i| &cx.cards[i])
+        .collect();
+    let updated = entries
+        .iter()
+        .map(|c| c.updated_rfc3339.clone())
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let view = FeedView {
+        title,
+        url: cx.abs(&format!("/{path}")),
+        alternate: cx.abs(alternate),
+        updated,
+        entries,
+    };
+    Ok(OutputFile {
+        path,
+        bytes: cx
+            .render("atom.xml", |c| c.insert("feed", &view))?
+            .into_bytes(),
+    })
+}

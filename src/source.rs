@@ -1,0 +1,283 @@
+//! Reading `content/`: which files are pages and which are assets, their
+//! text (UTF-8, BOM removed), and the split of front matter from body with
+//! the byte offsets diagnostics need. Knows files, not business rules.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file under `content/`, read into memory.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root, for messages: `content/articles/x.md`.
+    pub path: PathBuf,
+    /// Relative to `content/`, forward slashes: `articles/x.md`.
+    pub content_path: String,
+    /// The file's text without a byte-order mark.
+    pub text: String,
+}
+
+/// A non-Markdown file under `content/`, copied to the same relative path in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Relative to `content/`, forward slashes.
+    pub content_path: String,
+}
+
+/// What `scan` found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub pages: Vec<SourceFile>,
+    pub assets: Vec<Asset>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Files editors and OSes leave behind; never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913" // vim's write test file
+        || name == "Thumbs.db"
+}
+
+/// Walk `<root>/content` and read every Markdown file (in parallel).
+pub fn scan(root: &Path) -> Scan {
+    let content = root.join(CONTENT_DIR);
+    let mut scan = Scan::default();
+    if !content.is_dir() {
+        return scan;
+    }
+    let mut md = Vec::new();
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
+                scan.diagnostics
+                    .push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(&content, entry.path());
+        let content_path = rel.to_string_lossy().replace('\\', "/");
+        if entry.path().extension().is_some_and(|x| x == "md") {
+            md.push((entry.into_path(), content_path));
+        } else {
+            scan.assets.push(Asset {
+                source: entry.into_path(),
+                content_path,
+            });
+        }
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = md
+        .into_par_iter()
+        .map(|(abs, content_path)| read_source(root, &abs, content_path))
+        .collect();
+    for r in read {
+        match r {
+            Ok(f) => scan.pages.push(f),
+            Err(d) => scan.diagnostics.push(d),
+        }
+    }
+    scan
+}
+
+fn relative(base: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+/// Read one Markdown file; invalid UTF-8 and binary data are diagnostics, not panics.
+pub fn read_source(
+    root: &Path,
+    abs: &Path,
+    content_path: String,
+) -> Result<SourceFile, Diagnostic> {
+    let path = relative(root, abs);
+    let bytes = std::fs::read(abs)
+        .map_err(|e| Diagnostic::error("io", path.clone(), format!("cannot read: {e}")))?;
+    let text = decode(bytes).map_err(|(offset, valid)| {
+        let line = valid.bytes().filter(|&b| b == b'\n').count() + 1;
+        Diagnostic::error(
+            "encoding",
+            path.clone(),
+            format!("not a UTF-8 text file (invalid or binary data at byte {offset})"),
+        )
+        .at_line_col(&valid, line, 0)
+        .with_hint("save the file as UTF-8 text, or give a non-Markdown file another extension")
+    })?;
+    Ok(SourceFile {
+        path,
+        content_path,
+        text,
+    })
+}
+
+/// UTF-8 text without BOM; on failure the offset of the first bad byte and the valid prefix.
+fn decode(mut bytes: Vec<u8>) -> Result<String, (usize, String)> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return Err((nul, String::from_utf8_lossy(&bytes[..nul]).into_owned()));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        (at, String::from_utf8_lossy(&bytes[..at]).into_owned())
+    })
+}
+
+/// The syntax of a front-matter block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `+++` lines.
+    Toml,
+    /// Between `---` lines.
+    Yaml,
+}
+
+/// A page's text split into front matter and body, with offsets into the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub format: Format,
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Why front matter could not be split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitError {
+    pub offset: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+/// Split `+++`/`---` front matter from the body. The opening line must be the first line.
+pub fn split_front_matter(text: &str) -> Result<Split<'_>, SplitError> {
+    let first = text.split_inclusive('\n').next().unwrap_or("");
+    let (format, fence) = match first.trim_end() {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ => {
+            return Err(SplitError {
+                offset: 0,
+                message: "missing front matter".into(),
+                hint: "start the file with a `+++` line, then `title = \"...\"`, then a closing `+++` line".into(),
+            });
+        }
+    };
+    let front_offset = first.len();
+    let mut offset = front_offset;
+    for line in text[front_offset..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == fence || (format == Format::Yaml && t == "...") {
+            let body_offset = offset + line.len();
+            return Ok(Split {
+                format,
+                front: &text[front_offset..offset],
+                front_offset,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        offset += line.len();
+    }
+    Err(SplitError {
+        offset: 0,
+        message: format!("front matter opened with `{fence}` is never closed"),
+        hint: format!("add a line with only `{fence}` after the last front-matter key"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_toml_and_yaml_with_offsets() {
+        let text = "+++\ntitle = \"A\"\n+++\nBody\n";
+        let s = split_front_matter(text).unwrap();
+        assert_eq!(s.format, Format::Toml);
+        assert_eq!(s.front, "title = \"A\"\n");
+        assert_eq!(&text[s.front_offset..s.front_offset + 5], "title");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_offset, 20);
+
+        let text = "---\r\ntitle: A\r\n---\r\nBody";
+        let s = split_front_matter(text).unwrap();
+        assert_eq!(s.format, Format::Yaml);
+        assert_eq!(s.front, "title: A\r\n");
+        assert_eq!(s.body, "Body");
+    }
+
+    #[test]
+    fn empty_front_matter_and_empty_body() {
+        let s = split_front_matter("+++\n+++").unwrap();
+        assert_eq!(s.front, "");
+        assert_eq!(s.body, "");
+    }
+
+    #[test]
+    fn missing_or_unterminated_front_matter_is_an_error() {
+        assert_eq!(
+            split_front_matter("").unwrap_err().message,
+            "missing front matter"
+        );
+        assert_eq!(
+            split_front_matter("# Title\n").unwrap_err().message,
+            "missing front matter"
+        );
+        assert_eq!(
+            split_front_matter("+++\ntitle = \"x\"\n")
+                .unwrap_err()
+                .message,
+            "front matter opened with `+++` is never closed"
+        );
+        // A `+++` later in the body does not count as an opening.
+        assert!(split_front_matter("text\n+++\n").is_err());
+    }
+
+    #[test]
+    fn decode_strips_bom_and_rejects_binary() {
+        assert_eq!(decode(b"\xEF\xBB\xBF+++".to_vec()).unwrap(), "+++");
+        assert_eq!(
+            decode(b"ab\ncd\xFF".to_vec()).unwrap_err(),
+            (5, "ab\ncd".to_string())
+        );
+        assert_eq!(decode(b"a\0b".to_vec()).unwrap_err().0, 1);
+    }
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.md.swp", "x.md~", "#x.md#", ".DS_Store", "4913"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("x.md"));
+    }
+}

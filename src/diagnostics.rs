@@ -168,7 +168,7 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&word, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.75)
+        .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }

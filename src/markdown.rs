@@ -413,8 +413,14 @@ fn rewrite_link<'e>(
                 dest.clone()
             }
             Err(LinkProblem::Missing) => {
+                // Compare file names, not whole paths: shared folders make every path look alike.
                 let paths = links.page_paths();
-                let hint = match did_you_mean(&target, paths.iter().copied()) {
+                let name = |p: &str| p.rsplit('/').next().unwrap_or("").to_string();
+                let wanted = name(&target);
+                let names: Vec<String> = paths.iter().map(|p| name(p)).collect();
+                let best = did_you_mean(&wanted, names.iter().map(String::as_str))
+                    .and_then(|n| paths.iter().copied().find(|p| name(p) == n));
+                let hint = match best {
                     Some(best) => format!(
                         "did you mean `{}`?",
                         relative_link(input.content_path, best)

@@ -747,10 +747,12 @@ fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
     if let Some(c) = &m.case {
         v["about"] = serde_json::json!({ "@type": "Organization", "name": c.customer });
     }
-    // `</` inside a script element would end it early.
+    // Inside <script>, markup characters must not appear at all: escape them as JSON allows.
     serde_json::to_string(&v)
         .unwrap_or_default()
-        .replace("</", "<\\/")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// Render every output file of `site`, handing each to `sink` (possibly from several threads).

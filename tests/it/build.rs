@@ -1,0 +1,433 @@
+//! `cairn build` end to end: outputs, URLs, role paths, feeds, front matter.
+
+use crate::harness::*;
+
+fn journey_site() -> TestSite {
+    TestSite::new()
+        .file("content/articles/first.md", article("First look", "awareness", &["decider"], "2026-01-10", "Intro to [the deal](../case-studies/acme.md).\n"))
+        .file("content/articles/second.md", article("Second look", "awareness", &["decider", "buyer"], "2026-02-10", "More.\n"))
+        .file(
+            "content/articles/pinned.md",
+            "+++\ntitle = \"Pinned\"\ndate = 2025-01-01\nstage = \"awareness\"\nroles = [\"decider\"]\nweight = 1\n+++\nPinned first.\n",
+        )
+        .file("content/articles/guide.md", article("The guide", "consideration", &["decider"], "2026-03-01", "## Options\n\nText.\n"))
+        .file(
+            "content/case-studies/acme.md",
+            "+++\ntitle = \"Acme\"\ndate = 2026-03-05\nroles = [\"decider\"]\nindustries = [\"manufacturing\"]\ncustomer = \"Acme Steel\"\n[[metrics]]\nid = \"downtime\"\nlabel = \"unplanned downtime\"\nunit = \"hours/month\"\nbefore = 120\nafter = 70\nbetter = \"lower\"\nsource = \"Acme logs\"\n+++\n## The results\n\nGood.\n",
+        )
+        .file("content/about.md", "+++\ntitle = \"About us\"\n+++\nWe write.\n")
+}
+
+#[test]
+fn builds_every_output() {
+    let site = journey_site();
+    let run = site.build().success();
+    assert!(run.stdout.starts_with("built 6 pages ("), "{}", run.stdout);
+    for path in [
+        "index.html",
+        "404.html",
+        "robots.txt",
+        "sitemap.xml",
+        "atom.xml",
+        "style.css",
+        "articles/index.html",
+        "articles/first/index.html",
+        "articles/pinned/index.html",
+        "case-studies/index.html",
+        "case-studies/acme/index.html",
+        "about/index.html",
+        "proof/index.html",
+        "roles/index.html",
+        "stages/index.html",
+        "industries/index.html",
+        "stages/awareness/index.html",
+        "stages/retention/index.html",
+        "industries/manufacturing/index.html",
+        "industries/manufacturing/atom.xml",
+        "roles/gatekeeper/index.html",
+        "roles/decider/index.html",
+        "roles/decider/atom.xml",
+    ] {
+        assert!(site.exists(path), "missing {path}");
+    }
+}
+
+#[test]
+fn role_path_orders_by_weight_then_newest_and_links_next() {
+    let site = journey_site();
+    site.build().success();
+    let role = site.read("roles/decider/index.html");
+    let awareness = between(
+        &role,
+        "id=\"stage-awareness\"",
+        "id=\"stage-consideration\"",
+    );
+    let order: Vec<usize> = ["Pinned", "Second look", "First look"]
+        .iter()
+        .map(|t| awareness.find(t).unwrap())
+        .collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "{awareness}");
+    let stages: Vec<usize> = [
+        "stage-awareness",
+        "stage-consideration",
+        "stage-decision",
+        "stage-retention",
+    ]
+    .iter()
+    .map(|s| role.find(s).unwrap())
+    .collect();
+    assert!(stages.windows(2).all(|w| w[0] < w[1]));
+    assert!(between(&role, "id=\"stage-decision\"", "id=\"stage-retention\"").contains("Acme"));
+
+    // "next for <role>" follows the path across stages.
+    let first = site.read("articles/first/index.html");
+    let next = between(&first, "class=\"next-for\"", "</nav>");
+    assert!(next.contains("<a href=\"/roles/decider/\">Decision maker</a>:</span>\n      <a class=\"next-link\" href=\"/articles/guide/\">The guide</a>"), "{next}");
+    let second = site.read("articles/second/index.html");
+    assert!(second.contains("<a href=\"/roles/buyer/\">Buyer</a>:</span>\n      <a class=\"next-link\" href=\"/roles/buyer/\">you have reached the end of this path"), "{second}");
+}
+
+#[test]
+fn links_to_content_become_urls() {
+    let site = journey_site();
+    site.build().success();
+    assert!(
+        site.read("articles/first/index.html")
+            .contains("<p>Intro to <a href=\"/case-studies/acme/\">the deal</a>.</p>")
+    );
+    let guide = site.read("articles/guide/index.html");
+    assert!(guide.contains("<h2 id=\"options\">Options<a class=\"anchor\" href=\"#options\""));
+}
+
+#[test]
+fn article_pages_carry_open_graph_and_json_ld() {
+    let site = journey_site();
+    site.build().success();
+    let html = site.read("articles/guide/index.html");
+    assert!(html.contains("<meta property=\"og:title\" content=\"The guide\">"));
+    assert!(
+        html.contains(
+            "<meta property=\"og:url\" content=\"https://example.test/articles/guide/\">"
+        )
+    );
+    let ld = between(&html, "<script type=\"application/ld+json\">", "</script>");
+    let v: serde_json::Value = serde_json::from_str(ld).unwrap();
+    assert_eq!(v["@type"], "Article");
+    assert_eq!(v["headline"], "The guide");
+    assert_eq!(v["datePublished"], "2026-03-01T00:00:00Z");
+    let case = site.read("case-studies/acme/index.html");
+    let v: serde_json::Value = serde_json::from_str(between(
+        &case,
+        "<script type=\"application/ld+json\">",
+        "</script>",
+    ))
+    .unwrap();
+    assert_eq!(v["about"]["@type"], "Organization");
+    assert_eq!(v["about"]["name"], "Acme Steel");
+}
+
+#[test]
+fn feeds_and_sitemap_are_well_formed_xml() {
+    let site = journey_site();
+    site.build().success();
+    for path in [
+        "atom.xml",
+        "roles/decider/atom.xml",
+        "industries/manufacturing/atom.xml",
+        "sitemap.xml",
+    ] {
+        let xml = site.read(path);
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut elements = 0;
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Start(_)) => elements += 1,
+                Ok(_) => {}
+                Err(e) => panic!("{path} is not well-formed: {e}\n{xml}"),
+            }
+        }
+        assert!(elements > 3, "{path}");
+    }
+    let feed = site.read("roles/decider/atom.xml");
+    assert_eq!(feed.matches("<entry>").count(), 5);
+    assert!(feed.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.test/roles/decider/atom.xml\"/>"));
+    let buyer = site.read("roles/buyer/atom.xml");
+    assert_eq!(buyer.matches("<entry>").count(), 1);
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains(
+        "<url><loc>https://example.test/articles/guide/</loc><lastmod>2026-03-01</lastmod></url>"
+    ));
+    assert!(sitemap.contains("<url><loc>https://example.test/roles/decider/</loc></url>"));
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.test/sitemap.xml\n"
+    );
+}
+
+#[test]
+fn yaml_and_toml_front_matter_are_equivalent() {
+    let site = TestSite::new()
+        .file("content/articles/t.md", "+++\ntitle = \"Toml\"\ndate = 2026-01-01\nstage = \"decision\"\nroles = [\"economic-buyer\"]\n+++\nBody.\n")
+        .file("content/articles/y.md", "---\ntitle: Yaml\ndate: 2026-01-02\nstage: decision\nroles:\n  - buyer\nindustries: [Oil and Gas]\n---\nBody.\n")
+        .file("site.toml", format!("{SITE_TOML}[[roles]]\nid = \"decider\"\nname = \"Decider\"\naliases = [\"economic-buyer\"]\n[[roles]]\nid = \"buyer\"\nname = \"Buyer\"\n"));
+    site.build().success();
+    assert!(site.read("roles/decider/index.html").contains("Toml"));
+    assert!(site.read("roles/buyer/index.html").contains("Yaml"));
+    // Open industries: any value, slugged, its name kept as written.
+    assert!(
+        site.read("industries/oil-and-gas/index.html")
+            .contains("<h1>Oil and Gas</h1>")
+    );
+}
+
+#[test]
+fn drafts_and_future_pages_need_the_drafts_flag() {
+    let site = TestSite::new()
+        .file("content/articles/now.md", article("Now", "awareness", &["user"], "2026-01-01", "x\n"))
+        .file("content/articles/later.md", article("Later", "awareness", &["user"], "2999-01-01", "x\n"))
+        .file("content/articles/wip.md", "+++\ntitle = \"Wip\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\ndraft = true\n+++\nx\n");
+    site.build().success();
+    assert!(site.exists("articles/now/index.html"));
+    assert!(!site.exists("articles/later/index.html"));
+    assert!(!site.exists("articles/wip/index.html"));
+    site.cairn(&["build", "--drafts"]).success();
+    assert!(site.exists("articles/later/index.html"));
+    assert!(
+        site.read("articles/wip/index.html")
+            .contains("<strong>Draft</strong>")
+    );
+}
+
+#[test]
+fn unicode_names_get_readable_ascii_slugs() {
+    let site = TestSite::new()
+        .file(
+            "content/articles/季度报告.md",
+            article("季度报告", "awareness", &["user"], "2026-01-01", "x\n"),
+        )
+        .file(
+            "content/articles/Überblick Straße.md",
+            article("Überblick", "awareness", &["user"], "2026-01-01", "x\n"),
+        )
+        .file(
+            "content/guides/Getting Started.md",
+            "+++\ntitle = \"Start\"\n+++\nx\n",
+        );
+    site.build().success();
+    assert!(site.exists("articles/ji-du-bao-gao/index.html"));
+    assert!(site.exists("articles/uberblick-strasse/index.html"));
+    assert!(site.exists("guides/getting-started/index.html"));
+}
+
+#[test]
+fn assets_and_static_files_are_copied_and_linked() {
+    let site = TestSite::new()
+        .file(
+            "content/articles/bundle/index.md",
+            article(
+                "Bundle",
+                "awareness",
+                &["user"],
+                "2026-01-01",
+                "![chart](chart.svg) [pdf](../spec.pdf)\n",
+            ),
+        )
+        .file("content/articles/bundle/chart.svg", "<svg/>")
+        .file("content/articles/spec.pdf", "%PDF")
+        .file("static/favicon.ico", "ico")
+        .file("static/img/logo.svg", "<svg/>");
+    site.build().success();
+    let html = site.read("articles/bundle/index.html");
+    assert!(
+        html.contains("<img src=\"/articles/bundle/chart.svg\" alt=\"chart\" />"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"/articles/spec.pdf\">pdf</a>"));
+    assert_eq!(site.read("articles/bundle/chart.svg"), "<svg/>");
+    assert_eq!(site.read("articles/spec.pdf"), "%PDF");
+    assert_eq!(site.read("favicon.ico"), "ico");
+    assert_eq!(site.read("img/logo.svg"), "<svg/>");
+}
+
+#[test]
+fn base_url_flag_and_subpath_deploys() {
+    let site = journey_site();
+    site.cairn(&["build", "--base-url", "https://preview.example.test/pr-7/"])
+        .success();
+    let html = site.read("articles/first/index.html");
+    assert!(html.contains("href=\"/pr-7/case-studies/acme/\""), "{html}");
+    assert!(html.contains("<link rel=\"stylesheet\" href=\"/pr-7/style.css\">"));
+    assert!(
+        site.read("sitemap.xml")
+            .contains("<loc>https://preview.example.test/pr-7/articles/first/</loc>")
+    );
+}
+
+#[test]
+fn site_templates_override_the_theme_one_by_one() {
+    let site = journey_site()
+        .file(
+            "templates/page.html",
+            "<!DOCTYPE html><title>{{ page.title }}</title><main>{{ page.content | safe }}</main>",
+        )
+        .file(
+            "templates/shortcodes/note.html",
+            "<aside class=\"note\">{{ text }}</aside>",
+        )
+        .file(
+            "content/notes.md",
+            "+++\ntitle = \"Notes\"\n+++\n{{ note(text=\"Mind the gap\") }}\n",
+        );
+    site.build().success();
+    assert_eq!(
+        site.read("about/index.html"),
+        "<!DOCTYPE html><title>About us</title><main><p>We write.</p>\n</main>"
+    );
+    assert!(
+        site.read("notes/index.html")
+            .contains("<aside class=\"note\">Mind the gap</aside>")
+    );
+    // Other templates still come from the default theme.
+    assert!(
+        site.read("articles/first/index.html")
+            .contains("class=\"next-for\"")
+    );
+}
+
+#[test]
+fn front_matter_values_are_escaped() {
+    let site = TestSite::new().file(
+        "content/articles/x.md",
+        "+++\ntitle = \"<script>alert(1)</script>\"\nsummary = \"a \\\"quoted\\\" <b>summary</b>\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nBody <em>kept</em>.\n",
+    );
+    site.build().success();
+    let html = site.read("articles/x/index.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("Body <em>kept</em>."));
+    let ld = between(&html, "<script type=\"application/ld+json\">", "</script>");
+    assert!(
+        ld.contains("\"headline\":\"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\""),
+        "{ld}"
+    );
+    let v: serde_json::Value = serde_json::from_str(ld).unwrap();
+    assert_eq!(v["headline"], "<script>alert(1)</script>");
+}
+
+#[test]
+fn odd_files_do_not_panic() {
+    let site = TestSite::new()
+        .file(
+            "content/articles/bom.md",
+            format!(
+                "\u{feff}{}",
+                article("Bom", "awareness", &["user"], "2026-01-01", "x\n")
+            ),
+        )
+        .file(
+            "content/articles/crlf.md",
+            article(
+                "Crlf",
+                "awareness",
+                &["user"],
+                "2026-01-01",
+                "line\n\n## Head\n",
+            )
+            .replace('\n', "\r\n"),
+        )
+        .file("content/articles/empty.md", "")
+        .file("content/articles/binary.md", [0u8, 159, 146, 150, 1, 2])
+        .file("content/articles/open.md", "+++\ntitle = \"x\"\n");
+    let run = site.build().failure();
+    assert!(
+        run.stderr
+            .contains("content/articles/empty.md:1:1: error: missing front matter"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("content/articles/binary.md:1: error: not a UTF-8 text file (invalid or binary data at byte 0)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/articles/open.md:1:1: error: front matter opened with `+++` is never closed"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .ends_with("build failed: 3 errors; the previous output (if any) is unchanged\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("bom.md") && !run.stderr.contains("crlf.md"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.path("content/articles/empty.md")).unwrap();
+    std::fs::remove_file(site.path("content/articles/binary.md")).unwrap();
+    std::fs::remove_file(site.path("content/articles/open.md")).unwrap();
+    site.build().success();
+    assert!(
+        site.read("articles/crlf/index.html")
+            .contains("<h2 id=\"head\">Head<a")
+    );
+}
+
+#[test]
+fn the_demo_site_builds_cleanly_with_no_broken_links() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let run: Run = std::process::Command::new(cairn_bin())
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("public"))
+        .output()
+        .unwrap()
+        .into();
+    let run = run.success();
+    assert!(
+        !run.stderr.contains("warning"),
+        "the demo should build without warnings:\n{}",
+        run.stderr
+    );
+    let public = out.path().join("public");
+    let files = walkdir(&public);
+    let pages: Vec<_> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert!(pages.len() > 40, "{}", pages.len());
+    let mut broken = Vec::new();
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        for href in hrefs(&html) {
+            if !href.starts_with('/') || href.starts_with("//") {
+                continue;
+            }
+            let (path, anchor) = href
+                .split_once('#')
+                .map_or((href.as_str(), None), |(p, a)| (p, Some(a)));
+            let target = if path.ends_with('/') {
+                public.join(&path[1..]).join("index.html")
+            } else {
+                public.join(&path[1..])
+            };
+            if !target.exists() {
+                broken.push(format!("{}: {href}", page.display()));
+            } else if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+                let t = std::fs::read_to_string(&target).unwrap();
+                if !t.contains(&format!("id=\"{a}\"")) {
+                    broken.push(format!("{}: {href} (no #{a})", page.display()));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}

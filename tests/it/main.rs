@@ -1,0 +1,8 @@
+//! Integration tests: real sites in temporary folders, built by the real
+//! `cairn` binary. One binary (`it`) so cargo links once.
+
+mod harness;
+
+mod build;
+mod claims;
+mod errors;

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! config ← source ← frontmatter ← model (+ markdown, claims) ← render ← output
+//!                                  serve = watch + http + the same build()
 //! ```
 //!
 //! [`build`] runs it end to end; [`load`] stops before writing (for `check`).
@@ -19,6 +20,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod source;
 
 use std::path::PathBuf;

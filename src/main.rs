@@ -38,6 +38,27 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on localhost, rebuild and reload the browser on every save
+    #[command(
+        after_help = "Examples:\n  cairn serve\n  cairn serve --port 8080 --open\n  cairn serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network"
+    )]
+    Serve {
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include drafts and pages dated in the future
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -91,6 +112,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(BuildError::Io(e)) => Err(e),
             }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            cairn::serve::serve(cairn::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                drafts,
+                open,
+            })?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod browser;
 mod build;
 mod claims;
 mod errors;
+mod serve;

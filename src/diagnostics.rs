@@ -228,7 +228,7 @@ mod tests {
     #[test]
     fn renders_location_source_line_caret_and_hint() {
         let text = "+++\nroles = [\"decison\"]\n+++\n";
-        let d = Diagnostic::error("vocab", "content/a.md", "unknown role `decison`")
+        let d = Diagnostic::error("unknown-role", "content/a.md", "unknown role `decison`")
             .at(text, 14)
             .with_hint("did you mean `decider`?");
         assert_eq!(

@@ -12,6 +12,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod audit;
 pub mod claims;
 pub mod config;
 pub mod diagnostics;
@@ -20,6 +21,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod source;
 
@@ -198,4 +200,48 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         warnings,
         elapsed: start.elapsed(),
     })
+}
+
+/// What `check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    /// Pages that would be published (0 when the site could not be loaded).
+    pub pages: usize,
+    /// Every problem, sorted; unsourced claims are errors here.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Validate everything `build` validates, render every page in memory to
+/// catch template errors, and write nothing. Unsourced claims are errors.
+pub fn check(options: &BuildOptions) -> CheckReport {
+    let (pages, mut diagnostics) = match load(options) {
+        Err(ds) => (0, ds),
+        Ok(Loaded {
+            site,
+            theme,
+            mut warnings,
+        }) => {
+            let discard = |_: render::OutputFile| Ok(());
+            match render::render_site(&site, &theme, &options.render, &discard) {
+                Ok(_) => {}
+                Err(RenderError::Templates(ds)) => warnings.extend(ds),
+                Err(RenderError::Template(d)) => warnings.push(d),
+                Err(RenderError::Io(_)) => {}
+            }
+            (site.pages.len(), warnings)
+        }
+    };
+    for d in &mut diagnostics {
+        if d.code == "unsourced-claim" {
+            d.level = diagnostics::Level::Error;
+        }
+    }
+    diagnostics::sort(&mut diagnostics);
+    CheckReport { pages, diagnostics }
 }

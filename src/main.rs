@@ -59,6 +59,86 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Validate everything (front matter, links, shortcodes, claims, templates) and write nothing
+    #[command(
+        after_help = "Unsourced claims in prose are errors here (warnings in build).\nExit status: 0 clean, 1 problems found.\n\nExamples:\n  cairn check\n  cairn check --format json > diagnostics.json"
+    )]
+    Check {
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Also check drafts and pages dated in the future as if published
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Coverage of roles × stages (and per industry): where the journey has gaps
+    #[command(
+        after_help = "Exit status: 0 when the [audit] requirements of site.toml are met, 1 otherwise.\n\nExamples:\n  cairn audit\n  cairn audit --industry logistics\n  cairn audit --html audit.html\n  cairn audit --format json"
+    )]
+    Audit {
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also write a self-contained HTML report (heat map, gaps, uncited metrics) to FILE
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Show only this industry's matrix and gaps
+        #[arg(long, value_name = "ID")]
+        industry: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Create a new article, case study or page with valid front matter (never overwrites)
+    #[command(
+        after_help = "New files are drafts (draft = true) until you publish them.\n\nExamples:\n  cairn new article \"Ten questions IT will ask\" --stage consideration --role approver --role influencer\n  cairn new case-study \"Acme Steel\" --industry manufacturing --role decider\n  cairn new page \"Contact\""
+    )]
+    New {
+        /// What to create
+        #[arg(value_enum)]
+        kind: NewKindArg,
+        /// The title; the file name is its slug
+        title: String,
+        /// Journey stage [default: the first stage; decision for case studies]
+        #[arg(long)]
+        stage: Option<String>,
+        /// Buying-center role (repeat for several)
+        #[arg(long = "role", value_name = "ROLE")]
+        roles: Vec<String>,
+        /// Industry (repeat for several)
+        #[arg(long = "industry", value_name = "INDUSTRY")]
+        industries: Vec<String>,
+        /// The site folder (holds site.toml)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site in DIR, ready to build
+    #[command(
+        after_help = "Examples:\n  cairn init mysite && cairn build --root mysite\n  cairn init . --force   # add a site to a folder that has other files"
+    )]
+    Init {
+        /// The folder to create the site in
+        dir: PathBuf,
+        /// Use DIR even if it is not empty (existing files are kept)
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum NewKindArg {
+    Article,
+    CaseStudy,
+    Page,
 }
 
 fn main() -> ExitCode {
@@ -113,6 +193,163 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(BuildError::Io(e)) => Err(e),
             }
         }
+        Command::Check {
+            root,
+            format,
+            drafts,
+        } => {
+            let mut options = BuildOptions::new(&root);
+            options.drafts = drafts;
+            let report = cairn::check(&options);
+            let errors = report.errors();
+            let warnings = report.diagnostics.len() - errors;
+            match format {
+                Format::Json => {
+                    let list: Vec<serde_json::Value> = report
+                        .diagnostics
+                        .iter()
+                        .map(|d| {
+                            serde_json::json!({
+                                "file": cairn::diagnostics::display_path(&d.path),
+                                "line": d.line,
+                                "column": d.col,
+                                "severity": d.level,
+                                "code": d.code,
+                                "message": d.message,
+                                "hint": d.hint,
+                                "source_line": d.source_line,
+                            })
+                        })
+                        .collect();
+                    let doc = serde_json::json!({ "version": 1, "diagnostics": list, "errors": errors, "warnings": warnings, "pages": report.pages });
+                    writeln!(
+                        std::io::stdout().lock(),
+                        "{}",
+                        serde_json::to_string_pretty(&doc)?
+                    )?;
+                }
+                Format::Text => {
+                    print_diagnostics(&report.diagnostics);
+                    if errors == 0 {
+                        writeln!(
+                            std::io::stdout().lock(),
+                            "checked {} pages: no errors{}",
+                            report.pages,
+                            warnings_note(&report.diagnostics)
+                        )?;
+                    } else {
+                        eprintln!("check failed: {}", counts(errors, warnings));
+                    }
+                }
+            }
+            Ok(if errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Audit {
+            root,
+            html,
+            industry,
+            format,
+        } => {
+            let options = BuildOptions::new(&root);
+            let loaded = match cairn::load(&options) {
+                Ok(l) => l,
+                Err(ds) => {
+                    print_diagnostics(&ds);
+                    eprintln!(
+                        "audit needs a site that builds: fix the errors above (cairn check lists them)"
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let site = &loaded.site;
+            let focus = match &industry {
+                None => None,
+                Some(id) => match site.industries.iter().position(|i| &i.id == id) {
+                    Some(i) => Some(i),
+                    None => {
+                        let ids: Vec<&str> =
+                            site.industries.iter().map(|i| i.id.as_str()).collect();
+                        anyhow::bail!(
+                            "unknown industry `{id}`: {}",
+                            cairn::diagnostics::suggestion(id, &ids)
+                        );
+                    }
+                },
+            };
+            let audit = cairn::audit::audit(site, focus);
+            if let Some(path) = &html {
+                std::fs::write(path, audit.to_html(&site.config.title))
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&audit)?)?,
+                Format::Text => {
+                    write!(out, "{}", audit.to_text(industry.as_deref()))?;
+                    if let Some(path) = &html {
+                        writeln!(out, "\nHTML report written to {}", path.display())?;
+                    }
+                }
+            }
+            Ok(if audit.unmet.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::New {
+            kind,
+            title,
+            stage,
+            roles,
+            industries,
+            root,
+        } => {
+            let kind = match kind {
+                NewKindArg::Article => cairn::scaffold::NewKind::Article,
+                NewKindArg::CaseStudy => cairn::scaffold::NewKind::CaseStudy,
+                NewKindArg::Page => cairn::scaffold::NewKind::Page,
+            };
+            let date = jiff::Zoned::now().date();
+            let page = cairn::scaffold::NewPage {
+                kind,
+                title,
+                stage,
+                roles,
+                industries,
+                date,
+            };
+            let rel = cairn::scaffold::create_page(&root, &page)?;
+            let note = if kind == cairn::scaffold::NewKind::Page {
+                ""
+            } else {
+                " (a draft: set draft = false to publish)"
+            };
+            writeln!(
+                std::io::stdout().lock(),
+                "created {}{note}",
+                root.join(&rel).display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir, force } => {
+            let written = cairn::scaffold::init(&dir, force, jiff::Zoned::now().date())?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "created a site in {}:", dir.display())?;
+            for f in written {
+                writeln!(out, "  {f}")?;
+            }
+            writeln!(
+                out,
+                "next: cairn serve --root {0}   (or: cairn build --root {0})",
+                dir.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve {
             root,
             port,
@@ -142,7 +379,11 @@ fn warnings_note(ds: &[Diagnostic]) -> String {
 
 fn summary(ds: &[Diagnostic]) -> String {
     let errors = ds.iter().filter(|d| d.is_error()).count();
-    let warnings = ds.len() - errors;
+    format!("build failed: {}", counts(errors, ds.len() - errors))
+}
+
+/// "2 errors, 1 warning"
+fn counts(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| {
         if n == 1 {
             format!("1 {w}")
@@ -151,12 +392,8 @@ fn summary(ds: &[Diagnostic]) -> String {
         }
     };
     match warnings {
-        0 => format!("build failed: {}", plural(errors, "error")),
-        w => format!(
-            "build failed: {}, {}",
-            plural(errors, "error"),
-            plural(w, "warning")
-        ),
+        0 => plural(errors, "error"),
+        w => format!("{}, {}", plural(errors, "error"), plural(w, "warning")),
     }
 }
 

@@ -8,3 +8,4 @@ mod build;
 mod claims;
 mod errors;
 mod serve;
+mod tools;

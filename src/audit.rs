@@ -1,0 +1,402 @@
+//! Content coverage: how many published articles and case studies each
+//! role has at each journey stage (overall and per industry), where the
+//! gaps are, and whether the `[audit]` requirements of site.toml are met.
+//! Pure: a [`Site`] in, an [`Audit`] out, rendered as text, JSON or HTML.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::model::{Kind, Site};
+
+/// A role × stage count matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matrix {
+    /// Industry id, or `None` for all content.
+    pub industry: Option<String>,
+    /// `cells[role][stage]`: published articles and case studies.
+    pub cells: Vec<Vec<usize>>,
+}
+
+/// A cell below its requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    pub role: String,
+    pub stage: String,
+    pub industry: Option<String>,
+    pub count: usize,
+    pub required: usize,
+}
+
+/// A metric no page cites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UncitedMetric {
+    pub case_study: String,
+    pub metric: String,
+    pub label: String,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Audit {
+    pub roles: Vec<String>,
+    pub role_names: Vec<String>,
+    pub stages: Vec<String>,
+    pub stage_names: Vec<String>,
+    pub overall: Matrix,
+    pub by_industry: Vec<Matrix>,
+    /// Empty cells of the matrix shown (all content, or `--industry`), in role then stage order.
+    pub gaps: Vec<Gap>,
+    /// Pages on each role's path, in role order.
+    pub path_lengths: Vec<usize>,
+    pub industries_without_case_study: Vec<String>,
+    pub uncited_metrics: Vec<UncitedMetric>,
+    /// Requirements of `[audit]` that are not met; non-empty means exit 1.
+    pub unmet: Vec<String>,
+}
+
+fn matrix(site: &Site, industry: Option<usize>) -> Matrix {
+    let mut cells = vec![vec![0; site.config.stages.len()]; site.config.roles.len()];
+    for &i in &site.articles {
+        let m = &site.pages[i].meta;
+        if industry.is_some_and(|ind| !m.industries.contains(&ind)) {
+            continue;
+        }
+        if let Some(s) = m.stage {
+            for &r in &m.roles {
+                cells[r][s] += 1;
+            }
+        }
+    }
+    Matrix {
+        industry: industry.map(|i| site.industries[i].id.clone()),
+        cells,
+    }
+}
+
+/// Audit `site`, focusing the gap list on `industry` when given.
+pub fn audit(site: &Site, industry: Option<usize>) -> Audit {
+    let cfg = &site.config;
+    let overall = matrix(site, None);
+    let by_industry: Vec<Matrix> = (0..site.industries.len())
+        .map(|i| matrix(site, Some(i)))
+        .collect();
+    let focus = match industry {
+        Some(i) => &by_industry[i],
+        None => &overall,
+    };
+    let min = cfg.audit.min_per_cell;
+    let mut required = vec![vec![min; cfg.stages.len()]; cfg.roles.len()];
+    let mut unmet = Vec::new();
+    for req in &cfg.audit.require {
+        let (role, stage) = req.split_once(':').unwrap_or((req, "*"));
+        let roles: Vec<usize> = (0..cfg.roles.len())
+            .filter(|&r| role == "*" || cfg.roles[r].id == role)
+            .collect();
+        let stages: Vec<usize> = (0..cfg.stages.len())
+            .filter(|&s| stage == "*" || cfg.stages[s].id == stage)
+            .collect();
+        if roles.is_empty() || stages.is_empty() {
+            unmet.push(format!(
+                "[audit] require `{req}` names no role:stage cell of this site"
+            ));
+        }
+        for &r in &roles {
+            for &s in &stages {
+                required[r][s] = required[r][s].max(1);
+            }
+        }
+    }
+    let mut gaps = Vec::new();
+    for (r, row) in focus.cells.iter().enumerate() {
+        for (s, &count) in row.iter().enumerate() {
+            if count < required[r][s].max(1) {
+                gaps.push(Gap {
+                    role: cfg.roles[r].id.clone(),
+                    stage: cfg.stages[s].id.clone(),
+                    industry: focus.industry.clone(),
+                    count,
+                    required: required[r][s],
+                });
+            }
+        }
+    }
+    for g in &gaps {
+        if g.required > 0 {
+            let scope = g
+                .industry
+                .as_deref()
+                .map(|i| format!(" in {i}"))
+                .unwrap_or_default();
+            unmet.push(format!(
+                "{} × {}{scope}: {} of {} required",
+                g.role, g.stage, g.count, g.required
+            ));
+        }
+    }
+    let industries_without_case_study: Vec<String> = (0..site.industries.len())
+        .filter(|&i| {
+            !site.by_industry[i]
+                .iter()
+                .any(|&p| site.pages[p].meta.kind == Kind::CaseStudy)
+        })
+        .map(|i| site.industries[i].id.clone())
+        .collect();
+    if cfg.audit.case_study_per_industry {
+        for i in &industries_without_case_study {
+            unmet.push(format!("industry {i} has no case study"));
+        }
+    }
+    let mut uncited_metrics = Vec::new();
+    for &c in &site.case_studies {
+        let meta = &site.pages[c].meta;
+        for (k, m) in meta
+            .case
+            .iter()
+            .flat_map(|cs| cs.metrics.iter().enumerate())
+        {
+            if !site.citations.contains_key(&(c, k)) {
+                uncited_metrics.push(UncitedMetric {
+                    case_study: meta.slug.clone(),
+                    metric: m.id.clone(),
+                    label: m.label.clone(),
+                });
+            }
+        }
+    }
+    Audit {
+        roles: cfg.roles.iter().map(|r| r.id.clone()).collect(),
+        role_names: cfg.roles.iter().map(|r| r.name.clone()).collect(),
+        stages: cfg.stages.iter().map(|s| s.id.clone()).collect(),
+        stage_names: cfg.stages.iter().map(|s| s.name.clone()).collect(),
+        path_lengths: site
+            .role_paths
+            .iter()
+            .map(|p| p.iter().map(Vec::len).sum())
+            .collect(),
+        overall,
+        by_industry,
+        gaps,
+        industries_without_case_study,
+        uncited_metrics,
+        unmet,
+    }
+}
+
+impl Audit {
+    /// An aligned table per matrix; empty cells are `·` with a `!` marker column.
+    pub fn to_text(&self, focus: Option<&str>) -> String {
+        let mut out = String::new();
+        let matrices: Vec<&Matrix> = match focus {
+            Some(id) => self
+                .by_industry
+                .iter()
+                .filter(|m| m.industry.as_deref() == Some(id))
+                .collect(),
+            None => std::iter::once(&self.overall)
+                .chain(&self.by_industry)
+                .collect(),
+        };
+        for m in matrices {
+            let title = match &m.industry {
+                Some(i) => format!("Industry {i}: roles × stages"),
+                None => {
+                    "All content: roles × stages (published articles and case studies)".to_string()
+                }
+            };
+            let _ = writeln!(out, "{title}\n");
+            let first = self.roles.iter().map(String::len).max().unwrap_or(4).max(4);
+            let widths: Vec<usize> = self.stages.iter().map(|s| s.len().max(3)).collect();
+            let _ = write!(out, "{:first$}", "");
+            for (s, w) in self.stages.iter().zip(&widths) {
+                let _ = write!(out, "  {s:>w$}");
+            }
+            let _ = writeln!(out, "  total");
+            for (r, row) in m.cells.iter().enumerate() {
+                let _ = write!(out, "{:first$}", self.roles[r]);
+                for (&c, w) in row.iter().zip(&widths) {
+                    let cell = if c == 0 {
+                        "·".to_string()
+                    } else {
+                        c.to_string()
+                    };
+                    let _ = write!(out, "  {cell:>w$}");
+                }
+                let empty = row.iter().filter(|&&c| c == 0).count();
+                let mark = if empty > 0 {
+                    format!("  ! {empty} empty")
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(out, "  {:>5}{mark}", row.iter().sum::<usize>());
+            }
+            let _ = writeln!(out);
+        }
+        let _ = writeln!(out, "Gaps ({}):", self.gaps.len());
+        if self.gaps.is_empty() {
+            let _ = writeln!(out, "  none");
+        }
+        for g in &self.gaps {
+            let scope = g
+                .industry
+                .as_deref()
+                .map(|i| format!(" [{i}]"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} × {}{scope}: {} page{}",
+                g.role,
+                g.stage,
+                g.count,
+                if g.count == 1 { "" } else { "s" }
+            );
+        }
+        let _ = writeln!(out, "\nRole path lengths:");
+        for (r, n) in self.roles.iter().zip(&self.path_lengths) {
+            let _ = writeln!(out, "  {r}: {n}");
+        }
+        let _ = writeln!(
+            out,
+            "\nIndustries without a case study: {}",
+            list_or_none(&self.industries_without_case_study)
+        );
+        let uncited: Vec<String> = self
+            .uncited_metrics
+            .iter()
+            .map(|m| format!("{}#{}", m.case_study, m.metric))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Case-study metrics not cited anywhere: {}",
+            list_or_none(&uncited)
+        );
+        if !self.unmet.is_empty() {
+            let _ = writeln!(out, "\nUnmet [audit] requirements ({}):", self.unmet.len());
+            for u in &self.unmet {
+                let _ = writeln!(out, "  {u}");
+            }
+        }
+        out
+    }
+
+    /// One self-contained HTML page (no external assets) with heat maps and lists.
+    pub fn to_html(&self, site_title: &str) -> String {
+        let e = crate::markdown::escape_attr;
+        let max = self
+            .overall
+            .cells
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let mut h = String::new();
+        let _ = write!(
+            h,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Content audit · {t}</title>\n<style>\nbody{{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:0;color:#1e293b;background:#f8fafc}}\nmain{{max-width:72rem;margin:0 auto;padding:2rem 1rem}}\nh1{{margin-top:0}}\ntable.heat{{border-collapse:separate;border-spacing:3px;margin:1rem 0 2rem}}\n.heat th{{font-weight:600;text-align:left;padding:.4rem .6rem}}\n.heat thead th{{text-align:center}}\n.heat td{{min-width:5.5rem;height:2.6rem;text-align:center;font-weight:600;border-radius:4px}}\n.heat td.empty{{background:#fee2e2;color:#991b1b;outline:2px dashed #dc2626;outline-offset:-3px}}\n.legend{{color:#475569}}\nul{{padding-left:1.2rem}}\n.unmet{{background:#fef2f2;border-left:4px solid #dc2626;padding:.5rem 1rem}}\n.ok{{background:#f0fdf4;border-left:4px solid #16a34a;padding:.5rem 1rem}}\n</style>\n</head>\n<body>\n<main>\n<h1>Content audit: {t}</h1>\n<p class=\"legend\">Published articles and case studies per buying-center role and journey stage. Darker is more; dashed red cells are empty.</p>\n",
+            t = e(site_title)
+        );
+        let heat = |h: &mut String, m: &Matrix, caption: &str| {
+            let _ = write!(
+                h,
+                "<table class=\"heat\" data-industry=\"{}\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">Role</th>",
+                e(m.industry.as_deref().unwrap_or("all")),
+                e(caption)
+            );
+            for s in &self.stage_names {
+                let _ = write!(h, "<th scope=\"col\">{}</th>", e(s));
+            }
+            h.push_str("</tr></thead>\n<tbody>\n");
+            for (r, row) in m.cells.iter().enumerate() {
+                let _ = write!(h, "<tr><th scope=\"row\">{}</th>", e(&self.role_names[r]));
+                for (s, &c) in row.iter().enumerate() {
+                    if c == 0 {
+                        let _ = write!(
+                            h,
+                            "<td class=\"empty\" data-role=\"{}\" data-stage=\"{}\" title=\"no content\">0</td>",
+                            e(&self.roles[r]),
+                            e(&self.stages[s])
+                        );
+                    } else {
+                        let alpha = 0.15 + 0.85 * (c as f64 / max as f64);
+                        let fg = if alpha > 0.55 { "#fff" } else { "#0f172a" };
+                        let _ = write!(
+                            h,
+                            "<td data-role=\"{}\" data-stage=\"{}\" style=\"background:rgba(13,95,117,{alpha:.2});color:{fg}\">{c}</td>",
+                            e(&self.roles[r]),
+                            e(&self.stages[s])
+                        );
+                    }
+                }
+                h.push_str("</tr>\n");
+            }
+            h.push_str("</tbody>\n</table>\n");
+        };
+        h.push_str("<h2>All content</h2>\n");
+        heat(&mut h, &self.overall, "All industries");
+        for m in &self.by_industry {
+            let id = m.industry.clone().unwrap_or_default();
+            let _ = writeln!(h, "<h2>Industry: {}</h2>", e(&id));
+            heat(&mut h, m, &id);
+        }
+        let _ = write!(
+            h,
+            "<h2>Gaps ({})</h2>\n<ul class=\"gaps\">\n",
+            self.gaps.len()
+        );
+        for g in &self.gaps {
+            let scope = g
+                .industry
+                .as_deref()
+                .map(|i| format!(" ({})", e(i)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                h,
+                "<li>{} × {}{scope}: {}</li>",
+                e(&g.role),
+                e(&g.stage),
+                g.count
+            );
+        }
+        h.push_str("</ul>\n<h2>Role path lengths</h2>\n<ul>\n");
+        for (r, n) in self.role_names.iter().zip(&self.path_lengths) {
+            let _ = writeln!(h, "<li>{}: {n}</li>", e(r));
+        }
+        let _ = write!(
+            h,
+            "</ul>\n<h2>Industries without a case study</h2>\n<p>{}</p>\n",
+            e(&list_or_none(&self.industries_without_case_study))
+        );
+        h.push_str("<h2>Case-study metrics not cited anywhere</h2>\n<ul class=\"uncited\">\n");
+        for m in &self.uncited_metrics {
+            let _ = writeln!(
+                h,
+                "<li>{} — {} ({})</li>",
+                e(&m.case_study),
+                e(&m.label),
+                e(&m.metric)
+            );
+        }
+        h.push_str("</ul>\n<h2>Requirements</h2>\n");
+        if self.unmet.is_empty() {
+            h.push_str("<p class=\"ok\">Every [audit] requirement in site.toml is met.</p>\n");
+        } else {
+            h.push_str("<div class=\"unmet\"><ul>\n");
+            for u in &self.unmet {
+                let _ = writeln!(h, "<li>{}</li>", e(u));
+            }
+            h.push_str("</ul></div>\n");
+        }
+        h.push_str("</main>\n</body>\n</html>\n");
+        h
+    }
+}
+
+fn list_or_none(v: &[String]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}

@@ -1,0 +1,403 @@
+//! Content-team tools: `check`, `audit`, `new`, `init`.
+
+use crate::harness::*;
+
+fn gap_site() -> TestSite {
+    TestSite::new()
+        .file("site.toml", format!("{SITE_TOML}[[industries]]\nid = \"energy\"\nname = \"Energy\"\n[[industries]]\nid = \"logistics\"\nname = \"Logistics\"\n[audit]\nrequire = [\"*:decision\"]\n"))
+        .file("content/articles/a.md", "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\", \"user\"]\nindustries = [\"energy\"]\n+++\nx\n")
+        .file("content/articles/b.md", "+++\ntitle = \"B\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\"]\n+++\nx\n")
+        .file(
+            "content/case-studies/c.md",
+            "+++\ntitle = \"C\"\ndate = 2026-01-01\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\n[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 10\nafter = 5\nbetter = \"lower\"\nsource = \"ledger\"\n[[metrics]]\nid = \"n\"\nlabel = \"speed\"\nbefore = 1\nafter = 2\nbetter = \"higher\"\nsource = \"log\"\n+++\nWe {{ claim(case=\"c\", metric=\"m\") }}.\n",
+        )
+}
+
+#[test]
+fn check_is_clean_on_a_good_site_and_writes_nothing() {
+    let s = gap_site();
+    let run = s.cairn(&["check"]).success();
+    assert_eq!(run.stdout, "checked 3 pages: no errors\n");
+    assert!(!s.path("public").exists());
+}
+
+#[test]
+fn check_turns_unsourced_claims_into_errors_and_reports_json() {
+    let s = gap_site().file("content/articles/d.md", "+++\ntitle = \"D\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nWe cut costs by 30%.\n\nSee [x](nope.md).\n");
+    let run = s.cairn(&["check"]).failure();
+    assert!(
+        run.stderr
+            .contains("content/articles/d.md:7:4: error: unsourced claim: \"cut costs by 30%\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.ends_with("check failed: 2 errors\n"),
+        "{}",
+        run.stderr
+    );
+    // build only warns about the claim (and fails on the link).
+    let build = s.build().failure();
+    assert!(
+        build
+            .stderr
+            .contains("content/articles/d.md:7:4: warning: unsourced claim"),
+        "{}",
+        build.stderr
+    );
+
+    let json = s.cairn(&["check", "--format", "json"]).failure();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON on stdout");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["errors"], 2);
+    assert_eq!(v["warnings"], 0);
+    assert_eq!(
+        v["diagnostics"][0],
+        serde_json::json!({
+            "file": "content/articles/d.md", "line": 7, "column": 4, "severity": "error", "code": "unsourced-claim",
+            "message": "unsourced claim: \"cut costs by 30%\"",
+            "hint": "compute it from a case study: {{ claim(case=\"<case-study>\", metric=\"<id>\") }}; or mark the paragraph with <!-- cairn:allow-unsourced -->",
+            "source_line": "We cut costs by 30%."
+        })
+    );
+    assert_eq!(v["diagnostics"][1]["code"], "link-broken");
+    assert_eq!(v["diagnostics"][1]["line"], 9);
+}
+
+#[test]
+fn check_catches_template_errors_at_render_time() {
+    let s = gap_site()
+        .file("templates/page.html", "{{ page.no_such_field }}")
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\n");
+    let run = s.cairn(&["check"]).failure();
+    assert!(
+        run.stderr.starts_with("templates/page.html"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn audit_reports_the_exact_matrix_gaps_and_unmet_requirements() {
+    let s = gap_site();
+    let run = s.cairn(&["audit", "--format", "json"]);
+    assert_eq!(run.code, 1, "unmet requirements exit 1\n{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    // Roles in default order: initiator, user, influencer, decider, approver, buyer, gatekeeper.
+    assert_eq!(
+        v["overall"]["cells"],
+        serde_json::json!([
+            [0, 0, 0, 0],
+            [1, 0, 0, 0],
+            [0, 0, 0, 0],
+            [2, 0, 1, 0],
+            [0, 0, 0, 0],
+            [0, 0, 0, 0],
+            [0, 0, 0, 0]
+        ])
+    );
+    assert_eq!(v["by_industry"][0]["industry"], "energy");
+    assert_eq!(
+        v["by_industry"][0]["cells"][3],
+        serde_json::json!([1, 0, 1, 0])
+    );
+    assert_eq!(
+        v["by_industry"][1]["cells"][3],
+        serde_json::json!([0, 0, 0, 0])
+    );
+    assert_eq!(v["gaps"].as_array().unwrap().len(), 28 - 3);
+    assert_eq!(v["path_lengths"], serde_json::json!([0, 1, 0, 3, 0, 0, 0]));
+    assert_eq!(
+        v["industries_without_case_study"],
+        serde_json::json!(["logistics"])
+    );
+    assert_eq!(
+        v["uncited_metrics"],
+        serde_json::json!([{ "case_study": "c", "metric": "n", "label": "speed" }])
+    );
+    let unmet: Vec<&str> = v["unmet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        unmet,
+        [
+            "initiator × decision: 0 of 1 required",
+            "user × decision: 0 of 1 required",
+            "influencer × decision: 0 of 1 required",
+            "approver × decision: 0 of 1 required",
+            "buyer × decision: 0 of 1 required",
+            "gatekeeper × decision: 0 of 1 required"
+        ]
+    );
+
+    let text = s.cairn(&["audit"]);
+    assert_eq!(text.code, 1);
+    assert!(text.stdout.starts_with(
+        "All content: roles × stages (published articles and case studies)\n\n            awareness  consideration  decision  retention  total\ninitiator           ·              ·         ·          ·      0  ! 4 empty\nuser                1              ·         ·          ·      1  ! 3 empty\n"
+    ), "{}", text.stdout);
+    assert!(
+        text.stdout.contains(
+            "decider             2              ·         1          ·      3  ! 2 empty\n"
+        )
+    );
+    assert!(text.stdout.contains(
+        "Industries without a case study: logistics\nCase-study metrics not cited anywhere: c#n\n"
+    ));
+    assert!(
+        text.stdout
+            .contains("Unmet [audit] requirements (6):\n  initiator × decision: 0 of 1 required\n")
+    );
+
+    let energy = s.cairn(&["audit", "--industry", "energy"]);
+    assert!(
+        energy
+            .stdout
+            .starts_with("Industry energy: roles × stages\n"),
+        "{}",
+        energy.stdout
+    );
+    assert!(
+        energy
+            .stdout
+            .contains("  decider × consideration [energy]: 0 pages\n")
+    );
+    let bad = s.cairn(&["audit", "--industry", "enrgy"]);
+    assert_eq!(
+        bad.stderr,
+        "error: unknown industry `enrgy`: did you mean `energy`?\n"
+    );
+}
+
+#[test]
+fn audit_passes_when_requirements_are_met() {
+    let s = gap_site().file(
+        "site.toml",
+        format!("{SITE_TOML}[audit]\nrequire = [\"decider:awareness\", \"decider:decision\"]\n"),
+    );
+    let run = s.cairn(&["audit"]).success();
+    assert!(!run.stdout.contains("Unmet"), "{}", run.stdout);
+}
+
+#[test]
+fn audit_html_report_is_self_contained_and_shows_the_heat_map() {
+    let s = gap_site();
+    let report = s.path("audit.html");
+    s.cairn(&["audit", "--html", report.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        !html.contains("src=") && !html.contains("<link"),
+        "no external assets"
+    );
+    let Some(b) = crate::browser::browser() else {
+        return;
+    };
+    b.goto(&format!("file://{}", report.display()));
+    assert_eq!(
+        b.js("return document.querySelectorAll('table.heat').length"),
+        3
+    );
+    let all = "table.heat[data-industry=all]";
+    assert_eq!(
+        b.js(&format!(
+            "return document.querySelectorAll('{all} td').length"
+        )),
+        28
+    );
+    assert_eq!(
+        b.js(&format!(
+            "return document.querySelectorAll('{all} td.empty').length"
+        )),
+        25
+    );
+    assert_eq!(b.js(&format!("return document.querySelector('{all} td[data-role=decider][data-stage=awareness]').textContent")), "2");
+    let filled = b.js(&format!("return getComputedStyle(document.querySelector('{all} td[data-role=decider][data-stage=awareness]')).backgroundColor"));
+    let empty = b.js(&format!("return getComputedStyle(document.querySelector('{all} td[data-role=gatekeeper][data-stage=decision]')).backgroundColor"));
+    assert_eq!(
+        filled, "rgb(13, 95, 117)",
+        "the fullest cell is the darkest"
+    );
+    assert_eq!(empty, "rgb(254, 226, 226)", "empty cells stand out");
+    assert_eq!(
+        b.js("return document.querySelectorAll('ul.gaps li').length"),
+        25
+    );
+    assert_eq!(
+        b.js("return document.querySelector('ul.uncited').innerText.trim()"),
+        "c — speed (n)"
+    );
+}
+
+#[test]
+fn init_then_check_build_new_check_stays_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("mysite");
+    let run: Run = std::process::Command::new(cairn_bin())
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap()
+        .into();
+    let run = run.success();
+    assert!(
+        run.stdout
+            .contains("  site.toml\n  content/articles/welcome.md\n"),
+        "{}",
+        run.stdout
+    );
+    let root = dir.to_str().unwrap();
+    let cairn = |args: &[&str]| -> Run {
+        std::process::Command::new(cairn_bin())
+            .args(args)
+            .output()
+            .unwrap()
+            .into()
+    };
+    assert_eq!(
+        cairn(&["check", "--root", root]).success().stdout,
+        "checked 3 pages: no errors\n"
+    );
+    cairn(&["build", "--root", root]).success();
+    let article = std::fs::read_to_string(dir.join("public/articles/welcome/index.html")).unwrap();
+    assert!(article.contains(">reduced unplanned downtime by 41%</a>"));
+    assert!(
+        cairn(&["audit", "--root", root])
+            .success()
+            .stdout
+            .contains("Gaps (14):")
+    );
+
+    let new = cairn(&[
+        "new",
+        "article",
+        "Ten questions IT will ask",
+        "--stage",
+        "consideration",
+        "--role",
+        "approver",
+        "--industry",
+        "logistics",
+        "--root",
+        root,
+    ])
+    .success();
+    assert_eq!(
+        new.stdout,
+        format!(
+            "created {root}/content/articles/ten-questions-it-will-ask.md (a draft: set draft = false to publish)\n"
+        )
+    );
+    cairn(&[
+        "new",
+        "case-study",
+        "Acme Steel",
+        "--role",
+        "decider",
+        "--root",
+        root,
+    ])
+    .success();
+    cairn(&["new", "page", "Contact", "--root", root]).success();
+    assert_eq!(
+        cairn(&["check", "--root", root, "--drafts"])
+            .success()
+            .stdout,
+        "checked 6 pages: no errors\n"
+    );
+
+    // Never overwrites; validates vocabularies with suggestions.
+    let again = cairn(&[
+        "new",
+        "article",
+        "Ten questions IT will ask",
+        "--root",
+        root,
+    ]);
+    assert_eq!(again.code, 2);
+    assert_eq!(
+        again.stderr,
+        "error: content/articles/ten-questions-it-will-ask.md already exists; choose another title, or edit that file\n"
+    );
+    let typo = cairn(&["new", "article", "X", "--role", "aprover", "--root", root]);
+    assert_eq!(
+        typo.stderr,
+        "error: unknown role `aprover`: did you mean `approver`?\n"
+    );
+    assert!(!dir.join("content/articles/x.md").exists());
+
+    // init refuses a non-empty folder unless --force, and keeps existing files then.
+    let refused = cairn(&["init", root]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("is not empty; choose a new folder, or pass --force"),
+        "{}",
+        refused.stderr
+    );
+    let before = std::fs::read_to_string(dir.join("site.toml")).unwrap();
+    std::fs::write(dir.join("site.toml"), format!("{before}\n# mine\n")).unwrap();
+    cairn(&["init", root, "--force"]).success();
+    assert!(
+        std::fs::read_to_string(dir.join("site.toml"))
+            .unwrap()
+            .ends_with("# mine\n")
+    );
+}
+
+#[test]
+fn every_command_has_help_with_examples() {
+    for cmd in ["build", "serve", "check", "audit", "new", "init"] {
+        let run: Run = std::process::Command::new(cairn_bin())
+            .args([cmd, "--help"])
+            .output()
+            .unwrap()
+            .into();
+        let run = run.success();
+        assert!(
+            run.stdout.contains("Examples:"),
+            "{cmd} --help has no examples:\n{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains(&format!("cairn {cmd}")), "{cmd}");
+    }
+}
+
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/diagnostics.md")).unwrap();
+    let mut codes = std::collections::BTreeSet::new();
+    for file in walkdir(&root.join("src")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for pat in [
+            "Diagnostic::error(",
+            "Diagnostic::warning(",
+            "shortcode_error(",
+            "err(",
+            "code: \"",
+        ] {
+            for part in text.split(pat).skip(1) {
+                let part = part.trim_start();
+                if let Some(rest) = part.strip_prefix('"') {
+                    let code = rest.split('"').next().unwrap();
+                    if !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                    {
+                        codes.insert(code.to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(codes.len() > 20, "{codes:?}");
+    let missing: Vec<_> = codes
+        .iter()
+        .filter(|c| !docs.contains(&format!("`{c}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "undocumented diagnostic codes: {missing:?}"
+    );
+}

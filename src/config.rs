@@ -118,7 +118,7 @@ pub struct SiteConfig {
     pub description: String,
     pub language: String,
     pub theme: String,
-    /// Sanitize Markdown bodies (raw HTML stripped to a safe subset).
+    /// Show raw HTML in Markdown bodies as text instead of passing it through.
     pub safe_html: bool,
     /// Entries per Atom feed.
     pub feed_limit: usize,

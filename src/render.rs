@@ -333,7 +333,8 @@ pub struct TermView<'a> {
     pub url: String,
     /// Atom feed (roles and industries), empty for stages.
     pub feed_url: String,
-    pub cta: Option<&'a Cta>,
+    /// The stage's call to action; a root-relative URL carries the base path.
+    pub cta: Option<Cta>,
     /// Published articles and case studies with this term.
     pub count: usize,
 }
@@ -592,7 +593,14 @@ fn stage_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
         description: &s.description,
         url: url(site, &format!("/stages/{}/", s.id)),
         feed_url: String::new(),
-        cta: s.cta.as_ref(),
+        cta: s.cta.as_ref().map(|c| Cta {
+            text: c.text.clone(),
+            url: if c.url.starts_with('/') && !c.url.starts_with("//") {
+                url(site, &c.url)
+            } else {
+                c.url.clone()
+            },
+        }),
         count,
     }
 }

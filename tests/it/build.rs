@@ -265,6 +265,22 @@ fn base_url_flag_and_subpath_deploys() {
 }
 
 #[test]
+fn stage_calls_to_action_get_the_base_path() {
+    let stages: String = ["awareness", "consideration", "decision", "retention"]
+        .iter()
+        .map(|s| format!("[[stages]]\nid = \"{s}\"\nname = \"{s}\"\ncta = {{ text = \"Subscribe\", url = \"/subscribe/\" }}\n"))
+        .collect();
+    let site = journey_site().file("site.toml", format!("{SITE_TOML}{stages}"));
+    site.cairn(&["build", "--base-url", "https://x.test/blog"])
+        .success();
+    let html = site.read("articles/first/index.html");
+    assert!(
+        html.contains("<a class=\"button\" href=\"/blog/subscribe/\">Subscribe</a>"),
+        "{html}"
+    );
+}
+
+#[test]
 fn site_templates_override_the_theme_one_by_one() {
     let site = journey_site()
         .file(

@@ -70,6 +70,32 @@ pub struct Loaded {
     pub theme: Theme,
     /// Warnings (the load succeeded).
     pub warnings: Vec<Diagnostic>,
+    /// How long each phase took.
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline phase, for `cairn build --timings`.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub phases: Vec<(&'static str, Duration)>,
+    last: Option<Instant>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            phases: Vec::new(),
+            last: Some(Instant::now()),
+        }
+    }
+
+    /// Close the current phase under `name` and start the next.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last.replace(now) {
+            self.phases.push((name, now - last));
+        }
+    }
 }
 
 /// Why a build did not produce output.
@@ -91,16 +117,20 @@ pub struct Report {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    pub timings: Timings,
 }
 
 /// Read, validate and model the site, without writing anything.
 pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
+    let mut timings = Timings::start();
     let mut config = SiteConfig::load(&options.root)?;
     if let Some(url) = &options.base_url {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let theme = Theme::load(&options.root, &config);
+    timings.lap("config and templates");
     let scan = source::scan(&options.root);
+    timings.lap("read content");
     let theme = match theme {
         Ok(t) => t,
         Err(mut errors) => {
@@ -120,11 +150,13 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
     );
     let mut diagnostics = outcome.diagnostics;
     diagnostics::sort(&mut diagnostics);
+    timings.lap("model and Markdown");
     match outcome.site {
         Some(site) => Ok(Loaded {
             site,
             theme,
             warnings: diagnostics,
+            timings,
         }),
         None => Err(diagnostics),
     }
@@ -138,6 +170,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         site,
         theme,
         warnings,
+        mut timings,
     } = load(options).map_err(BuildError::Content)?;
     let staging = output::Staging::new(&options.output)?;
     let rendered = render::render_site(&site, &theme, &options.render, &|file| staging.write(file));
@@ -155,6 +188,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
             ));
         }
     };
+    timings.lap("render and write");
     let mut copied = 0;
     let copy = |source: &std::path::Path, rel: &str| {
         staging
@@ -193,12 +227,15 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         copy(&asset.source, &asset.content_path)?;
         copied += 1;
     }
+    timings.lap("copy static files");
     staging.commit()?;
+    timings.lap("swap output");
     Ok(Report {
         pages: site.pages.len(),
         files: rendered + copied,
         warnings,
         elapsed: start.elapsed(),
+        timings,
     })
 }
 
@@ -226,6 +263,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
             site,
             theme,
             mut warnings,
+            ..
         }) => {
             let discard = |_: render::OutputFile| Ok(());
             match render::render_site(&site, &theme, &options.render, &discard) {

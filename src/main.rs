@@ -37,6 +37,9 @@ enum Command {
         /// Include drafts and pages dated in the future
         #[arg(long)]
         drafts: bool,
+        /// Print how long each phase of the build took
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, serve on localhost, rebuild and reload the browser on every save
     #[command(
@@ -159,6 +162,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             base_url,
             drafts,
+            timings,
         } => {
             let mut options = BuildOptions::new(&root);
             if let Some(o) = output {
@@ -170,6 +174,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(report) => {
                     print_diagnostics(&report.warnings);
                     let mut out = std::io::stdout().lock();
+                    if timings {
+                        for (phase, d) in &report.timings.phases {
+                            writeln!(out, "{:>8.1} ms  {phase}", d.as_secs_f64() * 1000.0)?;
+                        }
+                    }
                     writeln!(
                         out,
                         "built {} pages ({} files) into {} in {} ms{}",

@@ -1,23 +1,35 @@
-//! The only module that writes the site to disk. A build goes into a staging
-//! folder beside the output and is swapped in only when it is complete, so a
-//! failed build leaves the previous output byte-for-byte untouched.
+//! The only module that writes the site to disk. Every file of a build is
+//! first written to a flat staging folder beside the output; only when the
+//! whole build succeeded is each one renamed into place and the files the
+//! build no longer produces removed. So a failed build leaves the previous
+//! output byte-for-byte untouched, and a successful one costs one rename per
+//! file instead of deleting and recreating the whole tree.
 
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, bail};
+use rayon::prelude::*;
 
 use crate::render::OutputFile;
 
-/// A folder being filled; removed on drop unless committed.
+/// Files being staged for `target`; the staging folder is removed on drop unless committed.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// No output yet: stage the final tree and rename it into place in one step.
+    fresh: bool,
+    next: AtomicUsize,
+    /// Update mode: (path inside the output, staged file number or `None` when unchanged).
+    entries: Mutex<Vec<(String, Option<usize>)>>,
     committed: bool,
 }
 
 impl Staging {
-    /// Start a staging folder for `target` (created beside it, so the swap is a rename).
+    /// Start staging files for `target` (the staging folder is its sibling, so commits are renames).
     pub fn new(target: &Path) -> anyhow::Result<Staging> {
         let parent = target
             .parent()
@@ -34,73 +46,206 @@ impl Staging {
             std::fs::remove_dir_all(&dir)
                 .with_context(|| format!("cannot clear {}", dir.display()))?;
         }
+        let fresh = !target.exists();
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
+        if !fresh {
+            for shard in 0..SHARDS {
+                std::fs::create_dir_all(dir.join(format!("{shard:02x}")))
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+        }
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            fresh,
+            next: AtomicUsize::new(0),
+            entries: Mutex::new(Vec::new()),
             committed: false,
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// Update mode spreads staged files over folders: one folder's lock would serialise parallel writes.
+    fn staged(&self, n: usize) -> PathBuf {
+        self.dir
+            .join(format!("{:02x}", n % SHARDS))
+            .join(n.to_string())
     }
 
-    /// Write one rendered file.
-    pub fn write(&self, file: OutputFile) -> io::Result<()> {
-        let path = self.dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&path, &file.bytes)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
-    }
-
-    /// Copy a file to `rel` inside the output.
-    pub fn copy(&self, source: &Path, rel: &str) -> io::Result<()> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::copy(source, &path)
-            .map(|_| ())
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", source.display())))
-    }
-
-    /// Swap the finished folder in for the target.
-    pub fn commit(mut self) -> anyhow::Result<()> {
-        let old = self.dir.with_file_name(format!(
-            ".{}.cairn-old-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        let had_old = self.target.exists();
-        if had_old {
-            std::fs::rename(&self.target, &old).with_context(|| {
-                format!(
-                    "cannot move the previous output {} aside",
-                    self.target.display()
-                )
-            })?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = std::fs::rename(&old, &self.target);
+    /// Stage `rel`: in a fresh tree at its path; otherwise only when its bytes differ from the output's.
+    fn stage(
+        &self,
+        rel: &str,
+        unchanged: impl FnOnce(&Path) -> bool,
+        write: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if self.fresh {
+            let path = self.dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
             }
-            return Err(e).with_context(|| {
-                format!("cannot move the new output into {}", self.target.display())
-            });
+            return write(&path);
         }
-        self.committed = true;
-        if had_old {
-            let _ = std::fs::remove_dir_all(&old);
-        }
+        let entry = if unchanged(&self.target.join(rel)) {
+            None
+        } else {
+            let n = self.next.fetch_add(1, Ordering::Relaxed);
+            write(&self.staged(n))?;
+            Some(n)
+        };
+        self.entries
+            .lock()
+            .expect("staging lock")
+            .push((rel.to_string(), entry));
         Ok(())
     }
+
+    /// Stage one rendered file.
+    pub fn write(&self, file: OutputFile) -> io::Result<()> {
+        let bytes = &file.bytes;
+        self.stage(
+            &file.path,
+            |old| file_equals(old, bytes),
+            |p| std::fs::write(p, bytes),
+        )
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", file.path)))
+    }
+
+    /// Stage a copy of `source` at `rel` inside the output.
+    pub fn copy(&self, source: &Path, rel: &str) -> io::Result<()> {
+        self.stage(
+            rel,
+            |old| same_contents(source, old),
+            |p| std::fs::copy(source, p).map(|_| ()),
+        )
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", source.display())))
+    }
+
+    /// Put the staged files in place and remove what the build no longer produces.
+    /// Dot-files at the top of an existing output (`.git`, `.nojekyll`) are left alone.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        if self.fresh {
+            std::fs::rename(&self.dir, &self.target).with_context(|| {
+                format!("cannot move the new output into {}", self.target.display())
+            })?;
+            self.committed = true;
+            return Ok(());
+        }
+        let entries = std::mem::take(&mut *self.entries.lock().expect("staging lock"));
+        // A later write of the same path wins (theme static < site static < content assets).
+        let mut last: HashMap<&str, Option<usize>> = HashMap::with_capacity(entries.len());
+        for (rel, n) in &entries {
+            last.insert(rel.as_str(), *n);
+        }
+        let target = &self.target;
+        let mut dirs: HashSet<&Path> = HashSet::new();
+        for (rel, n) in &last {
+            let parent = Path::new(rel)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty());
+            if let (Some(_), Some(parent)) = (n, parent) {
+                dirs.insert(parent);
+            }
+        }
+        for d in &dirs {
+            let path = target.join(d);
+            if path.is_file() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot replace {}", path.display()))?;
+            }
+            std::fs::create_dir_all(&path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+        }
+        let moves: Vec<(&str, usize)> = last
+            .iter()
+            .filter_map(|(r, n)| n.map(|n| (*r, n)))
+            .collect();
+        moves
+            .par_iter()
+            .try_for_each(|(rel, n)| -> anyhow::Result<()> {
+                let to = target.join(rel);
+                let from = self.staged(*n);
+                // Unlink first: renaming over an existing file makes ext4 flush the new data at once.
+                if to.is_file() {
+                    let _ = std::fs::remove_file(&to);
+                }
+                if std::fs::rename(&from, &to).is_err() {
+                    // A folder where a file now goes: replace it.
+                    if to.is_dir() {
+                        std::fs::remove_dir_all(&to)
+                            .with_context(|| format!("cannot replace {}", to.display()))?;
+                    }
+                    std::fs::rename(&from, &to)
+                        .with_context(|| format!("cannot move {} into place", to.display()))?;
+                }
+                Ok(())
+            })?;
+        // Remove files from earlier builds that this one did not produce, and folders it no longer has.
+        let keep: HashSet<&str> = last.keys().copied().collect();
+        let needed: HashSet<&Path> = keep
+            .iter()
+            .filter_map(|r| Path::new(r).parent())
+            .flat_map(Path::ancestors)
+            .filter(|a| !a.as_os_str().is_empty())
+            .collect();
+        remove_stale(target, target, &keep, &needed)?;
+        self.committed = true;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(())
+    }
+}
+
+/// Staging folders in update mode.
+const SHARDS: usize = 64;
+
+/// Whether the file at `path` holds exactly `bytes`.
+fn file_equals(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Whether two files have the same bytes.
+fn same_contents(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(ma), Ok(mb)) if mb.is_file() && ma.len() == mb.len() => {
+            matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
+        }
+        _ => false,
+    }
+}
+
+/// `needed` holds every folder (and its ancestors) that the new output has.
+fn remove_stale(
+    root: &Path,
+    dir: &Path,
+    keep: &HashSet<&str>,
+    needed: &HashSet<&Path>,
+) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(&path);
+        if dir == root && entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type()?.is_dir() {
+            if needed.contains(rel) {
+                remove_stale(root, &path, keep, needed)?;
+            } else {
+                std::fs::remove_dir_all(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+        } else if !keep.contains(rel_str.as_str()) {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Staging {
@@ -142,6 +287,36 @@ pub fn check_output_dir(root: &Path, output: &Path) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    fn tree(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.depth() > 0)
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if e.file_type().is_dir() {
+                    format!("{rel}/")
+                } else {
+                    format!("{rel}={}", std::fs::read_to_string(e.path()).unwrap())
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
     #[test]
     fn a_dropped_staging_leaves_the_old_output_untouched() {
         let tmp = tempfile::tempdir().unwrap();
@@ -150,39 +325,103 @@ mod tests {
         std::fs::write(target.join("index.html"), "old").unwrap();
         {
             let s = Staging::new(&target).unwrap();
-            s.write(OutputFile {
-                path: "index.html".into(),
-                bytes: b"new".to_vec(),
-            })
-            .unwrap();
+            s.write(file("index.html", "new")).unwrap();
         }
+        assert_eq!(tree(&target), ["index.html=old"]);
         assert_eq!(
-            std::fs::read_to_string(target.join("index.html")).unwrap(),
-            "old"
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging folder removed"
+        );
+    }
+
+    #[test]
+    fn commit_moves_new_files_in_and_removes_stale_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        for (p, t) in [
+            ("index.html", "old"),
+            ("gone/index.html", "old"),
+            ("a/index.html", "old"),
+            ("a/old.css", "old"),
+            (".git/HEAD", "keep"),
+            ("b", "a file that becomes a folder"),
+        ] {
+            std::fs::create_dir_all(target.join(p).parent().unwrap()).unwrap();
+            std::fs::write(target.join(p), t).unwrap();
+        }
+        let s = Staging::new(&target).unwrap();
+        s.write(file("index.html", "new")).unwrap();
+        s.write(file("a/index.html", "new")).unwrap();
+        s.write(file("a/b/c/index.html", "deep")).unwrap();
+        s.write(file("b/index.html", "folder now")).unwrap();
+        s.write(file("style.css", "theme")).unwrap();
+        s.write(file("style.css", "site")).unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            tree(&target),
+            [
+                ".git/",
+                ".git/HEAD=keep",
+                "a/",
+                "a/b/",
+                "a/b/c/",
+                "a/b/c/index.html=deep",
+                "a/index.html=new",
+                "b/",
+                "b/index.html=folder now",
+                "index.html=new",
+                "style.css=site"
+            ]
         );
         assert_eq!(
             std::fs::read_dir(tmp.path()).unwrap().count(),
             1,
             "staging folder removed"
         );
+    }
 
+    #[test]
+    fn a_fresh_output_is_committed_as_a_whole_tree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("out/public");
         let s = Staging::new(&target).unwrap();
-        s.write(OutputFile {
-            path: "a/b/index.html".into(),
-            bytes: b"new".to_vec(),
-        })
-        .unwrap();
+        s.write(file("index.html", "home")).unwrap();
+        s.write(file("a/b/index.html", "deep")).unwrap();
         s.commit().unwrap();
         assert_eq!(
-            std::fs::read_to_string(target.join("a/b/index.html")).unwrap(),
-            "new"
+            tree(&target),
+            ["a/", "a/b/", "a/b/index.html=deep", "index.html=home"]
         );
-        assert!(!target.join("index.html").exists());
         assert_eq!(
-            std::fs::read_dir(tmp.path()).unwrap().count(),
-            1,
-            "old output removed"
+            std::fs::read_dir(tmp.path().join("out")).unwrap().count(),
+            1
         );
+    }
+
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::write(target.join("same.html"), "same").unwrap();
+        let before = std::fs::metadata(target.join("same.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let s = Staging::new(&target).unwrap();
+        s.write(file("same.html", "same")).unwrap();
+        s.write(file("new.html", "new")).unwrap();
+        s.commit().unwrap();
+        assert_eq!(
+            std::fs::metadata(target.join("same.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            before
+        );
+        assert_eq!(tree(&target), ["new.html=new", "same.html=same"]);
     }
 
     #[test]

@@ -74,9 +74,19 @@ pub fn browser() -> Option<Browser> {
         .unwrap();
     let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
     builder.capabilities(caps.as_object().unwrap().clone());
-    let client = runtime
-        .block_on(builder.connect(&format!("http://127.0.0.1:{port}")))
-        .expect("connect to chromedriver");
+    // A loaded machine can make the first session start slowly: try a few times.
+    let mut attempt = 0;
+    let client = loop {
+        match runtime.block_on(builder.connect(&format!("http://127.0.0.1:{port}"))) {
+            Ok(c) => break c,
+            Err(e) if attempt < 4 => {
+                attempt += 1;
+                eprintln!("chromedriver session failed ({e}); retrying");
+                std::thread::sleep(Duration::from_millis(500 * attempt));
+            }
+            Err(e) => panic!("cannot start a Chromium session: {e}"),
+        }
+    };
     Some(Browser {
         driver,
         client,

@@ -115,6 +115,8 @@ pub struct Report {
     pub pages: usize,
     /// Files written, rendered and copied.
     pub files: usize,
+    /// Output files rendered this time (a serve session skips unchanged ones).
+    pub rendered: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub timings: Timings,
@@ -122,6 +124,15 @@ pub struct Report {
 
 /// Read, validate and model the site, without writing anything.
 pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
+    load_with(options, &mut model::Cache::new(false), &|_| None).map(|(loaded, _)| loaded)
+}
+
+/// [`load`] with a cache and texts kept from an earlier build; also returns the files read.
+fn load_with(
+    options: &BuildOptions,
+    cache: &mut model::Cache,
+    reuse: &(dyn Fn(&str) -> Option<std::sync::Arc<source::SourceFile>> + Sync),
+) -> Result<(Loaded, Vec<std::sync::Arc<source::SourceFile>>), Vec<Diagnostic>> {
     let mut timings = Timings::start();
     let mut config = SiteConfig::load(&options.root)?;
     if let Some(url) = &options.base_url {
@@ -129,8 +140,35 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
     }
     let theme = Theme::load(&options.root, &config);
     timings.lap("config and templates");
-    let scan = source::scan(&options.root);
+    let scan = source::scan_reusing(&options.root, reuse);
     timings.lap("read content");
+    finish_load(options, config, theme, scan, cache, timings)
+}
+
+/// [`load_with`] for files already read.
+fn load_scanned(
+    options: &BuildOptions,
+    cache: &mut model::Cache,
+    scan: source::Scan,
+) -> Result<(Loaded, Vec<std::sync::Arc<source::SourceFile>>), Vec<Diagnostic>> {
+    let mut timings = Timings::start();
+    let mut config = SiteConfig::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let theme = Theme::load(&options.root, &config);
+    timings.lap("config and templates");
+    finish_load(options, config, theme, scan, cache, timings)
+}
+
+fn finish_load(
+    options: &BuildOptions,
+    config: SiteConfig,
+    theme: Result<Theme, Vec<Diagnostic>>,
+    scan: source::Scan,
+    cache: &mut model::Cache,
+    mut timings: Timings,
+) -> Result<(Loaded, Vec<std::sync::Arc<source::SourceFile>>), Vec<Diagnostic>> {
     let theme = match theme {
         Ok(t) => t,
         Err(mut errors) => {
@@ -139,6 +177,7 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
             return Err(errors);
         }
     };
+    let files = scan.pages.clone();
     let outcome = model::build(
         config,
         scan,
@@ -147,55 +186,186 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
             now: options.now,
         },
         &render::ShortcodeTemplates { theme: &theme },
+        cache,
     );
     let mut diagnostics = outcome.diagnostics;
     diagnostics::sort(&mut diagnostics);
     timings.lap("model and Markdown");
     match outcome.site {
-        Some(site) => Ok(Loaded {
-            site,
-            theme,
-            warnings: diagnostics,
-            timings,
-        }),
+        Some(site) => Ok((
+            Loaded {
+                site,
+                theme,
+                warnings: diagnostics,
+                timings,
+            },
+            files,
+        )),
         None => Err(diagnostics),
     }
 }
 
 /// Build the site into `options.output`. On any error the previous output is left untouched.
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
-    let start = Instant::now();
-    output::check_output_dir(&options.root, &options.output)?;
-    let Loaded {
-        site,
-        theme,
-        warnings,
-        mut timings,
-    } = load(options).map_err(BuildError::Content)?;
-    let staging = output::Staging::new(&options.output)?;
-    let rendered = render::render_site(&site, &theme, &options.render, &|file| staging.write(file));
-    let rendered = match rendered {
-        Ok(n) => n,
-        Err(RenderError::Templates(mut ds)) => {
-            ds.extend(warnings);
-            diagnostics::sort(&mut ds);
-            return Err(BuildError::Content(ds));
+    Session::new(options.clone(), false).build(None)
+}
+
+/// Builds of one site, one after another (`cairn serve`). With `incremental`,
+/// it keeps each file's text, front matter and rendered body, and each
+/// output's inputs, so that after an edit only the touched files are read
+/// and only outputs whose inputs changed are rendered and written. The
+/// output is byte-for-byte what a full build writes.
+pub struct Session {
+    options: BuildOptions,
+    incremental: bool,
+    cache: model::Cache,
+    /// Texts of the last build's files, by content path.
+    texts: std::collections::HashMap<String, std::sync::Arc<source::SourceFile>>,
+    /// Inputs of each output file of the last committed build.
+    fingerprints: Option<render::Fingerprints>,
+    /// Files of the last committed build, relative to the output.
+    outputs: Option<std::collections::HashSet<String>>,
+    /// Non-Markdown files of content/ at the last build.
+    assets: Vec<source::Asset>,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions, incremental: bool) -> Session {
+        Session {
+            options,
+            incremental,
+            cache: model::Cache::new(incremental),
+            texts: Default::default(),
+            fingerprints: None,
+            outputs: None,
+            assets: Vec::new(),
         }
-        Err(RenderError::Template(d)) => return Err(BuildError::Content(vec![d])),
-        Err(RenderError::Io(e)) => {
-            return Err(BuildError::Io(
-                anyhow::Error::new(e).context("cannot write the output"),
-            ));
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Forget everything kept: the next build reads and renders all (after a change of
+    /// site.toml, templates or static files).
+    pub fn invalidate(&mut self) {
+        self.cache = model::Cache::new(self.incremental);
+        self.texts.clear();
+        self.fingerprints = None;
+        self.outputs = None;
+    }
+
+    /// Build. `changed` lists the content paths (`articles/x.md`, relative to `content/`)
+    /// edited since the last build; other files' texts are reused. `None` reads everything.
+    pub fn build(&mut self, changed: Option<&[String]>) -> Result<Report, BuildError> {
+        let start = Instant::now();
+        let options = &self.options;
+        output::check_output_dir(&options.root, &options.output)?;
+        // Markdown edits reported by the watcher: re-read just those files, no walk of content/.
+        let known = changed.filter(|c| {
+            self.incremental && !self.texts.is_empty() && c.iter().all(|p| p.ends_with(".md"))
+        });
+        let result = match known {
+            Some(changed) => {
+                let mut diagnostics = Vec::new();
+                for c in changed {
+                    let abs = options.root.join(source::CONTENT_DIR).join(c);
+                    self.texts.remove(c);
+                    if abs.is_file() {
+                        match source::read_source(&options.root, &abs, c.clone()) {
+                            Ok(f) => {
+                                self.texts.insert(c.clone(), std::sync::Arc::new(f));
+                            }
+                            Err(d) => diagnostics.push(d),
+                        }
+                    }
+                }
+                let mut pages: Vec<std::sync::Arc<source::SourceFile>> =
+                    self.texts.values().cloned().collect();
+                pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+                let scan = source::Scan {
+                    pages,
+                    assets: self.assets.clone(),
+                    diagnostics,
+                };
+                load_scanned(options, &mut self.cache, scan)
+            }
+            None => load_with(options, &mut self.cache, &|_| None),
+        };
+        let (
+            Loaded {
+                site,
+                theme,
+                warnings,
+                mut timings,
+            },
+            files,
+        ) = result.map_err(BuildError::Content)?;
+        if self.incremental && known.is_none() {
+            self.texts = files
+                .into_iter()
+                .map(|f| (f.content_path.clone(), f))
+                .collect();
+            self.assets = site.assets.clone();
         }
-    };
-    timings.lap("render and write");
+        if !options.output.exists() {
+            // Fingerprints describe files that are no longer there.
+            self.fingerprints = None;
+        }
+        let staging = output::Staging::new(&options.output)?;
+        let previous = match (&self.fingerprints, self.incremental) {
+            (Some(f), true) => Some(f),
+            (None, true) => Some(&render::Fingerprints::default()),
+            _ => None,
+        };
+        let rendered = render::render_site(&site, &theme, &options.render, &staging, previous);
+        let rendered = match rendered {
+            Ok(r) => r,
+            Err(RenderError::Templates(mut ds)) => {
+                ds.extend(warnings);
+                diagnostics::sort(&mut ds);
+                return Err(BuildError::Content(ds));
+            }
+            Err(RenderError::Template(d)) => return Err(BuildError::Content(vec![d])),
+            Err(RenderError::Io(e)) => {
+                return Err(BuildError::Io(
+                    anyhow::Error::new(e).context("cannot write the output"),
+                ));
+            }
+        };
+        timings.lap("render and write");
+        let copied = copy_static(options, &theme, &site, &staging)?;
+        timings.lap("copy static files");
+        let outputs = staging.commit_after(self.outputs.as_ref())?;
+        timings.lap("swap output");
+        if self.incremental {
+            self.fingerprints = rendered.fingerprints;
+            self.outputs = Some(outputs);
+        }
+        Ok(Report {
+            pages: site.pages.len(),
+            files: rendered.files + copied,
+            rendered: rendered.rendered,
+            warnings,
+            elapsed: start.elapsed(),
+            timings,
+        })
+    }
+}
+
+/// Theme static files, then the site's static/, then assets beside content: later wins.
+fn copy_static(
+    options: &BuildOptions,
+    theme: &Theme,
+    site: &Site,
+    staging: &output::Staging,
+) -> anyhow::Result<usize> {
     let mut copied = 0;
     let copy = |source: &std::path::Path, rel: &str| {
         staging
             .copy(source, rel)
             .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))
     };
-    // Theme static files first, then the site's static/, then assets beside content: later wins.
     for (rel, bytes) in &theme.statics {
         staging
             .write(render::OutputFile {
@@ -227,16 +397,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         copy(&asset.source, &asset.content_path)?;
         copied += 1;
     }
-    timings.lap("copy static files");
-    staging.commit()?;
-    timings.lap("swap output");
-    Ok(Report {
-        pages: site.pages.len(),
-        files: rendered + copied,
-        warnings,
-        elapsed: start.elapsed(),
-        timings,
-    })
+    Ok(copied)
 }
 
 /// What `check` found.
@@ -265,8 +426,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
             mut warnings,
             ..
         }) => {
-            let discard = |_: render::OutputFile| Ok(());
-            match render::render_site(&site, &theme, &options.render, &discard) {
+            match render::render_site(&site, &theme, &options.render, &render::Discard, None) {
                 Ok(_) => {}
                 Err(RenderError::Templates(ds)) => warnings.extend(ds),
                 Err(RenderError::Template(d)) => warnings.push(d),

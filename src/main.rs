@@ -61,6 +61,9 @@ enum Command {
         /// Include drafts and pages dated in the future
         #[arg(long)]
         drafts: bool,
+        /// Print how long each phase of every rebuild took
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate everything (front matter, links, shortcodes, claims, templates) and write nothing
     #[command(
@@ -365,6 +368,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bind,
             open,
             drafts,
+            timings,
         } => {
             cairn::serve::serve(cairn::serve::ServeOptions {
                 root,
@@ -372,6 +376,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 port,
                 drafts,
                 open,
+                timings,
             })?;
             Ok(ExitCode::SUCCESS)
         }

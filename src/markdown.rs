@@ -117,6 +117,8 @@ pub struct Rendered {
     pub shortcodes: Vec<ShortcodeCall>,
     pub word_count: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Hash of `html`, set when a serve session caches the body (0 otherwise).
+    pub html_hash: u64,
 }
 
 pub fn options() -> Options {

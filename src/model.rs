@@ -6,7 +6,9 @@
 //! known. No templates, no disk writes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -92,14 +94,17 @@ pub struct PageMeta {
     pub case: Option<CaseStudy>,
     /// Whether the page is published in this build (not a draft, not scheduled).
     pub published: bool,
+    /// Hash of the file's text (0 when the build keeps no cache).
+    pub source_hash: u64,
 }
 
 /// A published page, rendered.
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub meta: PageMeta,
-    pub html: String,
-    pub toc: Vec<markdown::TocEntry>,
+    /// Shared with a serve session's cache.
+    pub meta: Arc<PageMeta>,
+    /// The rendered body (HTML, table of contents); shared with a serve session's cache.
+    pub body: Arc<markdown::Rendered>,
     /// Heading ids, plus `metric-<id>` on case studies.
     pub anchors: Vec<String>,
     /// `summary`, or the start of the body when the front matter has none.
@@ -133,15 +138,20 @@ pub struct Site {
     pub by_industry: Vec<Vec<usize>>,
     /// `(case-study page, metric index)` → pages citing it, in page order.
     pub citations: BTreeMap<(usize, usize), Vec<usize>>,
+    /// `[page][k]`: the page after it on the path of its k-th role (`meta.roles[k]`).
+    pub next: Vec<Vec<Option<usize>>>,
     pub assets: Vec<Asset>,
 }
 
 impl Site {
     /// For a page on role `role`'s path, the page after it (across stages, in journey order).
     pub fn next_for(&self, page: usize, role: usize) -> Option<usize> {
-        let mut path = self.role_paths[role].iter().flatten();
-        path.by_ref().find(|&&p| p == page)?;
-        path.next().copied()
+        let k = self.pages[page]
+            .meta
+            .roles
+            .iter()
+            .position(|&r| r == role)?;
+        self.next[page][k]
     }
 
     pub fn page_by_content_path(&self, content_path: &str) -> Option<usize> {
@@ -164,6 +174,56 @@ pub struct Options {
 pub struct Outcome {
     pub site: Option<Site>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a serve session keeps between builds so that an edit re-parses and
+/// re-renders only what it touched. A disabled cache (plain `build`) costs nothing.
+#[derive(Default)]
+pub struct Cache {
+    enabled: bool,
+    /// content path → the text last parsed (kept alive, compared by pointer), its hash, the parse.
+    raw: HashMap<String, (Arc<str>, u64, Arc<RawResult>)>,
+    /// content path → (text hash, industries fingerprint, resolved metadata).
+    metas: HashMap<String, (u64, u64, Arc<PageMeta>)>,
+    /// content path → the inputs the body was rendered with, and the result.
+    bodies: HashMap<String, (BodyKey, Arc<markdown::Rendered>)>,
+}
+
+/// What a rendered body depends on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct BodyKey {
+    source: u64,
+    /// Every page's URL and status, every asset: what links resolve against.
+    links: u64,
+    /// Case-study metrics, when the body has shortcodes (claims); 0 otherwise.
+    cases: u64,
+}
+
+type RawResult = Result<(RawFrontMatter, usize, usize), Diagnostic>;
+
+/// A file after phase 1: (from the cache?, the file, body offset, metadata or errors).
+type Resolved = (
+    bool,
+    Arc<SourceFile>,
+    usize,
+    Result<Arc<PageMeta>, Vec<Diagnostic>>,
+);
+
+impl Cache {
+    /// A cache that remembers (for serve), or not (for build).
+    pub fn new(enabled: bool) -> Cache {
+        Cache {
+            enabled,
+            ..Cache::default()
+        }
+    }
+}
+
+/// A stable hash of anything hashable.
+pub fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// URLs cairn generates itself; content may not take them.
@@ -192,6 +252,7 @@ pub fn build(
     scan: Scan,
     options: &Options,
     templates: &dyn Shortcodes,
+    cache: &mut Cache,
 ) -> Outcome {
     let Scan {
         pages: files,
@@ -199,48 +260,128 @@ pub fn build(
         mut diagnostics,
     } = scan;
 
-    // Phase 1: front matter of every file (in parallel).
-    let raws: Vec<Result<(SourceFile, RawFrontMatter, usize, usize), Diagnostic>> = files
+    // Phase 1: front matter of every file (in parallel), reusing unchanged parses.
+    let enabled = cache.enabled;
+    let raw_cache = &cache.raw;
+    let raws: Vec<(Arc<SourceFile>, u64, bool, Arc<RawResult>)> = files
         .into_par_iter()
         .map(|file| {
-            let split = split_front_matter(&file.text).map_err(|e| {
-                Diagnostic::error("front-matter", file.path.clone(), e.message)
-                    .at(&file.text, e.offset)
-                    .with_hint(e.hint)
-            })?;
-            let fm = frontmatter::parse(&split, &file.text, &file.path)?;
-            let (front_offset, body_offset) = (split.front_offset, split.body_offset);
-            Ok((file, fm, front_offset, body_offset))
+            let cached = raw_cache.get(&file.content_path).filter(|_| enabled);
+            // The same shared text as last time: unchanged, without hashing it again.
+            if let Some((_, hash, r)) = cached.filter(|(t, _, _)| Arc::ptr_eq(t, &file.text)) {
+                return (file, *hash, true, r.clone());
+            }
+            let hash = if enabled { hash_of(&*file.text) } else { 0 };
+            if let Some((_, _, r)) = cached.filter(|(_, h, _)| *h == hash) {
+                return (file, hash, false, r.clone());
+            }
+            let parse = || -> RawResult {
+                let split = split_front_matter(&file.text).map_err(|e| {
+                    Diagnostic::error("front-matter", file.path.clone(), e.message)
+                        .at(&file.text, e.offset)
+                        .with_hint(e.hint)
+                })?;
+                let fm = frontmatter::parse(&split, &file.text, &file.path)?;
+                Ok((fm, split.front_offset, split.body_offset))
+            };
+            let parsed = Arc::new(parse());
+            (file, hash, false, parsed)
         })
         .collect();
 
-    let mut parsed = Vec::new();
-    for r in raws {
-        match r {
-            Ok(x) => parsed.push(x),
-            Err(d) => diagnostics.push(d),
+    if enabled {
+        let seen: HashSet<&str> = raws
+            .iter()
+            .map(|(f, _, _, _)| f.content_path.as_str())
+            .collect();
+        cache.raw.retain(|k, _| seen.contains(k.as_str()));
+        cache.metas.retain(|k, _| seen.contains(k.as_str()));
+        cache.bodies.retain(|k, _| seen.contains(k.as_str()));
+        for (file, hash, hit, r) in &raws {
+            if !hit {
+                cache.raw.insert(
+                    file.content_path.clone(),
+                    (file.text.clone(), *hash, r.clone()),
+                );
+            }
+        }
+    }
+    let mut parsed: Vec<(Arc<SourceFile>, u64, Arc<RawResult>)> = Vec::with_capacity(raws.len());
+    for (file, hash, _, r) in raws {
+        match &*r {
+            Ok(_) => parsed.push((file, hash, r)),
+            Err(d) => diagnostics.push(d.clone()),
         }
     }
 
-    let industries = resolve_industries(&config, &parsed);
+    let industries = resolve_industries(
+        &config,
+        parsed
+            .iter()
+            .filter_map(|(_, _, r)| r.as_ref().as_ref().ok().map(|(fm, _, _)| fm)),
+    );
     let industry_index: HashMap<&str, usize> = industries
         .iter()
         .enumerate()
         .map(|(i, ind)| (ind.id.as_str(), i))
         .collect();
 
-    let mut metas: Vec<(PageMeta, SourceFile, usize)> = Vec::new();
-    for (file, fm, front_offset, body_offset) in parsed {
-        match resolve_meta(
-            &config,
-            &industries,
-            &industry_index,
-            &file,
-            fm,
-            front_offset,
-            options,
-        ) {
-            Ok(meta) => metas.push((meta, file, body_offset)),
+    let mut metas: Vec<(Arc<PageMeta>, Arc<SourceFile>, usize)> = Vec::with_capacity(parsed.len());
+    let industries_fp = if enabled {
+        hash_of(
+            &industries
+                .iter()
+                .map(|i| (&i.id, &i.name))
+                .collect::<Vec<_>>(),
+        )
+    } else {
+        0
+    };
+    let meta_cache = &cache.metas;
+    let resolved: Vec<Resolved> = parsed
+        .into_par_iter()
+        .map(|(file, hash, raw)| {
+            let Ok((fm, front_offset, body_offset)) = &*raw else {
+                unreachable!("errors were set aside")
+            };
+            if let Some((_, _, meta)) = meta_cache
+                .get(&file.content_path)
+                .filter(|(h, i, _)| enabled && *h == hash && *i == industries_fp)
+            {
+                let mut meta = meta.clone();
+                let published = is_published(meta.draft, meta.date, options);
+                if meta.published != published {
+                    Arc::make_mut(&mut meta).published = published;
+                }
+                return (true, file, *body_offset, Ok(meta));
+            }
+            let meta = resolve_meta(
+                &config,
+                &industries,
+                &industry_index,
+                &file,
+                fm.clone(),
+                *front_offset,
+                options,
+            )
+            .map(|mut m| {
+                m.source_hash = hash;
+                Arc::new(m)
+            });
+            (false, file, *body_offset, meta)
+        })
+        .collect();
+    for (hit, file, body_offset, meta) in resolved {
+        match meta {
+            Ok(meta) => {
+                if enabled && !hit {
+                    cache.metas.insert(
+                        meta.content_path.clone(),
+                        (meta.source_hash, industries_fp, meta.clone()),
+                    );
+                }
+                metas.push((meta, file, body_offset))
+            }
             Err(mut ds) => diagnostics.append(&mut ds),
         }
     }
@@ -285,7 +426,7 @@ pub fn build(
     let cases: HashMap<&str, (&PageMeta, &SourceFile)> = metas
         .iter()
         .filter(|(m, _, _)| m.kind == Kind::CaseStudy)
-        .map(|(m, f, _)| (case_key(m), (m, f)))
+        .map(|(m, f, _)| (case_key(m), (&**m, &**f)))
         .collect();
     let shortcodes = SiteShortcodes {
         cases: &cases,
@@ -293,11 +434,43 @@ pub fn build(
         base_path: config.base_path(),
     };
 
-    let rendered: Vec<(usize, markdown::Rendered)> = metas
+    // A body's rendering depends on its text, every page's URL (links), and case-study metrics (claims).
+    let (links_fp, cases_fp) = if enabled {
+        let mut links: Vec<(&str, &str, bool)> = metas
+            .iter()
+            .map(|(m, _, _)| (m.content_path.as_str(), m.url.as_str(), m.published))
+            .collect();
+        links.sort_unstable();
+        let mut assets_list: Vec<&str> = assets.iter().map(|a| a.content_path.as_str()).collect();
+        assets_list.sort_unstable();
+        let mut cases_list: Vec<u64> = metas
+            .iter()
+            .filter(|(m, _, _)| m.kind == Kind::CaseStudy)
+            .map(|(m, _, _)| case_fingerprint(m))
+            .collect();
+        cases_list.sort_unstable();
+        (
+            hash_of(&(links, assets_list, config.base_path(), config.safe_html)),
+            hash_of(&cases_list),
+        )
+    } else {
+        (0, 0)
+    };
+    let body_cache = &cache.bodies;
+    let rendered: Vec<(usize, Option<BodyKey>, Arc<markdown::Rendered>)> = metas
         .par_iter()
         .enumerate()
         .filter(|(_, (m, _, _))| m.published)
         .map(|(i, (meta, file, body_offset))| {
+            let body = &file.text[*body_offset..];
+            if let Some((key, r)) = body_cache.get(&meta.content_path).filter(|_| enabled) {
+                let still = key.source == meta.source_hash
+                    && key.links == links_fp
+                    && (key.cases == 0 || key.cases == cases_fp);
+                if still {
+                    return (i, None, r.clone());
+                }
+            }
             let input = Input {
                 path: &meta.path,
                 file_text: &file.text,
@@ -305,22 +478,37 @@ pub fn build(
                 content_path: &meta.content_path,
                 safe_html: config.safe_html,
             };
-            (
-                i,
-                markdown::render(&file.text[*body_offset..], &input, &index, &shortcodes),
-            )
+            let mut r = markdown::render(body, &input, &index, &shortcodes);
+            let key = enabled.then(|| {
+                r.html_hash = hash_of(&r.html);
+                BodyKey {
+                    source: meta.source_hash,
+                    links: links_fp,
+                    cases: if r.shortcodes.is_empty() && !body.contains("{{") {
+                        0
+                    } else {
+                        cases_fp
+                    },
+                }
+            });
+            (i, key, Arc::new(r))
         })
         .collect();
+    for (i, key, r) in &rendered {
+        if let Some(key) = key {
+            cache
+                .bodies
+                .insert(metas[*i].0.content_path.clone(), (*key, r.clone()));
+        }
+    }
+    let rendered: Vec<(usize, Arc<markdown::Rendered>)> =
+        rendered.into_iter().map(|(i, _, r)| (i, r)).collect();
 
     // Anchors of every page, for `page.md#anchor` links.
-    let mut anchors_of: HashMap<&str, Vec<String>> = HashMap::new();
+    let mut anchors_of: HashMap<&str, (&[String], Option<&CaseStudy>)> = HashMap::new();
     for (i, r) in &rendered {
         let meta = &metas[*i].0;
-        let mut anchors = r.anchors.clone();
-        if let Some(case) = &meta.case {
-            anchors.extend(case.metrics.iter().map(|m| format!("metric-{}", m.id)));
-        }
-        anchors_of.insert(&meta.content_path, anchors);
+        anchors_of.insert(&meta.content_path, (&r.anchors, meta.case.as_ref()));
     }
     for (i, r) in &rendered {
         let (meta, file, body_offset) = &metas[*i];
@@ -333,11 +521,22 @@ pub fn build(
             safe_html: config.safe_html,
         };
         for a in &r.anchor_refs {
-            let known = anchors_of
+            let (headings, case) = anchors_of
                 .get(a.target.as_str())
-                .cloned()
-                .unwrap_or_default();
-            if !known.contains(&a.anchor) {
+                .copied()
+                .unwrap_or((&[], None));
+            let is_metric = |anchor: &str| {
+                case.is_some_and(|c| {
+                    c.metrics
+                        .iter()
+                        .any(|m| anchor.strip_prefix("metric-") == Some(m.id.as_str()))
+                })
+            };
+            if !headings.contains(&a.anchor) && !is_metric(&a.anchor) {
+                let mut known: Vec<String> = headings.to_vec();
+                if let Some(c) = case {
+                    known.extend(c.metrics.iter().map(|m| format!("metric-{}", m.id)));
+                }
                 diagnostics.push(markdown::missing_anchor(
                     &input,
                     a.offset,
@@ -358,7 +557,7 @@ pub fn build(
     }
 
     // Final pages, built once.
-    let mut rendered: HashMap<usize, markdown::Rendered> = rendered.into_iter().collect();
+    let mut rendered: HashMap<usize, Arc<markdown::Rendered>> = rendered.into_iter().collect();
     let mut pages: Vec<Page> = Vec::new();
     let mut cited: Vec<(usize, Vec<ShortcodeCall>)> = Vec::new();
     for (i, (meta, _, _)) in metas.into_iter().enumerate() {
@@ -370,18 +569,17 @@ pub fn build(
         } else {
             meta.summary.clone()
         };
-        let mut anchors = r.anchors;
+        let mut anchors = r.anchors.clone();
         if let Some(case) = &meta.case {
             anchors.extend(case.metrics.iter().map(|m| format!("metric-{}", m.id)));
         }
-        cited.push((pages.len(), r.shortcodes));
+        cited.push((pages.len(), r.shortcodes.clone()));
         pages.push(Page {
             meta,
-            html: r.html,
-            toc: r.toc,
+            word_count: r.word_count,
+            body: r,
             anchors,
             summary,
-            word_count: r.word_count,
         });
     }
 
@@ -443,6 +641,20 @@ pub fn build(
         }
     }
 
+    // The next page on each role's path, once for all pages (not a scan per page).
+    let mut next: Vec<Vec<Option<usize>>> = pages
+        .iter()
+        .map(|p| vec![None; p.meta.roles.len()])
+        .collect();
+    for (r, stages) in role_paths.iter().enumerate() {
+        let path: Vec<usize> = stages.iter().flatten().copied().collect();
+        for w in path.windows(2) {
+            if let Some(k) = pages[w[0]].meta.roles.iter().position(|&x| x == r) {
+                next[w[0]][k] = Some(w[1]);
+            }
+        }
+    }
+
     let case_by_key: HashMap<&str, usize> = case_studies
         .iter()
         .map(|&i| (case_key(&pages[i].meta), i))
@@ -485,12 +697,36 @@ pub fn build(
         by_stage,
         by_industry,
         citations,
+        next,
         assets,
     };
     Outcome {
         site: Some(site),
         diagnostics,
     }
+}
+
+/// What claims can see of a case study: its slug, URL, customer and metrics.
+fn case_fingerprint(m: &PageMeta) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    (&m.slug, &m.url, m.published).hash(&mut h);
+    if let Some(c) = &m.case {
+        c.customer.hash(&mut h);
+        for x in &c.metrics {
+            (
+                &x.id,
+                &x.label,
+                &x.unit,
+                x.before.to_bits(),
+                x.after.to_bits(),
+                x.better as u8,
+                &x.period,
+                &x.source,
+            )
+                .hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 fn page_order(a: &PageMeta, b: &PageMeta) -> std::cmp::Ordering {
@@ -539,15 +775,15 @@ fn summarize(html: &str) -> String {
     }
 }
 
-fn resolve_industries(
+fn resolve_industries<'f>(
     config: &SiteConfig,
-    parsed: &[(SourceFile, RawFrontMatter, usize, usize)],
+    parsed: impl Iterator<Item = &'f RawFrontMatter>,
 ) -> Vec<Industry> {
     if config.industries_closed {
         return config.industries.clone();
     }
     let mut found: BTreeMap<String, Industry> = BTreeMap::new();
-    for (_, fm, _, _) in parsed {
+    for fm in parsed {
         for value in &fm.industries {
             let id = slug::slugify(value);
             if id.is_empty() {
@@ -575,6 +811,11 @@ fn derive_name(value: &str, id: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
+}
+
+/// Drafts and pages dated after `now` are left out unless `--drafts`.
+fn is_published(draft: bool, date: Option<jiff::Timestamp>, options: &Options) -> bool {
+    options.drafts || !(draft || date.is_some_and(|d| d > options.now))
 }
 
 fn kind_of(content_path: &str) -> Kind {
@@ -845,7 +1086,6 @@ fn resolve_meta(
         return Err(errors);
     }
     let date = date.map(|d: FmDate| d.0);
-    let scheduled = date.is_some_and(|d| d > options.now);
     Ok(PageMeta {
         kind,
         path: file.path.clone(),
@@ -864,7 +1104,8 @@ fn resolve_meta(
         author: author.or_else(|| config.author.clone()),
         extra: extra.unwrap_or(serde_json::Value::Object(Default::default())),
         case,
-        published: options.drafts || !(draft || scheduled),
+        published: is_published(draft, date, options),
+        source_hash: 0,
     })
 }
 
@@ -982,22 +1223,22 @@ fn resolve_case(
 struct LinkIndex<'a> {
     pages: HashMap<&'a str, Result<&'a str, LinkProblem>>,
     assets: HashSet<&'a str>,
-    urls: HashSet<String>,
+    urls: HashSet<&'a str>,
     base_path: &'a str,
 }
 
 impl<'a> LinkIndex<'a> {
     fn new(
         config: &'a SiteConfig,
-        metas: &'a [(PageMeta, SourceFile, usize)],
+        metas: &'a [(Arc<PageMeta>, Arc<SourceFile>, usize)],
         assets: &'a [Asset],
-        generated: &HashSet<String>,
+        generated: &'a HashSet<String>,
     ) -> Self {
-        let mut urls = generated.clone();
-        let mut pages = HashMap::new();
+        let mut urls: HashSet<&str> = generated.iter().map(String::as_str).collect();
+        let mut pages = HashMap::with_capacity(metas.len());
         for (m, _, _) in metas {
             if m.published {
-                urls.insert(m.url.clone());
+                urls.insert(m.url.as_str());
                 pages.insert(m.content_path.as_str(), Ok(m.url.as_str()));
             } else {
                 pages.insert(m.content_path.as_str(), Err(LinkProblem::Draft));

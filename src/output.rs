@@ -84,7 +84,12 @@ impl Staging {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            return write(&path);
+            write(&path)?;
+            self.entries
+                .lock()
+                .expect("staging lock")
+                .push((rel.to_string(), None));
+            return Ok(());
         }
         let entry = if unchanged(&self.target.join(rel)) {
             None
@@ -123,15 +128,24 @@ impl Staging {
 
     /// Put the staged files in place and remove what the build no longer produces.
     /// Dot-files at the top of an existing output (`.git`, `.nojekyll`) are left alone.
-    pub fn commit(mut self) -> anyhow::Result<()> {
+    pub fn commit(self) -> anyhow::Result<()> {
+        self.commit_after(None).map(|_| ())
+    }
+
+    /// [`commit`](Self::commit), told which files the previous build produced: then stale
+    /// files are found without walking the output. Returns the files of this build.
+    pub fn commit_after(
+        mut self,
+        previous: Option<&HashSet<String>>,
+    ) -> anyhow::Result<HashSet<String>> {
+        let entries = std::mem::take(&mut *self.entries.lock().expect("staging lock"));
         if self.fresh {
             std::fs::rename(&self.dir, &self.target).with_context(|| {
                 format!("cannot move the new output into {}", self.target.display())
             })?;
             self.committed = true;
-            return Ok(());
+            return Ok(entries.into_iter().map(|(rel, _)| rel).collect());
         }
-        let entries = std::mem::take(&mut *self.entries.lock().expect("staging lock"));
         // A later write of the same path wins (theme static < site static < content assets).
         let mut last: HashMap<&str, Option<usize>> = HashMap::with_capacity(entries.len());
         for (rel, n) in &entries {
@@ -182,15 +196,47 @@ impl Staging {
             })?;
         // Remove files from earlier builds that this one did not produce, and folders it no longer has.
         let keep: HashSet<&str> = last.keys().copied().collect();
-        let needed: HashSet<&Path> = keep
-            .iter()
-            .filter_map(|r| Path::new(r).parent())
-            .flat_map(Path::ancestors)
-            .filter(|a| !a.as_os_str().is_empty())
-            .collect();
-        remove_stale(target, target, &keep, &needed)?;
+        match previous {
+            Some(previous) => {
+                for gone in previous.iter().filter(|p| !keep.contains(p.as_str())) {
+                    let path = target.join(gone);
+                    let _ = std::fs::remove_file(&path);
+                    // Remove folders left empty, up to the output root.
+                    let mut dir = path.parent();
+                    while let Some(d) = dir.filter(|d| *d != target.as_path()) {
+                        if std::fs::remove_dir(d).is_err() {
+                            break;
+                        }
+                        dir = d.parent();
+                    }
+                }
+            }
+            None => {
+                let needed: HashSet<&Path> = keep
+                    .iter()
+                    .filter_map(|r| Path::new(r).parent())
+                    .flat_map(Path::ancestors)
+                    .filter(|a| !a.as_os_str().is_empty())
+                    .collect();
+                remove_stale(target, target, &keep, &needed)?;
+            }
+        }
         self.committed = true;
         let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(keep.into_iter().map(str::to_string).collect())
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn write(&self, file: OutputFile) -> io::Result<()> {
+        Staging::write(self, file)
+    }
+
+    fn keep(&self, path: &str) -> io::Result<()> {
+        self.entries
+            .lock()
+            .expect("staging lock")
+            .push((path.to_string(), None));
         Ok(())
     }
 }

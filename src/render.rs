@@ -495,7 +495,8 @@ struct Ctx<'a> {
     site: &'a Site,
     theme: &'a Theme,
     site_view: SiteView<'a>,
-    cards: Vec<CardView<'a>>,
+    /// Built on first use: an incremental rebuild needs only a few.
+    cards: Vec<std::sync::OnceLock<CardView<'a>>>,
 }
 
 fn fmt_date(ts: Option<jiff::Timestamp>, fmt: &str) -> String {
@@ -534,11 +535,8 @@ impl<'a> Ctx<'a> {
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
             live_reload: &options.live_reload,
         };
-        let cards = site
-            .pages
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| card(site, i, p))
+        let cards = (0..site.pages.len())
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         Ctx {
             site,
@@ -572,8 +570,12 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
+    fn card(&self, i: usize) -> &CardView<'a> {
+        self.cards[i].get_or_init(|| card(self.site, i, &self.site.pages[i]))
+    }
+
     fn cards_of(&self, indices: &[usize]) -> Vec<&CardView<'a>> {
-        indices.iter().map(|&i| &self.cards[i]).collect()
+        indices.iter().map(|&i| self.card(i)).collect()
     }
 
     fn abs(&self, path: &str) -> String {
@@ -763,26 +765,95 @@ fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
         .replace('&', "\\u0026")
 }
 
-/// Render every output file of `site`, handing each to `sink` (possibly from several threads).
+/// Where rendered files go.
+pub trait Sink: Sync {
+    /// A rendered file.
+    fn write(&self, file: OutputFile) -> std::io::Result<()>;
+    /// An output file that did not change since the last build and was not rendered again.
+    fn keep(&self, _path: &str) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Drops everything: `check` renders to find errors, not to write.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _file: OutputFile) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// For each output file, a hash of everything its template sees; kept by a
+/// serve session so that the next build renders only files whose inputs changed.
+#[derive(Debug, Clone, Default)]
+pub struct Fingerprints {
+    map: std::collections::HashMap<String, u64>,
+}
+
+/// What `render_site` did.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Output files in the site.
+    pub files: usize,
+    /// Files rendered this time (the rest were unchanged).
+    pub rendered: usize,
+    /// Fingerprints of this build's outputs, when asked for.
+    pub fingerprints: Option<Fingerprints>,
+}
+
+/// Render every output file of `site`, handing each to `sink` (from several threads).
+/// With `previous` fingerprints, files whose inputs did not change are not rendered
+/// (`sink.keep` is told instead) and new fingerprints are returned.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     options: &RenderOptions,
-    sink: &(dyn Fn(OutputFile) -> std::io::Result<()> + Sync),
-) -> Result<usize, RenderError> {
+    sink: &dyn Sink,
+    previous: Option<&Fingerprints>,
+) -> Result<Rendered, RenderError> {
     let cx = Ctx::new(site, theme, options);
     let jobs = jobs(site);
-    let results: Vec<Result<(), RenderError>> = jobs
+    let fingerprints: Option<Vec<(String, u64)>> = previous.map(|_| {
+        let base = crate::model::hash_of(&serde_json::to_string(&cx.site_view).unwrap_or_default());
+        let cards: Vec<u64> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| card_fingerprint(site, i, p))
+            .collect();
+        jobs.par_iter()
+            .map(|job| {
+                (
+                    job_path(site, job),
+                    job_fingerprint(site, job, base, &cards),
+                )
+            })
+            .collect()
+    });
+    let results: Vec<Result<bool, RenderError>> = jobs
         .par_iter()
-        .map(|job| {
+        .enumerate()
+        .map(|(k, job)| {
+            if let (Some(prev), Some(fps)) = (previous, &fingerprints) {
+                let (path, fp) = &fps[k];
+                if prev.map.get(path) == Some(fp) {
+                    sink.keep(path).map_err(RenderError::Io)?;
+                    return Ok(false);
+                }
+            }
             let file = render_job(&cx, job).map_err(RenderError::Template)?;
-            sink(file).map_err(RenderError::Io)
+            debug_assert_eq!(file.path, job_path(site, job));
+            sink.write(file).map_err(RenderError::Io)?;
+            Ok(true)
         })
         .collect();
     let mut diagnostics = Vec::new();
+    let mut rendered = 0;
     for r in results {
         match r {
-            Ok(()) => {}
+            Ok(true) => rendered += 1,
+            Ok(false) => {}
             Err(RenderError::Template(d)) => diagnostics.push(d),
             Err(e @ RenderError::Io(_)) => return Err(e),
             Err(RenderError::Templates(ds)) => diagnostics.extend(ds),
@@ -795,7 +866,133 @@ pub fn render_site(
         diagnostics.dedup_by(|a, b| a.path == b.path && a.message == b.message);
         return Err(RenderError::Templates(diagnostics));
     }
-    Ok(jobs.len())
+    Ok(Rendered {
+        files: jobs.len(),
+        rendered,
+        fingerprints: fingerprints.map(|v| Fingerprints {
+            map: v.into_iter().collect(),
+        }),
+    })
+}
+
+/// Exactly what a page's card shows (the fields of [`CardView`]), so that an edit of the
+/// body alone leaves every listing that shows the page untouched.
+fn card_fingerprint(site: &Site, i: usize, p: &Page) -> u64 {
+    let m = &p.meta;
+    let mut h = std::hash::DefaultHasher::new();
+    use std::hash::{Hash, Hasher};
+    (
+        &m.title,
+        &m.url,
+        m.kind as u8,
+        &p.summary,
+        m.date,
+        m.updated,
+        m.stage,
+        &m.roles,
+        &m.industries,
+    )
+        .hash(&mut h);
+    (
+        &m.author,
+        m.weight,
+        p.word_count.div_ceil(230).max(1),
+        m.draft,
+        m.published,
+    )
+        .hash(&mut h);
+    if let Some(c) = &m.case {
+        (&c.customer, c.featured).hash(&mut h);
+        for (k, x) in c.metrics.iter().enumerate() {
+            (
+                &x.id,
+                &x.label,
+                &x.unit,
+                x.before.to_bits(),
+                x.after.to_bits(),
+                x.better as u8,
+                &x.period,
+                &x.source,
+            )
+                .hash(&mut h);
+            for &c in site.citations.get(&(i, k)).into_iter().flatten() {
+                (&site.pages[c].meta.title, &site.pages[c].meta.url).hash(&mut h);
+            }
+        }
+        for q in &c.quotes {
+            (&q.text, &q.name, &q.title, &q.company).hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// The inputs of one output file, given the site-wide part and every card's fingerprint.
+fn job_fingerprint(site: &Site, job: &Job, base: u64, cards: &[u64]) -> u64 {
+    use crate::model::hash_of;
+    let list = |idx: &[usize]| -> Vec<u64> { idx.iter().map(|&i| cards[i]).collect() };
+    let tag = format!("{job:?}");
+    match *job {
+        Job::Page(i) => {
+            let next: Vec<Option<u64>> = site.next[i].iter().map(|n| n.map(|n| cards[n])).collect();
+            let page = &site.pages[i];
+            hash_of(&(
+                base,
+                tag,
+                cards[i],
+                page.meta.source_hash,
+                page.body.html_hash,
+                page.word_count,
+                next,
+            ))
+        }
+        Job::Home | Job::Articles | Job::Feed => hash_of(&(base, tag, list(&site.articles))),
+        Job::CaseStudies | Job::Proof => {
+            let groups: Vec<Vec<u64>> = site.by_industry.iter().map(|g| list(g)).collect();
+            hash_of(&(base, tag, list(&site.case_studies), groups))
+        }
+        Job::Role(r) | Job::RoleFeed(r) => {
+            let stages: Vec<Vec<u64>> = site.role_paths[r].iter().map(|s| list(s)).collect();
+            hash_of(&(base, tag, stages))
+        }
+        Job::Stage(s) => hash_of(&(base, tag, list(&site.by_stage[s]))),
+        Job::Industry(i) | Job::IndustryFeed(i) => {
+            hash_of(&(base, tag, list(&site.by_industry[i])))
+        }
+        Job::Sitemap => {
+            let entries: Vec<(&str, Option<jiff::Timestamp>)> = site
+                .pages
+                .iter()
+                .map(|p| (p.meta.url.as_str(), p.meta.updated.or(p.meta.date)))
+                .collect();
+            hash_of(&(base, tag, entries))
+        }
+        Job::Roles | Job::Stages | Job::Industries | Job::Robots | Job::NotFound => {
+            hash_of(&(base, tag))
+        }
+    }
+}
+
+/// The output file a job writes.
+fn job_path(site: &Site, job: &Job) -> String {
+    match *job {
+        Job::Page(i) => index_path(&site.pages[i].meta.url),
+        Job::Home => "index.html".into(),
+        Job::Articles => "articles/index.html".into(),
+        Job::CaseStudies => "case-studies/index.html".into(),
+        Job::Roles => "roles/index.html".into(),
+        Job::Stages => "stages/index.html".into(),
+        Job::Industries => "industries/index.html".into(),
+        Job::Role(r) => format!("roles/{}/index.html", site.config.roles[r].id),
+        Job::RoleFeed(r) => format!("roles/{}/atom.xml", site.config.roles[r].id),
+        Job::Stage(s) => format!("stages/{}/index.html", site.config.stages[s].id),
+        Job::Industry(i) => format!("industries/{}/index.html", site.industries[i].id),
+        Job::IndustryFeed(i) => format!("industries/{}/atom.xml", site.industries[i].id),
+        Job::Proof => "proof/index.html".into(),
+        Job::Feed => "atom.xml".into(),
+        Job::Sitemap => "sitemap.xml".into(),
+        Job::Robots => "robots.txt".into(),
+        Job::NotFound => "404.html".into(),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -875,20 +1072,20 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
     match *job {
         Job::Page(i) => {
             let page = &site.pages[i];
-            let card = &cx.cards[i];
+            let card = cx.card(i);
             let next_for: Vec<NextView> = page
                 .meta
                 .roles
                 .iter()
                 .map(|&r| NextView {
                     role: cx.site_view.roles[r].clone(),
-                    next: site.next_for(i, r).map(|n| &cx.cards[n]),
+                    next: site.next_for(i, r).map(|n| cx.card(n)),
                 })
                 .collect();
             let view = PageView {
                 card,
-                content: &page.html,
-                toc: &page.toc,
+                content: &page.body.html,
+                toc: &page.body.toc,
                 word_count: page.word_count,
                 extra: &page.meta.extra,
                 next_for,
@@ -909,12 +1106,12 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 .iter()
                 .filter(|&&i| site.pages[i].meta.kind == Kind::Article)
                 .take(6)
-                .map(|&i| &cx.cards[i])
+                .map(|&i| cx.card(i))
                 .collect();
             let mut featured: Vec<&CardView> = site
                 .case_studies
                 .iter()
-                .map(|&i| &cx.cards[i])
+                .map(|&i| cx.card(i))
                 .filter(|c| c.case.as_ref().is_some_and(|k| k.featured))
                 .collect();
             if featured.is_empty() {
@@ -922,7 +1119,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                     .case_studies
                     .iter()
                     .take(3)
-                    .map(|&i| &cx.cards[i])
+                    .map(|&i| cx.card(i))
                     .collect();
             }
             html("index.html".into(), "index.html", &|c| {
@@ -944,7 +1141,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                     pages: site.by_industry[i]
                         .iter()
                         .filter(|&&p| site.pages[p].meta.kind == Kind::CaseStudy)
-                        .map(|&p| &cx.cards[p])
+                        .map(|&p| cx.card(p))
                         .collect(),
                 })
                 .filter(|g| !g.pages.is_empty())
@@ -1038,9 +1235,9 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 loc: cx.abs("/"),
                 lastmod: String::new(),
             }];
-            entries.extend(site.pages.iter().zip(&cx.cards).map(|(p, c)| SitemapEntry {
+            entries.extend(site.pages.iter().map(|p| SitemapEntry {
                 loc: cx.abs(&p.meta.url),
-                lastmod: c.updated_rfc3339.get(..10).unwrap_or("").to_string(),
+                lastmod: fmt_date(p.meta.updated.or(p.meta.date), "%Y-%m-%d"),
             }));
             let mut listing: Vec<String> =
                 crate::model::generated_urls(&site.config, &site.industries)
@@ -1081,7 +1278,7 @@ fn feed(
     let entries: Vec<&CardView> = pages
         .iter()
         .take(cx.site.config.feed_limit)
-        .map(|&i| &cx.cards[i])
+        .map(|&i| cx.card(i))
         .collect();
     let updated = entries
         .iter()

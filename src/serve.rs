@@ -36,6 +36,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Print how long each phase of every rebuild took.
+    pub timings: bool,
 }
 
 /// What changed on disk, by where it is.
@@ -107,6 +109,7 @@ struct Shared {
     /// Whether `out` holds a complete site.
     built: Mutex<bool>,
     notices: broadcast::Sender<Notice>,
+    timings: bool,
 }
 
 /// Run the server until Ctrl-C. Prints to the terminal: this is the CLI edge.
@@ -154,6 +157,7 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
         errors: Mutex::new(Vec::new()),
         built: Mutex::new(false),
         notices,
+        timings: options.timings,
     });
 
     let mut build_options = BuildOptions::new(&options.root);
@@ -162,7 +166,8 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     build_options.drafts = options.drafts;
     build_options.render.live_reload = live_reload_script();
 
-    rebuild(&shared, &build_options, "initial build");
+    let mut session = crate::Session::new(build_options, true);
+    rebuild(&shared, &mut session, None, "initial build");
 
     // Watch, and rebuild on a blocking thread so the server keeps answering.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -178,7 +183,7 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     {
         let shared = shared.clone();
         let root = root.clone();
-        std::thread::spawn(move || watch_loop(rx, &root, &shared, &build_options));
+        std::thread::spawn(move || watch_loop(rx, &root, &shared, session));
     }
 
     let app = Router::new()
@@ -209,24 +214,32 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
 }
 
 #[allow(clippy::print_stdout, clippy::print_stderr)]
-fn rebuild(shared: &Shared, options: &BuildOptions, what: &str) {
+fn rebuild(shared: &Shared, session: &mut crate::Session, changed: Option<&[String]>, what: &str) {
     let start = Instant::now();
-    let result = crate::build(options);
+    let result = session.build(changed);
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     match result {
         Ok(report) => {
             for w in &report.warnings {
                 eprintln!("{w}\n");
             }
+            let warnings = match report.warnings.len() {
+                0 => String::new(),
+                n => format!(", {n} warnings"),
+            };
             println!(
-                "{what}: built {} pages in {ms:.0} ms{}",
-                report.pages,
-                if report.warnings.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} warnings", report.warnings.len())
-                }
+                "{what}: rendered {} of {} files in {ms:.0} ms{warnings}",
+                report.rendered, report.files
             );
+            if shared.timings {
+                let phases: Vec<String> = report
+                    .timings
+                    .phases
+                    .iter()
+                    .map(|(p, d)| format!("{p} {:.1} ms", d.as_secs_f64() * 1000.0))
+                    .collect();
+                println!("  timings: {}", phases.join(", "));
+            }
             *shared.built.lock().expect("lock") = true;
             shared.errors.lock().expect("lock").clear();
             let _ = shared.notices.send(Notice::Reload);
@@ -268,22 +281,27 @@ fn watch_loop(
     rx: std::sync::mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
     root: &Path,
     shared: &Shared,
-    options: &BuildOptions,
+    mut session: crate::Session,
 ) {
     while let Ok(result) = rx.recv() {
         let Ok(events) = result else { continue };
         let mut changed: Vec<String> = Vec::new();
+        let mut content: Vec<String> = Vec::new();
+        let mut full = false;
         for event in &events {
             if event.kind.is_access() {
                 continue;
             }
             for path in &event.paths {
                 let rel = path.strip_prefix(root).unwrap_or(path);
-                if classify(rel).is_some() {
-                    let s = display_path(rel);
-                    if !changed.contains(&s) {
-                        changed.push(s);
-                    }
+                let Some(kind) = classify(rel) else { continue };
+                let s = display_path(rel);
+                match (kind, s.strip_prefix("content/")) {
+                    (Change::Content, Some(c)) => content.push(c.to_string()),
+                    _ => full = true,
+                }
+                if !changed.contains(&s) {
+                    changed.push(s);
                 }
             }
         }
@@ -294,7 +312,16 @@ fn watch_loop(
             1 => format!("changed {}", changed[0]),
             n => format!("changed {} and {} more", changed[0], n - 1),
         };
-        rebuild(shared, options, &what);
+        // site.toml, templates and static files can touch every page: start afresh.
+        if full {
+            session.invalidate();
+        }
+        rebuild(
+            shared,
+            &mut session,
+            (!full).then_some(content.as_slice()),
+            &what,
+        );
     }
 }
 

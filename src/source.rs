@@ -3,6 +3,7 @@
 //! the byte offsets diagnostics need. Knows files, not business rules.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -18,12 +19,12 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Relative to `content/`, forward slashes: `articles/x.md`.
     pub content_path: String,
-    /// The file's text without a byte-order mark.
-    pub text: String,
+    /// The file's text without a byte-order mark (shared: a serve session keeps it between builds).
+    pub text: Arc<str>,
 }
 
 /// A non-Markdown file under `content/`, copied to the same relative path in the output.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
     pub source: PathBuf,
     /// Relative to `content/`, forward slashes.
@@ -33,7 +34,8 @@ pub struct Asset {
 /// What `scan` found.
 #[derive(Debug, Default)]
 pub struct Scan {
-    pub pages: Vec<SourceFile>,
+    /// Shared: a serve session keeps them between builds.
+    pub pages: Vec<Arc<SourceFile>>,
     pub assets: Vec<Asset>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -53,6 +55,12 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Walk `<root>/content` and read every Markdown file (in parallel).
 pub fn scan(root: &Path) -> Scan {
+    scan_reusing(root, &|_| None)
+}
+
+/// Like [`scan`], but takes a file's text from `reuse` (by content path) when it offers one:
+/// a serve session re-reads only the files the watcher reported.
+pub fn scan_reusing(root: &Path, reuse: &(dyn Fn(&str) -> Option<Arc<SourceFile>> + Sync)) -> Scan {
     let content = root.join(CONTENT_DIR);
     let mut scan = Scan::default();
     if !content.is_dir() {
@@ -91,9 +99,12 @@ pub fn scan(root: &Path) -> Scan {
             });
         }
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = md
+    let read: Vec<Result<Arc<SourceFile>, Diagnostic>> = md
         .into_par_iter()
-        .map(|(abs, content_path)| read_source(root, &abs, content_path))
+        .map(|(abs, content_path)| match reuse(&content_path) {
+            Some(file) => Ok(file),
+            None => read_source(root, &abs, content_path).map(Arc::new),
+        })
         .collect();
     for r in read {
         match r {
@@ -101,6 +112,9 @@ pub fn scan(root: &Path) -> Scan {
             Err(d) => scan.diagnostics.push(d),
         }
     }
+    // One order for every way of reading the site (a serve session reads only changed files).
+    scan.pages
+        .sort_by(|a, b| a.content_path.cmp(&b.content_path));
     scan
 }
 
@@ -130,7 +144,7 @@ pub fn read_source(
     Ok(SourceFile {
         path,
         content_path,
-        text,
+        text: text.into(),
     })
 }
 

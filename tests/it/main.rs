@@ -7,5 +7,6 @@ mod browser;
 mod build;
 mod claims;
 mod errors;
+mod incremental;
 mod serve;
 mod tools;

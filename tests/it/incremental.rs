@@ -1,0 +1,151 @@
+//! A serve session's incremental rebuilds write exactly what a fresh full
+//! build writes, byte for byte, after every kind of edit.
+
+use cairn::{BuildOptions, Session};
+
+use crate::harness::*;
+
+fn fixture() -> TestSite {
+    TestSite::new()
+        .file("site.toml", format!("{SITE_TOML}[[industries]]\nid = \"energy\"\nname = \"Energy\"\n[[industries]]\nid = \"logistics\"\nname = \"Logistics\"\n"))
+        .file("content/articles/a.md", "+++\ntitle = \"Alpha\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\", \"user\"]\nindustries = [\"energy\"]\n+++\nAlpha text. See [Beta](b.md) and [the case](../case-studies/c.md#metric-m).\n\n## Part one\n\nMore.\n")
+        .file("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"consideration\"\nroles = [\"decider\"]\n+++\nBeta {{ claim(case=\"c\", metric=\"m\") }}. Back to [Alpha](a.md#part-one).\n")
+        .file("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\", \"buyer\"]\nindustries = [\"logistics\"]\n+++\nDelta text.\n")
+        .file("content/case-studies/c.md", "+++\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\n[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\n+++\nCase body.\n")
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\nAbout [Delta](articles/d.md).\n")
+        .file("static/robots-extra.txt", "x")
+}
+
+fn options(site: &TestSite, out: &str) -> BuildOptions {
+    let mut o = BuildOptions::new(site.root());
+    o.output = site.path(out);
+    o.now = "2026-06-01T00:00:00Z".parse().unwrap();
+    o
+}
+
+/// Rebuild incrementally after `changed`, then compare with a fresh full build.
+#[track_caller]
+fn assert_same(site: &TestSite, session: &mut Session, changed: &[&str]) -> cairn::Report {
+    let changed: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
+    let report = session
+        .build(Some(&changed))
+        .unwrap_or_else(|e| panic!("incremental build failed: {e:?}"));
+    let full = site.path("full");
+    let _ = std::fs::remove_dir_all(&full);
+    cairn::build(&options(site, "full")).unwrap();
+    let read = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = walkdir(dir)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(dir).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (inc, fresh) = (read(&site.path("inc")), read(&full));
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&inc), names(&fresh), "same files after {changed:?}");
+    for ((name, a), (_, b)) in inc.iter().zip(&fresh) {
+        assert!(
+            a == b,
+            "{name} differs after {changed:?}:\n--- incremental\n{}\n--- full\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
+    report
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
+    let site = fixture();
+    let mut session = Session::new(options(&site, "inc"), true);
+    let first = session.build(None).unwrap();
+    assert_eq!(
+        first.rendered,
+        first.files - 2,
+        "everything rendered once (the theme stylesheet and one static file are copied)"
+    );
+
+    // A body-only edit renders the page and what shows its reading time or summary, not everything.
+    site.write("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\", \"buyer\"]\nindustries = [\"logistics\"]\n+++\nDelta text, revised.\n");
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(
+        r.rendered < first.rendered / 2,
+        "rendered {} of {}",
+        r.rendered,
+        first.rendered
+    );
+
+    // Title: every listing and the neighbours' "next for" links show it.
+    site.write(
+        "content/articles/a.md",
+        std::fs::read_to_string(site.path("content/articles/a.md"))
+            .unwrap()
+            .replace("title = \"Alpha\"", "title = \"Alpha, renamed\""),
+    );
+    assert_same(&site, &mut session, &["articles/a.md"]);
+
+    // Stage and roles: role paths, stage pages and "next for" change.
+    site.write("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"decision\"\nroles = [\"decider\"]\nindustries = [\"energy\", \"logistics\"]\n+++\nDelta text, revised.\n");
+    assert_same(&site, &mut session, &["articles/d.md"]);
+
+    // Slug: the page moves; pages linking to it by source path get the new URL.
+    site.write("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nslug = \"delta-moved\"\nstage = \"decision\"\nroles = [\"decider\"]\n+++\nDelta text, revised.\n");
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(site.path("inc/articles/delta-moved/index.html").exists());
+    assert!(!site.path("inc/articles/d/index.html").exists());
+
+    // A metric that other pages cite: their claims and the proof page change.
+    site.write(
+        "content/case-studies/c.md",
+        std::fs::read_to_string(site.path("content/case-studies/c.md"))
+            .unwrap()
+            .replace("after = 60", "after = 45"),
+    );
+    assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(
+        std::fs::read_to_string(site.path("inc/articles/b/index.html"))
+            .unwrap()
+            .contains("reduced cost by 55%")
+    );
+
+    // New page, then a deleted one.
+    site.write("content/articles/e.md", "+++\ntitle = \"Epsilon\"\ndate = 2026-02-01\nstage = \"retention\"\nroles = [\"user\"]\n+++\nNew.\n");
+    assert_same(&site, &mut session, &["articles/e.md"]);
+    std::fs::remove_file(site.path("content/articles/e.md")).unwrap();
+    assert_same(&site, &mut session, &["articles/e.md"]);
+
+    // A draft leaves the site; a case-study body edit; an unchanged save.
+    site.write(
+        "content/articles/a.md",
+        std::fs::read_to_string(site.path("content/articles/a.md"))
+            .unwrap()
+            .replace("+++\nAlpha", "draft = true\n+++\nAlpha")
+            .replace(
+                "See [Beta](b.md) and [the case](../case-studies/c.md#metric-m).",
+                "Drafting.",
+            ),
+    );
+    site.write("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"consideration\"\nroles = [\"decider\"]\n+++\nBeta {{ claim(case=\"c\", metric=\"m\") }}.\n");
+    assert_same(&site, &mut session, &["articles/a.md", "articles/b.md"]);
+    site.write(
+        "content/case-studies/c.md",
+        std::fs::read_to_string(site.path("content/case-studies/c.md"))
+            .unwrap()
+            .replace("Case body.", "Case body, longer now."),
+    );
+    assert_same(&site, &mut session, &["case-studies/c.md"]);
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert_eq!(r.rendered, 0, "nothing changed, nothing rendered");
+
+    // An error in between does not confuse the next good build.
+    site.write("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"consideration\"\nroles = [\"decidr\"]\n+++\nBroken.\n");
+    assert!(session.build(Some(&["articles/b.md".to_string()])).is_err());
+    site.write("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"consideration\"\nroles = [\"decider\", \"gatekeeper\"]\n+++\nFixed.\n");
+    assert_same(&site, &mut session, &["articles/b.md"]);
+}

@@ -220,11 +220,12 @@ pub struct Session {
     incremental: bool,
     cache: model::Cache,
     /// Texts of the last build's files, by content path.
-    texts: std::collections::HashMap<String, std::sync::Arc<source::SourceFile>>,
+    /// (A sorted map: its values are already in the order a full scan reads files.)
+    texts: std::collections::BTreeMap<String, std::sync::Arc<source::SourceFile>>,
     /// Inputs of each output file of the last committed build.
     fingerprints: Option<render::Fingerprints>,
     /// Files of the last committed build, relative to the output.
-    outputs: Option<std::collections::HashSet<String>>,
+    outputs: Option<std::collections::HashSet<std::sync::Arc<str>>>,
     /// Non-Markdown files of content/ at the last build.
     assets: Vec<source::Asset>,
 }
@@ -312,7 +313,10 @@ impl Session {
             // Fingerprints describe files that are no longer there.
             self.fingerprints = None;
         }
-        let staging = output::Staging::new(&options.output)?;
+        let mut staging = output::Staging::new(&options.output)?;
+        if self.incremental {
+            staging.clean_up_in_background();
+        }
         let previous = match (&self.fingerprints, self.incremental) {
             (Some(f), true) => Some(f),
             (None, true) => Some(&render::Fingerprints::default()),
@@ -338,18 +342,23 @@ impl Session {
         timings.lap("copy static files");
         let outputs = staging.commit_after(self.outputs.as_ref())?;
         timings.lap("swap output");
-        if self.incremental {
-            self.fingerprints = rendered.fingerprints;
-            self.outputs = Some(outputs);
-        }
-        Ok(Report {
+        let report = Report {
             pages: site.pages.len(),
             files: rendered.files + copied,
             rendered: rendered.rendered,
             warnings,
             elapsed: start.elapsed(),
             timings,
-        })
+        };
+        if self.incremental {
+            let old = (
+                std::mem::replace(&mut self.fingerprints, rendered.fingerprints),
+                self.outputs.replace(outputs),
+            );
+            // Freeing ten thousand pages takes milliseconds an edit-reload loop need not wait for.
+            std::thread::spawn(move || drop((site, theme, old)));
+        }
+        Ok(report)
     }
 }
 

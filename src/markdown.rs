@@ -119,6 +119,8 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
     /// Hash of `html`, set when a serve session caches the body (0 otherwise).
     pub html_hash: u64,
+    /// The start of the first paragraph, for pages whose front matter has no summary.
+    pub summary: String,
 }
 
 pub fn options() -> Options {

@@ -6,7 +6,7 @@
 //! known. No templates, no disk writes.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -105,11 +105,18 @@ pub struct Page {
     pub meta: Arc<PageMeta>,
     /// The rendered body (HTML, table of contents); shared with a serve session's cache.
     pub body: Arc<markdown::Rendered>,
-    /// Heading ids, plus `metric-<id>` on case studies.
-    pub anchors: Vec<String>,
-    /// `summary`, or the start of the body when the front matter has none.
-    pub summary: String,
     pub word_count: usize,
+}
+
+impl Page {
+    /// `summary` from the front matter, or the start of the body when it has none.
+    pub fn summary(&self) -> &str {
+        if self.meta.summary.is_empty() {
+            &self.body.summary
+        } else {
+            &self.meta.summary
+        }
+    }
 }
 
 /// A place where a claim cites a metric.
@@ -182,11 +189,11 @@ pub struct Outcome {
 pub struct Cache {
     enabled: bool,
     /// content path → the text last parsed (kept alive, compared by pointer), its hash, the parse.
-    raw: HashMap<String, (Arc<str>, u64, Arc<RawResult>)>,
+    raw: FastMap<String, (Arc<str>, u64, Arc<RawResult>)>,
     /// content path → (text hash, industries fingerprint, resolved metadata).
-    metas: HashMap<String, (u64, u64, Arc<PageMeta>)>,
+    metas: FastMap<String, (u64, u64, Arc<PageMeta>)>,
     /// content path → the inputs the body was rendered with, and the result.
-    bodies: HashMap<String, (BodyKey, Arc<markdown::Rendered>)>,
+    bodies: FastMap<String, (BodyKey, Arc<markdown::Rendered>)>,
 }
 
 /// What a rendered body depends on.
@@ -200,6 +207,9 @@ struct BodyKey {
 }
 
 type RawResult = Result<(RawFrontMatter, usize, usize), Diagnostic>;
+
+/// A hash map with a fast hasher, for the maps a rebuild walks for every page.
+type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
 /// A file after phase 1: (from the cache?, the file, body offset, metadata or errors).
 type Resolved = (
@@ -221,9 +231,15 @@ impl Cache {
 
 /// A stable hash of anything hashable.
 pub fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = fingerprint_hasher();
     value.hash(&mut h);
     h.finish()
+}
+
+/// A fast, well-mixing hasher with fixed keys, for fingerprints within one process.
+pub fn fingerprint_hasher() -> ahash::AHasher {
+    ahash::RandomState::with_seeds(0x6361_6972, 0x6e5f_6670, 0x2023_1122, 0x7365_7373)
+        .build_hasher()
 }
 
 /// URLs cairn generates itself; content may not take them.
@@ -388,7 +404,8 @@ pub fn build(
 
     // URL index: duplicates and generated URLs are errors naming both files.
     let generated = generated_urls(&config, &industries);
-    let mut by_url: HashMap<&str, &PageMeta> = HashMap::new();
+    let mut by_url: FastMap<&str, &PageMeta> =
+        FastMap::with_capacity_and_hasher(metas.len(), Default::default());
     for (meta, file, _) in &metas {
         if !meta.published {
             continue;
@@ -436,11 +453,11 @@ pub fn build(
 
     // A body's rendering depends on its text, every page's URL (links), and case-study metrics (claims).
     let (links_fp, cases_fp) = if enabled {
-        let mut links: Vec<(&str, &str, bool)> = metas
-            .iter()
-            .map(|(m, _, _)| (m.content_path.as_str(), m.url.as_str(), m.published))
-            .collect();
-        links.sort_unstable();
+        // Order-independent (a sum of per-page hashes): no sort of every path on each rebuild.
+        let links: u64 = metas
+            .par_iter()
+            .map(|(m, _, _)| hash_of(&(m.content_path.as_str(), m.url.as_str(), m.published)))
+            .reduce(|| 0, u64::wrapping_add);
         let mut assets_list: Vec<&str> = assets.iter().map(|a| a.content_path.as_str()).collect();
         assets_list.sort_unstable();
         let mut cases_list: Vec<u64> = metas
@@ -479,6 +496,9 @@ pub fn build(
                 safe_html: config.safe_html,
             };
             let mut r = markdown::render(body, &input, &index, &shortcodes);
+            if meta.summary.is_empty() {
+                r.summary = summarize(&r.html);
+            }
             let key = enabled.then(|| {
                 r.html_hash = hash_of(&r.html);
                 BodyKey {
@@ -505,12 +525,17 @@ pub fn build(
         rendered.into_iter().map(|(i, _, r)| (i, r)).collect();
 
     // Anchors of every page, for `page.md#anchor` links.
-    let mut anchors_of: HashMap<&str, (&[String], Option<&CaseStudy>)> = HashMap::new();
+    let mut anchors_of: FastMap<&str, (&[String], Option<&CaseStudy>)> =
+        FastMap::with_capacity_and_hasher(rendered.len(), Default::default());
     for (i, r) in &rendered {
         let meta = &metas[*i].0;
         anchors_of.insert(&meta.content_path, (&r.anchors, meta.case.as_ref()));
     }
-    for (i, r) in &rendered {
+    // Only pages with diagnostics or links to other pages' anchors need a look.
+    for (i, r) in rendered
+        .iter()
+        .filter(|(_, r)| !r.diagnostics.is_empty() || !r.anchor_refs.is_empty())
+    {
         let (meta, file, body_offset) = &metas[*i];
         diagnostics.extend(r.diagnostics.iter().cloned());
         let input = Input {
@@ -557,29 +582,17 @@ pub fn build(
     }
 
     // Final pages, built once.
-    let mut rendered: HashMap<usize, Arc<markdown::Rendered>> = rendered.into_iter().collect();
-    let mut pages: Vec<Page> = Vec::new();
-    let mut cited: Vec<(usize, Vec<ShortcodeCall>)> = Vec::new();
-    for (i, (meta, _, _)) in metas.into_iter().enumerate() {
-        let Some(r) = rendered.remove(&i) else {
-            continue;
-        };
-        let summary = if meta.summary.is_empty() {
-            summarize(&r.html)
-        } else {
-            meta.summary.clone()
-        };
-        let mut anchors = r.anchors.clone();
-        if let Some(case) = &meta.case {
-            anchors.extend(case.metrics.iter().map(|m| format!("metric-{}", m.id)));
-        }
-        cited.push((pages.len(), r.shortcodes.clone()));
+    let mut bodies: Vec<Option<Arc<markdown::Rendered>>> = vec![None; metas.len()];
+    for (i, r) in rendered {
+        bodies[i] = Some(r);
+    }
+    let mut pages: Vec<Page> = Vec::with_capacity(metas.len());
+    for ((meta, _, _), body) in metas.into_iter().zip(bodies) {
+        let Some(body) = body else { continue };
         pages.push(Page {
             meta,
-            word_count: r.word_count,
-            body: r,
-            anchors,
-            summary,
+            word_count: body.word_count,
+            body,
         });
     }
 
@@ -590,11 +603,6 @@ pub fn build(
     let pages: Vec<Page> = order
         .iter()
         .map(|&i| slots[i].take().expect("each page once"))
-        .collect();
-    let new_index: HashMap<usize, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(new, &old)| (old, new))
         .collect();
 
     let articles: Vec<usize> = (0..pages.len())
@@ -660,9 +668,8 @@ pub fn build(
         .map(|&i| (case_key(&pages[i].meta), i))
         .collect();
     let mut citations: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-    for (old, calls) in &cited {
-        let page = new_index[old];
-        for call in calls.iter().filter(|c| c.name == "claim") {
+    for (page, p) in pages.iter().enumerate() {
+        for call in p.body.shortcodes.iter().filter(|c| c.name == "claim") {
             let (Some(case), Some(metric)) = (call.str_arg("case"), call.str_arg("metric")) else {
                 continue;
             };
@@ -708,7 +715,7 @@ pub fn build(
 
 /// What claims can see of a case study: its slug, URL, customer and metrics.
 fn case_fingerprint(m: &PageMeta) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
+    let mut h = fingerprint_hasher();
     (&m.slug, &m.url, m.published).hash(&mut h);
     if let Some(c) = &m.case {
         c.customer.hash(&mut h);
@@ -1221,9 +1228,9 @@ fn resolve_case(
 // ------------------------------------------------------------------ links
 
 struct LinkIndex<'a> {
-    pages: HashMap<&'a str, Result<&'a str, LinkProblem>>,
+    pages: FastMap<&'a str, Result<&'a str, LinkProblem>>,
     assets: HashSet<&'a str>,
-    urls: HashSet<&'a str>,
+    urls: HashSet<&'a str, ahash::RandomState>,
     base_path: &'a str,
 }
 
@@ -1234,8 +1241,9 @@ impl<'a> LinkIndex<'a> {
         assets: &'a [Asset],
         generated: &'a HashSet<String>,
     ) -> Self {
-        let mut urls: HashSet<&str> = generated.iter().map(String::as_str).collect();
-        let mut pages = HashMap::with_capacity(metas.len());
+        let mut urls: HashSet<&str, ahash::RandomState> =
+            generated.iter().map(String::as_str).collect();
+        let mut pages = FastMap::with_capacity_and_hasher(metas.len(), Default::default());
         for (m, _, _) in metas {
             if m.published {
                 urls.insert(m.url.as_str());

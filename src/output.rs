@@ -8,8 +8,8 @@
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
@@ -22,9 +22,11 @@ pub struct Staging {
     target: PathBuf,
     /// No output yet: stage the final tree and rename it into place in one step.
     fresh: bool,
+    /// Remove the staging folder on a background thread after commit (long-running serve).
+    background_cleanup: bool,
     next: AtomicUsize,
-    /// Update mode: (path inside the output, staged file number or `None` when unchanged).
-    entries: Mutex<Vec<(String, Option<usize>)>>,
+    /// (path inside the output, staged file number or `None` when unchanged).
+    entries: Mutex<Vec<(Arc<str>, Option<usize>)>>,
     committed: bool,
 }
 
@@ -41,7 +43,10 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.cairn-staging-{}", std::process::id()));
+        // Unique per build: a serve session removes the previous one in the background.
+        static BUILDS: AtomicUsize = AtomicUsize::new(0);
+        let n = BUILDS.fetch_add(1, Ordering::Relaxed);
+        let dir = parent.join(format!(".{name}.cairn-staging-{}-{n}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)
                 .with_context(|| format!("cannot clear {}", dir.display()))?;
@@ -59,10 +64,17 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             fresh,
+            background_cleanup: false,
             next: AtomicUsize::new(0),
             entries: Mutex::new(Vec::new()),
             committed: false,
         })
+    }
+
+    /// Remove the emptied staging folder on a background thread: removing a folder can take
+    /// tens of milliseconds, which an edit-reload loop should not wait for.
+    pub fn clean_up_in_background(&mut self) {
+        self.background_cleanup = true;
     }
 
     /// Update mode spreads staged files over folders: one folder's lock would serialise parallel writes.
@@ -77,7 +89,7 @@ impl Staging {
         &self,
         rel: &str,
         unchanged: impl FnOnce(&Path) -> bool,
-        write: impl FnOnce(&Path) -> io::Result<()>,
+        write: impl Fn(&Path) -> io::Result<()>,
     ) -> io::Result<()> {
         if self.fresh {
             let path = self.dir.join(rel);
@@ -88,20 +100,26 @@ impl Staging {
             self.entries
                 .lock()
                 .expect("staging lock")
-                .push((rel.to_string(), None));
+                .push((rel.into(), None));
             return Ok(());
         }
         let entry = if unchanged(&self.target.join(rel)) {
             None
         } else {
             let n = self.next.fetch_add(1, Ordering::Relaxed);
-            write(&self.staged(n))?;
+            let path = self.staged(n);
+            // Shard folders are made on first use: an incremental build stages a handful of files.
+            if let Err(e) = write(&path) {
+                std::fs::create_dir_all(path.parent().expect("staged files are in a shard"))
+                    .map_err(|_| e)?;
+                write(&path)?;
+            }
             Some(n)
         };
         self.entries
             .lock()
             .expect("staging lock")
-            .push((rel.to_string(), entry));
+            .push((rel.into(), entry));
         Ok(())
     }
 
@@ -136,8 +154,8 @@ impl Staging {
     /// files are found without walking the output. Returns the files of this build.
     pub fn commit_after(
         mut self,
-        previous: Option<&HashSet<String>>,
-    ) -> anyhow::Result<HashSet<String>> {
+        previous: Option<&HashSet<Arc<str>>>,
+    ) -> anyhow::Result<HashSet<Arc<str>>> {
         let entries = std::mem::take(&mut *self.entries.lock().expect("staging lock"));
         if self.fresh {
             std::fs::rename(&self.dir, &self.target).with_context(|| {
@@ -149,7 +167,7 @@ impl Staging {
         // A later write of the same path wins (theme static < site static < content assets).
         let mut last: HashMap<&str, Option<usize>> = HashMap::with_capacity(entries.len());
         for (rel, n) in &entries {
-            last.insert(rel.as_str(), *n);
+            last.insert(rel, *n);
         }
         let target = &self.target;
         let mut dirs: HashSet<&Path> = HashSet::new();
@@ -196,10 +214,11 @@ impl Staging {
             })?;
         // Remove files from earlier builds that this one did not produce, and folders it no longer has.
         let keep: HashSet<&str> = last.keys().copied().collect();
+        let produced: HashSet<Arc<str>> = entries.iter().map(|(r, _)| r.clone()).collect();
         match previous {
             Some(previous) => {
-                for gone in previous.iter().filter(|p| !keep.contains(p.as_str())) {
-                    let path = target.join(gone);
+                for gone in previous.iter().filter(|p| !keep.contains(&***p)) {
+                    let path = target.join(&**gone);
                     let _ = std::fs::remove_file(&path);
                     // Remove folders left empty, up to the output root.
                     let mut dir = path.parent();
@@ -222,8 +241,13 @@ impl Staging {
             }
         }
         self.committed = true;
-        let _ = std::fs::remove_dir_all(&self.dir);
-        Ok(keep.into_iter().map(str::to_string).collect())
+        let dir = std::mem::take(&mut self.dir);
+        if self.background_cleanup {
+            std::thread::spawn(move || std::fs::remove_dir_all(dir));
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        Ok(produced)
     }
 }
 
@@ -232,11 +256,11 @@ impl crate::render::Sink for Staging {
         Staging::write(self, file)
     }
 
-    fn keep(&self, path: &str) -> io::Result<()> {
+    fn keep(&self, path: &Arc<str>) -> io::Result<()> {
         self.entries
             .lock()
             .expect("staging lock")
-            .push((path.to_string(), None));
+            .push((path.clone(), None));
         Ok(())
     }
 }

@@ -698,7 +698,7 @@ fn card<'a>(site: &'a Site, i: usize, p: &'a Page) -> CardView<'a> {
         url: url(site, &m.url),
         permalink: format!("{}{}", site.config.base_url, m.url),
         kind: m.kind,
-        summary: &p.summary,
+        summary: p.summary(),
         date: fmt_date(m.date, "%Y-%m-%d"),
         date_display: fmt_date(m.date, "%-d %B %Y"),
         date_rfc3339: fmt_date(m.date, "%Y-%m-%dT%H:%M:%SZ"),
@@ -725,7 +725,7 @@ fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
         "@context": "https://schema.org",
         "@type": if m.kind == Kind::Page { "WebPage" } else { "Article" },
         "headline": m.title,
-        "description": page.summary,
+        "description": page.summary(),
         "url": card.permalink,
         "mainEntityOfPage": card.permalink,
         "inLanguage": site.config.language,
@@ -770,7 +770,7 @@ pub trait Sink: Sync {
     /// A rendered file.
     fn write(&self, file: OutputFile) -> std::io::Result<()>;
     /// An output file that did not change since the last build and was not rendered again.
-    fn keep(&self, _path: &str) -> std::io::Result<()> {
+    fn keep(&self, _path: &std::sync::Arc<str>) -> std::io::Result<()> {
         Ok(())
     }
 }
@@ -788,7 +788,8 @@ impl Sink for Discard {
 /// serve session so that the next build renders only files whose inputs changed.
 #[derive(Debug, Clone, Default)]
 pub struct Fingerprints {
-    map: std::collections::HashMap<String, u64>,
+    /// Job → (inputs, the file it wrote).
+    map: std::collections::HashMap<Job, (u64, std::sync::Arc<str>), ahash::RandomState>,
 }
 
 /// What `render_site` did.
@@ -814,7 +815,7 @@ pub fn render_site(
 ) -> Result<Rendered, RenderError> {
     let cx = Ctx::new(site, theme, options);
     let jobs = jobs(site);
-    let fingerprints: Option<Vec<(String, u64)>> = previous.map(|_| {
+    let fingerprints: Option<Vec<u64>> = previous.map(|_| {
         let base = crate::model::hash_of(&serde_json::to_string(&cx.site_view).unwrap_or_default());
         let cards: Vec<u64> = site
             .pages
@@ -823,37 +824,41 @@ pub fn render_site(
             .map(|(i, p)| card_fingerprint(site, i, p))
             .collect();
         jobs.par_iter()
-            .map(|job| {
-                (
-                    job_path(site, job),
-                    job_fingerprint(site, job, base, &cards),
-                )
-            })
+            .map(|job| job_fingerprint(site, job, base, &cards))
             .collect()
     });
-    let results: Vec<Result<bool, RenderError>> = jobs
+    let results: Vec<Result<Option<std::sync::Arc<str>>, RenderError>> = jobs
         .par_iter()
         .enumerate()
         .map(|(k, job)| {
-            if let (Some(prev), Some(fps)) = (previous, &fingerprints) {
-                let (path, fp) = &fps[k];
-                if prev.map.get(path) == Some(fp) {
-                    sink.keep(path).map_err(RenderError::Io)?;
-                    return Ok(false);
-                }
+            let unchanged = match (previous, &fingerprints) {
+                (Some(prev), Some(fps)) => prev.map.get(job).filter(|(fp, _)| *fp == fps[k]),
+                _ => None,
+            };
+            if let Some((_, path)) = unchanged {
+                sink.keep(path).map_err(RenderError::Io)?;
+                return Ok(Some(path.clone()));
             }
             let file = render_job(&cx, job).map_err(RenderError::Template)?;
-            debug_assert_eq!(file.path, job_path(site, job));
+            let path: std::sync::Arc<str> = file.path.as_str().into();
             sink.write(file).map_err(RenderError::Io)?;
-            Ok(true)
+            Ok(previous.is_some().then_some(path))
         })
         .collect();
+    let mut paths: Vec<Option<std::sync::Arc<str>>> = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     let mut rendered = 0;
-    for r in results {
+    let skipped = |k: usize| -> bool {
+        matches!((previous, &fingerprints), (Some(prev), Some(fps)) if prev.map.get(&jobs[k]).is_some_and(|(fp, _)| *fp == fps[k]))
+    };
+    for (k, r) in results.into_iter().enumerate() {
         match r {
-            Ok(true) => rendered += 1,
-            Ok(false) => {}
+            Ok(path) => {
+                if !skipped(k) {
+                    rendered += 1;
+                }
+                paths.push(path);
+            }
             Err(RenderError::Template(d)) => diagnostics.push(d),
             Err(e @ RenderError::Io(_)) => return Err(e),
             Err(RenderError::Templates(ds)) => diagnostics.extend(ds),
@@ -869,8 +874,13 @@ pub fn render_site(
     Ok(Rendered {
         files: jobs.len(),
         rendered,
-        fingerprints: fingerprints.map(|v| Fingerprints {
-            map: v.into_iter().collect(),
+        fingerprints: fingerprints.map(|fps| Fingerprints {
+            map: jobs
+                .iter()
+                .zip(fps)
+                .zip(paths)
+                .filter_map(|((job, fp), path)| Some((*job, (fp, path?))))
+                .collect(),
         }),
     })
 }
@@ -878,14 +888,14 @@ pub fn render_site(
 /// Exactly what a page's card shows (the fields of [`CardView`]), so that an edit of the
 /// body alone leaves every listing that shows the page untouched.
 fn card_fingerprint(site: &Site, i: usize, p: &Page) -> u64 {
-    let m = &p.meta;
-    let mut h = std::hash::DefaultHasher::new();
     use std::hash::{Hash, Hasher};
+    let m = &p.meta;
+    let mut h = crate::model::fingerprint_hasher();
     (
         &m.title,
         &m.url,
         m.kind as u8,
-        &p.summary,
+        p.summary(),
         m.date,
         m.updated,
         m.stage,
@@ -930,7 +940,7 @@ fn card_fingerprint(site: &Site, i: usize, p: &Page) -> u64 {
 fn job_fingerprint(site: &Site, job: &Job, base: u64, cards: &[u64]) -> u64 {
     use crate::model::hash_of;
     let list = |idx: &[usize]| -> Vec<u64> { idx.iter().map(|&i| cards[i]).collect() };
-    let tag = format!("{job:?}");
+    let tag = std::mem::discriminant(job);
     match *job {
         Job::Page(i) => {
             let next: Vec<Option<u64>> = site.next[i].iter().map(|n| n.map(|n| cards[n])).collect();
@@ -972,29 +982,6 @@ fn job_fingerprint(site: &Site, job: &Job, base: u64, cards: &[u64]) -> u64 {
     }
 }
 
-/// The output file a job writes.
-fn job_path(site: &Site, job: &Job) -> String {
-    match *job {
-        Job::Page(i) => index_path(&site.pages[i].meta.url),
-        Job::Home => "index.html".into(),
-        Job::Articles => "articles/index.html".into(),
-        Job::CaseStudies => "case-studies/index.html".into(),
-        Job::Roles => "roles/index.html".into(),
-        Job::Stages => "stages/index.html".into(),
-        Job::Industries => "industries/index.html".into(),
-        Job::Role(r) => format!("roles/{}/index.html", site.config.roles[r].id),
-        Job::RoleFeed(r) => format!("roles/{}/atom.xml", site.config.roles[r].id),
-        Job::Stage(s) => format!("stages/{}/index.html", site.config.stages[s].id),
-        Job::Industry(i) => format!("industries/{}/index.html", site.industries[i].id),
-        Job::IndustryFeed(i) => format!("industries/{}/atom.xml", site.industries[i].id),
-        Job::Proof => "proof/index.html".into(),
-        Job::Feed => "atom.xml".into(),
-        Job::Sitemap => "sitemap.xml".into(),
-        Job::Robots => "robots.txt".into(),
-        Job::NotFound => "404.html".into(),
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("template error")]
@@ -1006,8 +993,8 @@ pub enum RenderError {
 }
 
 /// One file to render.
-#[derive(Debug, Clone, Copy)]
-enum Job {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
     Page(usize),
     Home,
     Articles,

@@ -124,14 +124,18 @@ pub struct Report {
 
 /// Read, validate and model the site, without writing anything.
 pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
-    load_with(options, &mut model::Cache::new(false), &|_| None).map(|(loaded, _)| loaded)
+    load_with(options, &mut model::Cache::new(false), || {
+        source::scan(&options.root)
+    })
+    .map(|(loaded, _)| loaded)
 }
 
-/// [`load`] with a cache and texts kept from an earlier build; also returns the files read.
+/// [`load`] with a cache kept from an earlier build, reading content with `read`;
+/// also returns the files read.
 fn load_with(
     options: &BuildOptions,
     cache: &mut model::Cache,
-    reuse: &(dyn Fn(&str) -> Option<std::sync::Arc<source::SourceFile>> + Sync),
+    read: impl FnOnce() -> source::Scan,
 ) -> Result<(Loaded, Vec<std::sync::Arc<source::SourceFile>>), Vec<Diagnostic>> {
     let mut timings = Timings::start();
     let mut config = SiteConfig::load(&options.root)?;
@@ -140,24 +144,8 @@ fn load_with(
     }
     let theme = Theme::load(&options.root, &config);
     timings.lap("config and templates");
-    let scan = source::scan_reusing(&options.root, reuse);
+    let scan = read();
     timings.lap("read content");
-    finish_load(options, config, theme, scan, cache, timings)
-}
-
-/// [`load_with`] for files already read.
-fn load_scanned(
-    options: &BuildOptions,
-    cache: &mut model::Cache,
-    scan: source::Scan,
-) -> Result<(Loaded, Vec<std::sync::Arc<source::SourceFile>>), Vec<Diagnostic>> {
-    let mut timings = Timings::start();
-    let mut config = SiteConfig::load(&options.root)?;
-    if let Some(url) = &options.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
-    }
-    let theme = Theme::load(&options.root, &config);
-    timings.lap("config and templates");
     finish_load(options, config, theme, scan, cache, timings)
 }
 
@@ -289,9 +277,9 @@ impl Session {
                     assets: self.assets.clone(),
                     diagnostics,
                 };
-                load_scanned(options, &mut self.cache, scan)
+                load_with(options, &mut self.cache, || scan)
             }
-            None => load_with(options, &mut self.cache, &|_| None),
+            None => load_with(options, &mut self.cache, || source::scan(&options.root)),
         };
         let (
             Loaded {

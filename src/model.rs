@@ -46,6 +46,21 @@ pub struct Metric {
     pub source: String,
 }
 
+/// Every field, figures by their bits: what fingerprints of claims and cards see.
+impl Hash for Metric {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (
+            &self.id,
+            &self.label,
+            &self.unit,
+            self.before.to_bits(),
+            self.after.to_bits(),
+        )
+            .hash(h);
+        (self.better as u8, &self.period, &self.source).hash(h);
+    }
+}
+
 impl Metric {
     pub fn figures(&self) -> Figures {
         Figures {
@@ -719,19 +734,7 @@ fn case_fingerprint(m: &PageMeta) -> u64 {
     (&m.slug, &m.url, m.published).hash(&mut h);
     if let Some(c) = &m.case {
         c.customer.hash(&mut h);
-        for x in &c.metrics {
-            (
-                &x.id,
-                &x.label,
-                &x.unit,
-                x.before.to_bits(),
-                x.after.to_bits(),
-                x.better as u8,
-                &x.period,
-                &x.source,
-            )
-                .hash(&mut h);
-        }
+        c.metrics.hash(&mut h);
     }
     h.finish()
 }

@@ -914,17 +914,7 @@ fn card_fingerprint(site: &Site, i: usize, p: &Page) -> u64 {
     if let Some(c) = &m.case {
         (&c.customer, c.featured).hash(&mut h);
         for (k, x) in c.metrics.iter().enumerate() {
-            (
-                &x.id,
-                &x.label,
-                &x.unit,
-                x.before.to_bits(),
-                x.after.to_bits(),
-                x.better as u8,
-                &x.period,
-                &x.source,
-            )
-                .hash(&mut h);
+            x.hash(&mut h);
             for &c in site.citations.get(&(i, k)).into_iter().flatten() {
                 (&site.pages[c].meta.title, &site.pages[c].meta.url).hash(&mut h);
             }

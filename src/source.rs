@@ -55,12 +55,6 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 /// Walk `<root>/content` and read every Markdown file (in parallel).
 pub fn scan(root: &Path) -> Scan {
-    scan_reusing(root, &|_| None)
-}
-
-/// Like [`scan`], but takes a file's text from `reuse` (by content path) when it offers one:
-/// a serve session re-reads only the files the watcher reported.
-pub fn scan_reusing(root: &Path, reuse: &(dyn Fn(&str) -> Option<Arc<SourceFile>> + Sync)) -> Scan {
     let content = root.join(CONTENT_DIR);
     let mut scan = Scan::default();
     if !content.is_dir() {
@@ -101,10 +95,7 @@ pub fn scan_reusing(root: &Path, reuse: &(dyn Fn(&str) -> Option<Arc<SourceFile>
     }
     let read: Vec<Result<Arc<SourceFile>, Diagnostic>> = md
         .into_par_iter()
-        .map(|(abs, content_path)| match reuse(&content_path) {
-            Some(file) => Ok(file),
-            None => read_source(root, &abs, content_path).map(Arc::new),
-        })
+        .map(|(abs, content_path)| read_source(root, &abs, content_path).map(Arc::new))
         .collect();
     for r in read {
         match r {

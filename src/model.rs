@@ -337,6 +337,12 @@ pub fn build(
             }
         }
     }
+    // Case studies by the slug of their file name: a claim citing one that has errors says so.
+    let case_files: HashMap<String, PathBuf> = raws
+        .iter()
+        .filter(|(f, _, _, _)| kind_of(&f.content_path) == Kind::CaseStudy)
+        .map(|(f, _, _, _)| (slug::slugify(stem_of(&f.content_path)), f.path.clone()))
+        .collect();
     let mut parsed: Vec<(Arc<SourceFile>, u64, Arc<RawResult>)> = Vec::with_capacity(raws.len());
     for (file, hash, _, r) in raws {
         match &*r {
@@ -462,6 +468,7 @@ pub fn build(
         .collect();
     let shortcodes = SiteShortcodes {
         cases: &cases,
+        case_files: &case_files,
         templates,
         base_path: config.base_path(),
     };
@@ -1292,6 +1299,8 @@ impl Links for LinkIndex<'_> {
 /// The `claim` shortcode, computed here from the model; other shortcodes go to templates.
 struct SiteShortcodes<'a> {
     cases: &'a HashMap<&'a str, (&'a PageMeta, &'a SourceFile)>,
+    /// Every case-study file by the slug of its name, including those with errors.
+    case_files: &'a HashMap<String, PathBuf>,
     templates: &'a dyn Shortcodes,
     base_path: &'a str,
 }
@@ -1364,7 +1373,16 @@ impl SiteShortcodes<'_> {
                 ));
             }
         };
-        let Some((meta, file)) = self.cases.get(case) else {
+        let Some((meta, _)) = self.cases.get(case) else {
+            if let Some(path) = self.case_files.get(case) {
+                return Err(shortcode_error(
+                    "claim-unknown-case",
+                    format!(
+                        "claim: case study `{case}` has errors, so no claim can be computed from it"
+                    ),
+                    format!("fix the errors reported for {}", display_path(path)),
+                ));
+            }
             let mut keys: Vec<&str> = self.cases.keys().copied().collect();
             keys.sort_unstable();
             let hint = match did_you_mean(case, keys.iter().copied()) {
@@ -1382,15 +1400,8 @@ impl SiteShortcodes<'_> {
         };
         let case_data = meta.case.as_ref().expect("case studies carry case data");
         let Some(metric) = case_data.metrics.iter().find(|m| m.id == metric_id) else {
-            // A metric that exists but failed validation is reported at its definition.
-            let declared = file.text.contains(&format!("\"{metric_id}\""));
             let ids: Vec<&str> = case_data.metrics.iter().map(|m| m.id.as_str()).collect();
-            let hint = if declared {
-                format!(
-                    "fix metric `{metric_id}` in {} first",
-                    display_path(&meta.path)
-                )
-            } else if ids.is_empty() {
+            let hint = if ids.is_empty() {
                 format!("{} declares no metrics", display_path(&meta.path))
             } else {
                 match did_you_mean(metric_id, ids.iter().copied()) {

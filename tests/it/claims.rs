@@ -197,6 +197,27 @@ fn metrics_without_source_or_direction_are_errors_at_their_definition() {
 }
 
 #[test]
+fn a_claim_citing_a_case_study_with_errors_says_so() {
+    let site = site_with("We {{ claim(case=\"acme-steel\", metric=\"throughput\") }}.\n").file(
+        "content/case-studies/acme-steel.md",
+        CASE.replace("source = \"MES export\"\n", ""),
+    );
+    let run = site.build().failure();
+    assert!(
+        run.stderr.contains("content/articles/cite.md:7:4: error: claim: case study `acme-steel` has errors, so no claim can be computed from it\n 7 | We {{ claim(case=\"acme-steel\", metric=\"throughput\") }}.\n   |    ^\n  = hint: fix the errors reported for content/case-studies/acme-steel.md"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "content/case-studies/acme-steel.md:17:7: error: metric `throughput` has no `source`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn unsourced_claims_in_prose_are_warnings_in_build() {
     let site =
         site_with("Plants cut costs by 30% with sensors.\n\n```\nreduced downtime by 40%\n```\n");

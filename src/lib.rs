@@ -231,10 +231,6 @@ impl Session {
         }
     }
 
-    pub fn options(&self) -> &BuildOptions {
-        &self.options
-    }
-
     /// Forget everything kept: the next build reads and renders all (after a change of
     /// site.toml, templates or static files).
     pub fn invalidate(&mut self) {

@@ -134,13 +134,6 @@ impl Page {
     }
 }
 
-/// A place where a claim cites a metric.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Citation {
-    /// Index of the citing page in `Site::pages`.
-    pub page: usize,
-}
-
 /// The whole site, validated. Indices refer to `pages`.
 #[derive(Debug)]
 pub struct Site {
@@ -174,12 +167,6 @@ impl Site {
             .iter()
             .position(|&r| r == role)?;
         self.next[page][k]
-    }
-
-    pub fn page_by_content_path(&self, content_path: &str) -> Option<usize> {
-        self.pages
-            .iter()
-            .position(|p| p.meta.content_path == content_path)
     }
 }
 

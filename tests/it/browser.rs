@@ -136,31 +136,18 @@ fn edits_appear_live_and_errors_show_as_an_overlay() {
     let Some(b) = browser() else { return };
     let s = TestSite::new().file(
         "content/articles/a.md",
-        article(
-            "Alpha",
-            "awareness",
-            &["user"],
-            "2026-01-01",
-            "The first draft.\n",
-        ),
+        alpha(&["user"], "The first draft.\n"),
     );
     let server = s.serve();
     b.goto(&format!("{}/articles/a/", server.url));
     assert_eq!(b.text("h1"), "Alpha");
-    b.js("window.cairnMarker = 'same page'; return true");
     // Wait for the live-reload connection before editing.
     server.wait_for_line(|l| l.starts_with("serving "));
     std::thread::sleep(Duration::from_millis(300));
 
     s.write(
         "content/articles/a.md",
-        article(
-            "Alpha",
-            "awareness",
-            &["user"],
-            "2026-01-01",
-            "The second draft.\n",
-        ),
+        alpha(&["user"], "The second draft.\n"),
     );
     b.wait_until(
         "the new text",
@@ -174,13 +161,7 @@ fn edits_appear_live_and_errors_show_as_an_overlay() {
 
     s.write(
         "content/articles/a.md",
-        article(
-            "Alpha",
-            "awareness",
-            &["usr"],
-            "2026-01-01",
-            "The second draft.\n",
-        ),
+        alpha(&["usr"], "The second draft.\n"),
     );
     b.wait_until(
         "the overlay",
@@ -200,13 +181,7 @@ fn edits_appear_live_and_errors_show_as_an_overlay() {
 
     s.write(
         "content/articles/a.md",
-        article(
-            "Alpha",
-            "awareness",
-            &["user"],
-            "2026-01-01",
-            "The third draft.\n",
-        ),
+        alpha(&["user"], "The third draft.\n"),
     );
     b.wait_until("the overlay to clear", "return !document.getElementById('cairn-overlay') && document.body.innerText.includes('The third draft.')");
 }

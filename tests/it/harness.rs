@@ -61,6 +61,11 @@ pub fn article(title: &str, stage: &str, roles: &[&str], date: &str, body: &str)
     )
 }
 
+/// The article `content/articles/a.md` of the serve tests, with `roles` and `body`.
+pub fn alpha(roles: &[&str], body: &str) -> String {
+    article("Alpha", "awareness", roles, "2026-01-01", body)
+}
+
 impl TestSite {
     /// A site with a minimal site.toml and nothing else.
     pub fn new() -> TestSite {

@@ -5,16 +5,7 @@ use crate::harness::*;
 
 fn site() -> TestSite {
     TestSite::new()
-        .file(
-            "content/articles/a.md",
-            article(
-                "Alpha",
-                "awareness",
-                &["user"],
-                "2026-01-01",
-                "First text.\n",
-            ),
-        )
+        .file("content/articles/a.md", alpha(&["user"], "First text.\n"))
         .file(
             "content/about.md",
             "+++\ntitle = \"About\"\n+++\nAbout us.\n",
@@ -75,16 +66,7 @@ fn a_save_triggers_a_rebuild_and_a_reload_event() {
     let server = s.serve();
     let mut events = server.events();
     assert_eq!(events.next(), ("hello".to_string(), "[]".to_string()));
-    s.write(
-        "content/articles/a.md",
-        article(
-            "Alpha",
-            "awareness",
-            &["user"],
-            "2026-01-01",
-            "Second text.\n",
-        ),
-    );
+    s.write("content/articles/a.md", alpha(&["user"], "Second text.\n"));
     assert_eq!(events.next().0, "reload");
     assert!(server.get("/articles/a/").1.contains("Second text."));
     let line = server.wait_for_line(|l| l.starts_with("changed content/articles/a.md: rendered "));
@@ -102,10 +84,7 @@ fn a_bad_save_keeps_the_last_good_site_and_reports_the_error() {
     let server = s.serve();
     let mut events = server.events();
     events.next();
-    s.write(
-        "content/articles/a.md",
-        article("Alpha", "awareness", &["usr"], "2026-01-01", "Broken.\n"),
-    );
+    s.write("content/articles/a.md", alpha(&["usr"], "Broken.\n"));
     let (name, data) = events.next();
     assert_eq!(name, "build-error");
     let errors: serde_json::Value = serde_json::from_str(&data).unwrap();
@@ -122,10 +101,7 @@ fn a_bad_save_keeps_the_last_good_site_and_reports_the_error() {
     assert!(data.contains("unknown role `usr`"));
     server.wait_for_line(|l| l.contains("content/articles/a.md:5:11: error: unknown role `usr`"));
     // The next good save recovers.
-    s.write(
-        "content/articles/a.md",
-        article("Alpha", "awareness", &["user"], "2026-01-01", "Fixed.\n"),
-    );
+    s.write("content/articles/a.md", alpha(&["user"], "Fixed.\n"));
     assert_eq!(events.next().0, "reload");
     assert!(server.get("/articles/a/").1.contains("Fixed."));
     assert_eq!(

@@ -78,6 +78,8 @@ pub struct Loaded {
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     pub phases: Vec<(&'static str, Duration)>,
+    /// The output files that took longest to render, slowest first.
+    pub slowest: Vec<(String, Duration)>,
     last: Option<Instant>,
 }
 
@@ -85,6 +87,7 @@ impl Timings {
     fn start() -> Timings {
         Timings {
             phases: Vec::new(),
+            slowest: Vec::new(),
             last: Some(Instant::now()),
         }
     }
@@ -292,6 +295,9 @@ impl Session {
                 .map(|f| (f.content_path.clone(), f))
                 .collect();
             self.assets = site.assets.clone();
+        } else {
+            // Rendering needs the parsed site, not the Markdown it came from.
+            drop(files);
         }
         if !options.output.exists() {
             // Fingerprints describe files that are no longer there.
@@ -322,6 +328,7 @@ impl Session {
             }
         };
         timings.lap("render and write");
+        timings.slowest = rendered.slowest.clone();
         let copied = copy_static(options, &theme, &site, &staging)?;
         timings.lap("copy static files");
         let outputs = staging.commit_after(self.outputs.as_ref())?;

@@ -11,6 +11,9 @@ use clap::{Parser, Subcommand};
 use cairn::diagnostics::{Diagnostic, Level};
 use cairn::{BuildError, BuildOptions};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "cairn", version, about = "A static-site generator for B2B thought-leadership content", long_about = None)]
 struct Cli {
@@ -180,6 +183,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     if timings {
                         for (phase, d) in &report.timings.phases {
                             writeln!(out, "{:>8.1} ms  {phase}", d.as_secs_f64() * 1000.0)?;
+                        }
+                        writeln!(out, "slowest outputs to render:")?;
+                        for (path, d) in &report.timings.slowest {
+                            writeln!(out, "{:>8.1} ms  {path}", d.as_secs_f64() * 1000.0)?;
                         }
                     }
                     writeln!(

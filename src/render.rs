@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -432,7 +433,7 @@ pub struct CardView<'a> {
 #[derive(Debug, Serialize)]
 struct NextView<'a> {
     role: TermView<'a>,
-    next: Option<&'a CardView<'a>>,
+    next: Option<tera::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -451,24 +452,24 @@ struct PageView<'a> {
 #[derive(Debug, Serialize)]
 struct StageGroup<'a> {
     stage: TermView<'a>,
-    pages: Vec<&'a CardView<'a>>,
+    pages: Vec<tera::Value>,
 }
 
 #[derive(Debug, Serialize)]
 struct IndustryGroup<'a> {
     industry: TermView<'a>,
-    pages: Vec<&'a CardView<'a>>,
+    pages: Vec<tera::Value>,
 }
 
 #[derive(Debug, Serialize)]
-struct FeedView<'a> {
+struct FeedView {
     title: String,
     /// Absolute URL of the feed itself.
     url: String,
     /// Absolute URL of the HTML page it follows.
     alternate: String,
     updated: String,
-    entries: Vec<&'a CardView<'a>>,
+    entries: Vec<tera::Value>,
 }
 
 #[derive(Debug, Serialize)]
@@ -495,9 +496,19 @@ struct Ctx<'a> {
     site: &'a Site,
     theme: &'a Theme,
     site_view: SiteView<'a>,
+    /// `site_view` as a template value, made once: every render shares it.
+    site_value: tera::Value,
     /// Built on first use: an incremental rebuild needs only a few.
     cards: Vec<std::sync::OnceLock<CardView<'a>>>,
+    /// Each card as a template value, with `html`: the card rendered once through
+    /// `partials/card.html`. Tera values share their maps and lists, so a listing of
+    /// 10,000 cards clones 10,000 pointers and writes 10,000 ready strings instead of
+    /// serialising and rendering every card again in every listing that shows it.
+    card_values: Vec<std::sync::OnceLock<Result<(tera::Value, usize), Diagnostic>>>,
 }
+
+/// The partial rendered once per page as its card's `html`.
+const CARD_TEMPLATE: &str = "partials/card.html";
 
 fn fmt_date(ts: Option<jiff::Timestamp>, fmt: &str) -> String {
     ts.map(|t| {
@@ -538,44 +549,108 @@ impl<'a> Ctx<'a> {
         let cards = (0..site.pages.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
+        let card_values = (0..site.pages.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         Ctx {
             site,
             theme,
+            site_value: tera::Value::from_serializable(&site_view),
             site_view,
             cards,
+            card_values,
         }
     }
 
+    /// `template` with `site` and what `extra` adds, into a buffer of `capacity` bytes
+    /// (a good guess spares a 30 MB listing its copies while it grows).
     fn render(
         &self,
         template: &str,
+        capacity: usize,
         extra: impl FnOnce(&mut tera::Context),
-    ) -> Result<String, Diagnostic> {
-        let mut ctx = tera::Context::new();
-        ctx.insert("site", &self.site_view);
-        extra(&mut ctx);
-        let mut out = self.theme.tera.render(template, &ctx).map_err(|e| {
-            let mut d = template_diagnostic(&self.theme.sources, &e);
-            if d.line == 0 {
-                d.path = PathBuf::from(self.theme.origin_of(template));
-            }
-            d
-        })?;
-        if !self.site_view.live_reload.is_empty() && template.ends_with(".html") {
-            match out.rfind("</body>") {
-                Some(i) => out.insert_str(i, self.site_view.live_reload),
-                None => out.push_str(self.site_view.live_reload),
-            }
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = self.render_bare(template, capacity, extra)?;
+        let script = self.site_view.live_reload.as_bytes();
+        if !script.is_empty() && template.ends_with(".html") {
+            let at = out
+                .windows(7)
+                .rposition(|w| w == b"</body>")
+                .unwrap_or(out.len());
+            out.splice(at..at, script.iter().copied());
         }
         Ok(out)
+    }
+
+    /// [`render`](Self::render) without the live-reload script.
+    fn render_bare(
+        &self,
+        template: &str,
+        capacity: usize,
+        extra: impl FnOnce(&mut tera::Context),
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut ctx = tera::Context::new();
+        ctx.insert_value("site", self.site_value.clone());
+        extra(&mut ctx);
+        let mut out = Vec::with_capacity(capacity);
+        match self.theme.tera.render_to(template, &ctx, &mut out) {
+            Ok(()) => Ok(out),
+            Err(e) => {
+                let mut d = template_diagnostic(&self.theme.sources, &e);
+                if d.line == 0 {
+                    d.path = PathBuf::from(self.theme.origin_of(template));
+                }
+                Err(d)
+            }
+        }
     }
 
     fn card(&self, i: usize) -> &CardView<'a> {
         self.cards[i].get_or_init(|| card(self.site, i, &self.site.pages[i]))
     }
 
-    fn cards_of(&self, indices: &[usize]) -> Vec<&CardView<'a>> {
-        indices.iter().map(|&i| self.card(i)).collect()
+    /// Page `i`'s card as a template value, and the length of its `html`.
+    fn card_entry(&self, i: usize) -> Result<&(tera::Value, usize), Diagnostic> {
+        self.card_values[i]
+            .get_or_init(|| {
+                let value = tera::Value::from_serializable(self.card(i));
+                let html = self.render_bare(CARD_TEMPLATE, 2048, |c| {
+                    c.insert_value("card", value.clone())
+                })?;
+                // Tera writes UTF-8 only.
+                let html = String::from_utf8_lossy(&html);
+                let mut map = value.into_map().unwrap_or_default();
+                map.insert(
+                    tera::value::Key::Str("html"),
+                    tera::Value::safe_string(&html),
+                );
+                Ok((tera::Value::from(map), html.len()))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn card_value(&self, i: usize) -> Result<tera::Value, Diagnostic> {
+        self.card_entry(i).map(|(v, _)| v.clone())
+    }
+
+    fn cards_of(&self, indices: &[usize]) -> Result<Vec<tera::Value>, Diagnostic> {
+        indices.iter().map(|&i| self.card_value(i)).collect()
+    }
+
+    /// A guess at the size of `job`'s output: its body or the cards it lists, and the
+    /// rest of the page.
+    fn capacity(&self, job: &Job) -> usize {
+        const PAGE: usize = 16 * 1024;
+        let listed: usize = listed_pages(self.site, job)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.card_values[i].get()?.as_ref().ok().map(|(_, n)| n))
+            .sum();
+        match *job {
+            Job::Page(i) => PAGE + self.site.pages[i].body.html.len(),
+            _ => PAGE + listed,
+        }
     }
 
     fn abs(&self, path: &str) -> String {
@@ -801,7 +876,12 @@ pub struct Rendered {
     pub rendered: usize,
     /// Fingerprints of this build's outputs, when asked for.
     pub fingerprints: Option<Fingerprints>,
+    /// The files that took longest to render, slowest first, with their times.
+    pub slowest: Vec<(String, Duration)>,
 }
+
+/// How many of the slowest outputs [`Rendered::slowest`] names.
+const SLOWEST: usize = 5;
 
 /// Render every output file of `site`, handing each to `sink` (from several threads).
 /// With `previous` fingerprints, files whose inputs did not change are not rendered
@@ -827,35 +907,59 @@ pub fn render_site(
             .map(|job| job_fingerprint(site, job, base, &cards))
             .collect()
     });
-    let results: Vec<Result<Option<std::sync::Arc<str>>, RenderError>> = jobs
+    // Listings show many cards, each rendered once: make them all first, in parallel,
+    // rather than one by one inside whichever listing needs them first.
+    // Jobs whose inputs did not change since `previous`, with the file each wrote.
+    let unchanged: Vec<Option<&std::sync::Arc<str>>> = jobs
+        .iter()
+        .enumerate()
+        .map(|(k, job)| match (previous, &fingerprints) {
+            (Some(prev), Some(fps)) => prev
+                .map
+                .get(job)
+                .filter(|(fp, _)| *fp == fps[k])
+                .map(|(_, path)| path),
+            _ => None,
+        })
+        .collect();
+    let mut listed = vec![false; site.pages.len()];
+    for (job, _) in jobs.iter().zip(&unchanged).filter(|(_, u)| u.is_none()) {
+        for &i in listed_pages(site, job).into_iter().flatten() {
+            listed[i] = true;
+        }
+    }
+    let made: Result<(), Diagnostic> = listed
+        .par_iter()
+        .enumerate()
+        .filter(|(_, l)| **l)
+        .try_for_each(|(i, _)| cx.card_value(i).map(drop));
+    made.map_err(RenderError::Template)?;
+    type Done = (std::sync::Arc<str>, Option<Duration>);
+    let results: Vec<Result<Done, RenderError>> = jobs
         .par_iter()
         .enumerate()
         .map(|(k, job)| {
-            let unchanged = match (previous, &fingerprints) {
-                (Some(prev), Some(fps)) => prev.map.get(job).filter(|(fp, _)| *fp == fps[k]),
-                _ => None,
-            };
-            if let Some((_, path)) = unchanged {
+            if let Some(path) = unchanged[k] {
                 sink.keep(path).map_err(RenderError::Io)?;
-                return Ok(Some(path.clone()));
+                return Ok((path.clone(), None));
             }
+            let start = Instant::now();
             let file = render_job(&cx, job).map_err(RenderError::Template)?;
             let path: std::sync::Arc<str> = file.path.as_str().into();
             sink.write(file).map_err(RenderError::Io)?;
-            Ok(previous.is_some().then_some(path))
+            Ok((path, Some(start.elapsed())))
         })
         .collect();
-    let mut paths: Vec<Option<std::sync::Arc<str>>> = Vec::with_capacity(results.len());
+    let mut paths: Vec<std::sync::Arc<str>> = Vec::with_capacity(results.len());
+    let mut slowest: Vec<(Duration, std::sync::Arc<str>)> = Vec::new();
     let mut diagnostics = Vec::new();
     let mut rendered = 0;
-    let skipped = |k: usize| -> bool {
-        matches!((previous, &fingerprints), (Some(prev), Some(fps)) if prev.map.get(&jobs[k]).is_some_and(|(fp, _)| *fp == fps[k]))
-    };
-    for (k, r) in results.into_iter().enumerate() {
+    for r in results {
         match r {
-            Ok(path) => {
-                if !skipped(k) {
+            Ok((path, took)) => {
+                if let Some(took) = took {
                     rendered += 1;
+                    slowest.push((took, path.clone()));
                 }
                 paths.push(path);
             }
@@ -871,15 +975,21 @@ pub fn render_site(
         diagnostics.dedup_by(|a, b| a.path == b.path && a.message == b.message);
         return Err(RenderError::Templates(diagnostics));
     }
+    slowest.sort_unstable_by(|a, b| b.cmp(a));
+    slowest.truncate(SLOWEST);
     Ok(Rendered {
         files: jobs.len(),
         rendered,
+        slowest: slowest
+            .into_iter()
+            .map(|(took, path)| (path.to_string(), took))
+            .collect(),
         fingerprints: fingerprints.map(|fps| Fingerprints {
             map: jobs
                 .iter()
                 .zip(fps)
                 .zip(paths)
-                .filter_map(|((job, fp), path)| Some((*job, (fp, path?))))
+                .map(|((job, fp), path)| (*job, (fp, path)))
                 .collect(),
         }),
     })
@@ -924,6 +1034,19 @@ fn card_fingerprint(site: &Site, i: usize, p: &Page) -> u64 {
         }
     }
     h.finish()
+}
+
+/// The pages a listing shows as cards (all of them: pages a job shows only a few of,
+/// such as the home page or a feed, are not listings here).
+fn listed_pages<'s>(site: &'s Site, job: &Job) -> Vec<&'s [usize]> {
+    match *job {
+        Job::Articles => vec![&site.articles],
+        Job::CaseStudies | Job::Proof => vec![&site.case_studies],
+        Job::Role(r) => site.role_paths[r].iter().map(Vec::as_slice).collect(),
+        Job::Stage(s) => vec![&site.by_stage[s]],
+        Job::Industry(i) => vec![&site.by_industry[i]],
+        _ => Vec::new(),
+    }
 }
 
 /// The inputs of one output file, given the site-wide part and every card's fingerprint.
@@ -1043,7 +1166,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
      -> Result<OutputFile, Diagnostic> {
         Ok(OutputFile {
             path,
-            bytes: cx.render(template, |c| f(c))?.into_bytes(),
+            bytes: cx.render(template, cx.capacity(job), |c| f(c))?,
         })
     };
     match *job {
@@ -1054,11 +1177,13 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 .meta
                 .roles
                 .iter()
-                .map(|&r| NextView {
-                    role: cx.site_view.roles[r].clone(),
-                    next: site.next_for(i, r).map(|n| cx.card(n)),
+                .map(|&r| {
+                    Ok(NextView {
+                        role: cx.site_view.roles[r].clone(),
+                        next: site.next_for(i, r).map(|n| cx.card_value(n)).transpose()?,
+                    })
                 })
-                .collect();
+                .collect::<Result<_, Diagnostic>>()?;
             let view = PageView {
                 card,
                 content: &page.body.html,
@@ -1078,26 +1203,21 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
             })
         }
         Job::Home => {
-            let latest: Vec<&CardView> = site
+            let latest: Vec<tera::Value> = site
                 .articles
                 .iter()
                 .filter(|&&i| site.pages[i].meta.kind == Kind::Article)
                 .take(6)
-                .map(|&i| cx.card(i))
-                .collect();
-            let mut featured: Vec<&CardView> = site
+                .map(|&i| cx.card_value(i))
+                .collect::<Result<_, _>>()?;
+            let mut featured: Vec<tera::Value> = site
                 .case_studies
                 .iter()
-                .map(|&i| cx.card(i))
-                .filter(|c| c.case.as_ref().is_some_and(|k| k.featured))
-                .collect();
+                .filter(|&&i| site.pages[i].meta.case.as_ref().is_some_and(|k| k.featured))
+                .map(|&i| cx.card_value(i))
+                .collect::<Result<_, _>>()?;
             if featured.is_empty() {
-                featured = site
-                    .case_studies
-                    .iter()
-                    .take(3)
-                    .map(|&i| cx.card(i))
-                    .collect();
+                featured = cx.cards_of(&site.case_studies[..site.case_studies.len().min(3)])?;
             }
             html("index.html".into(), "index.html", &|c| {
                 c.insert("latest", &latest);
@@ -1105,24 +1225,27 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
             })
         }
         Job::Articles => {
-            let pages = cx.cards_of(&site.articles);
+            let pages = cx.cards_of(&site.articles)?;
             html("articles/index.html".into(), "articles.html", &|c| {
                 c.insert("pages", &pages)
             })
         }
         Job::CaseStudies => {
-            let pages = cx.cards_of(&site.case_studies);
-            let groups: Vec<IndustryGroup> = (0..site.industries.len())
-                .map(|i| IndustryGroup {
-                    industry: cx.site_view.industries[i].clone(),
-                    pages: site.by_industry[i]
-                        .iter()
-                        .filter(|&&p| site.pages[p].meta.kind == Kind::CaseStudy)
-                        .map(|&p| cx.card(p))
-                        .collect(),
-                })
-                .filter(|g| !g.pages.is_empty())
-                .collect();
+            let pages = cx.cards_of(&site.case_studies)?;
+            let mut groups: Vec<IndustryGroup> = Vec::new();
+            for i in 0..site.industries.len() {
+                let pages = site.by_industry[i]
+                    .iter()
+                    .filter(|&&p| site.pages[p].meta.kind == Kind::CaseStudy)
+                    .map(|&p| cx.card_value(p))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if !pages.is_empty() {
+                    groups.push(IndustryGroup {
+                        industry: cx.site_view.industries[i].clone(),
+                        pages,
+                    });
+                }
+            }
             html(
                 "case-studies/index.html".into(),
                 "case_studies.html",
@@ -1138,11 +1261,13 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
         Job::Role(r) => {
             let role = &cx.site_view.roles[r];
             let path: Vec<StageGroup> = (0..site.config.stages.len())
-                .map(|s| StageGroup {
-                    stage: cx.site_view.stages[s].clone(),
-                    pages: cx.cards_of(&site.role_paths[r][s]),
+                .map(|s| {
+                    Ok(StageGroup {
+                        stage: cx.site_view.stages[s].clone(),
+                        pages: cx.cards_of(&site.role_paths[r][s])?,
+                    })
                 })
-                .collect();
+                .collect::<Result<_, Diagnostic>>()?;
             html(format!("roles/{}/index.html", role.id), "role.html", &|c| {
                 c.insert("role", role);
                 c.insert("path", &path);
@@ -1150,7 +1275,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
         }
         Job::Stage(s) => {
             let stage = &cx.site_view.stages[s];
-            let pages = cx.cards_of(&site.by_stage[s]);
+            let pages = cx.cards_of(&site.by_stage[s])?;
             html(
                 format!("stages/{}/index.html", stage.id),
                 "stage.html",
@@ -1162,7 +1287,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
         }
         Job::Industry(i) => {
             let industry = &cx.site_view.industries[i];
-            let pages = cx.cards_of(&site.by_industry[i]);
+            let pages = cx.cards_of(&site.by_industry[i])?;
             html(
                 format!("industries/{}/index.html", industry.id),
                 "industry.html",
@@ -1202,7 +1327,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
             )
         }
         Job::Proof => {
-            let cases: Vec<&CardView> = cx.cards_of(&site.case_studies);
+            let cases = cx.cards_of(&site.case_studies)?;
             html("proof/index.html".into(), "proof.html", &|c| {
                 c.insert("cases", &cases)
             })
@@ -1228,18 +1353,16 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
             }));
             Ok(OutputFile {
                 path: "sitemap.xml".into(),
-                bytes: cx
-                    .render("sitemap.xml", |c| c.insert("entries", &entries))?
-                    .into_bytes(),
+                bytes: cx.render("sitemap.xml", entries.len() * 128, |c| {
+                    c.insert("entries", &entries)
+                })?,
             })
         }
         Job::Robots => Ok(OutputFile {
             path: "robots.txt".into(),
-            bytes: cx
-                .render("robots.txt", |c| {
-                    c.insert("sitemap_url", &cx.abs("/sitemap.xml"))
-                })?
-                .into_bytes(),
+            bytes: cx.render("robots.txt", 256, |c| {
+                c.insert("sitemap_url", &cx.abs("/sitemap.xml"))
+            })?,
         }),
         Job::NotFound => html("404.html".into(), "404.html", &|_| {}),
     }
@@ -1252,16 +1375,13 @@ fn feed(
     alternate: &str,
     pages: &[usize],
 ) -> Result<OutputFile, Diagnostic> {
-    let entries: Vec<&CardView> = pages
+    let pages = &pages[..pages.len().min(cx.site.config.feed_limit)];
+    let updated = pages
         .iter()
-        .take(cx.site.config.feed_limit)
-        .map(|&i| cx.card(i))
-        .collect();
-    let updated = entries
-        .iter()
-        .map(|c| c.updated_rfc3339.clone())
+        .map(|&i| cx.card(i).updated_rfc3339.clone())
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let entries = cx.cards_of(pages)?;
     let view = FeedView {
         title,
         url: cx.abs(&format!("/{path}")),
@@ -1271,8 +1391,8 @@ fn feed(
     };
     Ok(OutputFile {
         path,
-        bytes: cx
-            .render("atom.xml", |c| c.insert("feed", &view))?
-            .into_bytes(),
+        bytes: cx.render("atom.xml", 4096 + pages.len() * 1024, |c| {
+            c.insert("feed", &view)
+        })?,
     })
 }

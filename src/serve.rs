@@ -239,6 +239,13 @@ fn rebuild(shared: &Shared, session: &mut crate::Session, changed: Option<&[Stri
                     .map(|(p, d)| format!("{p} {:.1} ms", d.as_secs_f64() * 1000.0))
                     .collect();
                 println!("  timings: {}", phases.join(", "));
+                let slowest: Vec<String> = report
+                    .timings
+                    .slowest
+                    .iter()
+                    .map(|(p, d)| format!("{p} {:.1} ms", d.as_secs_f64() * 1000.0))
+                    .collect();
+                println!("  slowest: {}", slowest.join(", "));
             }
             *shared.built.lock().expect("lock") = true;
             shared.errors.lock().expect("lock").clear();

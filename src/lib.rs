@@ -72,6 +72,8 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
     /// How long each phase took.
     pub timings: Timings,
+    /// With a serve session's cache: what re-rendering one edited body needs.
+    pub patcher: Option<model::Patcher>,
 }
 
 /// Wall time per pipeline phase, for `cairn build --timings`.
@@ -189,6 +191,7 @@ fn finish_load(
                 theme,
                 warnings: diagnostics,
                 timings,
+                patcher: outcome.patcher,
             },
             files,
         )),
@@ -219,6 +222,18 @@ pub struct Session {
     outputs: Option<std::collections::HashSet<std::sync::Arc<str>>>,
     /// Non-Markdown files of content/ at the last build.
     assets: Vec<source::Asset>,
+    /// The last successful build's site, for an edit that touches only a body.
+    last: Option<Last>,
+}
+
+/// What a serve session keeps of its last successful build.
+struct Last {
+    site: Site,
+    theme: Theme,
+    patcher: model::Patcher,
+    warnings: Vec<Diagnostic>,
+    /// Files in the output.
+    files: usize,
 }
 
 impl Session {
@@ -231,6 +246,7 @@ impl Session {
             fingerprints: None,
             outputs: None,
             assets: Vec::new(),
+            last: None,
         }
     }
 
@@ -241,6 +257,103 @@ impl Session {
         self.texts.clear();
         self.fingerprints = None;
         self.outputs = None;
+        self.last = None;
+    }
+
+    /// An edit that changed only the bodies of existing pages, and nothing a card, a
+    /// listing, a link or a claim elsewhere shows: re-render just those pages over the
+    /// last build. `None` when that is not the case (nothing was touched then).
+    fn patch(&mut self, changed: &[String], start: Instant) -> Option<Result<Report, BuildError>> {
+        let mut timings = Timings::start();
+        let options = &self.options;
+        let last = self.last.as_mut()?;
+        let fingerprints = self.fingerprints.as_mut()?;
+        self.outputs.as_ref()?;
+        let mut edits = Vec::new();
+        for c in changed {
+            let old = self.texts.get(c)?;
+            let abs = options.root.join(source::CONTENT_DIR).join(c);
+            let new =
+                std::sync::Arc::new(source::read_source(&options.root, &abs, c.clone()).ok()?);
+            if new.text == old.text {
+                continue;
+            }
+            let (i, page) = model::patch(
+                &last.site,
+                &last.patcher,
+                old,
+                &new,
+                &render::ShortcodeTemplates { theme: &last.theme },
+                &model::Options {
+                    drafts: options.drafts,
+                    now: jiff::Timestamp::now(),
+                },
+            )?;
+            let same_card = render::card_fingerprint(&last.site, i, &last.site.pages[i])
+                == render::card_fingerprint(&last.site, i, &page);
+            if !same_card || edits.iter().any(|(j, _, _)| *j == i) {
+                return None;
+            }
+            edits.push((i, page, new));
+        }
+        timings.lap("model and Markdown");
+        let mut staging = match output::Staging::new(&options.output) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(BuildError::Io(e))),
+        };
+        staging.clean_up_in_background();
+        let old: Vec<(usize, model::Page)> = edits
+            .iter()
+            .map(|(i, page, _)| {
+                (
+                    *i,
+                    std::mem::replace(&mut last.site.pages[*i], page.clone()),
+                )
+            })
+            .collect();
+        let pages: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
+        let rendered = render::render_pages(
+            &last.site,
+            &last.theme,
+            &options.render,
+            &staging,
+            fingerprints,
+            &pages,
+        );
+        let written = match rendered {
+            Ok(Some(n)) => n,
+            // Something site-wide changed, or the page template failed: a full build
+            // finds out which and reports every error.
+            Ok(None) | Err(RenderError::Template(_) | RenderError::Templates(_)) => {
+                for (i, page) in old {
+                    last.site.pages[i] = page;
+                }
+                return None;
+            }
+            Err(RenderError::Io(e)) => {
+                self.invalidate();
+                return Some(Err(BuildError::Io(
+                    anyhow::Error::new(e).context("cannot write the output"),
+                )));
+            }
+        };
+        timings.lap("render and write");
+        if let Err(e) = staging.commit_patch() {
+            self.invalidate();
+            return Some(Err(BuildError::Io(e)));
+        }
+        timings.lap("swap output");
+        for (_, _, new) in edits {
+            self.texts.insert(new.content_path.clone(), new);
+        }
+        Some(Ok(Report {
+            pages: last.site.pages.len(),
+            files: last.files,
+            rendered: written,
+            warnings: last.warnings.clone(),
+            elapsed: start.elapsed(),
+            timings,
+        }))
     }
 
     /// Build. `changed` lists the content paths (`articles/x.md`, relative to `content/`)
@@ -253,6 +366,12 @@ impl Session {
         let known = changed.filter(|c| {
             self.incremental && !self.texts.is_empty() && c.iter().all(|p| p.ends_with(".md"))
         });
+        if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {
+            return report;
+        }
+        let options = &self.options;
+        // Only a build that succeeds leaves something to patch.
+        let previous_last = self.last.take();
         let result = match known {
             Some(changed) => {
                 let mut diagnostics = Vec::new();
@@ -286,6 +405,7 @@ impl Session {
                 theme,
                 warnings,
                 mut timings,
+                patcher,
             },
             files,
         ) = result.map_err(BuildError::Content)?;
@@ -345,9 +465,17 @@ impl Session {
             let old = (
                 std::mem::replace(&mut self.fingerprints, rendered.fingerprints),
                 self.outputs.replace(outputs),
+                previous_last,
             );
+            self.last = patcher.map(|patcher| Last {
+                site,
+                theme,
+                patcher,
+                warnings: report.warnings.clone(),
+                files: report.files,
+            });
             // Freeing ten thousand pages takes milliseconds an edit-reload loop need not wait for.
-            std::thread::spawn(move || drop((site, theme, old)));
+            std::thread::spawn(move || drop(old));
         }
         Ok(report)
     }

@@ -183,6 +183,94 @@ pub struct Options {
 pub struct Outcome {
     pub site: Option<Site>,
     pub diagnostics: Vec<Diagnostic>,
+    /// With the cache enabled and a site built: what [`patch`] needs for the next edit.
+    pub patcher: Option<Patcher>,
+}
+
+/// What a serve session keeps from a successful build to re-render one edited body
+/// without building the whole model again: what links and claims resolve against.
+pub struct Patcher {
+    links: LinkIndex,
+    cases: CaseIndex,
+    /// Content path → index in `Site::pages`.
+    pages: FastMap<String, usize>,
+    /// The earliest date of a page held back for being in the future: from then on, the
+    /// site has another page and only a full build is right.
+    next_publish: Option<jiff::Timestamp>,
+}
+
+/// Re-render page `new`'s body in `site` when the edit touched nothing but its body: the
+/// text before the body is byte for byte what it was (so the metadata is the same), and
+/// the new body has no diagnostics, the same heading ids and the same claims. Returns the
+/// page's index and the page to put there, or `None` when only a full build is right.
+/// The caller checks that the page's card did not change.
+pub fn patch(
+    site: &Site,
+    patcher: &Patcher,
+    old: &SourceFile,
+    new: &SourceFile,
+    templates: &dyn Shortcodes,
+    options: &Options,
+) -> Option<(usize, Page)> {
+    if patcher.next_publish.is_some_and(|t| options.now >= t) {
+        return None;
+    }
+    let i = *patcher.pages.get(&new.content_path)?;
+    let page = &site.pages[i];
+    if !page.body.diagnostics.is_empty() || !page.body.anchor_refs.is_empty() {
+        return None;
+    }
+    let old_split = split_front_matter(&old.text).ok()?;
+    let new_split = split_front_matter(&new.text).ok()?;
+    if old.text[..old_split.body_offset] != new.text[..new_split.body_offset] {
+        return None;
+    }
+    let shortcodes = SiteShortcodes {
+        cases: &patcher.cases,
+        templates,
+        base_path: site.config.base_path(),
+    };
+    let mut meta = (*page.meta).clone();
+    meta.source_hash = hash_of(&*new.text);
+    let body = render_body(
+        &meta,
+        new,
+        new_split.body_offset,
+        &site.config,
+        &patcher.links,
+        &shortcodes,
+        true,
+    );
+    let claims = |r: &markdown::Rendered| -> Vec<(Option<String>, Option<String>)> {
+        let mut v: Vec<_> = r
+            .shortcodes
+            .iter()
+            .filter(|c| c.name == "claim")
+            .map(|c| {
+                (
+                    c.str_arg("case").map(str::to_string),
+                    c.str_arg("metric").map(str::to_string),
+                )
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let same = body.diagnostics.is_empty()
+        && body.anchor_refs.is_empty()
+        && body.anchors == page.body.anchors
+        && claims(&body) == claims(&page.body);
+    same.then(|| {
+        (
+            i,
+            Page {
+                meta: Arc::new(meta),
+                word_count: body.word_count,
+                body: Arc::new(body),
+            },
+        )
+    })
 }
 
 /// What a serve session keeps between builds so that an edit re-parses and
@@ -448,14 +536,16 @@ pub fn build(
 
     // Phase 2: bodies, now that every URL is known.
     let index = LinkIndex::new(&config, &metas, &assets, &generated);
-    let cases: HashMap<&str, (&PageMeta, &SourceFile)> = metas
-        .iter()
-        .filter(|(m, _, _)| m.kind == Kind::CaseStudy)
-        .map(|(m, f, _)| (case_key(m), (&**m, &**f)))
-        .collect();
+    let cases = CaseIndex {
+        cases: metas
+            .iter()
+            .filter(|(m, _, _)| m.kind == Kind::CaseStudy)
+            .map(|(m, _, _)| (case_key(m).to_string(), m.clone()))
+            .collect(),
+        files: case_files,
+    };
     let shortcodes = SiteShortcodes {
         cases: &cases,
-        case_files: &case_files,
         templates,
         base_path: config.base_path(),
     };
@@ -497,28 +587,23 @@ pub fn build(
                     return (i, None, r.clone());
                 }
             }
-            let input = Input {
-                path: &meta.path,
-                file_text: &file.text,
-                body_offset: *body_offset,
-                content_path: &meta.content_path,
-                safe_html: config.safe_html,
-            };
-            let mut r = markdown::render(body, &input, &index, &shortcodes);
-            if meta.summary.is_empty() {
-                r.summary = summarize(&r.html);
-            }
-            let key = enabled.then(|| {
-                r.html_hash = hash_of(&r.html);
-                BodyKey {
-                    source: meta.source_hash,
-                    links: links_fp,
-                    cases: if r.shortcodes.is_empty() && !body.contains("{{") {
-                        0
-                    } else {
-                        cases_fp
-                    },
-                }
+            let r = render_body(
+                meta,
+                file,
+                *body_offset,
+                &config,
+                &index,
+                &shortcodes,
+                enabled,
+            );
+            let key = enabled.then(|| BodyKey {
+                source: meta.source_hash,
+                links: links_fp,
+                cases: if r.shortcodes.is_empty() && !body.contains("{{") {
+                    0
+                } else {
+                    cases_fp
+                },
             });
             (i, key, Arc::new(r))
         })
@@ -587,8 +672,14 @@ pub fn build(
         return Outcome {
             site: None,
             diagnostics,
+            patcher: None,
         };
     }
+    let next_publish = metas
+        .iter()
+        .filter(|(m, _, _)| !m.published && !m.draft)
+        .filter_map(|(m, _, _)| m.date)
+        .min();
 
     // Final pages, built once.
     let mut bodies: Vec<Option<Arc<markdown::Rendered>>> = vec![None; metas.len()];
@@ -703,6 +794,16 @@ pub fn build(
         list.sort_unstable();
     }
 
+    let patcher = enabled.then(|| Patcher {
+        links: index,
+        cases,
+        pages: pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.meta.content_path.clone(), i))
+            .collect(),
+        next_publish,
+    });
     let site = Site {
         config,
         industries,
@@ -719,7 +820,36 @@ pub fn build(
     Outcome {
         site: Some(site),
         diagnostics,
+        patcher,
     }
+}
+
+/// Render a page's body: Markdown, shortcodes, links; its summary when the front
+/// matter has none; and, for a serve session, the hash of its HTML.
+fn render_body(
+    meta: &PageMeta,
+    file: &SourceFile,
+    body_offset: usize,
+    config: &SiteConfig,
+    index: &LinkIndex,
+    shortcodes: &SiteShortcodes,
+    hash: bool,
+) -> markdown::Rendered {
+    let input = Input {
+        path: &meta.path,
+        file_text: &file.text,
+        body_offset,
+        content_path: &meta.content_path,
+        safe_html: config.safe_html,
+    };
+    let mut r = markdown::render(&file.text[body_offset..], &input, index, shortcodes);
+    if meta.summary.is_empty() {
+        r.summary = summarize(&r.html);
+    }
+    if hash {
+        r.html_hash = hash_of(&r.html);
+    }
+    r
 }
 
 /// What claims can see of a case study: its slug, URL, customer and metrics.
@@ -1224,46 +1354,49 @@ fn resolve_case(
 
 // ------------------------------------------------------------------ links
 
-struct LinkIndex<'a> {
-    pages: FastMap<&'a str, Result<&'a str, LinkProblem>>,
-    assets: HashSet<&'a str>,
-    urls: HashSet<&'a str, ahash::RandomState>,
-    base_path: &'a str,
+/// What links in a body resolve against. Owned, so that a serve session can keep it
+/// for the next edit.
+struct LinkIndex {
+    /// Content path → URL (published) or why not.
+    pages: FastMap<String, Result<String, LinkProblem>>,
+    assets: HashSet<String, ahash::RandomState>,
+    urls: HashSet<String, ahash::RandomState>,
+    base_path: String,
 }
 
-impl<'a> LinkIndex<'a> {
+impl LinkIndex {
     fn new(
-        config: &'a SiteConfig,
-        metas: &'a [(Arc<PageMeta>, Arc<SourceFile>, usize)],
-        assets: &'a [Asset],
-        generated: &'a HashSet<String>,
+        config: &SiteConfig,
+        metas: &[(Arc<PageMeta>, Arc<SourceFile>, usize)],
+        assets: &[Asset],
+        generated: &HashSet<String>,
     ) -> Self {
-        let mut urls: HashSet<&str, ahash::RandomState> =
-            generated.iter().map(String::as_str).collect();
+        let mut urls: HashSet<String, ahash::RandomState> = generated.iter().cloned().collect();
         let mut pages = FastMap::with_capacity_and_hasher(metas.len(), Default::default());
         for (m, _, _) in metas {
             if m.published {
-                urls.insert(m.url.as_str());
-                pages.insert(m.content_path.as_str(), Ok(m.url.as_str()));
+                urls.insert(m.url.clone());
+                pages.insert(m.content_path.clone(), Ok(m.url.clone()));
             } else {
-                pages.insert(m.content_path.as_str(), Err(LinkProblem::Draft));
+                pages.insert(m.content_path.clone(), Err(LinkProblem::Draft));
             }
         }
         LinkIndex {
             pages,
-            assets: assets.iter().map(|a| a.content_path.as_str()).collect(),
+            assets: assets.iter().map(|a| a.content_path.clone()).collect(),
             urls,
-            base_path: config.base_path(),
+            base_path: config.base_path().to_string(),
         }
     }
 }
 
-impl Links for LinkIndex<'_> {
+impl Links for LinkIndex {
     fn page_url(&self, content_path: &str) -> Result<&str, LinkProblem> {
-        self.pages
-            .get(content_path)
-            .copied()
-            .unwrap_or(Err(LinkProblem::Missing))
+        match self.pages.get(content_path) {
+            Some(Ok(url)) => Ok(url),
+            Some(Err(problem)) => Err(*problem),
+            None => Err(LinkProblem::Missing),
+        }
     }
     fn asset_exists(&self, content_path: &str) -> bool {
         self.assets.contains(content_path)
@@ -1272,12 +1405,12 @@ impl Links for LinkIndex<'_> {
         self.urls.contains(url)
     }
     fn page_paths(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.pages.keys().copied().collect();
+        let mut v: Vec<&str> = self.pages.keys().map(String::as_str).collect();
         v.sort_unstable();
         v
     }
     fn base_path(&self) -> &str {
-        self.base_path
+        &self.base_path
     }
 }
 
@@ -1285,11 +1418,17 @@ impl Links for LinkIndex<'_> {
 
 /// The `claim` shortcode, computed here from the model; other shortcodes go to templates.
 struct SiteShortcodes<'a> {
-    cases: &'a HashMap<&'a str, (&'a PageMeta, &'a SourceFile)>,
-    /// Every case-study file by the slug of its name, including those with errors.
-    case_files: &'a HashMap<String, PathBuf>,
+    cases: &'a CaseIndex,
     templates: &'a dyn Shortcodes,
     base_path: &'a str,
+}
+
+/// What claims resolve against. Owned, so that a serve session can keep it.
+struct CaseIndex {
+    /// Published case studies by their key (slug).
+    cases: HashMap<String, Arc<PageMeta>>,
+    /// Every case-study file by the slug of its name, including those with errors.
+    files: HashMap<String, PathBuf>,
 }
 
 impl Shortcodes for SiteShortcodes<'_> {
@@ -1360,8 +1499,8 @@ impl SiteShortcodes<'_> {
                 ));
             }
         };
-        let Some((meta, _)) = self.cases.get(case) else {
-            if let Some(path) = self.case_files.get(case) {
+        let Some(meta) = self.cases.cases.get(case) else {
+            if let Some(path) = self.cases.files.get(case) {
                 return Err(shortcode_error(
                     "claim-unknown-case",
                     format!(
@@ -1370,7 +1509,7 @@ impl SiteShortcodes<'_> {
                     format!("fix the errors reported for {}", display_path(path)),
                 ));
             }
-            let mut keys: Vec<&str> = self.cases.keys().copied().collect();
+            let mut keys: Vec<&str> = self.cases.cases.keys().map(String::as_str).collect();
             keys.sort_unstable();
             let hint = match did_you_mean(case, keys.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),

@@ -54,12 +54,6 @@ impl Staging {
         let fresh = !target.exists();
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
-        if !fresh {
-            for shard in 0..SHARDS {
-                std::fs::create_dir_all(dir.join(format!("{shard:02x}")))
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
-            }
-        }
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -192,26 +186,7 @@ impl Staging {
             .iter()
             .filter_map(|(r, n)| n.map(|n| (*r, n)))
             .collect();
-        moves
-            .par_iter()
-            .try_for_each(|(rel, n)| -> anyhow::Result<()> {
-                let to = target.join(rel);
-                let from = self.staged(*n);
-                // Unlink first: renaming over an existing file makes ext4 flush the new data at once.
-                if to.is_file() {
-                    let _ = std::fs::remove_file(&to);
-                }
-                if std::fs::rename(&from, &to).is_err() {
-                    // A folder where a file now goes: replace it.
-                    if to.is_dir() {
-                        std::fs::remove_dir_all(&to)
-                            .with_context(|| format!("cannot replace {}", to.display()))?;
-                    }
-                    std::fs::rename(&from, &to)
-                        .with_context(|| format!("cannot move {} into place", to.display()))?;
-                }
-                Ok(())
-            })?;
+        self.move_in(&moves)?;
         // Remove files from earlier builds that this one did not produce, and folders it no longer has.
         let keep: HashSet<&str> = last.keys().copied().collect();
         let produced: HashSet<Arc<str>> = entries.iter().map(|(r, _)| r.clone()).collect();
@@ -240,6 +215,57 @@ impl Staging {
                 remove_stale(target, target, &keep, &needed)?;
             }
         }
+        self.finish();
+        Ok(produced)
+    }
+
+    /// Put the staged files in place over an existing output and remove nothing: for a
+    /// rebuild that knows it produced the same files as the last one, some with new bytes.
+    pub fn commit_patch(mut self) -> anyhow::Result<()> {
+        anyhow::ensure!(!self.fresh, "a patch needs an existing output");
+        let entries = std::mem::take(&mut *self.entries.lock().expect("staging lock"));
+        let moves: Vec<(&str, usize)> = entries
+            .iter()
+            .filter_map(|(r, n)| n.map(|n| (&**r, n)))
+            .collect();
+        for (rel, _) in &moves {
+            if let Some(parent) = Path::new(rel).parent() {
+                std::fs::create_dir_all(self.target.join(parent))
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+        }
+        self.move_in(&moves)?;
+        self.finish();
+        Ok(())
+    }
+
+    /// Rename staged files (by staging number) to their paths in the output.
+    fn move_in(&self, moves: &[(&str, usize)]) -> anyhow::Result<()> {
+        let target = &self.target;
+        moves
+            .par_iter()
+            .try_for_each(|(rel, n)| -> anyhow::Result<()> {
+                let to = target.join(rel);
+                let from = self.staged(*n);
+                // Unlink first: renaming over an existing file makes ext4 flush the new data at once.
+                if to.is_file() {
+                    let _ = std::fs::remove_file(&to);
+                }
+                if std::fs::rename(&from, &to).is_err() {
+                    // A folder where a file now goes: replace it.
+                    if to.is_dir() {
+                        std::fs::remove_dir_all(&to)
+                            .with_context(|| format!("cannot replace {}", to.display()))?;
+                    }
+                    std::fs::rename(&from, &to)
+                        .with_context(|| format!("cannot move {} into place", to.display()))?;
+                }
+                Ok(())
+            })
+    }
+
+    /// Mark committed and remove the (now empty) staging folder.
+    fn finish(&mut self) {
         self.committed = true;
         let dir = std::mem::take(&mut self.dir);
         if self.background_cleanup {
@@ -247,7 +273,6 @@ impl Staging {
         } else {
             let _ = std::fs::remove_dir_all(&dir);
         }
-        Ok(produced)
     }
 }
 

@@ -499,13 +499,17 @@ struct Ctx<'a> {
     /// `site_view` as a template value, made once: every render shares it.
     site_value: tera::Value,
     /// Built on first use: an incremental rebuild needs only a few.
-    cards: Vec<std::sync::OnceLock<CardView<'a>>>,
+    /// Boxed: the slots are allocated for every page on every build, even when few are used.
+    cards: Vec<std::sync::OnceLock<Box<CardView<'a>>>>,
     /// Each card as a template value, with `html`: the card rendered once through
     /// `partials/card.html`. Tera values share their maps and lists, so a listing of
     /// 10,000 cards clones 10,000 pointers and writes 10,000 ready strings instead of
     /// serialising and rendering every card again in every listing that shows it.
-    card_values: Vec<std::sync::OnceLock<Result<(tera::Value, usize), Diagnostic>>>,
+    card_values: Vec<std::sync::OnceLock<CardEntry>>,
 }
+
+/// A card as a template value and the length of its `html`, or why it failed to render.
+type CardEntry = Result<(tera::Value, usize), Box<Diagnostic>>;
 
 /// The partial rendered once per page as its card's `html`.
 const CARD_TEMPLATE: &str = "partials/card.html";
@@ -582,6 +586,11 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
+    /// The site-wide part of every output's fingerprint.
+    fn base_fingerprint(&self) -> u64 {
+        crate::model::hash_of(&serde_json::to_string(&self.site_view).unwrap_or_default())
+    }
+
     /// [`render`](Self::render) without the live-reload script.
     fn render_bare(
         &self,
@@ -606,7 +615,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn card(&self, i: usize) -> &CardView<'a> {
-        self.cards[i].get_or_init(|| card(self.site, i, &self.site.pages[i]))
+        self.cards[i].get_or_init(|| Box::new(card(self.site, i, &self.site.pages[i])))
     }
 
     /// Page `i`'s card as a template value, and the length of its `html`.
@@ -614,9 +623,11 @@ impl<'a> Ctx<'a> {
         self.card_values[i]
             .get_or_init(|| {
                 let value = tera::Value::from_serializable(self.card(i));
-                let html = self.render_bare(CARD_TEMPLATE, 2048, |c| {
-                    c.insert_value("card", value.clone())
-                })?;
+                let html = self
+                    .render_bare(CARD_TEMPLATE, 2048, |c| {
+                        c.insert_value("card", value.clone())
+                    })
+                    .map_err(Box::new)?;
                 // Tera writes UTF-8 only.
                 let html = String::from_utf8_lossy(&html);
                 let mut map = value.into_map().unwrap_or_default();
@@ -627,7 +638,7 @@ impl<'a> Ctx<'a> {
                 Ok((tera::Value::from(map), html.len()))
             })
             .as_ref()
-            .map_err(Clone::clone)
+            .map_err(|d| (**d).clone())
     }
 
     fn card_value(&self, i: usize) -> Result<tera::Value, Diagnostic> {
@@ -865,6 +876,8 @@ impl Sink for Discard {
 pub struct Fingerprints {
     /// Job → (inputs, the file it wrote).
     map: std::collections::HashMap<Job, (u64, std::sync::Arc<str>), ahash::RandomState>,
+    /// The site-wide part of every fingerprint.
+    base: u64,
 }
 
 /// What `render_site` did.
@@ -895,8 +908,8 @@ pub fn render_site(
 ) -> Result<Rendered, RenderError> {
     let cx = Ctx::new(site, theme, options);
     let jobs = jobs(site);
-    let fingerprints: Option<Vec<u64>> = previous.map(|_| {
-        let base = crate::model::hash_of(&serde_json::to_string(&cx.site_view).unwrap_or_default());
+    let base = previous.map(|_| cx.base_fingerprint());
+    let fingerprints: Option<Vec<u64>> = base.map(|base| {
         let cards: Vec<u64> = site
             .pages
             .par_iter()
@@ -904,7 +917,7 @@ pub fn render_site(
             .map(|(i, p)| card_fingerprint(site, i, p))
             .collect();
         jobs.par_iter()
-            .map(|job| job_fingerprint(site, job, base, &cards))
+            .map(|job| job_fingerprint(site, job, base, &|i| cards[i]))
             .collect()
     });
     // Listings show many cards, each rendered once: make them all first, in parallel,
@@ -991,13 +1004,44 @@ pub fn render_site(
                 .zip(paths)
                 .map(|((job, fp), path)| (*job, (fp, path)))
                 .collect(),
+            base: base.unwrap_or_default(),
         }),
     })
 }
 
+/// Render only the pages `pages` (indices into `site.pages`), whose cards are unchanged
+/// since the build `fingerprints` describe, and update their fingerprints. Every other
+/// output of that build stays as it is. Returns how many files were written, or `None`
+/// (having written nothing) when something site-wide changed and every output needs a look.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+    sink: &dyn Sink,
+    fingerprints: &mut Fingerprints,
+    pages: &[usize],
+) -> Result<Option<usize>, RenderError> {
+    let cx = Ctx::new(site, theme, options);
+    let base = cx.base_fingerprint();
+    if base != fingerprints.base {
+        return Ok(None);
+    }
+    for &i in pages {
+        let job = Job::Page(i);
+        let file = render_job(&cx, &job).map_err(RenderError::Template)?;
+        let path: std::sync::Arc<str> = file.path.as_str().into();
+        sink.write(file).map_err(RenderError::Io)?;
+        let fp = job_fingerprint(site, &job, base, &|n| {
+            card_fingerprint(site, n, &site.pages[n])
+        });
+        fingerprints.map.insert(job, (fp, path));
+    }
+    Ok(Some(pages.len()))
+}
+
 /// Exactly what a page's card shows (the fields of [`CardView`]), so that an edit of the
 /// body alone leaves every listing that shows the page untouched.
-fn card_fingerprint(site: &Site, i: usize, p: &Page) -> u64 {
+pub fn card_fingerprint(site: &Site, i: usize, p: &Page) -> u64 {
     use std::hash::{Hash, Hasher};
     let m = &p.meta;
     let mut h = crate::model::fingerprint_hasher();
@@ -1050,18 +1094,18 @@ fn listed_pages<'s>(site: &'s Site, job: &Job) -> Vec<&'s [usize]> {
 }
 
 /// The inputs of one output file, given the site-wide part and every card's fingerprint.
-fn job_fingerprint(site: &Site, job: &Job, base: u64, cards: &[u64]) -> u64 {
+fn job_fingerprint(site: &Site, job: &Job, base: u64, cards: &dyn Fn(usize) -> u64) -> u64 {
     use crate::model::hash_of;
-    let list = |idx: &[usize]| -> Vec<u64> { idx.iter().map(|&i| cards[i]).collect() };
+    let list = |idx: &[usize]| -> Vec<u64> { idx.iter().map(|&i| cards(i)).collect() };
     let tag = std::mem::discriminant(job);
     match *job {
         Job::Page(i) => {
-            let next: Vec<Option<u64>> = site.next[i].iter().map(|n| n.map(|n| cards[n])).collect();
+            let next: Vec<Option<u64>> = site.next[i].iter().map(|n| n.map(cards)).collect();
             let page = &site.pages[i];
             hash_of(&(
                 base,
                 tag,
-                cards[i],
+                cards(i),
                 page.meta.source_hash,
                 page.body.html_hash,
                 page.word_count,

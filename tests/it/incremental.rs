@@ -149,3 +149,78 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
     site.write("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"consideration\"\nroles = [\"decider\", \"gatekeeper\"]\n+++\nFixed.\n");
     assert_same(&site, &mut session, &["articles/b.md"]);
 }
+
+/// An edit that touches nothing but a body, and nothing a card, a link or a claim
+/// elsewhere shows, re-renders that page alone; anything more goes the whole way.
+#[test]
+fn a_body_only_edit_renders_one_page_and_other_edits_still_match() {
+    let site = fixture();
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let delta = |body: &str| {
+        format!(
+            "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\", \"buyer\"]\nindustries = [\"logistics\"]\n+++\n{body}"
+        )
+    };
+
+    // A second paragraph: same summary, same reading time, no new headings or claims.
+    site.write(
+        "content/articles/d.md",
+        delta("Delta text.\n\nA second paragraph.\n"),
+    );
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert_eq!(r.rendered, 1, "only the page itself");
+    site.write(
+        "content/articles/d.md",
+        delta("Delta text.\n\nThe second paragraph, again.\n"),
+    );
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert_eq!(r.rendered, 1, "and again, over the patched page");
+
+    // A new heading (other pages may link to its id) and a new claim (the case study's
+    // "cited by" changes) go the whole way, and still match a full build.
+    site.write(
+        "content/articles/d.md",
+        delta("Delta text.\n\n## A heading\n\nMore.\n"),
+    );
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    site.write(
+        "content/articles/d.md",
+        delta("Delta text.\n\n## A heading\n\nWe {{ claim(case=\"c\", metric=\"m\") }}.\n"),
+    );
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(
+        r.rendered > 1,
+        "the case study and proof page show the citation"
+    );
+    assert!(
+        std::fs::read_to_string(site.path("inc/proof/index.html"))
+            .unwrap()
+            .contains("Delta")
+    );
+
+    // A body edit that brings a warning, then a front-matter edit after a patched one.
+    site.write("content/articles/d.md", delta("Delta text.\n\n## A heading\n\nWe {{ claim(case=\"c\", metric=\"m\") }}. We cut costs by 30%.\n"));
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert_eq!(r.warnings.len(), 1, "the unsourced claim: {:?}", r.warnings);
+    site.write(
+        "content/articles/d.md",
+        delta("Delta text.\n\n## A heading\n\nWe {{ claim(case=\"c\", metric=\"m\") }}.\n"),
+    );
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(r.warnings.is_empty());
+    site.write(
+        "content/articles/d.md",
+        delta("Delta text.\n\n## A heading\n\nWe {{ claim(case=\"c\", metric=\"m\") }}, twice.\n"),
+    );
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert_eq!(r.rendered, 1);
+    site.write(
+        "content/articles/d.md",
+        std::fs::read_to_string(site.path("content/articles/d.md"))
+            .unwrap()
+            .replace("title = \"Delta\"", "title = \"Delta, renamed\""),
+    );
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(r.rendered > 1, "listings show the title");
+}

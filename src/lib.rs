@@ -219,7 +219,7 @@ pub struct Session {
     /// Inputs of each output file of the last committed build.
     fingerprints: Option<render::Fingerprints>,
     /// Files of the last committed build, relative to the output.
-    outputs: Option<std::collections::HashSet<std::sync::Arc<str>>>,
+    outputs: Option<output::FileSet>,
     /// Non-Markdown files of content/ at the last build.
     assets: Vec<source::Asset>,
     /// The last successful build's site, for an edit that touches only a body.

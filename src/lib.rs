@@ -268,7 +268,6 @@ impl Session {
         let options = &self.options;
         let last = self.last.as_mut()?;
         let fingerprints = self.fingerprints.as_mut()?;
-        self.outputs.as_ref()?;
         let mut edits = Vec::new();
         for c in changed {
             let old = self.texts.get(c)?;
@@ -286,7 +285,7 @@ impl Session {
                 &render::ShortcodeTemplates { theme: &last.theme },
                 &model::Options {
                     drafts: options.drafts,
-                    now: jiff::Timestamp::now(),
+                    now: options.now,
                 },
             )?;
             let same_card = render::card_fingerprint(&last.site, i, &last.site.pages[i])
@@ -297,21 +296,30 @@ impl Session {
             edits.push((i, page, new));
         }
         timings.lap("model and Markdown");
+        let report = |rendered: usize, timings: Timings, last: &Last| Report {
+            pages: last.site.pages.len(),
+            files: last.files,
+            rendered,
+            warnings: last.warnings.clone(),
+            elapsed: start.elapsed(),
+            timings,
+        };
+        if edits.is_empty() {
+            // Saved without a change: nothing to write.
+            return Some(Ok(report(0, timings, last)));
+        }
         let mut staging = match output::Staging::new(&options.output) {
             Ok(s) => s,
             Err(e) => return Some(Err(BuildError::Io(e))),
         };
         staging.clean_up_in_background();
-        let old: Vec<(usize, model::Page)> = edits
-            .iter()
-            .map(|(i, page, _)| {
-                (
-                    *i,
-                    std::mem::replace(&mut last.site.pages[*i], page.clone()),
-                )
-            })
-            .collect();
         let pages: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
+        let mut old = Vec::with_capacity(edits.len());
+        let mut texts = Vec::with_capacity(edits.len());
+        for (i, page, new) in edits {
+            old.push((i, std::mem::replace(&mut last.site.pages[i], page)));
+            texts.push(new);
+        }
         let rendered = render::render_pages(
             &last.site,
             &last.theme,
@@ -343,17 +351,10 @@ impl Session {
             return Some(Err(BuildError::Io(e)));
         }
         timings.lap("swap output");
-        for (_, _, new) in edits {
+        for new in texts {
             self.texts.insert(new.content_path.clone(), new);
         }
-        Some(Ok(Report {
-            pages: last.site.pages.len(),
-            files: last.files,
-            rendered: written,
-            warnings: last.warnings.clone(),
-            elapsed: start.elapsed(),
-            timings,
-        }))
+        Some(Ok(report(written, timings, last)))
     }
 
     /// Build. `changed` lists the content paths (`articles/x.md`, relative to `content/`)
@@ -433,7 +434,7 @@ impl Session {
             _ => None,
         };
         let rendered = render::render_site(&site, &theme, &options.render, &staging, previous);
-        let rendered = match rendered {
+        let mut rendered = match rendered {
             Ok(r) => r,
             Err(RenderError::Templates(mut ds)) => {
                 ds.extend(warnings);
@@ -448,7 +449,7 @@ impl Session {
             }
         };
         timings.lap("render and write");
-        timings.slowest = rendered.slowest.clone();
+        timings.slowest = std::mem::take(&mut rendered.slowest);
         let copied = copy_static(options, &theme, &site, &staging)?;
         timings.lap("copy static files");
         let outputs = staging.commit_after(self.outputs.as_ref())?;

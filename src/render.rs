@@ -1026,6 +1026,9 @@ pub fn render_pages(
     if base != fingerprints.base {
         return Ok(None);
     }
+    // Fingerprints change only once every page is written: a failure leaves them
+    // describing the output as it is.
+    let mut done = Vec::with_capacity(pages.len());
     for &i in pages {
         let job = Job::Page(i);
         let file = render_job(&cx, &job).map_err(RenderError::Template)?;
@@ -1034,8 +1037,9 @@ pub fn render_pages(
         let fp = job_fingerprint(site, &job, base, &|n| {
             card_fingerprint(site, n, &site.pages[n])
         });
-        fingerprints.map.insert(job, (fp, path));
+        done.push((job, (fp, path)));
     }
+    fingerprints.map.extend(done);
     Ok(Some(pages.len()))
 }
 

@@ -170,7 +170,12 @@ fn finish_load(
             return Err(errors);
         }
     };
-    let files = scan.pages.clone();
+    // A serve session keeps the texts; a build lets each go once its body is rendered.
+    let files = if cache.enabled() {
+        scan.pages.clone()
+    } else {
+        Vec::new()
+    };
     let outcome = model::build(
         config,
         scan,
@@ -433,7 +438,14 @@ impl Session {
             (None, true) => Some(&render::Fingerprints::default()),
             _ => None,
         };
-        let rendered = render::render_site(&site, &theme, &options.render, &staging, previous);
+        let rendered = render::render_site(
+            &site,
+            &theme,
+            &options.render,
+            &staging,
+            previous,
+            !self.incremental,
+        );
         let mut rendered = match rendered {
             Ok(r) => r,
             Err(RenderError::Templates(mut ds)) => {
@@ -555,7 +567,9 @@ pub fn check(options: &BuildOptions) -> CheckReport {
             mut warnings,
             ..
         }) => {
-            match render::render_site(&site, &theme, &options.render, &render::Discard, None) {
+            let rendered =
+                render::render_site(&site, &theme, &options.render, &render::Discard, None, true);
+            match rendered {
                 Ok(_) => {}
                 Err(RenderError::Templates(ds)) => warnings.extend(ds),
                 Err(RenderError::Template(d)) => warnings.push(d),

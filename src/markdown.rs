@@ -287,9 +287,7 @@ pub fn render(
     }
     claims.end_block(input, &mut out.diagnostics);
 
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = expanded.substitute(html);
+    out.html = expanded.substitute(write_html(events));
 
     for (anchor, offset) in local_anchor_refs {
         if !out.anchors.contains(&anchor)
@@ -609,8 +607,31 @@ impl Expanded {
             }
             html = html.replace(placeholder.as_str(), rendered);
         }
+        if html.capacity() > html.len() + html.len() / 8 {
+            // Held until the page is written: no room to spare (see `write_html`).
+            html = html.as_str().to_owned();
+        }
         html
     }
+}
+
+/// HTML of `events`, in a string of just its size: a site holds every body until its
+/// page is written, and a string grown by doubling would hold half as much again unused.
+fn write_html(events: Vec<Event>) -> String {
+    /// A scratch buffer larger than this is not kept for the thread's next body.
+    const KEEP: usize = 1 << 20;
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        scratch.clear();
+        pulldown_cmark::html::push_html(scratch, events.into_iter());
+        let html = scratch.as_str().to_owned();
+        if scratch.capacity() > KEEP {
+            *scratch = String::new();
+        }
+        html
+    })
 }
 
 /// Byte ranges of code spans and code blocks in `body`, where `{{` is literal text.

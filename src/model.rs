@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -118,19 +118,65 @@ pub struct PageMeta {
 pub struct Page {
     /// Shared with a serve session's cache.
     pub meta: Arc<PageMeta>,
-    /// The rendered body (HTML, table of contents); shared with a serve session's cache.
-    pub body: Arc<markdown::Rendered>,
+    /// The rendered body (HTML, table of contents, claims).
+    pub body: Body,
     pub word_count: usize,
+    /// `summary` from the front matter, or the start of the body when it has none.
+    summary: String,
 }
 
 impl Page {
+    pub fn new(meta: Arc<PageMeta>, body: Arc<markdown::Rendered>) -> Page {
+        let summary = if meta.summary.is_empty() {
+            body.summary.clone()
+        } else {
+            meta.summary.clone()
+        };
+        Page {
+            meta,
+            word_count: body.word_count,
+            body: Body(Mutex::new(Some(body))),
+            summary,
+        }
+    }
+
     /// `summary` from the front matter, or the start of the body when it has none.
     pub fn summary(&self) -> &str {
-        if self.meta.summary.is_empty() {
-            &self.body.summary
-        } else {
-            &self.meta.summary
-        }
+        &self.summary
+    }
+}
+
+/// A page's rendered body, shared with a serve session's cache. A build takes each
+/// body out once its page is written, so that its memory serves the pages after it.
+#[derive(Debug)]
+pub struct Body(Mutex<Option<Arc<markdown::Rendered>>>);
+
+impl Body {
+    /// The body. Panics once [`Body::take`] has taken it: only the page's own
+    /// output, rendered last, takes it.
+    pub fn get(&self) -> Arc<markdown::Rendered> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .expect("a page's body is taken only by its own output")
+    }
+
+    /// Take the body out, leaving nothing (the body's memory goes when its last user drops it).
+    pub fn take(&self) -> Arc<markdown::Rendered> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .expect("a page's body is taken once")
+    }
+}
+
+impl Clone for Body {
+    fn clone(&self) -> Self {
+        Body(Mutex::new(
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        ))
     }
 }
 
@@ -217,7 +263,8 @@ pub fn patch(
     }
     let i = *patcher.pages.get(&new.content_path)?;
     let page = &site.pages[i];
-    if !page.body.diagnostics.is_empty() || !page.body.anchor_refs.is_empty() {
+    let page_body = page.body.get();
+    if !page_body.diagnostics.is_empty() || !page_body.anchor_refs.is_empty() {
         return None;
     }
     let old_split = split_front_matter(&old.text).ok()?;
@@ -259,18 +306,9 @@ pub fn patch(
     };
     let same = body.diagnostics.is_empty()
         && body.anchor_refs.is_empty()
-        && body.anchors == page.body.anchors
-        && claims(&body) == claims(&page.body);
-    same.then(|| {
-        (
-            i,
-            Page {
-                meta: Arc::new(meta),
-                word_count: body.word_count,
-                body: Arc::new(body),
-            },
-        )
-    })
+        && body.anchors == page_body.anchors
+        && claims(&body) == claims(&page_body);
+    same.then(|| (i, Page::new(Arc::new(meta), Arc::new(body))))
 }
 
 /// What a serve session keeps between builds so that an edit re-parses and
@@ -316,6 +354,11 @@ impl Cache {
             enabled,
             ..Cache::default()
         }
+    }
+
+    /// Whether this cache remembers between builds.
+    pub fn enabled(&self) -> bool {
+        self.enabled
     }
 }
 
@@ -534,13 +577,18 @@ pub fn build(
         }
     }
 
-    // Phase 2: bodies, now that every URL is known.
+    // Phase 2: bodies, now that every URL is known. Texts are set apart: a build
+    // frees each once its body is rendered, so that the bodies reuse their memory.
+    let (metas, mut files): (Vec<(Arc<PageMeta>, usize)>, Vec<Option<_>>) = metas
+        .into_iter()
+        .map(|(meta, file, body_offset)| ((meta, body_offset), Some(file)))
+        .unzip();
     let index = LinkIndex::new(&config, &metas, &assets, &generated);
     let cases = CaseIndex {
         cases: metas
             .iter()
-            .filter(|(m, _, _)| m.kind == Kind::CaseStudy)
-            .map(|(m, _, _)| (case_key(m).to_string(), m.clone()))
+            .filter(|(m, _)| m.kind == Kind::CaseStudy)
+            .map(|(m, _)| (case_key(m).to_string(), m.clone()))
             .collect(),
         files: case_files,
     };
@@ -555,14 +603,14 @@ pub fn build(
         // Order-independent (a sum of per-page hashes): no sort of every path on each rebuild.
         let links: u64 = metas
             .par_iter()
-            .map(|(m, _, _)| hash_of(&(m.content_path.as_str(), m.url.as_str(), m.published)))
+            .map(|(m, _)| hash_of(&(m.content_path.as_str(), m.url.as_str(), m.published)))
             .reduce(|| 0, u64::wrapping_add);
         let mut assets_list: Vec<&str> = assets.iter().map(|a| a.content_path.as_str()).collect();
         assets_list.sort_unstable();
         let mut cases_list: Vec<u64> = metas
             .iter()
-            .filter(|(m, _, _)| m.kind == Kind::CaseStudy)
-            .map(|(m, _, _)| case_fingerprint(m))
+            .filter(|(m, _)| m.kind == Kind::CaseStudy)
+            .map(|(m, _)| case_fingerprint(m))
             .collect();
         cases_list.sort_unstable();
         (
@@ -575,9 +623,13 @@ pub fn build(
     let body_cache = &cache.bodies;
     let rendered: Vec<(usize, Option<BodyKey>, Arc<markdown::Rendered>)> = metas
         .par_iter()
+        .zip(files.par_iter_mut())
         .enumerate()
-        .filter(|(_, (m, _, _))| m.published)
-        .map(|(i, (meta, file, body_offset))| {
+        .filter(|(_, ((m, _), _))| m.published)
+        .map(|(i, ((meta, body_offset), slot))| {
+            let file = slot
+                .as_ref()
+                .expect("each text is kept until its body is rendered");
             let body = &file.text[*body_offset..];
             if let Some((key, r)) = body_cache.get(&meta.content_path).filter(|_| enabled) {
                 let still = key.source == meta.source_hash
@@ -605,6 +657,10 @@ pub fn build(
                     cases_fp
                 },
             });
+            // Diagnostics point into the text; nothing else needs it any more.
+            if !enabled && r.diagnostics.is_empty() && r.anchor_refs.is_empty() {
+                *slot = None;
+            }
             (i, key, Arc::new(r))
         })
         .collect();
@@ -630,7 +686,10 @@ pub fn build(
         .iter()
         .filter(|(_, r)| !r.diagnostics.is_empty() || !r.anchor_refs.is_empty())
     {
-        let (meta, file, body_offset) = &metas[*i];
+        let (meta, body_offset) = &metas[*i];
+        let file = files[*i]
+            .as_ref()
+            .expect("a text is kept for its body's diagnostics");
         diagnostics.extend(r.diagnostics.iter().cloned());
         let input = Input {
             path: &meta.path,
@@ -677,8 +736,8 @@ pub fn build(
     }
     let next_publish = metas
         .iter()
-        .filter(|(m, _, _)| !m.published && !m.draft)
-        .filter_map(|(m, _, _)| m.date)
+        .filter(|(m, _)| !m.published && !m.draft)
+        .filter_map(|(m, _)| m.date)
         .min();
 
     // Final pages, built once.
@@ -687,13 +746,10 @@ pub fn build(
         bodies[i] = Some(r);
     }
     let mut pages: Vec<Page> = Vec::with_capacity(metas.len());
-    for ((meta, _, _), body) in metas.into_iter().zip(bodies) {
+    drop(files);
+    for ((meta, _), body) in metas.into_iter().zip(bodies) {
         let Some(body) = body else { continue };
-        pages.push(Page {
-            meta,
-            word_count: body.word_count,
-            body,
-        });
+        pages.push(Page::new(meta, body));
     }
 
     // Order: articles and case studies newest first, then other pages by path.
@@ -769,7 +825,7 @@ pub fn build(
         .collect();
     let mut citations: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for (page, p) in pages.iter().enumerate() {
-        for call in p.body.shortcodes.iter().filter(|c| c.name == "claim") {
+        for call in p.body.get().shortcodes.iter().filter(|c| c.name == "claim") {
             let (Some(case), Some(metric)) = (call.str_arg("case"), call.str_arg("metric")) else {
                 continue;
             };
@@ -1367,13 +1423,13 @@ struct LinkIndex {
 impl LinkIndex {
     fn new(
         config: &SiteConfig,
-        metas: &[(Arc<PageMeta>, Arc<SourceFile>, usize)],
+        metas: &[(Arc<PageMeta>, usize)],
         assets: &[Asset],
         generated: &HashSet<String>,
     ) -> Self {
         let mut urls: HashSet<String, ahash::RandomState> = generated.iter().cloned().collect();
         let mut pages = FastMap::with_capacity_and_hasher(metas.len(), Default::default());
-        for (m, _, _) in metas {
+        for (m, _) in metas {
             if m.published {
                 urls.insert(m.url.clone());
                 pages.insert(m.content_path.clone(), Ok(m.url.clone()));

@@ -498,18 +498,30 @@ struct Ctx<'a> {
     site_view: SiteView<'a>,
     /// `site_view` as a template value, made once: every render shares it.
     site_value: tera::Value,
-    /// Built on first use: an incremental rebuild needs only a few.
-    /// Boxed: the slots are allocated for every page on every build, even when few are used.
-    cards: Vec<std::sync::OnceLock<Box<CardView<'a>>>>,
+    /// Vocabulary terms as cards show them, each made once: every card value shares them.
+    card_terms: CardTerms,
     /// Each card as a template value, with `html`: the card rendered once through
     /// `partials/card.html`. Tera values share their maps and lists, so a listing of
     /// 10,000 cards clones 10,000 pointers and writes 10,000 ready strings instead of
     /// serialising and rendering every card again in every listing that shows it.
     card_values: Vec<std::sync::OnceLock<CardEntry>>,
+    /// Take each page's body out as its page is rendered, freeing it once written
+    /// (a build); a serve session keeps them for the next edit.
+    free_bodies: bool,
+}
+
+/// Stages, roles and industries as template values for cards (without counts).
+struct CardTerms {
+    stages: Vec<tera::Value>,
+    roles: Vec<tera::Value>,
+    industries: Vec<tera::Value>,
 }
 
 /// A card as a template value and the length of its `html`, or why it failed to render.
 type CardEntry = Result<(tera::Value, usize), Box<Diagnostic>>;
+
+/// What a page needs around its body or its list of cards, in bytes (a guess).
+const PAGE_CAPACITY: usize = 16 * 1024;
 
 /// The partial rendered once per page as its card's `html`.
 const CARD_TEMPLATE: &str = "partials/card.html";
@@ -524,7 +536,12 @@ fn fmt_date(ts: Option<jiff::Timestamp>, fmt: &str) -> String {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(site: &'a Site, theme: &'a Theme, options: &'a RenderOptions) -> Ctx<'a> {
+    fn new(
+        site: &'a Site,
+        theme: &'a Theme,
+        options: &'a RenderOptions,
+        free_bodies: bool,
+    ) -> Ctx<'a> {
         let config = &site.config;
         let base = config.base_path();
         let stage_count = |i: usize| site.by_stage[i].len();
@@ -550,9 +567,18 @@ impl<'a> Ctx<'a> {
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
             live_reload: &options.live_reload,
         };
-        let cards = (0..site.pages.len())
-            .map(|_| std::sync::OnceLock::new())
-            .collect();
+        let value = |t: TermView| tera::Value::from_serializable(&t);
+        let card_terms = CardTerms {
+            stages: (0..config.stages.len())
+                .map(|i| value(stage_term(site, i, 0)))
+                .collect(),
+            roles: (0..config.roles.len())
+                .map(|i| value(role_term(site, i, 0)))
+                .collect(),
+            industries: (0..site.industries.len())
+                .map(|i| value(industry_term(site, i, 0)))
+                .collect(),
+        };
         let card_values = (0..site.pages.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
@@ -561,8 +587,9 @@ impl<'a> Ctx<'a> {
             theme,
             site_value: tera::Value::from_serializable(&site_view),
             site_view,
-            cards,
+            card_terms,
             card_values,
+            free_bodies,
         }
     }
 
@@ -614,15 +641,43 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn card(&self, i: usize) -> &CardView<'a> {
-        self.cards[i].get_or_init(|| Box::new(card(self.site, i, &self.site.pages[i])))
+    fn card(&self, i: usize) -> CardView<'a> {
+        card(self.site, i, &self.site.pages[i], true)
     }
 
     /// Page `i`'s card as a template value, and the length of its `html`.
     fn card_entry(&self, i: usize) -> Result<&(tera::Value, usize), Diagnostic> {
         self.card_values[i]
             .get_or_init(|| {
-                let value = tera::Value::from_serializable(self.card(i));
+                // The card without its terms, which are then put in shared.
+                let meta = &self.site.pages[i].meta;
+                let terms = &self.card_terms;
+                let mut map =
+                    tera::Value::from_serializable(&card(self.site, i, &self.site.pages[i], false))
+                        .into_map()
+                        .unwrap_or_default();
+                let key = tera::value::Key::Str;
+                map.insert(
+                    key("stage"),
+                    meta.stage.map(|s| terms.stages[s].clone()).into(),
+                );
+                map.insert(
+                    key("roles"),
+                    meta.roles
+                        .iter()
+                        .map(|&r| terms.roles[r].clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                );
+                map.insert(
+                    key("industries"),
+                    meta.industries
+                        .iter()
+                        .map(|&x| terms.industries[x].clone())
+                        .collect::<Vec<_>>()
+                        .into(),
+                );
+                let value = tera::Value::from(map);
                 let html = self
                     .render_bare(CARD_TEMPLATE, 2048, |c| {
                         c.insert_value("card", value.clone())
@@ -631,10 +686,7 @@ impl<'a> Ctx<'a> {
                 // Tera writes UTF-8 only.
                 let html = String::from_utf8_lossy(&html);
                 let mut map = value.into_map().unwrap_or_default();
-                map.insert(
-                    tera::value::Key::Str("html"),
-                    tera::Value::safe_string(&html),
-                );
+                map.insert(key("html"), tera::Value::safe_string(&html));
                 Ok((tera::Value::from(map), html.len()))
             })
             .as_ref()
@@ -652,14 +704,15 @@ impl<'a> Ctx<'a> {
     /// A guess at the size of `job`'s output: its body or the cards it lists, and the
     /// rest of the page.
     fn capacity(&self, job: &Job) -> usize {
-        const PAGE: usize = 16 * 1024;
+        const PAGE: usize = PAGE_CAPACITY;
         let listed: usize = listed_pages(self.site, job)
             .into_iter()
             .flatten()
             .filter_map(|&i| self.card_values[i].get()?.as_ref().ok().map(|(_, n)| n))
             .sum();
         match *job {
-            Job::Page(i) => PAGE + self.site.pages[i].body.html.len(),
+            // Known to the page's own job, which holds its body.
+            Job::Page(_) => PAGE,
             _ => PAGE + listed,
         }
     }
@@ -763,7 +816,8 @@ fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricView<'a
     }
 }
 
-fn card<'a>(site: &'a Site, i: usize, p: &'a Page) -> CardView<'a> {
+/// Page `i`'s card; with `terms`, its stage, roles and industries too (else none).
+fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<'a> {
     let m = &p.meta;
     let count = 0;
     let case = m.case.as_ref().map(|c| {
@@ -789,13 +843,23 @@ fn card<'a>(site: &'a Site, i: usize, p: &'a Page) -> CardView<'a> {
         date_display: fmt_date(m.date, "%-d %B %Y"),
         date_rfc3339: fmt_date(m.date, "%Y-%m-%dT%H:%M:%SZ"),
         updated_rfc3339: fmt_date(m.updated.or(m.date), "%Y-%m-%dT%H:%M:%SZ"),
-        stage: m.stage.map(|s| stage_term(site, s, count)),
-        roles: m.roles.iter().map(|&r| role_term(site, r, count)).collect(),
-        industries: m
-            .industries
-            .iter()
-            .map(|&x| industry_term(site, x, count))
-            .collect(),
+        stage: m
+            .stage
+            .filter(|_| terms)
+            .map(|s| stage_term(site, s, count)),
+        roles: if terms {
+            m.roles.iter().map(|&r| role_term(site, r, count)).collect()
+        } else {
+            Vec::new()
+        },
+        industries: if terms {
+            m.industries
+                .iter()
+                .map(|&x| industry_term(site, x, count))
+                .collect()
+        } else {
+            Vec::new()
+        },
         author: m.author.as_deref(),
         weight: m.weight,
         reading_minutes: p.word_count.div_ceil(230).max(1),
@@ -898,15 +962,18 @@ const SLOWEST: usize = 5;
 
 /// Render every output file of `site`, handing each to `sink` (from several threads).
 /// With `previous` fingerprints, files whose inputs did not change are not rendered
-/// (`sink.keep` is told instead) and new fingerprints are returned.
+/// (`sink.keep` is told instead) and new fingerprints are returned. With `free_bodies`
+/// (a build that renders `site` once), each page's body is taken out of `site` and freed
+/// as its page is rendered, so that later pages reuse its memory.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     options: &RenderOptions,
     sink: &dyn Sink,
     previous: Option<&Fingerprints>,
+    free_bodies: bool,
 ) -> Result<Rendered, RenderError> {
-    let cx = Ctx::new(site, theme, options);
+    let cx = Ctx::new(site, theme, options, free_bodies);
     let jobs = jobs(site);
     let base = previous.map(|_| cx.base_fingerprint());
     let fingerprints: Option<Vec<u64>> = base.map(|base| {
@@ -1021,7 +1088,7 @@ pub fn render_pages(
     fingerprints: &mut Fingerprints,
     pages: &[usize],
 ) -> Result<Option<usize>, RenderError> {
-    let cx = Ctx::new(site, theme, options);
+    let cx = Ctx::new(site, theme, options, false);
     let base = cx.base_fingerprint();
     if base != fingerprints.base {
         return Ok(None);
@@ -1111,7 +1178,7 @@ fn job_fingerprint(site: &Site, job: &Job, base: u64, cards: &dyn Fn(usize) -> u
                 tag,
                 cards(i),
                 page.meta.source_hash,
-                page.body.html_hash,
+                page.body.get().html_hash,
                 page.word_count,
                 next,
             ))
@@ -1176,29 +1243,28 @@ pub enum Job {
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    jobs.extend([
-        Job::Home,
-        Job::Articles,
-        Job::CaseStudies,
-        Job::Roles,
-        Job::Stages,
-        Job::Industries,
-        Job::Proof,
-        Job::Feed,
-        Job::Sitemap,
-        Job::Robots,
-        Job::NotFound,
-    ]);
-    for r in 0..site.config.roles.len() {
-        jobs.push(Job::Role(r));
-        jobs.push(Job::RoleFeed(r));
-    }
+    // Listings first, the longest first: rendered in parallel, a listing that
+    // starts last would leave one core busy while the other has nothing to do.
+    let mut jobs = vec![Job::Articles, Job::Sitemap, Job::CaseStudies, Job::Proof];
     jobs.extend((0..site.config.stages.len()).map(Job::Stage));
     for i in 0..site.industries.len() {
         jobs.push(Job::Industry(i));
         jobs.push(Job::IndustryFeed(i));
     }
+    for r in 0..site.config.roles.len() {
+        jobs.push(Job::Role(r));
+        jobs.push(Job::RoleFeed(r));
+    }
+    jobs.extend([
+        Job::Home,
+        Job::Roles,
+        Job::Stages,
+        Job::Industries,
+        Job::Feed,
+        Job::Robots,
+        Job::NotFound,
+    ]);
+    jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs
 }
 
@@ -1220,7 +1286,12 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
     match *job {
         Job::Page(i) => {
             let page = &site.pages[i];
-            let card = cx.card(i);
+            let body = if cx.free_bodies {
+                page.body.take()
+            } else {
+                page.body.get()
+            };
+            let card = &cx.card(i);
             let next_for: Vec<NextView> = page
                 .meta
                 .roles
@@ -1234,8 +1305,8 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 .collect::<Result<_, Diagnostic>>()?;
             let view = PageView {
                 card,
-                content: &page.body.html,
-                toc: &page.body.toc,
+                content: &body.html,
+                toc: &body.toc,
                 word_count: page.word_count,
                 extra: &page.meta.extra,
                 next_for,
@@ -1246,8 +1317,11 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 Kind::CaseStudy => "case_study.html",
                 Kind::Page => "page.html",
             };
-            html(index_path(&page.meta.url), template, &|c| {
-                c.insert("page", &view)
+            Ok(OutputFile {
+                path: index_path(&page.meta.url),
+                bytes: cx.render(template, PAGE_CAPACITY + body.html.len(), |c| {
+                    c.insert("page", &view)
+                })?,
             })
         }
         Job::Home => {
@@ -1426,7 +1500,7 @@ fn feed(
     let pages = &pages[..pages.len().min(cx.site.config.feed_limit)];
     let updated = pages
         .iter()
-        .map(|&i| cx.card(i).updated_rfc3339.clone())
+        .map(|&i| cx.card(i).updated_rfc3339)
         .max()
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let entries = cx.cards_of(pages)?;

@@ -5,8 +5,10 @@
 #   RUNS=5 bash benches/compare.sh 10000   # one size, more runs
 #
 # For each size and tool: one "fresh" build into an empty output folder
-# (the previous output deleted first, untimed), then RUNS "rebuilds" over
-# the existing output. Reports wall time, CPU time (user + sys) and peak RSS
+# (the previous output set aside first, and deleted only after the last
+# measurement: ext4 skips inodes deleted in the last minutes when it
+# allocates new ones, so a build right after `rm -rf` of a large output
+# mostly measures that scan), then RUNS "rebuilds" over the existing output. Reports wall time, CPU time (user + sys) and peak RSS
 # from GNU time, medians over the runs, and cairn ÷ Hugo ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,7 @@ fi
 cargo build --release --quiet --bin cairn --example corpus
 cairn=$PWD/target/release/cairn
 mkdir -p "$work"
+trash=$work/set-aside
 
 # measure TOOL OUT -> "wall cpu rss_kb"
 measure() {
@@ -53,7 +56,10 @@ for n in "${sizes[@]}"; do
   declare -A wall cpu rss fresh
   for tool in cairn hugo; do
     out=$work/out-$tool-$n
-    rm -rf "$out"
+    if [ -e "$out" ]; then
+      mkdir -p "$trash"
+      mv "$out" "$(mktemp -d "$trash/XXXXXX")/"
+    fi
     read -r fw fc fr < <(measure "$tool" "$corpus/$tool" "$out")
     walls=() cpus=() rsss=("$fr")
     for _ in $(seq "$runs"); do
@@ -71,3 +77,4 @@ for n in "${sizes[@]}"; do
       'BEGIN { printf "| %s | **cairn ÷ Hugo** | **%.2f** | **%.2f** | **%.2f** | **%.2f** |\n", n, fc / fh, wc / wh, cc / ch, rc / rh }'
   unset wall cpu rss fresh
 done
+rm -rf "$trash"

@@ -661,21 +661,16 @@ impl<'a> Ctx<'a> {
                     key("stage"),
                     meta.stage.map(|s| terms.stages[s].clone()).into(),
                 );
-                map.insert(
-                    key("roles"),
-                    meta.roles
-                        .iter()
-                        .map(|&r| terms.roles[r].clone())
+                let shared = |table: &[tera::Value], ids: &[usize]| -> tera::Value {
+                    ids.iter()
+                        .map(|&k| table[k].clone())
                         .collect::<Vec<_>>()
-                        .into(),
-                );
+                        .into()
+                };
+                map.insert(key("roles"), shared(&terms.roles, &meta.roles));
                 map.insert(
                     key("industries"),
-                    meta.industries
-                        .iter()
-                        .map(|&x| terms.industries[x].clone())
-                        .collect::<Vec<_>>()
-                        .into(),
+                    shared(&terms.industries, &meta.industries),
                 );
                 let value = tera::Value::from(map);
                 let html = self

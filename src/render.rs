@@ -699,17 +699,13 @@ impl<'a> Ctx<'a> {
     /// A guess at the size of `job`'s output: its body or the cards it lists, and the
     /// rest of the page.
     fn capacity(&self, job: &Job) -> usize {
-        const PAGE: usize = PAGE_CAPACITY;
+        // A page's own job adds its body's length, which only that job holds.
         let listed: usize = listed_pages(self.site, job)
             .into_iter()
             .flatten()
             .filter_map(|&i| self.card_values[i].get()?.as_ref().ok().map(|(_, n)| n))
             .sum();
-        match *job {
-            // Known to the page's own job, which holds its body.
-            Job::Page(_) => PAGE,
-            _ => PAGE + listed,
-        }
+        PAGE_CAPACITY + listed
     }
 
     fn abs(&self, path: &str) -> String {

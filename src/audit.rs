@@ -9,6 +9,9 @@ use serde::Serialize;
 
 use crate::model::{Kind, Site};
 
+/// Marks an HTML report as cairn's own: `audit --html` overwrites only a file that has it.
+pub const HTML_MARKER: &str = "<meta name=\"generator\" content=\"cairn audit\">";
+
 /// A role × stage count matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Matrix {
@@ -280,6 +283,7 @@ impl Audit {
     }
 
     /// One self-contained HTML page (no external assets) with heat maps and lists.
+    /// The report's HTML; it carries [`HTML_MARKER`].
     pub fn to_html(&self, site_title: &str) -> String {
         let e = crate::markdown::escape_attr;
         let max = self
@@ -294,8 +298,9 @@ impl Audit {
         let mut h = String::new();
         let _ = write!(
             h,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Content audit · {t}</title>\n<style>\nbody{{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:0;color:#1e293b;background:#f8fafc}}\nmain{{max-width:72rem;margin:0 auto;padding:2rem 1rem}}\nh1{{margin-top:0}}\ntable.heat{{border-collapse:separate;border-spacing:3px;margin:1rem 0 2rem}}\n.heat th{{font-weight:600;text-align:left;padding:.4rem .6rem}}\n.heat thead th{{text-align:center}}\n.heat td{{min-width:5.5rem;height:2.6rem;text-align:center;font-weight:600;border-radius:4px}}\n.heat td.empty{{background:#fee2e2;color:#991b1b;outline:2px dashed #dc2626;outline-offset:-3px}}\n.legend{{color:#475569}}\nul{{padding-left:1.2rem}}\n.unmet{{background:#fef2f2;border-left:4px solid #dc2626;padding:.5rem 1rem}}\n.ok{{background:#f0fdf4;border-left:4px solid #16a34a;padding:.5rem 1rem}}\n</style>\n</head>\n<body>\n<main>\n<h1>Content audit: {t}</h1>\n<p class=\"legend\">Published articles and case studies per buying-center role and journey stage. Darker is more; dashed red cells are empty.</p>\n",
-            t = e(site_title)
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{marker}\n<title>Content audit · {t}</title>\n<style>\nbody{{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:0;color:#1e293b;background:#f8fafc}}\nmain{{max-width:72rem;margin:0 auto;padding:2rem 1rem}}\nh1{{margin-top:0}}\ntable.heat{{border-collapse:separate;border-spacing:3px;margin:1rem 0 2rem}}\n.heat th{{font-weight:600;text-align:left;padding:.4rem .6rem}}\n.heat thead th{{text-align:center}}\n.heat td{{min-width:5.5rem;height:2.6rem;text-align:center;font-weight:600;border-radius:4px}}\n.heat td.empty{{background:#fee2e2;color:#991b1b;outline:2px dashed #dc2626;outline-offset:-3px}}\n.legend{{color:#475569}}\nul{{padding-left:1.2rem}}\n.unmet{{background:#fef2f2;border-left:4px solid #dc2626;padding:.5rem 1rem}}\n.ok{{background:#f0fdf4;border-left:4px solid #16a34a;padding:.5rem 1rem}}\n</style>\n</head>\n<body>\n<main>\n<h1>Content audit: {t}</h1>\n<p class=\"legend\">Published articles and case studies per buying-center role and journey stage. Darker is more; dashed red cells are empty.</p>\n",
+            t = e(site_title),
+            marker = HTML_MARKER,
         );
         let heat = |h: &mut String, m: &Matrix, caption: &str| {
             let _ = write!(

@@ -173,18 +173,21 @@ impl SiteConfig {
         let mut errors = Vec::new();
         let at = |key: &str| key_offset(text, key);
 
-        let base_url = base_url.trim_end_matches('/').to_string();
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            errors.push(
-                Diagnostic::error(
-                    "config-base-url",
-                    CONFIG_FILE,
-                    format!("base_url `{base_url}` is not an absolute http(s) URL"),
-                )
-                .at(text, at("base_url"))
-                .with_hint("write it like `https://insights.example.com`; preview deploys can pass --base-url"),
-            );
-        }
+        let base_url = match check_base_url(&base_url) {
+            Ok(url) => url,
+            Err(problem) => {
+                errors.push(
+                    Diagnostic::error(
+                        "config-base-url",
+                        CONFIG_FILE,
+                        format!("base_url {problem}"),
+                    )
+                    .at(text, at("base_url"))
+                    .with_hint(BASE_URL_HINT),
+                );
+                base_url
+            }
+        };
 
         let stages = stages.unwrap_or_else(default_stages);
         let roles = roles.unwrap_or_else(default_roles);
@@ -371,6 +374,61 @@ pub fn toml_diagnostic(
 }
 
 /// Reword serde's messages for people who write content, with a did-you-mean hint.
+/// How a base URL is written.
+pub const BASE_URL_HINT: &str = "write it like `https://insights.example.com` or `https://example.com/blog`: http(s), a host, an optional path";
+
+/// Check a base URL (site.toml's `base_url`, `--base-url`): absolute http(s) with a host,
+/// no credentials, query, fragment or whitespace. Returns it without a trailing `/`, or
+/// what is wrong with it (a phrase that follows the option's name).
+pub fn check_base_url(url: &str) -> Result<String, String> {
+    if url.is_empty() {
+        return Err("is empty".into());
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`{}` contains whitespace or control characters",
+            url.escape_debug()
+        ));
+    }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://"]
+        .iter()
+        .find_map(|s| lower.starts_with(s).then(|| &url[s.len()..]))
+    else {
+        return Err(format!("`{url}` is not an absolute http(s) URL"));
+    };
+    if url.contains(['?', '#']) {
+        return Err(format!(
+            "`{url}` has a query or fragment (`?`, `#`); page URLs are appended to it"
+        ));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.contains('@') {
+        return Err(format!(
+            "`{url}` contains credentials (`user@`); they would be published in every feed and the sitemap"
+        ));
+    }
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, after)) => (addr, after.strip_prefix(':').unwrap_or(after)),
+            None => ("", ""),
+        },
+        None => host.split_once(':').unwrap_or((host, "")),
+    };
+    if !port.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("`{url}` has a port that is not a number"));
+    }
+    if name.is_empty() {
+        return Err(format!("`{url}` has no host name"));
+    }
+    let scheme_len = url.len() - rest.len();
+    Ok(format!(
+        "{}{}",
+        &lower[..scheme_len],
+        rest.trim_end_matches('/')
+    ))
+}
+
 pub fn explain_serde_message(message: &str) -> (String, String) {
     let message = message.trim();
     if let Some(i) = message.find("unknown field `") {
@@ -395,6 +453,13 @@ pub fn explain_serde_message(message: &str) -> (String, String) {
             ),
         };
         return (format!("unknown key `{field}`"), hint);
+    }
+    if message.starts_with(crate::frontmatter::CONTROL_CHARACTER) {
+        let message = message.split(" at line ").next().unwrap_or(message);
+        return (
+            message.to_string(),
+            "remove it (an escape such as \\u0000 or a character pasted from another program); it is not allowed in pages, feeds or the sitemap".into(),
+        );
     }
     if let Some(i) = message.find("missing field `") {
         let rest = &message[i + "missing field `".len()..];

@@ -3,7 +3,7 @@
 //! errors (a typo must not silently drop a tag); both syntaxes take the same
 //! keys. YAML goes through serde-saphyr behind this one module.
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::config::{explain_serde_message, toml_diagnostic};
 use crate::diagnostics::{Diagnostic, Position, display_path};
@@ -65,17 +65,19 @@ impl<'de> Deserialize<'de> for FmDate {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMetric {
+    #[serde(deserialize_with = "text")]
     pub id: String,
+    #[serde(deserialize_with = "text")]
     pub label: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     pub unit: String,
     pub before: f64,
     pub after: f64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub better: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub period: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub source: Option<String>,
 }
 
@@ -83,11 +85,13 @@ pub struct RawMetric {
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
+    #[serde(deserialize_with = "text")]
     pub text: String,
+    #[serde(deserialize_with = "text")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     pub title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_text")]
     pub company: Option<String>,
 }
 
@@ -95,31 +99,97 @@ pub struct Quote {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFrontMatter {
+    #[serde(default, deserialize_with = "opt_text")]
     pub title: Option<String>,
     pub date: Option<FmDate>,
     pub updated: Option<FmDate>,
+    #[serde(default, deserialize_with = "opt_text")]
     pub summary: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
     pub stage: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "texts")]
     pub roles: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "texts")]
     pub industries: Vec<String>,
     pub weight: Option<i64>,
     #[serde(default)]
     pub draft: bool,
+    #[serde(default, deserialize_with = "opt_text")]
     pub slug: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
     pub author: Option<String>,
     /// Case studies: show on the home page.
     #[serde(default)]
     pub featured: bool,
     /// Case studies: the customer's name.
+    #[serde(default, deserialize_with = "opt_text")]
     pub customer: Option<String>,
     #[serde(default)]
     pub metrics: Vec<RawMetric>,
     #[serde(default)]
     pub quotes: Vec<Quote>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "extra_values")]
     pub extra: Option<serde_json::Value>,
+}
+
+/// Front-matter text ends up in pages, feeds and the sitemap, where control characters
+/// (other than tab and line breaks) make ill-formed XML: they are an error at their value.
+fn check_text<E: serde::de::Error>(s: String) -> Result<String, E> {
+    match s
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(E::custom(format!(
+            "{CONTROL_CHARACTER} U+{:04X} in a text value",
+            c as u32
+        ))),
+        None => Ok(s),
+    }
+}
+
+/// The start of the message [`check_text`] gives.
+pub const CONTROL_CHARACTER: &str = "control character";
+
+fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    check_text(String::deserialize(d)?)
+}
+
+fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(d)?
+        .map(check_text)
+        .transpose()
+}
+
+fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    Vec::<String>::deserialize(d)?
+        .into_iter()
+        .map(check_text)
+        .collect()
+}
+
+fn extra_values<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(d)?;
+    match value.as_ref().and_then(find_control) {
+        Some(c) => Err(serde::de::Error::custom(format!(
+            "{CONTROL_CHARACTER} U+{:04X} in a text value",
+            c as u32
+        ))),
+        None => Ok(value),
+    }
+}
+
+/// The first string inside `value` (at any depth) with a control character.
+fn find_control(value: &serde_json::Value) -> Option<char> {
+    match value {
+        serde_json::Value::String(s) => s
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+        serde_json::Value::Array(a) => a.iter().find_map(find_control),
+        serde_json::Value::Object(o) => o.iter().find_map(|(k, v)| {
+            find_control(&serde_json::Value::String(k.clone())).or_else(|| find_control(v))
+        }),
+        _ => None,
+    }
 }
 
 /// Parse the front matter of `split`, located in the file `text` at `path`.

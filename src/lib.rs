@@ -44,6 +44,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Publish drafts and future-dated pages.
     pub drafts: bool,
+    /// Adopt an output folder that holds files cairn did not write (`--force`).
+    pub force: bool,
     /// "Now", for scheduled pages.
     pub now: jiff::Timestamp,
     pub render: RenderOptions,
@@ -58,6 +60,7 @@ impl BuildOptions {
             root,
             base_url: None,
             drafts: false,
+            force: false,
             now: jiff::Timestamp::now(),
             render: RenderOptions::default(),
         }
@@ -125,6 +128,10 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub timings: Timings,
+    /// Files cairn did not write that an adopted (`--force`) output folder holds; kept.
+    pub adopted: Vec<String>,
+    /// Files cairn did not write that `--force` let this build replace.
+    pub replaced: Vec<String>,
 }
 
 /// Read, validate and model the site, without writing anything.
@@ -145,7 +152,16 @@ fn load_with(
     let mut timings = Timings::start();
     let mut config = SiteConfig::load(&options.root)?;
     if let Some(url) = &options.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        config.base_url = config::check_base_url(url).map_err(|problem| {
+            vec![
+                Diagnostic::error(
+                    "config-base-url",
+                    "--base-url",
+                    format!("--base-url {problem}"),
+                )
+                .with_hint(config::BASE_URL_HINT),
+            ]
+        })?;
     }
     let theme = Theme::load(&options.root, &config);
     timings.lap("config and templates");
@@ -223,10 +239,12 @@ pub struct Session {
     texts: std::collections::BTreeMap<String, std::sync::Arc<source::SourceFile>>,
     /// Inputs of each output file of the last committed build.
     fingerprints: Option<render::Fingerprints>,
-    /// Files of the last committed build, relative to the output.
-    outputs: Option<output::FileSet>,
+    /// The output folder, once the first build has checked that cairn may write there.
+    output: Option<output::Output>,
     /// Non-Markdown files of content/ at the last build.
     assets: Vec<source::Asset>,
+    /// Files of static/ at the last build.
+    statics: Vec<source::Asset>,
     /// The last successful build's site, for an edit that touches only a body.
     last: Option<Last>,
 }
@@ -249,8 +267,9 @@ impl Session {
             cache: model::Cache::new(incremental),
             texts: Default::default(),
             fingerprints: None,
-            outputs: None,
+            output: None,
             assets: Vec::new(),
+            statics: Vec::new(),
             last: None,
         }
     }
@@ -261,7 +280,6 @@ impl Session {
         self.cache = model::Cache::new(self.incremental);
         self.texts.clear();
         self.fingerprints = None;
-        self.outputs = None;
         self.last = None;
     }
 
@@ -308,12 +326,15 @@ impl Session {
             warnings: last.warnings.clone(),
             elapsed: start.elapsed(),
             timings,
+            adopted: Vec::new(),
+            replaced: Vec::new(),
         };
         if edits.is_empty() {
             // Saved without a change: nothing to write.
             return Some(Ok(report(0, timings, last)));
         }
-        let mut staging = match output::Staging::new(&options.output) {
+        let output = self.output.as_mut()?;
+        let mut staging = match output.stage() {
             Ok(s) => s,
             Err(e) => return Some(Err(BuildError::Io(e))),
         };
@@ -351,9 +372,12 @@ impl Session {
             }
         };
         timings.lap("render and write");
-        if let Err(e) = staging.commit_patch() {
-            self.invalidate();
-            return Some(Err(BuildError::Io(e)));
+        match staging.commit_patch() {
+            Ok((manifest, _)) => output.set_manifest(manifest),
+            Err(e) => {
+                self.invalidate();
+                return Some(Err(BuildError::Io(e)));
+            }
         }
         timings.lap("swap output");
         for new in texts {
@@ -367,7 +391,16 @@ impl Session {
     pub fn build(&mut self, changed: Option<&[String]>) -> Result<Report, BuildError> {
         let start = Instant::now();
         let options = &self.options;
-        output::check_output_dir(&options.root, &options.output)?;
+        match &mut self.output {
+            Some(output) => output.refresh()?,
+            None => {
+                self.output = Some(output::Output::open(
+                    &options.root,
+                    &options.output,
+                    options.force,
+                )?);
+            }
+        }
         // Markdown edits reported by the watcher: re-read just those files, no walk of content/.
         let known = changed.filter(|c| {
             self.incremental && !self.texts.is_empty() && c.iter().all(|p| p.ends_with(".md"))
@@ -399,6 +432,7 @@ impl Session {
                 let scan = source::Scan {
                     pages,
                     assets: self.assets.clone(),
+                    statics: self.statics.clone(),
                     diagnostics,
                 };
                 load_with(options, &mut self.cache, || scan)
@@ -421,15 +455,17 @@ impl Session {
                 .map(|f| (f.content_path.clone(), f))
                 .collect();
             self.assets = site.assets.clone();
+            self.statics = site.statics.clone();
         } else {
             // Rendering needs the parsed site, not the Markdown it came from.
             drop(files);
         }
-        if !options.output.exists() {
+        let output = self.output.as_mut().expect("opened above");
+        if output.manifest().is_empty() {
             // Fingerprints describe files that are no longer there.
             self.fingerprints = None;
         }
-        let mut staging = output::Staging::new(&options.output)?;
+        let mut staging = output.stage()?;
         if self.incremental {
             staging.clean_up_in_background();
         }
@@ -462,9 +498,10 @@ impl Session {
         };
         timings.lap("render and write");
         timings.slowest = std::mem::take(&mut rendered.slowest);
-        let copied = copy_static(options, &theme, &site, &staging)?;
+        let copied = copy_static(&theme, &site, &staging)?;
         timings.lap("copy static files");
-        let outputs = staging.commit_after(self.outputs.as_ref())?;
+        let (manifest, committed) = staging.commit()?;
+        output.set_manifest(manifest);
         timings.lap("swap output");
         let report = Report {
             pages: site.pages.len(),
@@ -473,11 +510,12 @@ impl Session {
             warnings,
             elapsed: start.elapsed(),
             timings,
+            adopted: output.adopted().to_vec(),
+            replaced: committed.replaced,
         };
         if self.incremental {
             let old = (
                 std::mem::replace(&mut self.fingerprints, rendered.fingerprints),
-                self.outputs.replace(outputs),
                 previous_last,
             );
             self.last = patcher.map(|patcher| Last {
@@ -495,12 +533,7 @@ impl Session {
 }
 
 /// Theme static files, then the site's static/, then assets beside content: later wins.
-fn copy_static(
-    options: &BuildOptions,
-    theme: &Theme,
-    site: &Site,
-    staging: &output::Staging,
-) -> anyhow::Result<usize> {
+fn copy_static(theme: &Theme, site: &Site, staging: &output::Staging) -> anyhow::Result<usize> {
     let mut copied = 0;
     let copy = |source: &std::path::Path, rel: &str| {
         staging
@@ -516,25 +549,7 @@ fn copy_static(
             .map_err(|e| anyhow::Error::new(e).context(format!("cannot write {rel}")))?;
         copied += 1;
     }
-    let static_dir = options.root.join("static");
-    if static_dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&static_dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| anyhow::anyhow!("cannot read static/: {e}"))?;
-            if entry.file_type().is_file()
-                && !source::is_ignored_name(&entry.file_name().to_string_lossy())
-            {
-                let rel = entry
-                    .path()
-                    .strip_prefix(&static_dir)
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                copy(entry.path(), &rel)?;
-                copied += 1;
-            }
-        }
-    }
-    for asset in &site.assets {
+    for asset in site.statics.iter().chain(&site.assets) {
         copy(&asset.source, &asset.content_path)?;
         copied += 1;
     }

@@ -40,6 +40,9 @@ enum Command {
         /// Include drafts and pages dated in the future
         #[arg(long)]
         drafts: bool,
+        /// Adopt an output folder that holds files cairn did not write (they are kept; files the site also has are replaced)
+        #[arg(long)]
+        force: bool,
         /// Print how long each phase of the build took
         #[arg(long)]
         timings: bool,
@@ -168,6 +171,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             output,
             base_url,
             drafts,
+            force,
             timings,
         } => {
             let mut options = BuildOptions::new(&root);
@@ -176,10 +180,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             options.base_url = base_url;
             options.drafts = drafts;
+            options.force = force;
             match cairn::build(&options) {
                 Ok(report) => {
                     print_diagnostics(&report.warnings);
                     let mut out = std::io::stdout().lock();
+                    if !report.replaced.is_empty() {
+                        writeln!(
+                            out,
+                            "replaced {} file(s) cairn had not written (--force): {}",
+                            report.replaced.len(),
+                            report.replaced.join(", ")
+                        )?;
+                    }
+                    if !report.adopted.is_empty() {
+                        writeln!(
+                            out,
+                            "adopted {}: kept {} file(s) cairn did not write: {}",
+                            options.output.display(),
+                            report.adopted.len(),
+                            report.adopted.join(", ")
+                        )?;
+                    }
                     if timings {
                         for (phase, d) in &report.timings.phases {
                             writeln!(out, "{:>8.1} ms  {phase}", d.as_secs_f64() * 1000.0)?;
@@ -301,8 +323,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let audit = cairn::audit::audit(site, focus);
             if let Some(path) = &html {
-                std::fs::write(path, audit.to_html(&site.config.title))
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                let resolved =
+                    cairn::output::check_report_file(&root, path, cairn::audit::HTML_MARKER)?;
+                cairn::output::write_atomically(
+                    &resolved,
+                    audit.to_html(&site.config.title).as_bytes(),
+                )?;
             }
             let mut out = std::io::stdout().lock();
             match format {

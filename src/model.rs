@@ -202,6 +202,8 @@ pub struct Site {
     /// `[page][k]`: the page after it on the path of its k-th role (`meta.roles[k]`).
     pub next: Vec<Vec<Option<usize>>>,
     pub assets: Vec<Asset>,
+    /// Files of `static/`, published at the same paths.
+    pub statics: Vec<Asset>,
 }
 
 impl Site {
@@ -406,6 +408,7 @@ pub fn build(
     let Scan {
         pages: files,
         assets,
+        statics,
         mut diagnostics,
     } = scan;
 
@@ -726,6 +729,14 @@ pub fn build(
         }
     }
 
+    diagnostics.extend(crate::source::collisions(
+        &statics,
+        &assets,
+        metas
+            .iter()
+            .filter(|(m, _)| m.published)
+            .map(|(m, _)| (m.url.as_str(), m.path.as_path())),
+    ));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     if has_errors {
         return Outcome {
@@ -872,6 +883,7 @@ pub fn build(
         citations,
         next,
         assets,
+        statics,
     };
     Outcome {
         site: Some(site),
@@ -1017,6 +1029,9 @@ fn kind_of(content_path: &str) -> Kind {
         Kind::Page
     }
 }
+
+/// The longest slug: it names a folder of the output, and file systems allow 255 bytes.
+const MAX_SLUG: usize = 255;
 
 /// The slug source of a file: its stem, or its folder's name for `index.md`/`_index.md`.
 fn stem_of(content_path: &str) -> &str {
@@ -1238,6 +1253,21 @@ fn resolve_meta(
             s
         }
     };
+    if slug.len() > MAX_SLUG {
+        let e = err(
+            "bad-slug",
+            format!(
+                "the URL name `{}…` is {} bytes long; the output folder could not be created (at most {MAX_SLUG})",
+                slug.chars().take(40).collect::<String>(),
+                slug.len()
+            ),
+        )
+        .with_hint("set a shorter `slug = \"...\"`, or rename the file");
+        errors.push(match slug_value {
+            Some(_) => e.at(text, at("slug")),
+            None => e,
+        });
+    }
     let url = match kind {
         Kind::Article => format!("/articles/{slug}/"),
         Kind::CaseStudy => format!("/case-studies/{slug}/"),

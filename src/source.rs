@@ -1,6 +1,11 @@
-//! Reading `content/`: which files are pages and which are assets, their
-//! text (UTF-8, BOM removed), and the split of front matter from body with
-//! the byte offsets diagnostics need. Knows files, not business rules.
+//! Reading `content/` and `static/`: which files are pages and which are
+//! assets, their text (UTF-8, BOM removed), and the split of front matter from
+//! body with the byte offsets diagnostics need. Knows files, not business rules.
+//!
+//! What is published is decided here: hidden files and folders (a name starting
+//! with `.`, such as `.git` or `.env`) never are, except `.well-known/`; a
+//! symbolic link is followed only when its target is inside the site folder,
+//! and one that leads out of it is an error.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,6 +16,10 @@ use walkdir::WalkDir;
 use crate::diagnostics::Diagnostic;
 
 pub const CONTENT_DIR: &str = "content";
+pub const STATIC_DIR: &str = "static";
+
+/// The one hidden folder that is published: RFC 8615 well-known URIs.
+const WELL_KNOWN: &str = ".well-known";
 
 /// A Markdown file under `content/`, read into memory.
 #[derive(Debug, Clone)]
@@ -37,6 +46,8 @@ pub struct Scan {
     /// Shared: a serve session keeps them between builds.
     pub pages: Vec<Arc<SourceFile>>,
     pub assets: Vec<Asset>,
+    /// Files of `static/`, copied to the same path in the output (`content_path` is relative to `static/`).
+    pub statics: Vec<Asset>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -53,44 +64,85 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "Thumbs.db"
 }
 
-/// Walk `<root>/content` and read every Markdown file (in parallel).
-pub fn scan(root: &Path) -> Scan {
-    let content = root.join(CONTENT_DIR);
-    let mut scan = Scan::default();
-    if !content.is_dir() {
-        return scan;
+/// Whether a file or folder of that name is published: not hidden, not an editor's leftover.
+pub fn is_published_name(name: &str) -> bool {
+    name == WELL_KNOWN || !is_ignored_name(name)
+}
+
+/// The files under `<root>/<folder>` that may be published, sorted by path, with the
+/// problems found: unreadable entries, links that lead out of the site.
+pub fn walk(root: &Path, folder: &str) -> (Vec<Asset>, Vec<Diagnostic>) {
+    let dir = root.join(folder);
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    if !dir.is_dir() {
+        return (files, diagnostics);
     }
-    let mut md = Vec::new();
-    let walker = WalkDir::new(&content)
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut walker = WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
+        .filter_entry(|e| e.depth() == 0 || is_published_name(&e.file_name().to_string_lossy()));
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e
                     .path()
                     .map(|p| relative(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.into());
-                scan.diagnostics
-                    .push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                    .unwrap_or_else(|| folder.into());
+                diagnostics.push(Diagnostic::error("io", path, format!("cannot read: {e}")));
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize();
+            if !target.as_ref().is_ok_and(|t| t.starts_with(&site)) {
+                let to = match std::fs::read_link(entry.path()) {
+                    Ok(t) => t.display().to_string(),
+                    Err(_) => "?".into(),
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        "link-outside-site",
+                        relative(root, entry.path()),
+                        format!("symbolic link to `{to}`, outside the site folder: cairn publishes nothing from outside the site"),
+                    )
+                    .with_hint("copy the file into the site instead of linking to it"),
+                );
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = relative(&content, entry.path());
-        let content_path = rel.to_string_lossy().replace('\\', "/");
-        if entry.path().extension().is_some_and(|x| x == "md") {
-            md.push((entry.into_path(), content_path));
+        let rel = relative(&dir, entry.path());
+        files.push(Asset {
+            content_path: rel.to_string_lossy().replace('\\', "/"),
+            source: entry.into_path(),
+        });
+    }
+    (files, diagnostics)
+}
+
+/// Walk `<root>/content` and `<root>/static`, and read every Markdown file (in parallel).
+pub fn scan(root: &Path) -> Scan {
+    let mut scan = Scan::default();
+    let (statics, problems) = walk(root, STATIC_DIR);
+    scan.statics = statics;
+    scan.diagnostics = problems;
+    let (files, problems) = walk(root, CONTENT_DIR);
+    scan.diagnostics.extend(problems);
+    let mut md = Vec::new();
+    for file in files {
+        if file.source.extension().is_some_and(|x| x == "md") {
+            md.push((file.source, file.content_path));
         } else {
-            scan.assets.push(Asset {
-                source: entry.into_path(),
-                content_path,
-            });
+            scan.assets.push(file);
         }
     }
     let read: Vec<Result<Arc<SourceFile>, Diagnostic>> = md
@@ -107,6 +159,60 @@ pub fn scan(root: &Path) -> Scan {
     scan.pages
         .sort_by(|a, b| a.content_path.cmp(&b.content_path));
     scan
+}
+
+/// Files that would land on the same output path: a static file or an asset beside the
+/// content where a page goes (`urls` are the pages' `(URL, source path)`), and files whose
+/// paths differ only in case (a case-insensitive host serves one of them for both).
+pub fn collisions<'a>(
+    statics: &[Asset],
+    assets: &[Asset],
+    pages: impl Iterator<Item = (&'a str, &'a Path)>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let files = statics
+        .iter()
+        .map(|a| (a, STATIC_DIR))
+        .chain(assets.iter().map(|a| (a, CONTENT_DIR)));
+    let mut by_path: std::collections::HashMap<String, String> = Default::default();
+    let mut by_lower: std::collections::HashMap<String, String> = Default::default();
+    for (url, source) in pages {
+        let page = crate::diagnostics::display_path(source);
+        by_path.insert(format!("{}index.html", url.trim_start_matches('/')), page);
+    }
+    for (file, folder) in files {
+        let shown = format!("{folder}/{}", file.content_path);
+        if let Some(page) = by_path.get(&file.content_path) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "output-collision",
+                    shown.clone(),
+                    format!(
+                        "{shown} and {page} are both published at /{}",
+                        file.content_path
+                    ),
+                )
+                .with_hint("rename or remove one of them"),
+            );
+        }
+        match by_lower.entry(file.content_path.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(other) if folder == STATIC_DIR => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "output-collision",
+                        shown.clone(),
+                        format!("{shown} and {} differ only in case: a case-insensitive host serves one of them for both", other.get()),
+                    )
+                    .with_hint("rename one of them"),
+                );
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {}
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(shown);
+            }
+        }
+    }
+    diagnostics
 }
 
 fn relative(base: &Path, path: &Path) -> PathBuf {

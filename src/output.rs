@@ -932,3 +932,243 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// Every entry below `dir` (the record left out): folders end in `/`, files show their text.
+    fn tree(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.depth() > 0 && e.file_name() != MANIFEST)
+            .map(|e| {
+                let rel = slashed(e.path().strip_prefix(dir).unwrap());
+                if e.file_type().is_dir() {
+                    format!("{rel}/")
+                } else {
+                    format!("{rel}={}", std::fs::read_to_string(e.path()).unwrap())
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A site folder with an output folder `public` in it.
+    fn site() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        (tmp, target)
+    }
+
+    /// Build `files` into `target` and commit.
+    fn build(root: &Path, target: &Path, files: &[(&str, &str)]) -> Committed {
+        let mut out = Output::open(root, target, false).unwrap();
+        let s = out.stage().unwrap();
+        for (p, t) in files {
+            s.write(file(p, t)).unwrap();
+        }
+        let (manifest, done) = s.commit().unwrap();
+        out.set_manifest(manifest);
+        done
+    }
+
+    #[test]
+    fn resolve_follows_links_and_dots_of_the_existing_part_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().canonicalize().unwrap();
+        std::fs::create_dir_all(base.join("a/b")).unwrap();
+        std::os::unix::fs::symlink(base.join("a/b"), base.join("link")).unwrap();
+        let cases = [
+            ("a/b/../b/./", "a/b"),
+            ("link", "a/b"),
+            ("link/new/x", "a/b/new/x"),
+            ("new/../a", "a"),
+            ("link/..", "a"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                resolve(&base.join(input)).unwrap(),
+                base.join(want),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dropped_staging_leaves_the_old_output_untouched() {
+        let (tmp, target) = site();
+        build(tmp.path(), &target, &[("index.html", "old")]);
+        {
+            let out = Output::open(tmp.path(), &target, false).unwrap();
+            let s = out.stage().unwrap();
+            s.write(file("index.html", "new")).unwrap();
+        }
+        assert_eq!(tree(&target), ["index.html=old"]);
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging folder removed"
+        );
+    }
+
+    #[test]
+    fn commit_moves_new_files_in_and_prunes_only_recorded_ones() {
+        let (tmp, target) = site();
+        build(
+            tmp.path(),
+            &target,
+            &[
+                ("index.html", "old"),
+                ("gone/index.html", "old"),
+                ("a/index.html", "old"),
+                ("a/old.css", "old"),
+                ("b", "a file that becomes a folder"),
+            ],
+        );
+        for (p, t) in [("gone/notes.txt", "someone's"), (".git/HEAD", "keep")] {
+            std::fs::create_dir_all(target.join(p).parent().unwrap()).unwrap();
+            std::fs::write(target.join(p), t).unwrap();
+        }
+        let done = build(
+            tmp.path(),
+            &target,
+            &[
+                ("index.html", "new"),
+                ("a/index.html", "new"),
+                ("a/b/c/index.html", "deep"),
+                ("b/index.html", "folder now"),
+                ("style.css", "theme"),
+                ("style.css", "site"),
+            ],
+        );
+        assert_eq!((done.files, done.written, done.pruned), (5, 5, 3));
+        assert_eq!(
+            tree(&target),
+            [
+                ".git/",
+                ".git/HEAD=keep",
+                "a/",
+                "a/b/",
+                "a/b/c/",
+                "a/b/c/index.html=deep",
+                "a/index.html=new",
+                "b/",
+                "b/index.html=folder now",
+                "gone/",
+                "gone/notes.txt=someone's",
+                "index.html=new",
+                "style.css=site"
+            ]
+        );
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging folder removed"
+        );
+    }
+
+    #[test]
+    fn a_fresh_output_is_committed_as_a_whole_tree_with_its_record() {
+        let (tmp, _) = site();
+        let target = tmp.path().join("out/public");
+        build(
+            tmp.path(),
+            &target,
+            &[("index.html", "home"), ("a/b/index.html", "deep")],
+        );
+        assert_eq!(
+            tree(&target),
+            ["a/", "a/b/", "a/b/index.html=deep", "index.html=home"]
+        );
+        let out = Output::open(tmp.path(), &target, false).unwrap();
+        assert_eq!(out.manifest().len(), 2);
+        assert!(out.manifest().contains("a/b/index.html"));
+        assert_eq!(
+            std::fs::read_dir(tmp.path().join("out")).unwrap().count(),
+            1
+        );
+    }
+
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let (tmp, target) = site();
+        build(tmp.path(), &target, &[("same.html", "same")]);
+        let before = std::fs::metadata(target.join("same.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let done = build(
+            tmp.path(),
+            &target,
+            &[("same.html", "same"), ("new.html", "new")],
+        );
+        assert_eq!(done.written, 1);
+        assert_eq!(
+            std::fs::metadata(target.join("same.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            before
+        );
+        assert_eq!(tree(&target), ["new.html=new", "same.html=same"]);
+    }
+
+    #[test]
+    fn a_failed_move_puts_every_replaced_and_pruned_file_back() {
+        let (tmp, target) = site();
+        let files: Vec<(String, String)> = (0..40)
+            .map(|i| (format!("p{i}/index.html"), format!("old {i}")))
+            .collect();
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        build(tmp.path(), &target, &refs);
+        // A folder where the new build puts a file: the move fails part-way.
+        std::fs::remove_file(target.join("p7/index.html")).unwrap();
+        std::fs::create_dir_all(target.join("p7/index.html/x")).unwrap();
+        let before = tree(&target);
+        let out = Output::open(tmp.path(), &target, false).unwrap();
+        let s = out.stage().unwrap();
+        for i in 1..40 {
+            s.write(file(&format!("p{i}/index.html"), &format!("new {i}")))
+                .unwrap();
+        }
+        s.write(file("new/index.html", "new")).unwrap();
+        let e = s.commit().unwrap_err();
+        assert!(
+            format!("{e:#}").ends_with(&format!(
+                "the previous output in {} was restored",
+                target.display()
+            )),
+            "{e:#}"
+        );
+        assert_eq!(tree(&target), before);
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging folder removed"
+        );
+    }
+
+    #[test]
+    fn paths_that_leave_the_output_are_never_staged() {
+        let (tmp, target) = site();
+        let out = Output::open(tmp.path(), &target, false).unwrap();
+        let s = out.stage().unwrap();
+        for bad in ["../x", "/etc/x", "a/../../x", "", MANIFEST] {
+            assert!(s.write(file(bad, "x")).is_err(), "{bad}");
+        }
+    }
+}

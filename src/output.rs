@@ -198,9 +198,9 @@ impl Output {
     /// Check that cairn may write the site at `root` into `output`, and read its record.
     /// Nothing is written. With `force`, a folder of files cairn did not write is adopted.
     pub fn open(root: &Path, output: &Path, force: bool) -> anyhow::Result<Output> {
-        let site = root
-            .canonicalize()
-            .with_context(|| format!("cannot open the site folder {}", root.display()))?;
+        // A missing site folder is reported by loading it, with what to do.
+        let site = resolve(root)
+            .with_context(|| format!("cannot resolve the site folder {}", root.display()))?;
         let path = resolve(output)
             .with_context(|| format!("cannot resolve the output folder {}", output.display()))?;
         if site.starts_with(&path) {

@@ -1,408 +1,19 @@
-//! The only module that writes the site to disk, and the keeper of what cairn
-//! owns there.
-//!
-//! - **Ownership.** An output folder is cairn's when it does not exist, is
-//!   empty, or holds cairn's record of its last build ([`MANIFEST`]: every file
-//!   it wrote, with size, modification time and content hash). Anything else is
-//!   refused before a file is touched, unless `--force` adopts the folder;
-//!   adopting replaces files only where the site has a file of its own and
-//!   deletes nothing cairn did not write. A rebuild prunes only files the
-//!   previous record lists.
-//! - **No writes through links.** A symbolic link among the folders a build
-//!   writes into is refused; a link where a file goes is replaced, its target
-//!   never touched.
-//! - **All or nothing.** Every file is first written to a staging folder beside
-//!   the output. A fresh output is that tree renamed into place in one step. An
-//!   existing one is updated file by file with every replaced or pruned file
-//!   moved aside first, so a failure part-way moves everything back: readers see
-//!   the old output or the new one, never a mix.
-//! - **Cheap rebuilds.** The record's hashes tell which files are unchanged
-//!   without reading the old output back; unchanged files are not rewritten.
+//! Staging a build beside the output and committing it: a fresh output in one
+//! rename, an existing one file by file under a [`Journal`] that can undo it.
 
-use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
+use super::journal::{Journal, Step};
+use super::manifest::{MANIFEST, Manifest, Record, is_plain_relative};
+use super::{FastMap, FastSet, quote_some, slashed};
 use crate::render::OutputFile;
-
-/// Hash maps and sets over every output file: a fast hasher, as they hold 50,000 paths.
-type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
-type FastSet<T> = HashSet<T, ahash::RandomState>;
-
-/// cairn's record of the last build, at the top of the output folder.
-pub const MANIFEST: &str = ".cairn-manifest.json";
-
-/// The site's own folders, which no output may be inside of.
-const SITE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
-
-/// How many file names a refusal quotes before "and N more".
-const QUOTED: usize = 5;
-
-/// What cairn knows of one file it wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Record {
-    /// xxh3-128 of the bytes.
-    pub hash: u128,
-    pub size: u64,
-    /// Modification time in nanoseconds since the Unix epoch: a file whose size or
-    /// time differs was changed by someone else, and is not trusted to match `hash`.
-    pub mtime: u64,
-}
-
-impl Record {
-    fn of(bytes: &[u8], meta: &std::fs::Metadata) -> Record {
-        Record {
-            hash: xxhash_rust::xxh3::xxh3_128(bytes),
-            size: bytes.len() as u64,
-            mtime: mtime_ns(meta),
-        }
-    }
-
-    /// Whether the file at `path` (not followed if a link) still is the file this record describes.
-    fn matches_disk(&self, path: &Path) -> bool {
-        std::fs::symlink_metadata(path).is_ok_and(|m| {
-            m.file_type().is_file() && m.len() == self.size && mtime_ns(&m) == self.mtime
-        })
-    }
-}
-
-fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64)
-}
-
-/// The files of the last build, relative to the output folder.
-#[derive(Debug, Clone, Default)]
-pub struct Manifest {
-    files: FastMap<Arc<str>, Record>,
-}
-
-/// The manifest file's layout: versioned, one `[path, hash, size, mtime]` row per file.
-#[derive(Serialize, Deserialize)]
-struct ManifestFile {
-    cairn_manifest: u32,
-    files: Vec<(String, String, u64, u64)>,
-}
-
-impl Manifest {
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
-    pub fn contains(&self, rel: &str) -> bool {
-        self.files.contains_key(rel)
-    }
-
-    fn parse(text: &str) -> Result<Manifest, String> {
-        let file: ManifestFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if file.cairn_manifest != 1 {
-            return Err(format!("unknown version {}", file.cairn_manifest));
-        }
-        let mut files = FastMap::with_capacity_and_hasher(file.files.len(), Default::default());
-        for (path, hash, size, mtime) in file.files {
-            let hash = u128::from_str_radix(&hash, 16).map_err(|_| format!("bad hash `{hash}`"))?;
-            if !is_plain_relative(&path) {
-                return Err(format!("`{path}` is not a path inside the folder"));
-            }
-            files.insert(path.into(), Record { hash, size, mtime });
-        }
-        Ok(Manifest { files })
-    }
-
-    fn to_json(&self) -> String {
-        let mut files: Vec<(String, String, u64, u64)> = self
-            .files
-            .iter()
-            .map(|(p, r)| (p.to_string(), format!("{:032x}", r.hash), r.size, r.mtime))
-            .collect();
-        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        serde_json::to_string(&ManifestFile {
-            cairn_manifest: 1,
-            files,
-        })
-        .expect("a manifest serialises")
-    }
-}
-
-/// A relative path of normal components only: no `..`, no root, no `.`.
-fn is_plain_relative(rel: &str) -> bool {
-    !rel.is_empty()
-        && Path::new(rel)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-}
-
-/// An output folder cairn owns, with the record of what it holds.
-#[derive(Debug)]
-pub struct Output {
-    /// The folder, symbolic links and `..` resolved.
-    path: PathBuf,
-    /// As the user wrote it, for messages.
-    shown: PathBuf,
-    manifest: Arc<Manifest>,
-    /// Files of another's found when `--force` adopted the folder, relative to it.
-    adopted: Vec<String>,
-    /// `--force`: files cairn did not write may be replaced where the site has one of its own.
-    force: bool,
-    /// `manifest` is what this process last committed: no need to read it back.
-    current: bool,
-}
-
-/// Resolve `path` like `canonicalize`, also when its last parts do not exist yet:
-/// symbolic links and `..` of the existing part are resolved, the rest is taken as written.
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
-    let abs = std::path::absolute(path)?;
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(name) => {
-                out.push(name);
-                if std::fs::symlink_metadata(&out).is_ok() {
-                    out = out.canonicalize()?;
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Why an output folder is refused.
-fn refuse(shown: &Path, why: impl std::fmt::Display, hint: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "refusing to write the site into {}: {why}\n  = hint: {hint}",
-        shown.display()
-    )
-}
-
-const CHOOSE: &str = "choose a folder of its own, such as the default `public` inside the site";
-
-impl Output {
-    /// Check that cairn may write the site at `root` into `output`, and read its record.
-    /// Nothing is written. With `force`, a folder of files cairn did not write is adopted.
-    pub fn open(root: &Path, output: &Path, force: bool) -> anyhow::Result<Output> {
-        // A missing site folder is reported by loading it, with what to do.
-        let site = resolve(root)
-            .with_context(|| format!("cannot resolve the site folder {}", root.display()))?;
-        let path = resolve(output)
-            .with_context(|| format!("cannot resolve the output folder {}", output.display()))?;
-        if site.starts_with(&path) {
-            return Err(refuse(output, "it holds the site itself", CHOOSE));
-        }
-        for folder in SITE_FOLDERS {
-            let own = resolve(&site.join(folder)).unwrap_or_else(|_| site.join(folder));
-            if path.starts_with(&own) {
-                return Err(refuse(
-                    output,
-                    format_args!("it is inside the site's {folder}/ folder"),
-                    CHOOSE,
-                ));
-            }
-            if own.starts_with(&path) {
-                return Err(refuse(
-                    output,
-                    format_args!("it holds the site's {folder}/ folder"),
-                    CHOOSE,
-                ));
-            }
-        }
-        let mut out = Output {
-            path,
-            shown: output.to_path_buf(),
-            manifest: Arc::default(),
-            adopted: Vec::new(),
-            force,
-            current: false,
-        };
-        out.refresh()?;
-        Ok(out)
-    }
-
-    /// Read the folder's state again (a serve session, between builds): a folder that
-    /// was removed is started afresh; one that gained files cairn did not write keeps
-    /// them. The in-memory record is kept while the folder's own record is unchanged.
-    pub fn refresh(&mut self) -> anyhow::Result<()> {
-        let shown = &self.shown;
-        let meta = match std::fs::symlink_metadata(&self.path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.manifest = Arc::default();
-                self.current = false;
-                return Ok(());
-            }
-            Err(e) => {
-                return Err(
-                    anyhow::Error::new(e).context(format!("cannot read {}", shown.display()))
-                );
-            }
-            Ok(m) => m,
-        };
-        if !meta.is_dir() {
-            return Err(refuse(shown, "it is a file, not a folder", CHOOSE));
-        }
-        if self.current {
-            return Ok(());
-        }
-        let manifest_path = self.path.join(MANIFEST);
-        match std::fs::read_to_string(&manifest_path) {
-            Ok(text) => {
-                let manifest = Manifest::parse(&text).map_err(|e| {
-                    refuse(
-                        shown,
-                        format_args!(
-                            "its record of the last build ({MANIFEST}) is unreadable: {e}"
-                        ),
-                        "remove the folder to start afresh, or pass --force to adopt it again",
-                    )
-                });
-                match manifest {
-                    Ok(m) => self.manifest = Arc::new(m),
-                    Err(e) if !self.force => return Err(e),
-                    Err(_) => self.adopt()?,
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let mut entries = std::fs::read_dir(&self.path)
-                    .with_context(|| format!("cannot read {}", shown.display()))?
-                    .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
-                    .collect::<io::Result<Vec<String>>>()
-                    .with_context(|| format!("cannot read {}", shown.display()))?;
-                if entries.is_empty() {
-                    self.manifest = Arc::default();
-                    return Ok(());
-                }
-                if let Some(marker) = ["site.toml", "content"]
-                    .into_iter()
-                    .find(|m| entries.iter().any(|e| e == m))
-                {
-                    return Err(refuse(
-                        shown,
-                        format_args!("it holds a site ({marker}), not a build of one"),
-                        CHOOSE,
-                    ));
-                }
-                if !self.force {
-                    entries.sort();
-                    return Err(refuse(
-                        shown,
-                        format_args!(
-                            "it holds files cairn did not write ({})",
-                            quote_some(&entries)
-                        ),
-                        "choose an empty or new folder, or pass --force to adopt this one: cairn then replaces only files the site has too and deletes nothing it did not write",
-                    ));
-                }
-                self.adopt()?;
-            }
-            Err(e) => {
-                return Err(anyhow::Error::new(e)
-                    .context(format!("cannot read {}", manifest_path.display())));
-            }
-        }
-        Ok(())
-    }
-
-    /// Take the folder over with no record: every file in it is someone else's.
-    fn adopt(&mut self) -> anyhow::Result<()> {
-        let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.path).min_depth(1) {
-            let entry = entry.with_context(|| format!("cannot read {}", self.shown.display()))?;
-            if !entry.file_type().is_dir() {
-                let rel = entry
-                    .path()
-                    .strip_prefix(&self.path)
-                    .unwrap_or(entry.path());
-                found.push(slashed(rel));
-            }
-        }
-        found.sort();
-        found.retain(|f| f != MANIFEST);
-        self.adopted = found;
-        self.manifest = Arc::default();
-        Ok(())
-    }
-
-    /// The folder, links resolved.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Files cairn did not write, found when `--force` adopted the folder.
-    pub fn adopted(&self) -> &[String] {
-        &self.adopted
-    }
-
-    /// The record of the last build.
-    pub fn manifest(&self) -> &Manifest {
-        &self.manifest
-    }
-
-    /// After a commit: the folder now holds what `manifest` records.
-    pub fn set_manifest(&mut self, manifest: Manifest) {
-        self.manifest = Arc::new(manifest);
-        self.current = true;
-    }
-
-    /// Start staging a build.
-    pub fn stage(&self) -> anyhow::Result<Staging> {
-        let parent = self
-            .path
-            .parent()
-            .context("the output folder has no parent folder")?;
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-        let name = self
-            .path
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.cairn-staging-"))
-            .tempdir_in(parent)
-            .with_context(|| format!("cannot create a staging folder in {}", parent.display()))?
-            .keep();
-        Ok(Staging {
-            fresh: !self.path.exists(),
-            dir,
-            target: self.path.clone(),
-            shown: self.shown.clone(),
-            previous: self.manifest.clone(),
-            force: self.force,
-            background_cleanup: false,
-            next: AtomicUsize::new(0),
-            entries: Mutex::new(Vec::new()),
-            committed: false,
-        })
-    }
-}
-
-/// `a, b, c and 4 more`
-fn quote_some(names: &[String]) -> String {
-    let shown: Vec<&str> = names.iter().take(QUOTED).map(String::as_str).collect();
-    match names.len().saturating_sub(QUOTED) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
-    }
-}
-
-fn slashed(rel: &Path) -> String {
-    rel.to_string_lossy().replace('\\', "/")
-}
 
 /// One file of a build: unchanged on disk, or staged under a number.
 #[derive(Debug, Clone, Copy)]
@@ -443,6 +54,29 @@ pub struct Committed {
 }
 
 impl Staging {
+    /// Stage into `dir` (a new folder beside `target`) a build of `target`, whose last
+    /// build `previous` records; `force` lets it replace files cairn did not write.
+    pub(super) fn new(
+        dir: PathBuf,
+        target: PathBuf,
+        shown: PathBuf,
+        previous: Arc<Manifest>,
+        force: bool,
+    ) -> Staging {
+        Staging {
+            fresh: !target.exists(),
+            dir,
+            target,
+            shown,
+            previous,
+            force,
+            background_cleanup: false,
+            next: AtomicUsize::new(0),
+            entries: Mutex::new(Vec::new()),
+            committed: false,
+        }
+    }
+
     /// Remove the emptied staging folder on a background thread: removing a folder can take
     /// tens of milliseconds, which an edit-reload loop should not wait for.
     pub fn clean_up_in_background(&mut self) {
@@ -773,63 +407,6 @@ impl Staging {
     }
 }
 
-/// What the commit changed so far, in order, so that a failure can be undone.
-struct Journal {
-    /// Where replaced and pruned files are moved aside.
-    backups: PathBuf,
-    steps: Mutex<Vec<Step>>,
-    next: AtomicUsize,
-}
-
-enum Step {
-    /// A file of the output moved to the backup folder under this number.
-    MovedAside(PathBuf, usize),
-    /// A folder made.
-    Created(PathBuf),
-    /// A staged file (by number) moved into place.
-    Placed(PathBuf, usize),
-    /// The new record written.
-    Record(PathBuf),
-}
-
-impl Journal {
-    fn note(&self, step: Step) {
-        self.steps.lock().expect("journal lock").push(step);
-    }
-
-    fn move_aside(&self, target: &Path, rel: &str) -> anyhow::Result<()> {
-        let from = target.join(rel);
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        std::fs::rename(&from, self.backups.join(n.to_string()))
-            .with_context(|| format!("cannot replace {}", from.display()))?;
-        self.note(Step::MovedAside(from, n));
-        Ok(())
-    }
-
-    /// Undo every step, last first.
-    fn undo(&mut self, staged: impl Fn(usize) -> PathBuf) -> anyhow::Result<()> {
-        let steps = std::mem::take(self.steps.get_mut().expect("journal lock"));
-        let mut first_error = None;
-        for step in steps.into_iter().rev() {
-            let result = match &step {
-                Step::Placed(to, n) => std::fs::rename(to, staged(*n)),
-                Step::Record(path) => std::fs::remove_file(path),
-                Step::Created(dir) => std::fs::remove_dir(dir),
-                Step::MovedAside(from, n) => {
-                    std::fs::rename(self.backups.join(n.to_string()), from)
-                }
-            };
-            if let Err(e) = result {
-                first_error.get_or_insert(e);
-            }
-        }
-        match first_error {
-            None => Ok(()),
-            Some(e) => Err(e.into()),
-        }
-    }
-}
-
 impl crate::render::Sink for Staging {
     fn write(&self, file: OutputFile) -> io::Result<()> {
         Staging::write(self, file)
@@ -870,72 +447,10 @@ impl Drop for Staging {
     }
 }
 
-/// Check that a report (`audit --html FILE`) may be written at `file`: not a site file,
-/// not a link, not a folder, and not a file that some other program wrote (`marker`
-/// identifies cairn's own reports). Returns the resolved path.
-pub fn check_report_file(root: &Path, file: &Path, marker: &str) -> anyhow::Result<PathBuf> {
-    let refuse = |why: &str, hint: &str| {
-        anyhow::anyhow!(
-            "refusing to write the report to {}: {why}\n  = hint: {hint}",
-            file.display()
-        )
-    };
-    let choose = "choose a new file name outside the site's folders, e.g. --html audit.html";
-    let site = root
-        .canonicalize()
-        .with_context(|| format!("cannot open the site folder {}", root.display()))?;
-    let meta = std::fs::symlink_metadata(file).ok();
-    if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
-        return Err(refuse("it is a symbolic link", choose));
-    }
-    let path = resolve(file)?;
-    if path == site.join("site.toml") {
-        return Err(refuse("it is the site's configuration", choose));
-    }
-    for folder in SITE_FOLDERS {
-        if path.starts_with(resolve(&site.join(folder)).unwrap_or_else(|_| site.join(folder))) {
-            return Err(refuse(
-                &format!("it is inside the site's {folder}/ folder"),
-                choose,
-            ));
-        }
-    }
-    if let Some(meta) = meta {
-        if meta.is_dir() {
-            return Err(refuse("it is a folder", choose));
-        }
-        let mut head = vec![0; 1024];
-        let n = File::open(&path)
-            .and_then(|mut f| io::Read::read(&mut f, &mut head))
-            .unwrap_or(0);
-        if !String::from_utf8_lossy(&head[..n]).contains(marker) {
-            return Err(refuse(
-                "a file that cairn did not write is there",
-                "choose another file name, or remove that file first",
-            ));
-        }
-    }
-    Ok(path)
-}
-
-/// Write `bytes` to `path` all at once: a temporary file beside it, then renamed over it.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::{Output, slashed};
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {
@@ -980,28 +495,6 @@ mod tests {
         let (manifest, done) = s.commit().unwrap();
         out.set_manifest(manifest);
         done
-    }
-
-    #[test]
-    fn resolve_follows_links_and_dots_of_the_existing_part_only() {
-        let tmp = tempfile::tempdir().unwrap();
-        let base = tmp.path().canonicalize().unwrap();
-        std::fs::create_dir_all(base.join("a/b")).unwrap();
-        std::os::unix::fs::symlink(base.join("a/b"), base.join("link")).unwrap();
-        let cases = [
-            ("a/b/../b/./", "a/b"),
-            ("link", "a/b"),
-            ("link/new/x", "a/b/new/x"),
-            ("new/../a", "a"),
-            ("link/..", "a"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(
-                resolve(&base.join(input)).unwrap(),
-                base.join(want),
-                "{input}"
-            );
-        }
     }
 
     #[test]

@@ -107,6 +107,7 @@ fn folder_id(path: &Path) -> Option<FolderId> {
 pub(super) struct Watch {
     root: PathBuf,
     tx: Sender<DebounceEventResult>,
+    /// Kept for its watches; replaced by [`Watch::renew`].
     debouncer: Watcher,
     /// Each of [`FOLDERS`] as watched; `None` when it was not there.
     watched: [Option<FolderId>; 4],
@@ -177,44 +178,22 @@ impl Watch {
                 Ok(Err(_)) | Err(RecvTimeoutError::Timeout) => Vec::new(),
                 Err(RecvTimeoutError::Disconnected) => return,
             };
-            let mut changed: Vec<String> = Vec::new();
-            let mut content: Vec<String> = Vec::new();
-            let mut full = false;
-            let mut renew = false;
-            let mut touched = [false; 4];
-            for event in &events {
-                if event.kind.is_access() {
-                    continue;
-                }
-                if event.need_rescan() {
-                    renew = true;
-                }
-                for path in &event.paths {
-                    let rel = path.strip_prefix(&self.root).unwrap_or(path);
-                    // The folder itself: its watch is renewed, its files rebuilt.
-                    if let Some(i) = folder_index(rel) {
-                        if moves(&event.kind) {
-                            touched[i] = true;
-                            renew = true;
-                        }
-                        continue;
-                    }
-                    let Some(kind) = classify(rel) else { continue };
-                    let s = display_path(rel);
-                    match (kind, s.strip_prefix("content/")) {
-                        (Change::Content, Some(c)) => content.push(c.to_string()),
-                        _ => full = true,
-                    }
-                    if !changed.contains(&s) {
-                        changed.push(s);
-                    }
-                }
-            }
+            let Batch {
+                changed,
+                content,
+                mut full,
+                renew,
+                lost,
+                touched,
+            } = Batch::sort(&events, &self.root);
             let mut what: Vec<String> = Vec::new();
             if renew || self.moved() {
                 // Watch first, then build: a save during the build is not lost.
                 what = self.renew();
                 full = true;
+                if lost {
+                    what.push("lost track of changes".to_string());
+                }
                 if what.is_empty() {
                     // Moved away and back, or an event late for a renewal already made.
                     let names = FOLDERS.iter().zip(touched).filter(|(_, t)| *t);
@@ -241,6 +220,59 @@ impl Watch {
                 &what,
             );
         }
+    }
+}
+
+/// One burst of events, sorted by what it asks for.
+#[derive(Debug, Default, PartialEq)]
+struct Batch {
+    /// Changed paths that matter, relative to the root.
+    changed: Vec<String>,
+    /// Those in `content/`, relative to it.
+    content: Vec<String>,
+    /// Whether every page may have changed.
+    full: bool,
+    /// Whether the watches must be set afresh.
+    renew: bool,
+    /// Whether events were lost (the kernel's queue overflowed).
+    lost: bool,
+    /// Which of [`FOLDERS`] were themselves created, removed or renamed.
+    touched: [bool; 4],
+}
+
+impl Batch {
+    fn sort(events: &[notify_debouncer_full::DebouncedEvent], root: &Path) -> Batch {
+        let mut batch = Batch::default();
+        for event in events {
+            if event.kind.is_access() {
+                continue;
+            }
+            if event.need_rescan() {
+                batch.renew = true;
+                batch.lost = true;
+            }
+            for path in &event.paths {
+                let rel = path.strip_prefix(root).unwrap_or(path);
+                // The folder itself: its watch is renewed, its files rebuilt.
+                if let Some(i) = folder_index(rel) {
+                    if moves(&event.kind) {
+                        batch.touched[i] = true;
+                        batch.renew = true;
+                    }
+                    continue;
+                }
+                let Some(kind) = classify(rel) else { continue };
+                let s = display_path(rel);
+                match (kind, s.strip_prefix("content/")) {
+                    (Change::Content, Some(c)) => batch.content.push(c.to_string()),
+                    _ => batch.full = true,
+                }
+                if !batch.changed.contains(&s) {
+                    batch.changed.push(s);
+                }
+            }
+        }
+        batch
     }
 }
 
@@ -309,6 +341,67 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(folder_index(Path::new(path)), *want, "{path}");
         }
+    }
+
+    #[test]
+    fn events_on_a_folder_itself_renew_the_watches_and_nothing_else() {
+        use notify::EventKind;
+        use notify::event::{CreateKind, MetadataKind, ModifyKind, RemoveKind, RenameMode};
+        let root = Path::new("/site");
+        let event = |kind, paths: &[&str]| {
+            let mut e = notify::Event::new(kind);
+            for p in paths {
+                e = e.add_path(root.join(p));
+            }
+            notify_debouncer_full::DebouncedEvent::new(e, std::time::Instant::now())
+        };
+        let sorted = Batch::sort(
+            &[
+                event(
+                    EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                    &["content", "content.old"],
+                ),
+                event(
+                    EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                    &["content.new", "content"],
+                ),
+                event(EventKind::Create(CreateKind::Folder), &["static"]),
+                event(
+                    EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+                    &["themes"],
+                ),
+                event(
+                    EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any)),
+                    &["content/articles/a.md"],
+                ),
+            ],
+            root,
+        );
+        assert_eq!(
+            sorted,
+            Batch {
+                changed: vec!["content/articles/a.md".into()],
+                content: vec!["articles/a.md".into()],
+                full: false,
+                renew: true,
+                lost: false,
+                touched: [true, true, false, false],
+            }
+        );
+        let overflow = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        let lost = Batch::sort(
+            &[notify_debouncer_full::DebouncedEvent::new(
+                overflow,
+                std::time::Instant::now(),
+            )],
+            root,
+        );
+        assert!(lost.renew && lost.lost && lost.changed.is_empty());
+        let removed = Batch::sort(
+            &[event(EventKind::Remove(RemoveKind::Folder), &["templates"])],
+            root,
+        );
+        assert_eq!(removed.touched, [false, false, true, false]);
     }
 
     #[test]

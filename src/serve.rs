@@ -2,24 +2,24 @@
 //! rebuild on every save, reload the browser over server-sent events, and
 //! show build errors as an overlay on every page. A bad save never stops
 //! the server: it keeps serving the last good build.
+//!
+//! [`watch`] keeps the watches alive when folders are replaced; [`http`]
+//! serves the files and the events, bounds slow clients and, on loopback,
+//! refuses requests addressed to other host names.
+
+mod http;
+mod watch;
+
+pub use http::{FOREIGN_HOST, HEADER_TIMEOUT, IDLE_TIMEOUT};
+pub use watch::{Change, classify};
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderValue, Request, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
 use serde::Serialize;
 use tokio::sync::broadcast;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
-use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
 
 use crate::diagnostics::{Diagnostic, display_path};
 use crate::{BuildError, BuildOptions};
@@ -38,35 +38,6 @@ pub struct ServeOptions {
     pub open: bool,
     /// Print how long each phase of every rebuild took.
     pub timings: bool,
-}
-
-/// What changed on disk, by where it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Change {
-    Content,
-    Static,
-    Templates,
-    Config,
-}
-
-/// Classify a changed path relative to the site root; `None` for files that never affect the site.
-pub fn classify(rel: &Path) -> Option<Change> {
-    let name = rel.file_name()?.to_string_lossy();
-    if crate::source::is_ignored_name(&name) {
-        return None;
-    }
-    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
-    let first = parts.next()?;
-    if parts.any(|p| p.starts_with('.')) {
-        return None;
-    }
-    match first.as_ref() {
-        "site.toml" => Some(Change::Config),
-        "content" => Some(Change::Content),
-        "static" => Some(Change::Static),
-        "templates" | "themes" => Some(Change::Templates),
-        _ => None,
-    }
 }
 
 /// A build error as the browser overlay shows it.
@@ -169,31 +140,15 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     let mut session = crate::Session::new(build_options, true);
     rebuild(&shared, &mut session, None, "initial build");
 
-    // Watch, and rebuild on a blocking thread so the server keeps answering.
+    // Watch, and rebuild on a thread of its own so the server keeps answering.
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(40), None, tx)?;
-    let root = std::path::absolute(&options.root)?;
-    for entry in ["content", "static", "templates", "themes"] {
-        let p = root.join(entry);
-        if p.is_dir() {
-            debouncer.watch(&p, notify::RecursiveMode::Recursive)?;
-        }
-    }
-    debouncer.watch(&root, notify::RecursiveMode::NonRecursive)?;
+    let watch = watch::Watch::start(std::path::absolute(&options.root)?, tx)?;
     {
         let shared = shared.clone();
-        let root = root.clone();
-        std::thread::spawn(move || watch_loop(rx, &root, &shared, session));
+        std::thread::spawn(move || watch.run(rx, &shared, session));
     }
-
-    let app = Router::new()
-        .route(EVENTS_PATH, get(events))
-        .fallback(files)
-        .with_state(shared.clone())
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
+    let local_only = options.bind.to_canonical().is_loopback();
+    let app = http::router(shared, local_only);
 
     println!(
         "serving {} at {url}/ (Ctrl-C to stop)",
@@ -202,13 +157,11 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     if options.open {
         open_browser(&format!("{url}/"));
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    http::serve(listener, app, http::Timeouts::from_env(), stop).await;
     println!("stopped");
-    drop(debouncer);
     drop(tmp);
     Ok(())
 }
@@ -275,93 +228,6 @@ fn rebuild(shared: &Shared, session: &mut crate::Session, changed: Option<&[Stri
     }
 }
 
-fn watch_loop(
-    rx: std::sync::mpsc::Receiver<notify_debouncer_full::DebounceEventResult>,
-    root: &Path,
-    shared: &Shared,
-    mut session: crate::Session,
-) {
-    while let Ok(result) = rx.recv() {
-        let Ok(events) = result else { continue };
-        let mut changed: Vec<String> = Vec::new();
-        let mut content: Vec<String> = Vec::new();
-        let mut full = false;
-        for event in &events {
-            if event.kind.is_access() {
-                continue;
-            }
-            for path in &event.paths {
-                let rel = path.strip_prefix(root).unwrap_or(path);
-                let Some(kind) = classify(rel) else { continue };
-                let s = display_path(rel);
-                match (kind, s.strip_prefix("content/")) {
-                    (Change::Content, Some(c)) => content.push(c.to_string()),
-                    _ => full = true,
-                }
-                if !changed.contains(&s) {
-                    changed.push(s);
-                }
-            }
-        }
-        if changed.is_empty() {
-            continue;
-        }
-        let what = match changed.len() {
-            1 => format!("changed {}", changed[0]),
-            n => format!("changed {} and {} more", changed[0], n - 1),
-        };
-        // site.toml, templates and static files can touch every page: start afresh.
-        if full {
-            session.invalidate();
-        }
-        rebuild(
-            shared,
-            &mut session,
-            (!full).then_some(content.as_slice()),
-            &what,
-        );
-    }
-}
-
-async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    let hello = {
-        let errors = shared.errors.lock().expect("lock").clone();
-        Event::default()
-            .event("hello")
-            .data(serde_json::to_string(&errors).unwrap_or_default())
-    };
-    let stream = BroadcastStream::new(shared.notices.subscribe()).filter_map(|n| match n {
-        Ok(Notice::Reload) => Some(Event::default().event("reload").data("{}")),
-        Ok(Notice::Errors(e)) => Some(
-            Event::default()
-                .event("build-error")
-                .data(serde_json::to_string(&e).unwrap_or_default()),
-        ),
-        Err(_) => None,
-    });
-    let stream = tokio_stream::once(hello)
-        .chain(stream)
-        .map(Ok::<_, std::convert::Infallible>);
-    Sse::new(stream).keep_alive(KeepAlive::default())
-}
-
-/// Serve the output folder; before the first good build, a page that shows the overlay.
-async fn files(State(shared): State<Arc<Shared>>, req: Request<axum::body::Body>) -> Response {
-    if !*shared.built.lock().expect("lock") {
-        let page = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>cairn: the site has errors</title></head><body><main><h1>The site has errors</h1><p>Fix them and save: this page reloads by itself.</p></main>{}</body></html>",
-            live_reload_script()
-        );
-        return (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response();
-    }
-    let service =
-        ServeDir::new(&shared.out).not_found_service(ServeFile::new(shared.out.join("404.html")));
-    match service.oneshot(req).await {
-        Ok(r) => r.into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-    }
-}
-
 fn open_browser(url: &str) {
     let cmd = if cfg!(target_os = "macos") {
         "open"
@@ -391,35 +257,4 @@ fn durations<'a>(items: impl Iterator<Item = (&'a str, std::time::Duration)>) ->
         .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changes_are_classified_by_location() {
-        let cases: &[(&str, Option<Change>)] = &[
-            ("site.toml", Some(Change::Config)),
-            ("content/articles/a.md", Some(Change::Content)),
-            ("content/articles/chart.png", Some(Change::Content)),
-            ("static/style.css", Some(Change::Static)),
-            ("templates/page.html", Some(Change::Templates)),
-            (
-                "themes/default/templates/base.html",
-                Some(Change::Templates),
-            ),
-            ("content/articles/.a.md.swp", None),
-            ("content/articles/a.md~", None),
-            ("content/articles/#a.md#", None),
-            ("content/articles/4913", None),
-            ("content/.git/index", None),
-            ("public/index.html", None),
-            ("target/debug/cairn", None),
-            ("README.md", None),
-        ];
-        for (path, want) in cases {
-            assert_eq!(classify(Path::new(path)), *want, "{path}");
-        }
-    }
 }

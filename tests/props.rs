@@ -42,6 +42,8 @@ struct Site {
     site_toml: String,
     files: Vec<(String, String)>,
     drafts: bool,
+    /// `--base-url`, overriding site.toml's.
+    base_url: Option<String>,
 }
 
 fn run(site: &Site) -> Result<(), TestCaseError> {
@@ -65,6 +67,7 @@ fn run(site: &Site) -> Result<(), TestCaseError> {
     let mut options = BuildOptions::new(&root);
     options.output = dir.path().join("public");
     options.drafts = site.drafts;
+    options.base_url = site.base_url.clone();
     options.now = "2026-06-01T00:00:00Z".parse().unwrap();
 
     let report = cairn::check(&options);
@@ -305,6 +308,9 @@ fn any_value() -> BoxedStrategy<Value> {
         date(),
         pick(&["true", "false"]).prop_map(Value::Lit),
         proptest::collection::vec(text(), 0..3).prop_map(Value::List),
+        // Unescaped: raw control characters, quotes and line breaks.
+        text().prop_map(|t| Value::Raw(format!("\"{t}\""))),
+        text().prop_map(Value::Raw),
         pick(&[
             "",
             "[",
@@ -340,9 +346,9 @@ fn value_for(key: &str) -> BoxedStrategy<Value> {
             .boxed(),
         "weight" => number(),
         "draft" | "featured" => pick(&["true", "false"]).prop_map(Value::Lit).boxed(),
-        // Over-long slugs are left out: `check` reporting them is being added
-        // (a slug of hundreds of bytes passes `check` but fails to write).
-        "slug" => pick(&[
+        // Long slugs name an output folder: 255 bytes at most.
+        "slug" => prop_oneof![
+            4 => pick(&[
             "a",
             "hello-world",
             "",
@@ -357,7 +363,10 @@ fn value_for(key: &str) -> BoxedStrategy<Value> {
             "季度",
             "x.html",
             "CON",
-        ])
+        ]),
+            1 => "[a-z]{250,260}",
+            1 => "季{80,90}",
+        ]
         .prop_map(Value::Str)
         .boxed(),
         "extra" => pick(&[
@@ -462,6 +471,10 @@ enum Fence {
     Missing,
     /// Opened with `+++`, "closed" with `---`.
     Mismatched,
+    /// TOML after a byte-order mark.
+    Bom,
+    /// YAML closed with `...`, fences with trailing spaces.
+    YamlDots,
 }
 
 fn fence() -> BoxedStrategy<Fence> {
@@ -471,6 +484,8 @@ fn fence() -> BoxedStrategy<Fence> {
         1 => Just(Fence::Unterminated),
         1 => Just(Fence::Missing),
         1 => Just(Fence::Mismatched),
+        1 => Just(Fence::Bom),
+        1 => Just(Fence::YamlDots),
     ]
     .boxed()
 }
@@ -483,7 +498,7 @@ fn page_text(
     body: &str,
     crlf: bool,
 ) -> String {
-    let yaml = matches!(fence, Fence::Yaml);
+    let yaml = matches!(fence, Fence::Yaml | Fence::YamlDots);
     let mut front = String::new();
     for (k, v) in entries {
         if yaml {
@@ -516,6 +531,8 @@ fn page_text(
         Fence::Unterminated => format!("+++\n{front}{body}"),
         Fence::Missing => format!("{front}\n{body}"),
         Fence::Mismatched => format!("+++\n{front}---\n{body}"),
+        Fence::Bom => format!("\u{feff}+++\n{front}+++\n{body}"),
+        Fence::YamlDots => format!("---  \n{front}...\n{body}"),
     };
     if crlf {
         text.replace('\n', "\r\n")
@@ -693,6 +710,8 @@ fn inline(hostile: bool) -> BoxedStrategy<String> {
         1 => pick(&[
             "`code`", "`{{ claim() }}`", "*em*", "**strong**", "<span>x</span>", "<https://x.test>",
             "cut costs by 30% <!-- cairn:allow-unsourced -->", "100 %s", "[link]",
+            "[{{ claim(case=\"acme\", metric=\"downtime\") }}](b.md)",
+            "*{{ callout(text=\"x\") }}*",
         ]),
     ];
     if !hostile {
@@ -737,7 +756,8 @@ fn block(hostile: bool) -> BoxedStrategy<String> {
     };
     let common = prop_oneof![
         5 => paragraph(hostile),
-        2 => (1usize..7, text_of(hostile), proptest::option::of(pick(ids)))
+        // Headings hold text, links and shortcodes too.
+        2 => (1usize..7, inline(hostile), proptest::option::of(pick(ids)))
             .prop_map(|(level, t, id)| {
                 let id = id.map(|id| format!(" {{#{id}}}")).unwrap_or_default();
                 format!("{} {t}{id}", "#".repeat(level))
@@ -842,11 +862,18 @@ fn body_file(hostile: bool) -> BoxedStrategy<(String, String)> {
     } else {
         &["a", "c", "d", "季度", "Hello World"]
     };
-    (pick(names), body_of(hostile))
-        .prop_map(|(name, body)| {
+    (
+        pick(names),
+        body_of(hostile),
+        proptest::bool::weighted(0.2),
+        proptest::option::weighted(0.2, value_for("slug")),
+    )
+        .prop_map(|(name, body, crlf, slug)| {
+            let mut front = valid_article_front();
+            front.extend(slug.map(|s| ("slug".to_string(), s)));
             (
                 format!("content/articles/{name}.md"),
-                page_text(Fence::Toml, &valid_article_front(), &[], &body, false),
+                page_text(Fence::Toml, &front, &[], &body, crlf),
             )
         })
         .boxed()
@@ -1042,7 +1069,18 @@ fn assets() -> BoxedStrategy<Vec<(String, String)>> {
 }
 
 fn site_with(files: impl Strategy<Value = Vec<(String, String)>>) -> impl Strategy<Value = Site> {
-    (files, assets(), any::<bool>()).prop_map(|(files, assets, drafts)| {
+    let base_url = proptest::option::weighted(
+        0.2,
+        pick(&[
+            "http://127.0.0.1:1111",
+            "https://preview.test/pr-7/",
+            "",
+            "/",
+            "not a url",
+            "https://例子.测试",
+        ]),
+    );
+    (files, assets(), any::<bool>(), base_url).prop_map(|(files, assets, drafts, base_url)| {
         let mut all = vec![acme()];
         all.push((
             "content/articles/b.md".into(),
@@ -1060,6 +1098,7 @@ fn site_with(files: impl Strategy<Value = Vec<(String, String)>>) -> impl Strate
             site_toml: BASE_SITE_TOML.into(),
             files: all,
             drafts,
+            base_url,
         }
     })
 }
@@ -1104,7 +1143,7 @@ proptest! {
         toml in site_toml(),
         files in proptest::collection::vec(any_file(), 0..3),
     ) {
-        let mut site = Site { site_toml: toml, files: vec![acme()], drafts: false };
+        let mut site = Site { site_toml: toml, files: vec![acme()], drafts: false, base_url: None };
         site.files.extend(files);
         run(&site)?;
     }

@@ -735,7 +735,12 @@ pub fn build(
         metas
             .iter()
             .filter(|(m, _)| m.published)
-            .map(|(m, _)| (m.url.as_str(), m.path.as_path())),
+            .map(|(m, _)| (m.url.as_str(), crate::diagnostics::display_path(&m.path)))
+            .chain(
+                generated
+                    .iter()
+                    .map(|url| (url.as_str(), format!("the page cairn generates at {url}"))),
+            ),
     ));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     if has_errors {

@@ -162,12 +162,13 @@ pub fn scan(root: &Path) -> Scan {
 }
 
 /// Files that would land on the same output path: a static file or an asset beside the
-/// content where a page goes (`urls` are the pages' `(URL, source path)`), and files whose
+/// content where a page goes, or where a page needs a folder (`pages` are `(URL, what makes
+/// it)`: a source path, or words for a page cairn generates), and files of `static/` whose
 /// paths differ only in case (a case-insensitive host serves one of them for both).
 pub fn collisions<'a>(
     statics: &[Asset],
     assets: &[Asset],
-    pages: impl Iterator<Item = (&'a str, &'a Path)>,
+    pages: impl Iterator<Item = (&'a str, String)>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let files = statics
@@ -176,12 +177,34 @@ pub fn collisions<'a>(
         .chain(assets.iter().map(|a| (a, CONTENT_DIR)));
     let mut by_path: std::collections::HashMap<String, String> = Default::default();
     let mut by_lower: std::collections::HashMap<String, String> = Default::default();
-    for (url, source) in pages {
-        let page = crate::diagnostics::display_path(source);
+    // The folders pages are written in: `articles` and `articles/b` for /articles/b/.
+    let mut folders: std::collections::HashMap<&str, String> = Default::default();
+    for (url, page) in pages {
+        // A folder is named after the page whose URL it is, else the first page inside it.
+        let own = url.trim_matches('/');
+        folders.insert(own, page.clone());
+        let mut dir = own.rsplit_once('/').map_or("", |(parent, _)| parent);
+        while !dir.is_empty() {
+            folders.entry(dir).or_insert_with(|| page.clone());
+            dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+        }
         by_path.insert(format!("{}index.html", url.trim_start_matches('/')), page);
     }
     for (file, folder) in files {
         let shown = format!("{folder}/{}", file.content_path);
+        if let Some(page) = folders.get(file.content_path.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    "output-collision",
+                    shown.clone(),
+                    format!(
+                        "{shown} is a file where {page} needs the folder /{}/",
+                        file.content_path
+                    ),
+                )
+                .with_hint("rename or remove one of them"),
+            );
+        }
         if let Some(page) = by_path.get(&file.content_path) {
             diagnostics.push(
                 Diagnostic::error(

@@ -645,3 +645,20 @@ fn audit_html_writes_only_its_own_report() {
             .contains("Content audit")
     );
 }
+
+#[test]
+fn an_asset_file_where_a_page_needs_its_folder_is_an_output_collision() {
+    let site = TestSite::new()
+        .file(
+            "content/articles/b.md",
+            article("B", "awareness", &["decider"], "2026-01-01", "B.\n"),
+        )
+        .file("content/articles/b", "a file without an extension")
+        .file("content/roles", "another");
+    let run = site.cairn(&["check"]).failure();
+    assert_eq!(
+        run.stderr,
+        "content/articles/b: error: content/articles/b is a file where content/articles/b.md needs the folder /articles/b/\n  = hint: rename or remove one of them\n\ncontent/roles: error: content/roles is a file where the page cairn generates at /roles/ needs the folder /roles/\n  = hint: rename or remove one of them\n\ncheck failed: 2 errors\n"
+    );
+    site.build().failure();
+}

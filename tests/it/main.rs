@@ -8,5 +8,6 @@ mod build;
 mod claims;
 mod errors;
 mod incremental;
+mod safety;
 mod serve;
 mod tools;

@@ -701,6 +701,8 @@ pub fn build(
             safe_html: config.safe_html,
         };
         let loc = Locator::new(&file.text);
+        // One hint per missing target and anchor: the same broken link many times costs one search.
+        let mut missing: HashMap<(&str, &str), Diagnostic> = HashMap::new();
         for a in &r.anchor_refs {
             let (headings, case) = anchors_of
                 .get(a.target.as_str())
@@ -717,18 +719,24 @@ pub fn build(
                 .entry(a.target.as_str())
                 .or_insert_with(|| headings.iter().map(String::as_str).collect());
             if !known_ids.contains(a.anchor.as_str()) && !is_metric(&a.anchor) {
+                if let Some(d) = missing.get(&(a.target.as_str(), a.anchor.as_str())) {
+                    diagnostics.push(d.clone().located(&loc, a.offset));
+                    continue;
+                }
                 let mut known: Vec<String> = headings.to_vec();
                 if let Some(c) = case {
                     known.extend(c.metrics.iter().map(|m| format!("metric-{}", m.id)));
                 }
-                diagnostics.push(markdown::missing_anchor(
+                let d = markdown::missing_anchor(
                     &input,
                     &loc,
                     a.offset,
                     &a.anchor,
                     &format!("content/{}", a.target),
                     &known,
-                ));
+                );
+                missing.insert((a.target.as_str(), a.anchor.as_str()), d.clone());
+                diagnostics.push(d);
             }
         }
     }

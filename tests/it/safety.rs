@@ -160,3 +160,55 @@ fn many_problems_on_one_long_line_print_short_excerpts() {
     );
     assert!(run.stderr.contains(&tenth), "{}", &run.stderr[..3000]);
 }
+
+#[test]
+fn repeated_broken_anchors_each_get_a_diagnostic_with_a_short_hint() {
+    let headings: String = (0..25).map(|i| format!("## Part {i}\n\n")).collect();
+    let site = TestSite::new()
+        .file(
+            "content/articles/t.md",
+            article("T", "awareness", &["decider"], "2026-01-01", &headings),
+        )
+        .file(
+            "content/articles/a.md",
+            article(
+                "A",
+                "awareness",
+                &["decider"],
+                "2026-01-02",
+                "[x](t.md#zzz) [y](t.md#zzz)\n\n[z](#qqq) [w](#qqq)\n",
+            ),
+        );
+    let run = site.build().failure();
+    let list: Vec<String> = (0..20).map(|i| format!("#part-{i}")).collect();
+    let other = format!(
+        "  = hint: headings of content/articles/t.md: {} and 5 more",
+        list.join(", ")
+    );
+    let refs = [
+        (7, 1, "#zzz", "content/articles/t.md"),
+        (7, 15, "#zzz", "content/articles/t.md"),
+        (9, 1, "#qqq", "this page"),
+        (9, 11, "#qqq", "this page"),
+    ];
+    for (line, col, anchor, page) in refs {
+        let source = if line == 7 {
+            "[x](t.md#zzz) [y](t.md#zzz)"
+        } else {
+            "[z](#qqq) [w](#qqq)"
+        };
+        let want = format!(
+            "content/articles/a.md:{line}:{col}: error: link to `{anchor}`: no such heading in {page}\n {line} | {source}\n"
+        );
+        assert!(run.stderr.contains(&want), "{want}\n{}", run.stderr);
+    }
+    assert_eq!(run.stderr.matches(&other).count(), 2, "{}", run.stderr);
+    assert_eq!(
+        run.stderr
+            .matches("  = hint: this page has no headings to link to")
+            .count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}

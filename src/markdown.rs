@@ -328,7 +328,7 @@ pub fn render(
         html
     };
     // Shortcodes' output is the theme's, trusted: put back after sanitising.
-    out.html = expanded.substitute(html);
+    out.html = expanded.substitute(html, input.safe_html);
 
     // One hint per missing anchor: the same broken link many times costs one search.
     let mut missing: HashMap<String, Diagnostic> = HashMap::new();
@@ -741,13 +741,17 @@ impl Expanded {
     }
 
     /// Put every shortcode's output in place of its placeholder, in one pass over `html`.
-    fn substitute(&self, html: String) -> String {
+    /// With `text_only` (sanitised HTML: every attribute value double-quoted, `<` in
+    /// text escaped), a placeholder inside a tag, such as one an author typed into an
+    /// attribute of raw HTML, is left as it is: output put there could end the attribute.
+    fn substitute(&self, html: String, text_only: bool) -> String {
         if self.rendered.is_empty() {
             return shrunk(html);
         }
         let mut out = String::with_capacity(html.len());
         let mut last = 0;
         let mut search = 0;
+        let mut tags = TagState::default();
         while let Some(rel) = html[search..].find(PLACEHOLDER) {
             let start = search + rel;
             let digits = html[start + PLACEHOLDER.len()..]
@@ -770,6 +774,9 @@ impl Expanded {
             else {
                 continue;
             };
+            if text_only && tags.in_tag_at(&html, start) {
+                continue;
+            }
             let (mut from, mut to) = (start, end + 1);
             // Block-level output alone in a paragraph should not stay wrapped in <p>.
             let block = rendered.trim_start().starts_with("<div")
@@ -786,6 +793,30 @@ impl Expanded {
         }
         out.push_str(&html[last..]);
         shrunk(out)
+    }
+}
+
+/// Whether a position of serialised HTML is inside a tag, found by scanning forward
+/// from the last position asked about (positions only grow: linear in all).
+#[derive(Default)]
+struct TagState {
+    at: usize,
+    in_tag: bool,
+    in_quotes: bool,
+}
+
+impl TagState {
+    fn in_tag_at(&mut self, html: &str, pos: usize) -> bool {
+        for &b in &html.as_bytes()[self.at.min(pos)..pos] {
+            match (self.in_tag, self.in_quotes, b) {
+                (false, _, b'<') => self.in_tag = true,
+                (true, false, b'>') => self.in_tag = false,
+                (true, _, b'"') => self.in_quotes = !self.in_quotes,
+                _ => {}
+            }
+        }
+        self.at = self.at.max(pos);
+        self.in_tag
     }
 }
 
@@ -1435,6 +1466,17 @@ mod tests {
             assert!(html.contains(kept), "{kept}\n{html}");
         }
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn safe_html_puts_shortcode_output_only_into_text() {
+        let r = md_safe(
+            "<a title=\"cairnsc0x\" href=\"#cairnsc0x\">t</a> {{ hello(who=\"x\") }} cairnsc0x\n",
+        );
+        assert_eq!(
+            r.html,
+            "<p><a title=\"cairnsc0x\" href=\"#cairnsc0x\">t</a> <b>hi x</b> <b>hi x</b></p>\n"
+        );
     }
 
     #[test]

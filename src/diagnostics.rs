@@ -39,8 +39,13 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it; empty when there is nothing useful to add.
     pub hint: String,
-    /// The offending source line, without its line ending.
+    /// The offending source line, without its line ending; a long line is cut to an
+    /// excerpt of about [`EXCERPT_CHARS`] characters around the column, with `…` where cut.
     pub source_line: String,
+    /// 1-based column of the problem within `source_line` (differs from `col` when the
+    /// line is cut); 0 when unknown.
+    #[serde(skip)]
+    pub excerpt_col: usize,
 }
 
 impl Diagnostic {
@@ -54,6 +59,7 @@ impl Diagnostic {
             message: message.into(),
             hint: String::new(),
             source_line: String::new(),
+            excerpt_col: 0,
         }
     }
 
@@ -73,20 +79,58 @@ impl Diagnostic {
         self
     }
 
-    /// Locate the diagnostic at byte `offset` of the file's full `text`.
-    pub fn at(mut self, text: &str, offset: usize) -> Self {
-        let pos = Position::of(text, offset);
-        self.line = pos.line;
-        self.col = pos.col;
-        self.source_line = line_text(text, pos.line).to_string();
-        self
+    /// Locate the diagnostic at byte `offset` of the file's full `text`. This scans the
+    /// text up to `offset`: for many diagnostics in one file, use a [`Locator`].
+    pub fn at(self, text: &str, offset: usize) -> Self {
+        let offset = floor_char_boundary(text, offset);
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line = text.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        let col = text[line_start..offset].chars().count() + 1;
+        self.placed(text, line, col, line_start, offset)
+    }
+
+    /// Locate the diagnostic at byte `offset` of the text `locator` indexes.
+    pub fn located(self, locator: &Locator, offset: usize) -> Self {
+        locator.locate(self, offset)
     }
 
     /// Locate the diagnostic at a known 1-based line and column of `text`.
-    pub fn at_line_col(mut self, text: &str, line: usize, col: usize) -> Self {
+    pub fn at_line_col(self, text: &str, line: usize, col: usize) -> Self {
+        let line_str = line_text(text, line);
+        let line_start = line_str.as_ptr() as usize - text.as_ptr() as usize;
+        let within = line_str
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line_str.len(), |(i, _)| i);
+        self.placed(text, line, col, line_start, line_start + within)
+    }
+
+    /// Set line and column, and the excerpt of the line that starts at byte
+    /// `line_start` around byte `offset`.
+    fn placed(
+        mut self,
+        text: &str,
+        line: usize,
+        col: usize,
+        line_start: usize,
+        offset: usize,
+    ) -> Self {
+        // Look for the line's end only as far as an excerpt can reach (4 bytes a character).
+        let reach = floor_char_boundary(text, offset + 4 * EXCERPT_CHARS + 8);
+        let line_str = match text[offset..reach].find('\n') {
+            Some(i) => text[line_start..offset + i].trim_end_matches('\r'),
+            None if reach == text.len() => text[line_start..].trim_end_matches('\r'),
+            None => &text[line_start..reach],
+        };
+        let (source_line, caret) = excerpt(line_str, offset - line_start);
         self.line = line;
         self.col = col;
-        self.source_line = line_text(text, line).to_string();
+        self.source_line = source_line;
+        self.excerpt_col = if col == 0 { 0 } else { caret };
         self
     }
 
@@ -108,10 +152,15 @@ impl fmt::Display for Diagnostic {
             let gutter = self.line.to_string();
             write!(f, "\n {gutter} | {}", self.source_line)?;
             if self.col > 0 {
+                let caret = if self.excerpt_col > 0 {
+                    self.excerpt_col
+                } else {
+                    self.col
+                };
                 let pad: String = self
                     .source_line
                     .chars()
-                    .take(self.col - 1)
+                    .take(caret - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 write!(f, "\n {} | {pad}^", " ".repeat(gutter.len()))?;
@@ -149,6 +198,152 @@ impl Position {
         let col = text[line_start..offset].chars().count() + 1;
         Position { line, col }
     }
+}
+
+/// How many characters of a line a diagnostic quotes at most (plus `…` where cut):
+/// output stays linear in the number of problems even when a paragraph is one huge line.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// The largest char boundary of `text` at or before `offset` (clamped to the text).
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// At most [`EXCERPT_CHARS`] characters of `line` around byte `at` (snapped to a char
+/// boundary), with `…` where the line is cut; and the 1-based column of `at` in the
+/// excerpt. Work is bounded by the excerpt, not the line.
+pub fn excerpt(line: &str, at: usize) -> (String, usize) {
+    const BEFORE: usize = EXCERPT_CHARS / 2;
+    let at = floor_char_boundary(line, at);
+    // Up to BEFORE characters before `at`, then fill up to EXCERPT_CHARS after it.
+    let mut start = at;
+    let mut before = 0;
+    for (i, _) in line[..at].char_indices().rev().take(BEFORE) {
+        start = i;
+        before += 1;
+    }
+    let mut end = at;
+    let mut after = 0;
+    for (i, c) in line[at..].char_indices().take(EXCERPT_CHARS - before) {
+        end = at + i + c.len_utf8();
+        after += 1;
+    }
+    // Near the end of the line: give the unused room to the text before.
+    if before + after < EXCERPT_CHARS {
+        for (i, _) in line[..start]
+            .char_indices()
+            .rev()
+            .take(EXCERPT_CHARS - before - after)
+        {
+            start = i;
+            before += 1;
+        }
+    }
+    let cut_start = start > 0;
+    let cut_end = end < line.len();
+    let mut out = String::with_capacity(end - start + 6);
+    if cut_start {
+        out.push('…');
+    }
+    out.push_str(&line[start..end]);
+    if cut_end {
+        out.push('…');
+    }
+    (out, before + 1 + usize::from(cut_start))
+}
+
+/// Line and column lookups for many diagnostics in one file: an index of line starts
+/// and of character counts, built once on first use, so that locating each diagnostic
+/// costs O(log n) instead of a scan from the start of the file.
+pub struct Locator<'a> {
+    text: &'a str,
+    index: std::sync::OnceLock<LineIndex>,
+}
+
+struct LineIndex {
+    /// Byte offset of the start of every line.
+    line_starts: Vec<usize>,
+    /// Characters in `text[..k * BLOCK]` for every k (counting the bytes that start a character).
+    chars_before_block: Vec<usize>,
+}
+
+const BLOCK: usize = 256;
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    fn index(&self) -> &LineIndex {
+        self.index.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut line_starts = vec![0];
+            line_starts.extend(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            let mut chars_before_block = Vec::with_capacity(bytes.len() / BLOCK + 1);
+            let mut count = 0;
+            for block in bytes.chunks(BLOCK) {
+                chars_before_block.push(count);
+                count += block.iter().filter(|&&b| !is_continuation(b)).count();
+            }
+            chars_before_block.push(count);
+            LineIndex {
+                line_starts,
+                chars_before_block,
+            }
+        })
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let k = offset / BLOCK;
+        self.index().chars_before_block[k]
+            + self.text.as_bytes()[k * BLOCK..offset]
+                .iter()
+                .filter(|&&b| !is_continuation(b))
+                .count()
+    }
+
+    /// The position of byte `offset` (clamped to the text, snapped to a char boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        self.place(offset).0
+    }
+
+    /// Position and line start of byte `offset`.
+    fn place(&self, offset: usize) -> (Position, usize, usize) {
+        let offset = floor_char_boundary(self.text, offset);
+        let starts = &self.index().line_starts;
+        let line = starts.partition_point(|&s| s <= offset);
+        let line_start = starts[line - 1];
+        let col = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        (Position { line, col }, line_start, offset)
+    }
+
+    /// Locate `d` at byte `offset` of the text, as [`Diagnostic::at`] does.
+    pub fn locate(&self, d: Diagnostic, offset: usize) -> Diagnostic {
+        let (pos, line_start, offset) = self.place(offset);
+        d.placed(self.text, pos.line, pos.col, line_start, offset)
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// The text of 1-based `line`, without `\n` or `\r\n`.
@@ -223,6 +418,78 @@ mod tests {
             suggestion("zzzz", &roles),
             "expected one of: initiator, user, influencer, decider"
         );
+    }
+
+    #[test]
+    fn excerpts_cut_long_lines_around_the_column() {
+        let long: String = (0..300)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let x60 = "x".repeat(60);
+        let tabbed = format!("\tab{}", "x".repeat(200));
+        let cases: &[(&str, usize, &str, usize)] = &[
+            // (line, byte offset, excerpt, caret column in the excerpt)
+            ("short line", 6, "short line", 7),
+            ("", 0, "", 1),
+            (&long, 0, &format!("{}…", &long[..120]), 1),
+            (&long, 10, &format!("{}…", &long[..120]), 11),
+            (&long, 150, &format!("…{}…", &long[90..210]), 62),
+            (&long, 299, &format!("…{}", &long[180..]), 121),
+            (&long, 300, &format!("…{}", &long[180..]), 122),
+            // Multi-byte characters count as one each; the caret stays on the character.
+            (
+                &format!("{}é{x60}", "ü".repeat(100)),
+                200,
+                &format!("…{}é{}…", "ü".repeat(60), &x60[..59]),
+                62,
+            ),
+            // Tabs are kept, so the caret line can copy them.
+            (&tabbed, 2, &format!("{}…", &tabbed[..120]), 3),
+        ];
+        for (line, at, want, caret) in cases {
+            assert_eq!(
+                excerpt(line, *at),
+                (want.to_string(), *caret),
+                "{line:?} at {at}"
+            );
+        }
+    }
+
+    #[test]
+    fn carets_point_into_the_excerpt_of_a_long_line() {
+        let text = format!(
+            "+++\n+++\n{}é cut costs by 30% {}\n",
+            "ab ".repeat(200),
+            "yz ".repeat(100)
+        );
+        let offset = text.find("cut").unwrap();
+        let d = Diagnostic::warning("unsourced-claim", "content/a.md", "unsourced claim")
+            .at(&text, offset);
+        let located = Locator::new(&text).locate(
+            Diagnostic::warning("unsourced-claim", "content/a.md", "unsourced claim"),
+            offset,
+        );
+        assert_eq!(d, located);
+        assert_eq!((d.line, d.col), (3, 603));
+        assert_eq!(d.source_line.chars().count(), 122);
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let caret = lines[2].find('^').unwrap();
+        let under: String = lines[1].chars().skip(caret).take(3).collect();
+        assert_eq!(under, "cut", "{shown}");
+    }
+
+    #[test]
+    fn locator_positions_match_a_scan_from_the_start() {
+        let text = "ab\nçd\r\nef\n".to_string() + &"日本語 ".repeat(300) + "\nend";
+        let locator = Locator::new(&text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                locator.position(offset),
+                Position::of(&text, offset),
+                "{offset}"
+            );
+        }
     }
 
     #[test]

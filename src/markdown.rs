@@ -4,14 +4,14 @@
 //! and detection of percentage claims stated in prose without a source.
 //! Everything that can go wrong is a diagnostic located in the source file.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::Serialize;
 
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, Locator, did_you_mean};
 
 /// A shortcode argument value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -143,14 +143,19 @@ pub fn render(
     shortcodes: &dyn Shortcodes,
 ) -> Rendered {
     let mut out = Rendered::default();
-    let expanded = expand_shortcodes(body, input, shortcodes, &mut out);
+    let loc = Locator::new(input.file_text);
+    let expanded = expand_shortcodes(body, input, &loc, shortcodes, &mut out);
     let text = expanded.text.as_deref().unwrap_or(body);
     let to_file = |offset: usize| input.body_offset + expanded.original_offset(offset);
 
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
     let mut used_ids: HashSet<String> = HashSet::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut local_anchor_refs: Vec<(String, usize)> = Vec::new();
+    // Per open link and image: whether it is kept (false: removed by safe_html).
+    let mut links_kept: Vec<bool> = Vec::new();
+    let mut images_kept: Vec<bool> = Vec::new();
     let mut claims = ProseScanner::default();
     let mut in_code = 0usize;
 
@@ -174,7 +179,7 @@ pub fn render(
                 };
                 let title = plain_text(&inner);
                 let base = id.unwrap_or_else(|| heading_slug(&title));
-                let id = unique_id(&base, &mut used_ids);
+                let id = unique_id(&base, &mut used_ids, &mut next_suffix);
                 out.toc.push(TocEntry {
                     level: level as u8,
                     id: id.clone(),
@@ -197,7 +202,7 @@ pub fn render(
                     .into(),
                 ));
                 out.anchors.push(id);
-                claims.end_block(input, &mut out.diagnostics);
+                claims.end_block(input, &loc, &mut out.diagnostics);
                 continue;
             }
             Event::Start(Tag::Link {
@@ -206,9 +211,19 @@ pub fn render(
                 title,
                 id,
             }) => {
+                let kept = !input.safe_html || url_is_safe(&dest_url);
+                links_kept.push(kept);
+                if !kept {
+                    out.diagnostics
+                        .push(unsafe_url(input, &loc, offset, "link to", &dest_url).with_hint(
+                            "the link text stays, as plain text; link to an https:// address or a page of this site",
+                        ));
+                    continue;
+                }
                 let dest = rewrite_link(
                     &dest_url,
                     input,
+                    &loc,
                     links,
                     offset,
                     &mut out,
@@ -227,9 +242,19 @@ pub fn render(
                 title,
                 id,
             }) => {
+                let kept = !input.safe_html || url_is_safe(&dest_url);
+                images_kept.push(kept);
+                if !kept {
+                    out.diagnostics.push(
+                        unsafe_url(input, &loc, offset, "image", &dest_url)
+                            .with_hint("its alt text stays, as plain text; use an https:// address or a file of this site"),
+                    );
+                    continue;
+                }
                 let dest = rewrite_link(
                     &dest_url,
                     input,
+                    &loc,
                     links,
                     offset,
                     &mut out,
@@ -241,6 +266,18 @@ pub fn render(
                     title,
                     id,
                 })
+            }
+            Event::End(TagEnd::Link) => {
+                if links_kept.pop() == Some(false) {
+                    continue;
+                }
+                Event::End(TagEnd::Link)
+            }
+            Event::End(TagEnd::Image) => {
+                if images_kept.pop() == Some(false) {
+                    continue;
+                }
+                Event::End(TagEnd::Image)
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code += 1;
@@ -261,17 +298,14 @@ pub fn render(
                 if h.contains("cairn:allow-unsourced") {
                     claims.allow();
                 }
-                if input.safe_html {
-                    Event::Text(h)
-                } else {
-                    Event::Html(h)
-                }
+                // Under safe_html the whole body is sanitised once it is written.
+                Event::Html(h)
             }
             Event::End(
                 end
                 @ (TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)),
             ) => {
-                claims.end_block(input, &mut out.diagnostics);
+                claims.end_block(input, &loc, &mut out.diagnostics);
                 Event::End(end)
             }
             Event::SoftBreak => {
@@ -285,29 +319,128 @@ pub fn render(
             None => events.push(event),
         }
     }
-    claims.end_block(input, &mut out.diagnostics);
+    claims.end_block(input, &loc, &mut out.diagnostics);
 
-    out.html = expanded.substitute(write_html(events));
+    let html = write_html(events);
+    let html = if input.safe_html {
+        sanitize(&html)
+    } else {
+        html
+    };
+    // Shortcodes' output is the theme's, trusted: put back after sanitising.
+    out.html = expanded.substitute(html, input.safe_html);
 
+    // One hint per missing anchor: the same broken link many times costs one search.
+    let mut missing: HashMap<String, Diagnostic> = HashMap::new();
     for (anchor, offset) in local_anchor_refs {
-        if !out.anchors.contains(&anchor)
-            && !anchor.starts_with("fn-")
-            && !anchor.starts_with("fr-")
-        {
-            out.diagnostics.push(missing_anchor(
-                input,
-                offset,
-                &anchor,
-                "this page",
-                &out.anchors,
-            ));
+        if !used_ids.contains(&anchor) && !anchor.starts_with("fn-") && !anchor.starts_with("fr-") {
+            let d = match missing.get(&anchor) {
+                Some(d) => d.clone().located(&loc, offset),
+                None => {
+                    let d = missing_anchor(input, &loc, offset, &anchor, "this page", &out.anchors);
+                    missing.insert(anchor, d.clone());
+                    d
+                }
+            };
+            out.diagnostics.push(d);
         }
     }
     out
 }
 
+/// Whether a link or image URL may stay under `safe_html`: http, https, mailto, tel or
+/// relative. Like browsers, whitespace and control characters anywhere do not hide a
+/// scheme (`java\tscript:`, ` javascript:`), and schemes compare case-insensitively.
+pub fn url_is_safe(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    match cleaned.find([':', '/', '?', '#']) {
+        Some(i) if cleaned[i..].starts_with(':') => {
+            let scheme = &cleaned[..i];
+            ["http", "https", "mailto", "tel"]
+                .iter()
+                .any(|s| scheme.eq_ignore_ascii_case(s))
+        }
+        _ => true,
+    }
+}
+
+/// A URL for a message: control characters escaped, at most 100 characters.
+fn shown_url(url: &str) -> String {
+    let mut s = String::new();
+    for (i, c) in url.chars().enumerate() {
+        if i == 100 {
+            s.push('…');
+            break;
+        }
+        if c.is_control() {
+            s.extend(c.escape_default());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// `<what> `url` removed: …`, a warning at `offset`.
+fn unsafe_url(input: &Input, loc: &Locator, offset: usize, what: &str, url: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "unsafe-url",
+        input.path,
+        format!(
+            "{what} `{}` removed: safe_html allows only http, https, mailto, tel and relative URLs",
+            shown_url(url)
+        ),
+    )
+    .located(loc, offset)
+}
+
+/// Shortcode arguments that hold URLs, checked under `safe_html`.
+pub fn is_url_argument(key: &str) -> bool {
+    matches!(
+        key,
+        "url" | "href" | "src" | "link" | "image" | "poster" | "cite" | "action"
+    ) || key.ends_with("_url")
+        || key.ends_with("_href")
+        || key.ends_with("_src")
+}
+
+/// The sanitiser for `safe_html`: keeps everything cairn's Markdown rendering writes
+/// (heading ids and anchor links, footnotes, tables and their alignment, task-list
+/// checkboxes, code language classes), removes scripts, event handlers, styles and
+/// URLs other than http, https, mailto, tel and relative ones.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags(["input", "section"])
+        .add_generic_attributes(["class", "id"])
+        .add_tag_attributes("a", ["title", "aria-label"])
+        .add_tag_attributes("img", ["title"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .filter_style_properties(["text-align"].into_iter().collect())
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            // Only the read-only checkboxes of task lists.
+            ("input", "type") if value != "checkbox" => None,
+            _ => Some(value.into()),
+        })
+        .set_tag_attribute_value("input", "disabled", "")
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .link_rel(None)
+        .strip_comments(true);
+    b
+});
+
+/// Body HTML with raw HTML made safe (see [`SANITIZER`]).
+fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
 pub fn missing_anchor(
     input: &Input,
+    loc: &Locator,
     offset: usize,
     anchor: &str,
     page: &str,
@@ -316,21 +449,27 @@ pub fn missing_anchor(
     let hint = match did_you_mean(anchor, known.iter().map(String::as_str)) {
         Some(best) => format!("did you mean `#{best}`?"),
         None if known.is_empty() => format!("{page} has no headings to link to"),
-        None => format!(
-            "headings of {page}: {}",
-            known
+        None => {
+            // A bounded list: a hint stays short on a page with thousands of headings.
+            const SHOWN: usize = 20;
+            let mut list = known
                 .iter()
+                .take(SHOWN)
                 .map(|a| format!("#{a}"))
                 .collect::<Vec<_>>()
-                .join(", ")
-        ),
+                .join(", ");
+            if known.len() > SHOWN {
+                list.push_str(&format!(" and {} more", known.len() - SHOWN));
+            }
+            format!("headings of {page}: {list}")
+        }
     };
     Diagnostic::error(
         "link-anchor",
         input.path,
         format!("link to `#{anchor}`: no such heading in {page}"),
     )
-    .at(input.file_text, offset)
+    .located(loc, offset)
     .with_hint(hint)
 }
 
@@ -338,6 +477,7 @@ pub fn missing_anchor(
 fn rewrite_link<'e>(
     dest: &CowStr<'e>,
     input: &Input,
+    loc: &Locator,
     links: &dyn Links,
     offset: usize,
     out: &mut Rendered,
@@ -364,7 +504,7 @@ fn rewrite_link<'e>(
         if url.ends_with('/') && !links.url_exists(&url) {
             out.diagnostics.push(
                 Diagnostic::error("link-broken", input.path, format!("link to `{d}`: no page has that URL"))
-                    .at(input.file_text, offset)
+                    .located(loc, offset)
                     .with_hint("link to the Markdown file instead (e.g. `../articles/x.md`) so cairn checks and rewrites it"),
             );
         }
@@ -378,7 +518,7 @@ fn rewrite_link<'e>(
                 input.path,
                 format!("link to `{d}` leaves the content folder"),
             )
-            .at(input.file_text, offset),
+            .located(loc, offset),
         );
         return dest.clone();
     };
@@ -409,7 +549,7 @@ fn rewrite_link<'e>(
             Err(LinkProblem::Draft) => {
                 out.diagnostics.push(
                     Diagnostic::error("link-draft", input.path, format!("link to `{d}`: that page is a draft or scheduled for later"))
-                        .at(input.file_text, offset)
+                        .located(loc, offset)
                         .with_hint("publish the target (draft = false, a date not in the future), or build with --drafts"),
                 );
                 dest.clone()
@@ -435,7 +575,7 @@ fn rewrite_link<'e>(
                         input.path,
                         format!("link to `{d}`: no such page (content/{target})"),
                     )
-                    .at(input.file_text, offset)
+                    .located(loc, offset)
                     .with_hint(hint),
                 );
                 dest.clone()
@@ -452,7 +592,7 @@ fn rewrite_link<'e>(
     } else {
         out.diagnostics.push(
             Diagnostic::error("link-broken", input.path, format!("link to `{d}`: no such file (content/{target})"))
-                .at(input.file_text, offset)
+                .located(loc, offset)
                 .with_hint("put the file beside the page in content/, or in static/ and link to it with a leading `/`"),
         );
         dest.clone()
@@ -546,14 +686,21 @@ pub fn heading_slug(text: &str) -> String {
     if s.is_empty() { "section".into() } else { s }
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+/// `base`, or `base-1`, `base-2`… whichever is first unused. `next` remembers per base
+/// where to go on, so many equal headings cost linear time, not quadratic: every suffix
+/// below it was already taken, and ids are only ever added.
+fn unique_id(base: &str, used: &mut HashSet<String>, next: &mut HashMap<String, usize>) -> String {
     if used.insert(base.to_string()) {
         return base.to_string();
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|c| used.insert(c.clone()))
-        .unwrap_or_default()
+    let n = next.entry(base.to_string()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if used.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 pub fn escape_attr(s: &str) -> String {
@@ -578,41 +725,111 @@ pub fn escape_attr(s: &str) -> String {
 struct Expanded {
     /// `None` when the body has no shortcodes (the common, fast case).
     text: Option<String>,
-    /// (offset in expanded text, offset in body, length delta) per replacement.
-    shifts: Vec<(usize, usize, isize)>,
+    /// Per replacement, in order: (offset in the expanded text just after its placeholder,
+    /// sum of the length deltas of it and every replacement before it).
+    shifts: Vec<(usize, isize)>,
     /// Placeholder → rendered HTML.
     rendered: Vec<(String, String)>,
 }
 
 impl Expanded {
     fn original_offset(&self, offset: usize) -> usize {
-        let mut orig = offset as isize;
-        for &(at, _, delta) in &self.shifts {
-            if offset >= at {
-                orig += delta;
-            }
-        }
-        orig.max(0) as usize
+        // Replacements are in order: a binary search finds those at or before `offset`.
+        let n = self.shifts.partition_point(|&(at, _)| at <= offset);
+        let delta = n.checked_sub(1).map_or(0, |i| self.shifts[i].1);
+        (offset as isize + delta).max(0) as usize
     }
 
-    fn substitute(&self, mut html: String) -> String {
-        for (placeholder, rendered) in &self.rendered {
-            // Block-level output alone in a paragraph should not stay wrapped in <p>.
-            let wrapped = format!("<p>{placeholder}</p>");
-            if rendered.trim_start().starts_with("<div")
-                || rendered.trim_start().starts_with("<figure")
-                || rendered.trim_start().starts_with("<aside")
+    /// Put every shortcode's output in place of its placeholder, in one pass over `html`.
+    /// With `text_only` (sanitised HTML: every attribute value double-quoted, `<` in
+    /// text escaped), a placeholder inside a tag, such as one an author typed into an
+    /// attribute of raw HTML, is left as it is: output put there could end the attribute.
+    fn substitute(&self, html: String, text_only: bool) -> String {
+        if self.rendered.is_empty() {
+            return shrunk(html);
+        }
+        let mut out = String::with_capacity(html.len());
+        let mut last = 0;
+        let mut search = 0;
+        let mut tags = TagState::default();
+        while let Some(rel) = html[search..].find(PLACEHOLDER) {
+            let start = search + rel;
+            let digits = html[start + PLACEHOLDER.len()..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            let end = start + PLACEHOLDER.len() + digits;
+            search = start + PLACEHOLDER.len();
+            let number = &html[start + PLACEHOLDER.len()..end];
+            if digits == 0
+                || (digits > 1 && number.starts_with('0'))
+                || html.as_bytes().get(end) != Some(&b'x')
             {
-                html = html.replace(&wrapped, rendered);
+                continue;
             }
-            html = html.replace(placeholder.as_str(), rendered);
+            let Some((_, rendered)) = number
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.rendered.get(i))
+            else {
+                continue;
+            };
+            if text_only && tags.in_tag_at(&html, start) {
+                continue;
+            }
+            let (mut from, mut to) = (start, end + 1);
+            // Block-level output alone in a paragraph should not stay wrapped in <p>.
+            let block = rendered.trim_start().starts_with("<div")
+                || rendered.trim_start().starts_with("<figure")
+                || rendered.trim_start().starts_with("<aside");
+            if block && html[last..start].ends_with("<p>") && html[to..].starts_with("</p>") {
+                from -= "<p>".len();
+                to += "</p>".len();
+            }
+            out.push_str(&html[last..from]);
+            out.push_str(rendered);
+            last = to;
+            search = to;
         }
-        if html.capacity() > html.len() + html.len() / 8 {
-            // Held until the page is written: no room to spare (see `write_html`).
-            html = html.as_str().to_owned();
-        }
-        html
+        out.push_str(&html[last..]);
+        shrunk(out)
     }
+}
+
+/// Whether a position of serialised HTML is inside a tag, found by scanning forward
+/// from the last position asked about (positions only grow: linear in all).
+#[derive(Default)]
+struct TagState {
+    at: usize,
+    in_tag: bool,
+    in_quotes: bool,
+}
+
+impl TagState {
+    fn in_tag_at(&mut self, html: &str, pos: usize) -> bool {
+        for &b in &html.as_bytes()[self.at.min(pos)..pos] {
+            match (self.in_tag, self.in_quotes, b) {
+                (false, _, b'<') => self.in_tag = true,
+                (true, false, b'>') => self.in_tag = false,
+                (true, _, b'"') => self.in_quotes = !self.in_quotes,
+                _ => {}
+            }
+        }
+        self.at = self.at.max(pos);
+        self.in_tag
+    }
+}
+
+/// The start of every shortcode placeholder: `cairnsc<n>x`.
+const PLACEHOLDER: &str = "cairnsc";
+
+/// `html` without spare capacity beyond an eighth.
+fn shrunk(mut html: String) -> String {
+    if html.capacity() > html.len() + html.len() / 8 {
+        // Held until the page is written: no room to spare (see `write_html`).
+        html = html.as_str().to_owned();
+    }
+    html
 }
 
 /// HTML of `events`, in a string of just its size: a site holds every body until its
@@ -651,12 +868,22 @@ fn code_ranges(body: &str) -> Vec<std::ops::Range<usize>> {
             _ => {}
         }
     }
-    ranges
+    // Sorted and disjoint, so that one forward pass answers "is this inside code?".
+    ranges.sort_unstable_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
 fn expand_shortcodes(
     body: &str,
     input: &Input,
+    loc: &Locator,
     shortcodes: &dyn Shortcodes,
     out: &mut Rendered,
 ) -> Expanded {
@@ -665,20 +892,25 @@ fn expand_shortcodes(
         return ex;
     }
     let code = code_ranges(body);
+    let mut code_at = 0;
     let mut text = String::with_capacity(body.len());
     let mut last = 0;
     let mut search = 0;
     while let Some(rel) = body[search..].find("{{") {
         let start = search + rel;
         search = start + 2;
-        if code.iter().any(|r| r.contains(&start)) {
+        // `start` only grows: skip the code ranges that end before it.
+        while code.get(code_at).is_some_and(|r| r.end <= start) {
+            code_at += 1;
+        }
+        if code.get(code_at).is_some_and(|r| r.contains(&start)) {
             continue;
         }
         let file_offset = input.body_offset + start;
         let Some(end_rel) = body[start..].find("}}") else {
             out.diagnostics.push(
                 Diagnostic::error("shortcode-syntax", input.path, "shortcode opened with `{{` is never closed")
-                    .at(input.file_text, file_offset)
+                    .located(loc, file_offset)
                     .with_hint("close it with `}}` on the same line, e.g. {{ claim(case=\"acme\", metric=\"downtime\") }}; to show `{{` literally, put it in `code`"),
             );
             break;
@@ -687,16 +919,32 @@ fn expand_shortcodes(
         let inner = &body[start + 2..end - 2];
         search = end;
         let call = match parse_call(inner) {
-            Ok((name, args)) => ShortcodeCall {
-                name,
-                args,
-                offset: file_offset,
-            },
+            Ok((name, mut args)) => {
+                if input.safe_html {
+                    for (key, value) in args.iter_mut() {
+                        if let ArgValue::Str(url) = value
+                            && is_url_argument(key)
+                            && !url_is_safe(url)
+                        {
+                            out.diagnostics.push(
+                                unsafe_url(input, loc, file_offset, &format!("shortcode `{name}`: argument `{key}`"), url)
+                                    .with_hint("the shortcode gets an empty value instead; use an https:// address or a page of this site"),
+                            );
+                            url.clear();
+                        }
+                    }
+                }
+                ShortcodeCall {
+                    name,
+                    args,
+                    offset: file_offset,
+                }
+            }
             Err((pos, message)) => {
                 let at = file_offset + 2 + pos;
                 out.diagnostics.push(
                     Diagnostic::error("shortcode-syntax", input.path, format!("malformed shortcode: {message}"))
-                        .at(input.file_text, at)
+                        .located(loc, at)
                         .with_hint("write shortcodes as {{ name(key=\"text\", n=3, flag=true) }}; to show `{{` literally, put it in `code`"),
                 );
                 continue;
@@ -704,19 +952,20 @@ fn expand_shortcodes(
         };
         match shortcodes.render(&call) {
             Ok(html) => {
-                let placeholder = format!("cairnsc{}x", ex.rendered.len());
+                let placeholder = format!("{PLACEHOLDER}{}x", ex.rendered.len());
                 text.push_str(&body[last..start]);
                 let at = text.len();
                 text.push_str(&placeholder);
                 let delta = (end - start) as isize - placeholder.len() as isize;
-                ex.shifts.push((at + placeholder.len(), start, delta));
+                let total = ex.shifts.last().map_or(0, |s| s.1) + delta;
+                ex.shifts.push((at + placeholder.len(), total));
                 ex.rendered.push((placeholder, html));
                 last = end;
                 out.shortcodes.push(call);
             }
             Err(e) => out.diagnostics.push(
                 Diagnostic::error(e.code, input.path, e.message)
-                    .at(input.file_text, file_offset)
+                    .located(loc, file_offset)
                     .with_hint(e.hint),
             ),
         }
@@ -894,16 +1143,21 @@ static UNSOURCED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 
 /// Find unsourced percentage changes in a run of prose; returns byte ranges.
 pub fn find_unsourced(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut found: Vec<std::ops::Range<usize>> = Vec::new();
+    // Disjoint ranges found so far, start → end: sorted by start, so also by end, and
+    // only the last one starting before a match's end can overlap it.
+    let mut found: BTreeMap<usize, usize> = BTreeMap::new();
     for re in UNSOURCED.iter() {
         for m in re.find_iter(text) {
-            if !found.iter().any(|r| r.start < m.end() && m.start() < r.end) {
-                found.push(m.range());
+            let overlaps = found
+                .range(..m.end())
+                .next_back()
+                .is_some_and(|(_, &end)| m.start() < end);
+            if !overlaps {
+                found.insert(m.start(), m.end());
             }
         }
     }
-    found.sort_by_key(|r| r.start);
-    found
+    found.into_iter().map(|(start, end)| start..end).collect()
 }
 
 /// Collects the text of one block (paragraph, list item, cell) and checks it when it ends.
@@ -926,23 +1180,19 @@ impl ProseScanner {
     }
 
     fn file_offset(&self, at: usize) -> usize {
-        let seg = self
-            .segments
-            .iter()
-            .rev()
-            .find(|(t, _)| *t <= at)
-            .copied()
-            .unwrap_or((0, 0));
+        // The last segment starting at or before `at` (segments are in text order).
+        let n = self.segments.partition_point(|&(t, _)| t <= at);
+        let seg = n.checked_sub(1).map_or((0, 0), |i| self.segments[i]);
         seg.1 + (at - seg.0)
     }
 
-    fn end_block(&mut self, input: &Input, diagnostics: &mut Vec<Diagnostic>) {
+    fn end_block(&mut self, input: &Input, loc: &Locator, diagnostics: &mut Vec<Diagnostic>) {
         if !self.allowed && self.text.contains(|c: char| c.is_ascii_digit()) {
             for r in find_unsourced(&self.text) {
                 let phrase = self.text[r.clone()].trim();
                 diagnostics.push(
                     Diagnostic::warning("unsourced-claim", input.path, format!("unsourced claim: \"{phrase}\""))
-                        .at(input.file_text, self.file_offset(r.start))
+                        .located(loc, self.file_offset(r.start))
                         .with_hint("compute it from a case study: {{ claim(case=\"<case-study>\", metric=\"<id>\") }}; or mark the paragraph with <!-- cairn:allow-unsourced -->"),
                 );
             }
@@ -1171,19 +1421,174 @@ mod tests {
         assert_eq!(relative_link("articles/b.md", "articles/a.md"), "a.md");
     }
 
-    #[test]
-    fn safe_html_escapes_raw_html() {
-        let body = "<script>alert(1)</script>\n\nok <b>x</b>\n";
+    fn md_safe(body: &str) -> Rendered {
+        let file = format!("+++\n+++\n{body}");
         let input = Input {
-            path: Path::new("a.md"),
-            file_text: body,
-            body_offset: 0,
-            content_path: "a.md",
+            path: Path::new("content/articles/b.md"),
+            file_text: Box::leak(file.into_boxed_str()),
+            body_offset: 8,
+            content_path: "articles/b.md",
             safe_html: true,
         };
-        let r = render(body, &input, &Table, &NoShortcodes);
-        assert!(!r.html.contains("<script>"), "{}", r.html);
-        assert!(r.html.contains("&lt;script&gt;"));
-        assert!(r.html.contains("&lt;b&gt;"));
+        render(body, &input, &Table, &NoShortcodes)
+    }
+
+    #[test]
+    fn safe_html_sanitises_raw_html_and_keeps_markdown_output() {
+        let r = md_safe(concat!(
+            "<script>alert(1)</script>\n\n",
+            "ok <b>x</b> <i onclick=\"alert(1)\" style=\"color:red\">y</i> ",
+            "<a href=\"javascript:alert(1)\">j</a> <a href=\"https://x.test/\">h</a>\n\n",
+            "## Head {#own .wide}\n\n",
+            "| a | b |\n|:-:|--:|\n| 1 | 2 |\n\n",
+            "- [x] done\n\n",
+            "Note[^n].\n\n[^n]: Footnote.\n\n",
+            "```rust\nlet a = 1 < 2;\n```\n",
+        ));
+        let html = &r.html;
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("alert(1)"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("color:red"), "{html}");
+        for kept in [
+            "<b>x</b>",
+            "<i>y</i>",
+            "<a>j</a>",
+            "<a href=\"https://x.test/\">h</a>",
+            "<h2 id=\"own\" class=\"wide\">Head<a class=\"anchor\" href=\"#own\" aria-label=\"Link to this section\">#</a></h2>",
+            "<th style=\"text-align:center\">a</th>",
+            "<td style=\"text-align:right\">2</td>",
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\">",
+            "<sup class=\"footnote-reference\"><a href=\"#n\">1</a></sup>",
+            "<div class=\"footnote-definition\" id=\"n\"><sup class=\"footnote-definition-label\">1</sup>",
+            "<pre><code class=\"language-rust\">let a = 1 &lt; 2;\n</code></pre>",
+        ] {
+            assert!(html.contains(kept), "{kept}\n{html}");
+        }
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn safe_html_puts_shortcode_output_only_into_text() {
+        let r = md_safe(
+            "<a title=\"cairnsc0x\" href=\"#cairnsc0x\">t</a> {{ hello(who=\"x\") }} cairnsc0x\n",
+        );
+        assert_eq!(
+            r.html,
+            "<p><a title=\"cairnsc0x\" href=\"#cairnsc0x\">t</a> <b>hi x</b> <b>hi x</b></p>\n"
+        );
+    }
+
+    #[test]
+    fn safe_html_removes_links_and_images_with_other_schemes() {
+        let r = md_safe(concat!(
+            "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(2)) [c]( javascript:alert(3))\n",
+            "[d](java&#9;script:x) <javascript:alert(4)> [e][ref] ![f](data:image/png;base64,AA)\n",
+            "[ok](https://x.test/) [m](mailto:a@x.test) [t](tel:+358) [r](a.md) <https://y.test>\n\n",
+            "[ref]: vbscript:msgbox\n",
+        ));
+        let msg = |what: &str, url: &str| {
+            format!(
+                "{what} `{url}` removed: safe_html allows only http, https, mailto, tel and relative URLs"
+            )
+        };
+        assert_eq!(
+            messages(&r),
+            [
+                format!("3:1: {}", msg("link to", "javascript:alert(1)")),
+                format!("3:26: {}", msg("link to", "JaVaScRiPt:alert(2)")),
+                format!("3:51: {}", msg("link to", "javascript:alert(3)")),
+                format!("4:1: {}", msg("link to", "java\\tscript:x")),
+                format!("4:23: {}", msg("link to", "javascript:alert(4)")),
+                format!("4:45: {}", msg("link to", "vbscript:msgbox")),
+                format!("4:54: {}", msg("image", "data:image/png;base64,AA")),
+            ]
+        );
+        assert!(
+            r.diagnostics
+                .iter()
+                .all(|d| d.code == "unsafe-url" && !d.is_error())
+        );
+        let html = &r.html;
+        assert!(
+            html.starts_with("<p>a b c\nd javascript:alert(4) e f\n<a href=\"https://x.test/\">ok</a> <a href=\"mailto:a@x.test\">m</a> <a href=\"tel:+358\">t</a> <a href=\"/articles/a/\">r</a> <a href=\"https://y.test\">https://y.test</a></p>"),
+            "{html}"
+        );
+        // Without safe_html, nothing changes.
+        let r = md("[a](javascript:alert(1))\n");
+        assert_eq!(r.html, "<p><a href=\"javascript:alert(1)\">a</a></p>\n");
+    }
+
+    #[test]
+    fn url_safety_follows_browsers() {
+        for (url, safe) in [
+            ("https://x.test/", true),
+            ("HTTP://x.test/", true),
+            ("mailto:a@x.test", true),
+            ("tel:+358", true),
+            ("../a.md#b", true),
+            ("/roles/decider/", true),
+            ("//cdn.test/x.png", true),
+            ("#top", true),
+            ("?q=a:b", true),
+            ("a/b:c", true),
+            ("javascript:alert(1)", false),
+            (" JaVaScRiPt:alert(1)", false),
+            ("java\tscript:alert(1)", false),
+            ("java\nscript:alert(1)", false),
+            ("\u{1}javascript:alert(1)", false),
+            ("data:text/html,x", false),
+            ("vbscript:x", false),
+            ("file:///etc/passwd", false),
+        ] {
+            assert_eq!(url_is_safe(url), safe, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn heading_ids_dedup_as_before() {
+        let cases: &[(&str, &[&str])] = &[
+            ("# a\n# a\n# a\n", &["a", "a-1", "a-2"]),
+            ("# a\n# a {#a-1}\n# a\n", &["a", "a-1", "a-2"]),
+            ("# a {#a-1}\n# a\n# a\n", &["a-1", "a", "a-2"]),
+            ("# a\n# a\n# a-1\n", &["a", "a-1", "a-1-1"]),
+            ("# a-1\n# a\n# a\n# a\n", &["a-1", "a", "a-2", "a-3"]),
+            ("# a\n# b {#a}\n# a\n", &["a", "a-1", "a-2"]),
+            ("# x {#a-2}\n# a\n# a\n# a\n", &["a-2", "a", "a-1", "a-3"]),
+            ("# !\n# ?\n", &["section", "section-1"]),
+        ];
+        for (body, want) in cases {
+            let r = md(body);
+            let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+            assert_eq!(&ids, want, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn many_placeholders_substitute_in_one_pass() {
+        let body: String = (0..30)
+            .map(|i| format!("{{{{ hello(who=\"{i}\") }}}} [x{i}](zz.md)\n\n"))
+            .collect();
+        let r = md(&body);
+        for i in 0..30 {
+            assert!(
+                r.html
+                    .contains(&format!("<p><b>hi {i}</b> <a href=\"zz.md\">x{i}</a></p>")),
+                "{}",
+                r.html
+            );
+        }
+        assert!(!r.html.contains("cairnsc"));
+        // Every link error still points at its own line and column.
+        let want: Vec<String> = (0..30)
+            .map(|i| {
+                format!(
+                    "{}:{}: link to `zz.md`: no such page (content/articles/zz.md)",
+                    3 + 2 * i,
+                    21 + i.to_string().len()
+                )
+            })
+            .collect();
+        assert_eq!(messages(&r), want);
     }
 }

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::claims::{self, Better, Figures, Form};
 use crate::config::{Industry, SiteConfig, key_offset, value_offset};
-use crate::diagnostics::{Diagnostic, did_you_mean, display_path};
+use crate::diagnostics::{Diagnostic, Locator, did_you_mean, display_path};
 use crate::frontmatter::{self, FmDate, Quote, RawFrontMatter};
 use crate::markdown::{
     self, ArgValue, Input, LinkProblem, Links, ShortcodeCall, ShortcodeError, Shortcodes,
@@ -684,6 +684,8 @@ pub fn build(
         let meta = &metas[*i].0;
         anchors_of.insert(&meta.content_path, (&r.anchors, meta.case.as_ref()));
     }
+    // Heading ids as sets, made once per page that links point into.
+    let mut anchor_sets: FastMap<&str, HashSet<&str>> = FastMap::default();
     // Only pages with diagnostics or links to other pages' anchors need a look.
     for (i, r) in rendered
         .iter()
@@ -701,6 +703,9 @@ pub fn build(
             content_path: &meta.content_path,
             safe_html: config.safe_html,
         };
+        let loc = Locator::new(&file.text);
+        // One hint per missing target and anchor: the same broken link many times costs one search.
+        let mut missing: HashMap<(&str, &str), Diagnostic> = HashMap::new();
         for a in &r.anchor_refs {
             let (headings, case) = anchors_of
                 .get(a.target.as_str())
@@ -713,18 +718,28 @@ pub fn build(
                         .any(|m| anchor.strip_prefix("metric-") == Some(m.id.as_str()))
                 })
             };
-            if !headings.contains(&a.anchor) && !is_metric(&a.anchor) {
+            let known_ids = anchor_sets
+                .entry(a.target.as_str())
+                .or_insert_with(|| headings.iter().map(String::as_str).collect());
+            if !known_ids.contains(a.anchor.as_str()) && !is_metric(&a.anchor) {
+                if let Some(d) = missing.get(&(a.target.as_str(), a.anchor.as_str())) {
+                    diagnostics.push(d.clone().located(&loc, a.offset));
+                    continue;
+                }
                 let mut known: Vec<String> = headings.to_vec();
                 if let Some(c) = case {
                     known.extend(c.metrics.iter().map(|m| format!("metric-{}", m.id)));
                 }
-                diagnostics.push(markdown::missing_anchor(
+                let d = markdown::missing_anchor(
                     &input,
+                    &loc,
                     a.offset,
                     &a.anchor,
                     &format!("content/{}", a.target),
                     &known,
-                ));
+                );
+                missing.insert((a.target.as_str(), a.anchor.as_str()), d.clone());
+                diagnostics.push(d);
             }
         }
     }
@@ -857,7 +872,8 @@ pub fn build(
                 continue;
             };
             let list = citations.entry((case_page, m)).or_default();
-            if !list.contains(&page) {
+            // Pages come in order, so a page already listed is the last one.
+            if list.last() != Some(&page) {
                 list.push(page);
             }
         }

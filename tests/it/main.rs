@@ -8,6 +8,7 @@ mod build;
 mod claims;
 mod errors;
 mod incremental;
+mod safe_html;
 mod safety;
 mod serve;
 mod tools;

@@ -578,8 +578,10 @@ fn check_reports_a_slug_too_long_for_a_folder_name_as_build_would() {
         format!("+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"awareness\"\nslug = \"{long}\"\n+++\nText.\n"),
     );
     let message = format!(
-        "content/articles/a.md:5:1: error: the URL name `{}…` is 300 bytes long; the output folder could not be created (at most 255)\n 5 | slug = \"{long}\"\n   | ^\n  = hint: set a shorter `slug = \"...\"`, or rename the file\n\n",
-        "x".repeat(40)
+        "content/articles/a.md:5:1: error: the URL name `{}…` is 300 bytes long; the output folder could not be created (at most 255)\n 5 | slug = \"{}…\n   | ^\n  = hint: set a shorter `slug = \"...\"`, or rename the file\n\n",
+        "x".repeat(40),
+        // The quoted line is cut to 120 characters.
+        "x".repeat(112)
     );
     let run = site.cairn(&["check"]).failure();
     assert_eq!(run.stderr, format!("{message}check failed: 1 error\n"));

@@ -241,6 +241,8 @@ pub struct Session {
     fingerprints: Option<render::Fingerprints>,
     /// The output folder, once the first build has checked that cairn may write there.
     output: Option<output::Output>,
+    /// The output is this session's own temporary folder: its record stays in memory.
+    private_output: bool,
     /// Non-Markdown files of content/ at the last build.
     assets: Vec<source::Asset>,
     /// Files of static/ at the last build.
@@ -268,10 +270,18 @@ impl Session {
             texts: Default::default(),
             fingerprints: None,
             output: None,
+            private_output: false,
             assets: Vec::new(),
             statics: Vec::new(),
             last: None,
         }
+    }
+
+    /// The output folder is this session's own, made for it and removed with it (`cairn
+    /// serve`): the record of its files is kept in memory, not rewritten on every edit.
+    pub fn with_private_output(mut self) -> Session {
+        self.private_output = true;
+        self
     }
 
     /// Forget everything kept: the next build reads and renders all (after a change of
@@ -394,11 +404,12 @@ impl Session {
         match &mut self.output {
             Some(output) => output.refresh()?,
             None => {
-                self.output = Some(output::Output::open(
-                    &options.root,
-                    &options.output,
-                    options.force,
-                )?);
+                let mut output =
+                    output::Output::open(&options.root, &options.output, options.force)?;
+                if self.private_output {
+                    output.keep_record_in_memory();
+                }
+                self.output = Some(output);
             }
         }
         // Markdown edits reported by the watcher: re-read just those files, no walk of content/.

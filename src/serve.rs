@@ -137,7 +137,7 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     build_options.drafts = options.drafts;
     build_options.render.live_reload = live_reload_script();
 
-    let mut session = crate::Session::new(build_options, true);
+    let mut session = crate::Session::new(build_options, true).with_private_output();
     rebuild(&shared, &mut session, None, "initial build");
 
     // Watch, and rebuild on a thread of its own so the server keeps answering.

@@ -58,6 +58,8 @@ pub struct Output {
     force: bool,
     /// `manifest` is what this process last committed: no need to read it back.
     current: bool,
+    /// Whether commits write the record into the folder (see [`Output::keep_record_in_memory`]).
+    record_on_disk: bool,
 }
 
 /// Resolve `path` like `canonicalize`, also when its last parts do not exist yet:
@@ -129,6 +131,7 @@ impl Output {
             adopted: Vec::new(),
             force,
             current: false,
+            record_on_disk: true,
         };
         out.refresh()?;
         Ok(out)
@@ -252,6 +255,13 @@ impl Output {
         &self.manifest
     }
 
+    /// Keep the record in memory only: for a folder no other process writes, which lives
+    /// as long as this one (`cairn serve`'s private output), so that an edit does not
+    /// rewrite a record of every file. The folder is then not adoptable by a later build.
+    pub fn keep_record_in_memory(&mut self) {
+        self.record_on_disk = false;
+    }
+
     /// After a commit: the folder now holds what `manifest` records.
     pub fn set_manifest(&mut self, manifest: Manifest) {
         self.manifest = Arc::new(manifest);
@@ -281,6 +291,7 @@ impl Output {
             self.shown.clone(),
             self.manifest.clone(),
             self.force,
+            self.record_on_disk,
         ))
     }
 }

@@ -30,6 +30,8 @@ pub struct Staging {
     shown: PathBuf,
     /// No output yet: stage the final tree and rename it into place in one step.
     fresh: bool,
+    /// Write the record into the output (not for a serve session's private folder).
+    record_on_disk: bool,
     previous: Arc<Manifest>,
     force: bool,
     /// Remove the staging folder on a background thread after commit (long-running serve).
@@ -62,9 +64,11 @@ impl Staging {
         shown: PathBuf,
         previous: Arc<Manifest>,
         force: bool,
+        record_on_disk: bool,
     ) -> Staging {
         Staging {
             fresh: !target.exists(),
+            record_on_disk,
             dir,
             target,
             shown,
@@ -164,18 +168,15 @@ impl Staging {
         // A later write of the same path wins (theme static < site static < content assets).
         let mut last: FastMap<Arc<str>, Entry> =
             FastMap::with_capacity_and_hasher(entries.len(), Default::default());
-        if patch {
-            last.extend(
-                self.previous
-                    .files
-                    .keys()
-                    .map(|k| (k.clone(), Entry::Unchanged)),
-            );
-        }
         for (rel, entry) in entries {
             last.insert(rel, entry);
         }
-        let mut manifest = Manifest::default();
+        // A patch keeps every other file of the previous build as it is.
+        let mut manifest = if patch {
+            (*self.previous).clone()
+        } else {
+            Manifest::default()
+        };
         manifest.files.reserve(last.len());
         for (rel, entry) in &last {
             let record = match entry {
@@ -193,8 +194,10 @@ impl Staging {
                 written: manifest.len(),
                 ..Committed::default()
             };
-            write_file(&self.dir.join(MANIFEST), manifest.to_json().as_bytes())
-                .with_context(|| format!("cannot write {MANIFEST}"))?;
+            if self.record_on_disk {
+                write_file(&self.dir.join(MANIFEST), manifest.to_json().as_bytes())
+                    .with_context(|| format!("cannot write {MANIFEST}"))?;
+            }
             std::fs::rename(&self.dir, &self.target).with_context(|| {
                 format!("cannot move the new output into {}", self.target.display())
             })?;
@@ -208,13 +211,16 @@ impl Staging {
                 Entry::Unchanged => None,
             })
             .collect();
-        let mut prunes: Vec<Arc<str>> = self
-            .previous
-            .files
-            .keys()
-            .filter(|p| !last.contains_key(*p))
-            .cloned()
-            .collect();
+        let mut prunes: Vec<Arc<str>> = match patch {
+            true => Vec::new(),
+            false => self
+                .previous
+                .files
+                .keys()
+                .filter(|p| !last.contains_key(*p))
+                .cloned()
+                .collect(),
+        };
         prunes.sort_unstable();
         let replaced = self.check_commit(&moves, &prunes)?;
         let mut journal = Journal {
@@ -383,6 +389,9 @@ impl Staging {
                 journal.note(Step::Placed(to, *n));
                 Ok(())
             })?;
+        if !self.record_on_disk {
+            return Ok(());
+        }
         let record = self.dir.join("manifest.new");
         write_file(&record, manifest.to_json().as_bytes())
             .with_context(|| format!("cannot write {}", record.display()))?;

@@ -521,7 +521,12 @@ impl Session {
             warnings,
             elapsed: start.elapsed(),
             timings,
-            adopted: output.adopted().to_vec(),
+            adopted: output
+                .adopted()
+                .iter()
+                .filter(|f| committed.replaced.binary_search(f).is_err())
+                .cloned()
+                .collect(),
             replaced: committed.replaced,
         };
         if self.incremental {

@@ -190,7 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             out,
                             "replaced {} file(s) cairn had not written (--force): {}",
                             report.replaced.len(),
-                            report.replaced.join(", ")
+                            some_of(&report.replaced)
                         )?;
                     }
                     if !report.adopted.is_empty() {
@@ -199,7 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             "adopted {}: kept {} file(s) cairn did not write: {}",
                             options.output.display(),
                             report.adopted.len(),
-                            report.adopted.join(", ")
+                            some_of(&report.adopted)
                         )?;
                     }
                     if timings {
@@ -413,6 +413,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The first few names of a list, then how many more.
+fn some_of(names: &[String]) -> String {
+    const SHOWN: usize = 10;
+    match names.len().saturating_sub(SHOWN) {
+        0 => names.join(", "),
+        more => format!("{} and {more} more", names[..SHOWN].join(", ")),
     }
 }
 

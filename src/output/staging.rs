@@ -320,6 +320,7 @@ impl Staging {
             (!meta.is_dir() && !previous.contains(&rel)).then_some(rel)
         }));
         foreign.sort();
+        foreign.dedup();
         if !foreign.is_empty() && !self.force {
             bail!(
                 "refusing to replace files cairn did not write in {}: {}\n  = hint: move them into the site's static/ folder so that cairn publishes them, or pass --force to let the build replace them",

@@ -173,6 +173,41 @@ impl SiteConfig {
         let mut errors = Vec::new();
         let at = |key: &str| key_offset(text, key);
 
+        // Text of site.toml ends up in every page, feed and the sitemap, where control
+        // characters make ill-formed XML: an error at the top-level key holding one.
+        if let Ok(table) = toml::from_str::<toml::Table>(text) {
+            for (key, value) in &table {
+                if let Some(c) = control_character(value) {
+                    errors.push(
+                        Diagnostic::error(
+                            "syntax",
+                            CONFIG_FILE,
+                            format!(
+                                "{} U+{:04X} in a text value of `{key}`",
+                                crate::frontmatter::CONTROL_CHARACTER,
+                                c as u32
+                            ),
+                        )
+                        .at(text, at(key))
+                        .with_hint("remove it (an escape such as \\u0000 or a character pasted from another program); it is not allowed in pages, feeds or the sitemap"),
+                    );
+                }
+            }
+        }
+
+        // A theme is a folder of themes/ named by one plain name: never a path elsewhere.
+        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        if theme.is_empty() || theme.starts_with('.') || !theme.chars().all(plain) {
+            errors.push(
+                Diagnostic::error(
+                    "config-theme",
+                    CONFIG_FILE,
+                    format!("theme `{}` is not the name of a folder in themes/", theme.escape_debug()),
+                )
+                .at(text, at("theme"))
+                .with_hint("write the folder's name only, such as `theme = \"northwind\"` for themes/northwind/, or `theme = \"default\"`"),
+            );
+        }
         let base_url = match check_base_url(&base_url) {
             Ok(url) => url,
             Err(problem) => {
@@ -374,6 +409,18 @@ pub fn toml_diagnostic(
 }
 
 /// Reword serde's messages for people who write content, with a did-you-mean hint.
+/// The first control character (other than tab and line breaks) in a string of `value`.
+fn control_character(value: &toml::Value) -> Option<char> {
+    match value {
+        toml::Value::String(s) => s
+            .chars()
+            .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+        toml::Value::Array(a) => a.iter().find_map(control_character),
+        toml::Value::Table(t) => t.values().find_map(control_character),
+        _ => None,
+    }
+}
+
 /// How a base URL is written.
 pub const BASE_URL_HINT: &str = "write it like `https://insights.example.com` or `https://example.com/blog`: http(s), a host, an optional path";
 
@@ -415,8 +462,26 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
         },
         None => host.split_once(':').unwrap_or((host, "")),
     };
-    if !port.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!("`{url}` has a port that is not a number"));
+    if !port.is_empty() && port.parse::<u16>().is_err() {
+        return Err(format!(
+            "`{url}` has a port that is not a number from 0 to 65535"
+        ));
+    }
+    if let Some(c) = rest.chars().find(|c| "<>\"'`{}|\\^".contains(*c)) {
+        return Err(format!(
+            "`{url}` contains `{c}`, which a URL must percent-encode"
+        ));
+    }
+    let bytes = rest.as_bytes();
+    let bad_escape = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    });
+    if bad_escape || rest.contains("%00") {
+        return Err(format!(
+            "`{url}` has a `%` that is not a percent-escape of a character"
+        ));
     }
     if name.is_empty() {
         return Err(format!("`{url}` has no host name"));

@@ -132,12 +132,20 @@ pub struct Report {
     pub adopted: Vec<String>,
     /// Files cairn did not write that `--force` let this build replace.
     pub replaced: Vec<String>,
+    /// Files of the last build that were changed by someone else since, and that this
+    /// build no longer makes: kept, and no longer cairn's.
+    pub kept: Vec<String>,
+}
+
+/// The output folder with links and `..` resolved, for the link checks of the scan.
+fn resolved_output(options: &BuildOptions) -> Option<PathBuf> {
+    source::resolve(&options.output).ok()
 }
 
 /// Read, validate and model the site, without writing anything.
 pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
     load_with(options, &mut model::Cache::new(false), || {
-        source::scan(&options.root)
+        source::scan(&options.root, resolved_output(options).as_deref())
     })
     .map(|(loaded, _)| loaded)
 }
@@ -338,6 +346,7 @@ impl Session {
             timings,
             adopted: Vec::new(),
             replaced: Vec::new(),
+            kept: Vec::new(),
         };
         if edits.is_empty() {
             // Saved without a change: nothing to write.
@@ -413,8 +422,12 @@ impl Session {
             }
         }
         // Markdown edits reported by the watcher: re-read just those files, no walk of content/.
+        // A link among them goes through a full scan, which checks where it leads.
         let known = changed.filter(|c| {
-            self.incremental && !self.texts.is_empty() && c.iter().all(|p| p.ends_with(".md"))
+            self.incremental
+                && !self.texts.is_empty()
+                && c.iter()
+                    .all(|p| p.ends_with(".md") && !source::is_linked(&options.root, p))
         });
         if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {
             return report;
@@ -448,7 +461,9 @@ impl Session {
                 };
                 load_with(options, &mut self.cache, || scan)
             }
-            None => load_with(options, &mut self.cache, || source::scan(&options.root)),
+            None => load_with(options, &mut self.cache, || {
+                source::scan(&options.root, resolved_output(options).as_deref())
+            }),
         };
         let (
             Loaded {
@@ -528,6 +543,7 @@ impl Session {
                 .cloned()
                 .collect(),
             replaced: committed.replaced,
+            kept: committed.kept,
         };
         if self.incremental {
             let old = (

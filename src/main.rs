@@ -193,6 +193,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                             some_of(&report.replaced)
                         )?;
                     }
+                    if !report.kept.is_empty() {
+                        writeln!(
+                            out,
+                            "kept {} file(s) changed since cairn wrote them, no longer its own: {}",
+                            report.kept.len(),
+                            some_of(&report.kept)
+                        )?;
+                    }
                     if !report.adopted.is_empty() {
                         writeln!(
                             out,

@@ -180,49 +180,26 @@ fn origin_of(sources: &[TemplateSource], name: &str) -> String {
         .map_or_else(|| name.to_string(), |s| s.origin.clone())
 }
 
+/// Every file under `dir` (in the site at `root`) by its path inside `dir`, with the same
+/// rules as the site's own files: hidden files left out, links followed only inside the site.
 fn read_tree(
     root: &Path,
     dir: &Path,
     add: &mut dyn FnMut(String, String, Vec<u8>),
     errors: &mut Vec<Diagnostic>,
 ) {
-    if !dir.is_dir() {
-        return;
-    }
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0 || !crate::source::is_ignored_name(&e.file_name().to_string_lossy())
-        })
-    {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let origin = e
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(e.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read(e.path()) {
-                    Ok(bytes) => add(rel, origin, bytes),
-                    Err(err) => errors.push(Diagnostic::error(
-                        "io",
-                        PathBuf::from(&origin),
-                        format!("cannot read: {err}"),
-                    )),
-                }
-            }
-            Ok(_) => {}
+    let folder = dir.strip_prefix(root).unwrap_or(dir).to_string_lossy();
+    let (files, problems) = crate::source::walk(root, &folder, None);
+    errors.extend(problems);
+    for file in files {
+        let origin = crate::diagnostics::display_path(
+            file.source.strip_prefix(root).unwrap_or(&file.source),
+        );
+        match std::fs::read(&file.source) {
+            Ok(bytes) => add(file.content_path, origin, bytes),
             Err(err) => errors.push(Diagnostic::error(
                 "io",
-                dir.strip_prefix(root).unwrap_or(dir).to_path_buf(),
+                PathBuf::from(&origin),
                 format!("cannot read: {err}"),
             )),
         }

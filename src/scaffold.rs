@@ -247,14 +247,17 @@ pub fn init(
     let mut written = Vec::new();
     for (rel, text) in init_files(&title, today) {
         let path = dir.join(rel);
-        if path.exists() {
+        // A link there counts as taken, even when what it points to does not exist.
+        if std::fs::symlink_metadata(&path).is_ok() {
             continue;
         }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::File::create_new(&path)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+            .with_context(|| format!("cannot write {}", path.display()))?;
         written.push(rel);
     }
     Ok(written)

@@ -69,9 +69,89 @@ pub fn is_published_name(name: &str) -> bool {
     name == WELL_KNOWN || !is_ignored_name(name)
 }
 
+/// The site's own folders: what is published comes from them, and no output may be in one.
+pub const SITE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
+
+/// Resolve `path` like `canonicalize`, also when its last parts do not exist yet:
+/// symbolic links and `..` of the existing part are resolved, the rest is taken as written.
+pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    use std::path::Component;
+    let abs = std::path::absolute(path)?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(name) => {
+                out.push(name);
+                if std::fs::symlink_metadata(&out).is_ok() {
+                    out = out.canonicalize()?;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Why the symbolic link at `link` may not be followed: its target (resolved) must be
+/// inside the site folder `site`, not hidden there (`.git`, `.env`; `.well-known` is
+/// fine), and neither inside the output folder nor holding it.
+fn link_problem(
+    site: &Path,
+    output: Option<&Path>,
+    link: &Path,
+) -> Option<(&'static str, String, &'static str)> {
+    let to = match std::fs::read_link(link) {
+        Ok(t) => t.display().to_string(),
+        Err(_) => "?".into(),
+    };
+    let Ok(target) = link.canonicalize() else {
+        return Some((
+            "link-outside-site",
+            format!("symbolic link to `{to}`, which does not exist"),
+            "remove the link, or point it at a file of the site",
+        ));
+    };
+    let Ok(inside) = target.strip_prefix(site) else {
+        return Some((
+            "link-outside-site",
+            format!(
+                "symbolic link to `{to}`, outside the site folder: cairn publishes nothing from outside the site"
+            ),
+            "copy the file into the site instead of linking to it",
+        ));
+    };
+    if inside
+        .components()
+        .any(|c| !is_published_name(&c.as_os_str().to_string_lossy()))
+    {
+        return Some((
+            "link-hidden",
+            format!(
+                "symbolic link to `{to}`, a hidden file or folder of the site: cairn never publishes hidden files"
+            ),
+            "link to a file whose path has no name starting with `.`, or copy it in under another name",
+        ));
+    }
+    if output.is_some_and(|o| target.starts_with(o) || o.starts_with(&target)) {
+        return Some((
+            "link-hidden",
+            format!(
+                "symbolic link to `{to}`, which is or holds the output folder: the site would publish its own output"
+            ),
+            "remove the link",
+        ));
+    }
+    None
+}
+
 /// The files under `<root>/<folder>` that may be published, sorted by path, with the
-/// problems found: unreadable entries, links that lead out of the site.
-pub fn walk(root: &Path, folder: &str) -> (Vec<Asset>, Vec<Diagnostic>) {
+/// problems found: unreadable entries, links that lead out of the site, to hidden files
+/// or to the output folder (`output`, resolved, when known).
+pub fn walk(root: &Path, folder: &str, output: Option<&Path>) -> (Vec<Asset>, Vec<Diagnostic>) {
     let dir = root.join(folder);
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -96,26 +176,18 @@ pub fn walk(root: &Path, folder: &str) -> (Vec<Asset>, Vec<Diagnostic>) {
                 continue;
             }
         };
-        if entry.path_is_symlink() {
-            let target = entry.path().canonicalize();
-            if !target.as_ref().is_ok_and(|t| t.starts_with(&site)) {
-                let to = match std::fs::read_link(entry.path()) {
-                    Ok(t) => t.display().to_string(),
-                    Err(_) => "?".into(),
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        "link-outside-site",
-                        relative(root, entry.path()),
-                        format!("symbolic link to `{to}`, outside the site folder: cairn publishes nothing from outside the site"),
-                    )
-                    .with_hint("copy the file into the site instead of linking to it"),
-                );
-                if entry.file_type().is_dir() {
-                    walker.skip_current_dir();
-                }
-                continue;
+        let problem = entry
+            .path_is_symlink()
+            .then(|| link_problem(&site, output, entry.path()))
+            .flatten();
+        if let Some((code, message, hint)) = problem {
+            diagnostics.push(
+                Diagnostic::error(code, relative(root, entry.path()), message).with_hint(hint),
+            );
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
             }
+            continue;
         }
         if !entry.file_type().is_file() {
             continue;
@@ -129,13 +201,24 @@ pub fn walk(root: &Path, folder: &str) -> (Vec<Asset>, Vec<Diagnostic>) {
     (files, diagnostics)
 }
 
+/// Whether the content file at `content_path`, or a folder on its way from `content/`, is a
+/// symbolic link (then only a full [`scan`] may read it, which checks where it leads).
+pub fn is_linked(root: &Path, content_path: &str) -> bool {
+    let mut path = root.join(CONTENT_DIR);
+    content_path.split('/').any(|part| {
+        path.push(part);
+        std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+    })
+}
+
 /// Walk `<root>/content` and `<root>/static`, and read every Markdown file (in parallel).
-pub fn scan(root: &Path) -> Scan {
+/// `output` is the output folder (resolved), which no link may lead into.
+pub fn scan(root: &Path, output: Option<&Path>) -> Scan {
     let mut scan = Scan::default();
-    let (statics, problems) = walk(root, STATIC_DIR);
+    let (statics, problems) = walk(root, STATIC_DIR, output);
     scan.statics = statics;
     scan.diagnostics = problems;
-    let (files, problems) = walk(root, CONTENT_DIR);
+    let (files, problems) = walk(root, CONTENT_DIR, output);
     scan.diagnostics.extend(problems);
     let mut md = Vec::new();
     for file in files {

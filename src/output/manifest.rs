@@ -30,6 +30,15 @@ impl Record {
         }
     }
 
+    /// Whether the file at `path` still holds what cairn wrote: the same size and time, or
+    /// failing those the same bytes. A link or folder there is not cairn's file.
+    pub(super) fn still_written(&self, path: &Path) -> bool {
+        self.matches_disk(path)
+            || std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+                && std::fs::read(path)
+                    .is_ok_and(|bytes| xxhash_rust::xxh3::xxh3_128(&bytes) == self.hash)
+    }
+
     /// Whether the file at `path` (not followed if a link) still is the file this record describes.
     pub(super) fn matches_disk(&self, path: &Path) -> bool {
         std::fs::symlink_metadata(path).is_ok_and(|m| {
@@ -81,6 +90,12 @@ impl Manifest {
             let hash = u128::from_str_radix(&hash, 16).map_err(|_| format!("bad hash `{hash}`"))?;
             if !is_plain_relative(&path) {
                 return Err(format!("`{path}` is not a path inside the folder"));
+            }
+            // cairn never publishes hidden files: a record listing one was not written by it.
+            if !path.split('/').all(crate::source::is_published_name) {
+                return Err(format!(
+                    "`{path}` is a hidden file, which cairn never writes"
+                ));
             }
             files.insert(path.into(), Record { hash, size, mtime });
         }

@@ -26,7 +26,7 @@ mod staging;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -38,8 +38,8 @@ pub use staging::{Committed, Staging};
 type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 type FastSet<T> = HashSet<T, ahash::RandomState>;
 
-/// The site's own folders, which no output may be inside of.
-const SITE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
+use crate::source::SITE_FOLDERS;
+pub use crate::source::resolve;
 
 /// How many file names a refusal quotes before "and N more".
 const QUOTED: usize = 5;
@@ -60,29 +60,6 @@ pub struct Output {
     current: bool,
     /// Whether commits write the record into the folder (see [`Output::keep_record_in_memory`]).
     record_on_disk: bool,
-}
-
-/// Resolve `path` like `canonicalize`, also when its last parts do not exist yet:
-/// symbolic links and `..` of the existing part are resolved, the rest is taken as written.
-pub fn resolve(path: &Path) -> io::Result<PathBuf> {
-    let abs = std::path::absolute(path)?;
-    let mut out = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(name) => {
-                out.push(name);
-                if std::fs::symlink_metadata(&out).is_ok() {
-                    out = out.canonicalize()?;
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Why an output folder is refused.
@@ -339,9 +316,25 @@ pub fn check_report_file(root: &Path, file: &Path, marker: &str) -> anyhow::Resu
             ));
         }
     }
+    if let Some(output) = path
+        .ancestors()
+        .skip(1)
+        .find(|d| d.join(MANIFEST).is_file())
+    {
+        return Err(refuse(
+            &format!(
+                "it is inside {}, an output folder of cairn's",
+                output.display()
+            ),
+            choose,
+        ));
+    }
     if let Some(meta) = meta {
         if meta.is_dir() {
             return Err(refuse("it is a folder", choose));
+        }
+        if !meta.is_file() {
+            return Err(refuse("it is not a regular file", choose));
         }
         let mut head = vec![0; 1024];
         let n = File::open(&path)

@@ -53,6 +53,9 @@ pub struct Committed {
     pub pruned: usize,
     /// Files cairn did not write that `--force` let it replace.
     pub replaced: Vec<String>,
+    /// Files of the previous build that someone changed since: no longer cairn's, so kept
+    /// although the build no longer makes them (and left out of the record).
+    pub kept: Vec<String>,
 }
 
 impl Staging {
@@ -222,6 +225,12 @@ impl Staging {
                 .collect(),
         };
         prunes.sort_unstable();
+        // A file someone rewrote since cairn wrote it is theirs now: kept, not pruned.
+        let (prunes, kept): (Vec<Arc<str>>, Vec<Arc<str>>) = prunes.into_iter().partition(|rel| {
+            let path = self.target.join(&**rel);
+            !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+                || self.previous.files[rel].still_written(&path)
+        });
         let replaced = self.check_commit(&moves, &prunes)?;
         let mut journal = Journal {
             backups: self.dir.join("old"),
@@ -259,6 +268,7 @@ impl Staging {
             written: moves.len(),
             pruned: prunes.len(),
             replaced,
+            kept: kept.iter().map(|k| k.to_string()).collect(),
         };
         Ok((manifest, done))
     }

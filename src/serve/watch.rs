@@ -24,7 +24,7 @@ use super::{Shared, rebuild};
 use crate::diagnostics::display_path;
 
 /// The folders watched recursively, by name in the site root.
-const FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
+use crate::source::SITE_FOLDERS as FOLDERS;
 
 /// How long a burst of events may last before it is handled as one.
 const DEBOUNCE: Duration = Duration::from_millis(40);

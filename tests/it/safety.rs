@@ -513,7 +513,23 @@ fn base_urls_with_credentials_queries_or_no_host_are_errors() {
         ("https://", "`https://` has no host name"),
         (
             "https://example.test:80x",
-            "`https://example.test:80x` has a port that is not a number",
+            "`https://example.test:80x` has a port that is not a number from 0 to 65535",
+        ),
+        (
+            "https://example.test:99999",
+            "`https://example.test:99999` has a port that is not a number from 0 to 65535",
+        ),
+        (
+            "https://example.test/<b>",
+            "`https://example.test/<b>` contains `<`, which a URL must percent-encode",
+        ),
+        (
+            "https://exa%00mple.test",
+            "`https://exa%00mple.test` has a `%` that is not a percent-escape of a character",
+        ),
+        (
+            "https://example.test/%",
+            "`https://example.test/%` has a `%` that is not a percent-escape of a character",
         ),
         (
             "example.test",
@@ -663,4 +679,179 @@ fn an_asset_file_where_a_page_needs_its_folder_is_an_output_collision() {
         "content/articles/b: error: content/articles/b is a file where content/articles/b.md needs the folder /articles/b/\n  = hint: rename or remove one of them\n\ncontent/roles: error: content/roles is a file where the page cairn generates at /roles/ needs the folder /roles/\n  = hint: rename or remove one of them\n\ncheck failed: 2 errors\n"
     );
     site.build().failure();
+}
+
+#[test]
+fn serve_never_publishes_a_saved_link_that_leads_out_of_the_site() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "+++\ntitle = \"Leaked\"\n+++\nTOPSECRET\n",
+    )
+    .unwrap();
+    let site = TestSite::new().file("content/about.md", "+++\ntitle = \"About\"\n+++\nHi.\n");
+    let server = site.serve();
+    let mut events = server.events();
+    events.next();
+    // A new page that is a link out of the site.
+    symlink(
+        outside.path().join("secret.md"),
+        site.path("content/leak.md"),
+    )
+    .unwrap();
+    let (name, data) = events.next();
+    assert_eq!(name, "build-error");
+    assert!(data.contains("outside the site folder"), "{data}");
+    assert!(!server.get("/leak/").1.contains("TOPSECRET"));
+    // An existing page replaced by such a link.
+    std::fs::remove_file(site.path("content/leak.md")).unwrap();
+    assert_eq!(events.next().0, "reload");
+    std::fs::remove_file(site.path("content/about.md")).unwrap();
+    symlink(
+        outside.path().join("secret.md"),
+        site.path("content/about.md"),
+    )
+    .unwrap();
+    loop {
+        let (name, data) = events.next();
+        if name == "build-error" {
+            assert!(data.contains("outside the site folder"), "{data}");
+            break;
+        }
+    }
+    let (_, page) = server.get("/about/");
+    assert!(!page.contains("TOPSECRET"));
+    assert!(page.contains("Hi."), "still the last good build");
+}
+
+#[test]
+fn links_to_hidden_files_or_to_the_output_and_themes_outside_themes_are_errors() {
+    let site = TestSite::new()
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\nHi.\n")
+        .file(".git/config", "[remote] url = https://token@x")
+        .file(".env", "API_KEY=1");
+    symlink("../.git", site.path("static/repo")).unwrap_or_else(|_| {
+        std::fs::create_dir_all(site.path("static")).unwrap();
+        symlink("../.git", site.path("static/repo")).unwrap();
+    });
+    symlink("../.env", site.path("content/env.txt")).unwrap();
+    std::fs::create_dir_all(site.path("public")).unwrap();
+    symlink("../public", site.path("static/mirror")).unwrap();
+    let run = site.build().failure();
+    assert_eq!(
+        run.stderr,
+        "content/env.txt: error: symbolic link to `../.env`, a hidden file or folder of the site: cairn never publishes hidden files\n  = hint: link to a file whose path has no name starting with `.`, or copy it in under another name\n\nstatic/mirror: error: symbolic link to `../public`, which is or holds the output folder: the site would publish its own output\n  = hint: remove the link\n\nstatic/repo: error: symbolic link to `../.git`, a hidden file or folder of the site: cairn never publishes hidden files\n  = hint: link to a file whose path has no name starting with `.`, or copy it in under another name\n\nbuild failed: 3 errors; the previous output (if any) is unchanged\n"
+    );
+
+    let site = TestSite::empty().file(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://example.test\"\ntheme = \"../../elsewhere\"\n",
+    );
+    let run = site.build().failure();
+    assert_eq!(
+        run.stderr,
+        "site.toml:3:1: error: theme `../../elsewhere` is not the name of a folder in themes/\n 3 | theme = \"../../elsewhere\"\n   | ^\n  = hint: write the folder's name only, such as `theme = \"northwind\"` for themes/northwind/, or `theme = \"default\"`\n\nbuild failed: 1 error; the previous output (if any) is unchanged\n"
+    );
+}
+
+#[test]
+fn a_record_is_trusted_only_for_files_cairn_could_have_written_and_still_holds() {
+    let site = TestSite::new()
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\nHi.\n")
+        .file("content/team.md", "+++\ntitle = \"Team\"\n+++\nUs.\n");
+    site.build().success();
+    // A record that lists a hidden file was not written by cairn.
+    let record = site.path("public/.cairn-manifest.json");
+    let good = std::fs::read_to_string(&record).unwrap();
+    site.write("public/.git/HEAD", "ref: main");
+    std::fs::write(
+        &record,
+        good.replacen("[[", "[[\".git/HEAD\",\"0\",9,1],[", 1),
+    )
+    .unwrap();
+    let run = site.build();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "its record of the last build (.cairn-manifest.json) is unreadable: `.git/HEAD` is a hidden file, which cairn never writes"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.read(".git/HEAD"), "ref: main");
+    std::fs::write(&record, &good).unwrap();
+    // A page file someone rewrote since is theirs: kept when the page goes, and said so.
+    site.write("public/team/index.html", "<p>my own team page</p>");
+    std::fs::remove_file(site.path("content/team.md")).unwrap();
+    let run = site.build().success();
+    assert!(
+        run.stdout.starts_with(
+            "kept 1 file(s) changed since cairn wrote them, no longer its own: team/index.html\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(site.read("team/index.html"), "<p>my own team page</p>");
+    assert_eq!(site.read(".git/HEAD"), "ref: main");
+}
+
+#[test]
+fn audit_and_init_write_no_odd_file_and_nothing_through_a_link() {
+    let site = TestSite::new().file(
+        "content/articles/a.md",
+        article("A", "awareness", &["decider"], "2026-01-01", "Text.\n"),
+    );
+    site.build().success();
+    let inside = site.path("public/audit.html");
+    let run = site.cairn(&["audit", "--html", inside.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: refusing to write the report to {}: it is inside {}, an output folder of cairn's\n  = hint: choose a new file name outside the site's folders, e.g. --html audit.html\n",
+            inside.display(),
+            site.path("public").display()
+        )
+    );
+    let fifo = site.path("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let run = site.cairn(&["audit", "--html", fifo.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(": it is not a regular file\n"),
+        "{}",
+        run.stderr
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("elsewhere.toml");
+    std::fs::create_dir_all(dir.path().join("new")).unwrap();
+    symlink(&target, dir.path().join("new/site.toml")).unwrap();
+    let run: Run = std::process::Command::new(cairn_bin())
+        .args(["init", "--force"])
+        .arg(dir.path().join("new"))
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!target.exists(), "nothing written through the link");
+}
+
+#[test]
+fn control_characters_in_site_toml_are_errors_at_their_key() {
+    let site = TestSite::empty().file(
+        "site.toml",
+        "title = \"Si\\u0001te\"\nbase_url = \"https://example.test\"\n",
+    );
+    let run = site.build().failure();
+    assert_eq!(
+        run.stderr,
+        "site.toml:1:1: error: control character U+0001 in a text value of `title`\n 1 | title = \"Si\\u0001te\"\n   | ^\n  = hint: remove it (an escape such as \\u0000 or a character pasted from another program); it is not allowed in pages, feeds or the sitemap\n\nbuild failed: 1 error; the previous output (if any) is unchanged\n"
+    );
 }

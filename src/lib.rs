@@ -4,10 +4,12 @@
 //!
 //! ```text
 //! config ← source ← frontmatter ← model (+ markdown, claims) ← render ← output
-//!                                  serve = watch + http + the same build()
+//!                         session = the pipeline again and again, caching
+//!                         serve = watch + http + a session
 //! ```
 //!
-//! [`build`] runs it end to end; [`load`] stops before writing (for `check`).
+//! [`build`] runs it end to end; [`load`] stops before writing (for `check`);
+//! [`Session`] (in `session`) rebuilds after edits, rendering only what changed.
 //! The library never prints: diagnostics and reports are returned.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -23,7 +25,10 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+mod session;
 pub mod source;
+
+pub use session::Session;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -138,7 +143,7 @@ pub struct Report {
 }
 
 /// The output folder with links and `..` resolved, for the link checks of the scan.
-fn resolved_output(options: &BuildOptions) -> Option<PathBuf> {
+pub(crate) fn resolved_output(options: &BuildOptions) -> Option<PathBuf> {
     source::resolve(&options.output).ok()
 }
 
@@ -152,7 +157,7 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// [`load`] with a cache kept from an earlier build, reading content with `read`;
 /// also returns the files read.
-fn load_with(
+pub(crate) fn load_with(
     options: &BuildOptions,
     cache: &mut model::Cache,
     read: impl FnOnce() -> source::Scan,
@@ -231,361 +236,6 @@ fn finish_load(
 /// Build the site into `options.output`. On any error the previous output is left untouched.
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     Session::new(options.clone(), false).build(None)
-}
-
-/// Builds of one site, one after another (`cairn serve`). With `incremental`,
-/// it keeps each file's text, front matter and rendered body, and each
-/// output's inputs, so that after an edit only the touched files are read
-/// and only outputs whose inputs changed are rendered and written. The
-/// output is byte-for-byte what a full build writes.
-pub struct Session {
-    options: BuildOptions,
-    incremental: bool,
-    cache: model::Cache,
-    /// Texts of the last build's files, by content path.
-    /// (A sorted map: its values are already in the order a full scan reads files.)
-    texts: std::collections::BTreeMap<String, std::sync::Arc<source::SourceFile>>,
-    /// Inputs of each output file of the last committed build.
-    fingerprints: Option<render::Fingerprints>,
-    /// The output folder, once the first build has checked that cairn may write there.
-    output: Option<output::Output>,
-    /// The output is this session's own temporary folder: its record stays in memory.
-    private_output: bool,
-    /// Non-Markdown files of content/ at the last build.
-    assets: Vec<source::Asset>,
-    /// Files of static/ at the last build.
-    statics: Vec<source::Asset>,
-    /// The last successful build's site, for an edit that touches only a body.
-    last: Option<Last>,
-}
-
-/// What a serve session keeps of its last successful build.
-struct Last {
-    site: Site,
-    theme: Theme,
-    patcher: model::Patcher,
-    warnings: Vec<Diagnostic>,
-    /// Files in the output.
-    files: usize,
-}
-
-impl Session {
-    pub fn new(options: BuildOptions, incremental: bool) -> Session {
-        Session {
-            options,
-            incremental,
-            cache: model::Cache::new(incremental),
-            texts: Default::default(),
-            fingerprints: None,
-            output: None,
-            private_output: false,
-            assets: Vec::new(),
-            statics: Vec::new(),
-            last: None,
-        }
-    }
-
-    /// The output folder is this session's own, made for it and removed with it (`cairn
-    /// serve`): the record of its files is kept in memory, not rewritten on every edit.
-    pub fn with_private_output(mut self) -> Session {
-        self.private_output = true;
-        self
-    }
-
-    /// Forget everything kept: the next build reads and renders all (after a change of
-    /// site.toml, templates or static files).
-    pub fn invalidate(&mut self) {
-        self.cache = model::Cache::new(self.incremental);
-        self.texts.clear();
-        self.fingerprints = None;
-        self.last = None;
-    }
-
-    /// An edit that changed only the bodies of existing pages, and nothing a card, a
-    /// listing, a link or a claim elsewhere shows: re-render just those pages over the
-    /// last build. `None` when that is not the case (nothing was touched then).
-    fn patch(&mut self, changed: &[String], start: Instant) -> Option<Result<Report, BuildError>> {
-        let mut timings = Timings::start();
-        let options = &self.options;
-        let last = self.last.as_mut()?;
-        let fingerprints = self.fingerprints.as_mut()?;
-        let mut edits = Vec::new();
-        for c in changed {
-            let old = self.texts.get(c)?;
-            let abs = options.root.join(source::CONTENT_DIR).join(c);
-            let new =
-                std::sync::Arc::new(source::read_source(&options.root, &abs, c.clone()).ok()?);
-            if new.text == old.text {
-                continue;
-            }
-            let (i, page) = model::patch(
-                &last.site,
-                &last.patcher,
-                old,
-                &new,
-                &render::ShortcodeTemplates { theme: &last.theme },
-                &model::Options {
-                    drafts: options.drafts,
-                    now: options.now,
-                },
-            )?;
-            let same_card = render::card_fingerprint(&last.site, i, &last.site.pages[i])
-                == render::card_fingerprint(&last.site, i, &page);
-            if !same_card || edits.iter().any(|(j, _, _)| *j == i) {
-                return None;
-            }
-            edits.push((i, page, new));
-        }
-        timings.lap("model and Markdown");
-        let report = |rendered: usize, timings: Timings, last: &Last| Report {
-            pages: last.site.pages.len(),
-            files: last.files,
-            rendered,
-            warnings: last.warnings.clone(),
-            elapsed: start.elapsed(),
-            timings,
-            adopted: Vec::new(),
-            replaced: Vec::new(),
-            kept: Vec::new(),
-        };
-        if edits.is_empty() {
-            // Saved without a change: nothing to write.
-            return Some(Ok(report(0, timings, last)));
-        }
-        let output = self.output.as_mut()?;
-        let mut staging = match output.stage() {
-            Ok(s) => s,
-            Err(e) => return Some(Err(BuildError::Io(e))),
-        };
-        staging.clean_up_in_background();
-        let pages: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
-        let mut old = Vec::with_capacity(edits.len());
-        let mut texts = Vec::with_capacity(edits.len());
-        for (i, page, new) in edits {
-            old.push((i, std::mem::replace(&mut last.site.pages[i], page)));
-            texts.push(new);
-        }
-        let rendered = render::render_pages(
-            &last.site,
-            &last.theme,
-            &options.render,
-            &staging,
-            fingerprints,
-            &pages,
-        );
-        let written = match rendered {
-            Ok(Some(n)) => n,
-            // Something site-wide changed, or the page template failed: a full build
-            // finds out which and reports every error.
-            Ok(None) | Err(RenderError::Template(_) | RenderError::Templates(_)) => {
-                for (i, page) in old {
-                    last.site.pages[i] = page;
-                }
-                return None;
-            }
-            Err(RenderError::Io(e)) => {
-                self.invalidate();
-                return Some(Err(BuildError::Io(
-                    anyhow::Error::new(e).context("cannot write the output"),
-                )));
-            }
-        };
-        timings.lap("render and write");
-        match staging.commit_patch() {
-            Ok((manifest, _)) => output.set_manifest(manifest),
-            Err(e) => {
-                self.invalidate();
-                return Some(Err(BuildError::Io(e)));
-            }
-        }
-        timings.lap("swap output");
-        for new in texts {
-            self.texts.insert(new.content_path.clone(), new);
-        }
-        Some(Ok(report(written, timings, last)))
-    }
-
-    /// Build. `changed` lists the content paths (`articles/x.md`, relative to `content/`)
-    /// edited since the last build; other files' texts are reused. `None` reads everything.
-    pub fn build(&mut self, changed: Option<&[String]>) -> Result<Report, BuildError> {
-        let start = Instant::now();
-        let options = &self.options;
-        match &mut self.output {
-            Some(output) => output.refresh()?,
-            None => {
-                let mut output =
-                    output::Output::open(&options.root, &options.output, options.force)?;
-                if self.private_output {
-                    output.keep_record_in_memory();
-                }
-                self.output = Some(output);
-            }
-        }
-        // Markdown edits reported by the watcher: re-read just those files, no walk of content/.
-        // A link among them goes through a full scan, which checks where it leads.
-        let known = changed.filter(|c| {
-            self.incremental
-                && !self.texts.is_empty()
-                && c.iter()
-                    .all(|p| p.ends_with(".md") && !source::is_linked(&options.root, p))
-        });
-        if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {
-            return report;
-        }
-        let options = &self.options;
-        // Only a build that succeeds leaves something to patch.
-        let previous_last = self.last.take();
-        let result = match known {
-            Some(changed) => {
-                let mut diagnostics = Vec::new();
-                for c in changed {
-                    let abs = options.root.join(source::CONTENT_DIR).join(c);
-                    self.texts.remove(c);
-                    if abs.is_file() {
-                        match source::read_source(&options.root, &abs, c.clone()) {
-                            Ok(f) => {
-                                self.texts.insert(c.clone(), std::sync::Arc::new(f));
-                            }
-                            Err(d) => diagnostics.push(d),
-                        }
-                    }
-                }
-                let mut pages: Vec<std::sync::Arc<source::SourceFile>> =
-                    self.texts.values().cloned().collect();
-                pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-                let scan = source::Scan {
-                    pages,
-                    assets: self.assets.clone(),
-                    statics: self.statics.clone(),
-                    diagnostics,
-                };
-                load_with(options, &mut self.cache, || scan)
-            }
-            None => load_with(options, &mut self.cache, || {
-                source::scan(&options.root, resolved_output(options).as_deref())
-            }),
-        };
-        let (
-            Loaded {
-                site,
-                theme,
-                warnings,
-                mut timings,
-                patcher,
-            },
-            files,
-        ) = result.map_err(BuildError::Content)?;
-        if self.incremental && known.is_none() {
-            self.texts = files
-                .into_iter()
-                .map(|f| (f.content_path.clone(), f))
-                .collect();
-            self.assets = site.assets.clone();
-            self.statics = site.statics.clone();
-        } else {
-            // Rendering needs the parsed site, not the Markdown it came from.
-            drop(files);
-        }
-        let output = self.output.as_mut().expect("opened above");
-        if output.manifest().is_empty() {
-            // Fingerprints describe files that are no longer there.
-            self.fingerprints = None;
-        }
-        let mut staging = output.stage()?;
-        if self.incremental {
-            staging.clean_up_in_background();
-        }
-        let previous = match (&self.fingerprints, self.incremental) {
-            (Some(f), true) => Some(f),
-            (None, true) => Some(&render::Fingerprints::default()),
-            _ => None,
-        };
-        let rendered = render::render_site(
-            &site,
-            &theme,
-            &options.render,
-            &staging,
-            previous,
-            !self.incremental,
-        );
-        let mut rendered = match rendered {
-            Ok(r) => r,
-            Err(RenderError::Templates(mut ds)) => {
-                ds.extend(warnings);
-                diagnostics::sort(&mut ds);
-                return Err(BuildError::Content(ds));
-            }
-            Err(RenderError::Template(d)) => return Err(BuildError::Content(vec![d])),
-            Err(RenderError::Io(e)) => {
-                return Err(BuildError::Io(
-                    anyhow::Error::new(e).context("cannot write the output"),
-                ));
-            }
-        };
-        timings.lap("render and write");
-        timings.slowest = std::mem::take(&mut rendered.slowest);
-        let copied = copy_static(&theme, &site, &staging)?;
-        timings.lap("copy static files");
-        let (manifest, committed) = staging.commit()?;
-        output.set_manifest(manifest);
-        timings.lap("swap output");
-        let report = Report {
-            pages: site.pages.len(),
-            files: rendered.files + copied,
-            rendered: rendered.rendered,
-            warnings,
-            elapsed: start.elapsed(),
-            timings,
-            adopted: output
-                .adopted()
-                .iter()
-                .filter(|f| committed.replaced.binary_search(f).is_err())
-                .cloned()
-                .collect(),
-            replaced: committed.replaced,
-            kept: committed.kept,
-        };
-        if self.incremental {
-            let old = (
-                std::mem::replace(&mut self.fingerprints, rendered.fingerprints),
-                previous_last,
-            );
-            self.last = patcher.map(|patcher| Last {
-                site,
-                theme,
-                patcher,
-                warnings: report.warnings.clone(),
-                files: report.files,
-            });
-            // Freeing ten thousand pages takes milliseconds an edit-reload loop need not wait for.
-            std::thread::spawn(move || drop(old));
-        }
-        Ok(report)
-    }
-}
-
-/// Theme static files, then the site's static/, then assets beside content: later wins.
-fn copy_static(theme: &Theme, site: &Site, staging: &output::Staging) -> anyhow::Result<usize> {
-    let mut copied = 0;
-    let copy = |source: &std::path::Path, rel: &str| {
-        staging
-            .copy(source, rel)
-            .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))
-    };
-    for (rel, bytes) in &theme.statics {
-        staging
-            .write(render::OutputFile {
-                path: rel.clone(),
-                bytes: bytes.clone(),
-            })
-            .map_err(|e| anyhow::Error::new(e).context(format!("cannot write {rel}")))?;
-        copied += 1;
-    }
-    for asset in site.statics.iter().chain(&site.assets) {
-        copy(&asset.source, &asset.content_path)?;
-        copied += 1;
-    }
-    Ok(copied)
 }
 
 /// What `check` found.

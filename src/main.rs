@@ -411,14 +411,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             drafts,
             timings,
         } => {
-            cairn::serve::serve(cairn::serve::ServeOptions {
+            let options = cairn::serve::ServeOptions {
                 root,
                 bind,
                 port,
                 drafts,
                 open,
                 timings,
-            })?;
+            };
+            let log: cairn::serve::Log = std::sync::Arc::new(|stream, text| match stream {
+                cairn::serve::Stream::Progress => {
+                    let _ = writeln!(std::io::stdout().lock(), "{text}");
+                }
+                cairn::serve::Stream::Problems => eprintln!("{text}"),
+            });
+            cairn::serve::serve(options, log)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -27,6 +27,18 @@ use crate::{BuildError, BuildOptions};
 /// The live-reload endpoint; under a name no site page can take.
 pub const EVENTS_PATH: &str = "/__cairn/events";
 
+/// Which of the terminal's streams a message of the server belongs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// What the server is doing: serving, rebuilt, stopped.
+    Progress,
+    /// Problems: diagnostics, failed builds and watches.
+    Problems,
+}
+
+/// Where the server's messages go (the command line prints them; the library never does).
+pub type Log = Arc<dyn Fn(Stream, &str) + Send + Sync>;
+
 /// Options of `cairn serve`.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -81,19 +93,18 @@ struct Shared {
     built: Mutex<bool>,
     notices: broadcast::Sender<Notice>,
     timings: bool,
+    log: Log,
 }
 
-/// Run the server until Ctrl-C. Prints to the terminal: this is the CLI edge.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
-pub fn serve(options: ServeOptions) -> anyhow::Result<()> {
+/// Run the server until Ctrl-C, telling `log` what it does.
+pub fn serve(options: ServeOptions, log: Log) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(run(options))
+    runtime.block_on(run(options, log))
 }
 
-#[allow(clippy::print_stdout, clippy::print_stderr)]
-async fn run(options: ServeOptions) -> anyhow::Result<()> {
+async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => l,
@@ -129,6 +140,7 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
         built: Mutex::new(false),
         notices,
         timings: options.timings,
+        log: log.clone(),
     });
 
     let mut build_options = BuildOptions::new(&options.root);
@@ -142,7 +154,7 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
 
     // Watch, and rebuild on a thread of its own so the server keeps answering.
     let (tx, rx) = std::sync::mpsc::channel();
-    let watch = watch::Watch::start(std::path::absolute(&options.root)?, tx)?;
+    let watch = watch::Watch::start(std::path::absolute(&options.root)?, tx, log.clone())?;
     {
         let shared = shared.clone();
         std::thread::spawn(move || watch.run(rx, &shared, session));
@@ -150,9 +162,12 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
     let local_only = options.bind.to_canonical().is_loopback();
     let app = http::router(shared, local_only);
 
-    println!(
-        "serving {} at {url}/ (Ctrl-C to stop)",
-        display_path(&options.root)
+    log(
+        Stream::Progress,
+        &format!(
+            "serving {} at {url}/ (Ctrl-C to stop)",
+            display_path(&options.root)
+        ),
     );
     if options.open {
         open_browser(&format!("{url}/"));
@@ -161,35 +176,44 @@ async fn run(options: ServeOptions) -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
     };
     http::serve(listener, app, http::Timeouts::from_env(), stop).await;
-    println!("stopped");
+    log(Stream::Progress, "stopped");
     drop(tmp);
     Ok(())
 }
 
-#[allow(clippy::print_stdout, clippy::print_stderr)]
 fn rebuild(shared: &Shared, session: &mut crate::Session, changed: Option<&[String]>, what: &str) {
     let start = Instant::now();
     let result = session.build(changed);
     let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let log = |stream: Stream, text: &str| (shared.log)(stream, text);
     match result {
         Ok(report) => {
             for w in &report.warnings {
-                eprintln!("{w}\n");
+                log(Stream::Problems, &format!("{w}\n"));
             }
             let warnings = match report.warnings.len() {
                 0 => String::new(),
                 n => format!(", {n} warnings"),
             };
-            println!(
-                "{what}: rendered {} of {} files in {ms:.0} ms{warnings}",
-                report.rendered, report.files
+            log(
+                Stream::Progress,
+                &format!(
+                    "{what}: rendered {} of {} files in {ms:.0} ms{warnings}",
+                    report.rendered, report.files
+                ),
             );
             if shared.timings {
                 let t = &report.timings;
                 let phases = t.phases.iter().map(|(p, d)| (*p, *d));
-                println!("  timings: {}", durations(phases));
+                log(
+                    Stream::Progress,
+                    &format!("  timings: {}", durations(phases)),
+                );
                 let slowest = t.slowest.iter().map(|(p, d)| (p.as_str(), *d));
-                println!("  slowest: {}", durations(slowest));
+                log(
+                    Stream::Progress,
+                    &format!("  slowest: {}", durations(slowest)),
+                );
             }
             *shared.built.lock().expect("lock") = true;
             shared.errors.lock().expect("lock").clear();
@@ -197,22 +221,25 @@ fn rebuild(shared: &Shared, session: &mut crate::Session, changed: Option<&[Stri
         }
         Err(BuildError::Content(ds)) => {
             for d in &ds {
-                eprintln!("{d}\n");
+                log(Stream::Problems, &format!("{d}\n"));
             }
             let errors: Vec<OverlayError> = ds
                 .iter()
                 .filter(|d| d.is_error())
                 .map(OverlayError::from)
                 .collect();
-            println!(
-                "{what}: {} errors in {ms:.0} ms; still serving the last good build",
-                errors.len()
+            log(
+                Stream::Progress,
+                &format!(
+                    "{what}: {} errors in {ms:.0} ms; still serving the last good build",
+                    errors.len()
+                ),
             );
             *shared.errors.lock().expect("lock") = errors.clone();
             let _ = shared.notices.send(Notice::Errors(errors));
         }
         Err(BuildError::Io(e)) => {
-            eprintln!("error: {e:#}");
+            log(Stream::Problems, &format!("error: {e:#}"));
             let errors = vec![OverlayError {
                 file: String::new(),
                 line: 0,

@@ -111,17 +111,23 @@ pub(super) struct Watch {
     debouncer: Watcher,
     /// Each of [`FOLDERS`] as watched; `None` when it was not there.
     watched: [Option<FolderId>; 4],
+    log: super::Log,
 }
 
 impl Watch {
     /// Watch `root` (absolute); events go to `tx`.
-    pub(super) fn start(root: PathBuf, tx: Sender<DebounceEventResult>) -> notify::Result<Watch> {
+    pub(super) fn start(
+        root: PathBuf,
+        tx: Sender<DebounceEventResult>,
+        log: super::Log,
+    ) -> notify::Result<Watch> {
         let (debouncer, watched) = watch_afresh(&root, &tx)?;
         Ok(Watch {
             root,
             tx,
             debouncer,
             watched,
+            log,
         })
     }
 
@@ -130,7 +136,6 @@ impl Watch {
     /// watches start before the old ones stop: no save falls between them.
     /// Returns what became of the folders that are not what was watched,
     /// e.g. `content/ replaced`.
-    #[allow(clippy::print_stderr)]
     fn renew(&mut self) -> Vec<String> {
         let before = self.watched;
         match watch_afresh(&self.root, &self.tx) {
@@ -139,7 +144,10 @@ impl Watch {
                 self.watched = watched;
             }
             Err(e) => {
-                eprintln!("warning: cannot watch {}: {e}", display_path(&self.root));
+                (self.log)(
+                    super::Stream::Problems,
+                    &format!("warning: cannot watch {}: {e}", display_path(&self.root)),
+                );
                 // Try again on the next event, not every second.
                 self.watched = FOLDERS.map(|name| folder_id(&self.root.join(name)));
             }

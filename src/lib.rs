@@ -269,7 +269,6 @@ pub fn check(options: &BuildOptions) -> CheckReport {
             match rendered {
                 Ok(_) => {}
                 Err(RenderError::Templates(ds)) => warnings.extend(ds),
-                Err(RenderError::Template(d)) => warnings.push(d),
                 Err(RenderError::Io(_)) => {}
             }
             (site.pages.len(), warnings)

@@ -981,7 +981,7 @@ pub fn render_site(
         .enumerate()
         .filter(|(_, l)| **l)
         .try_for_each(|(i, _)| cx.card_value(i).map(drop));
-    made.map_err(RenderError::Template)?;
+    made.map_err(RenderError::from)?;
     type Done = (std::sync::Arc<str>, Option<Duration>);
     let results: Vec<Result<Done, RenderError>> = jobs
         .par_iter()
@@ -992,7 +992,7 @@ pub fn render_site(
                 return Ok((path.clone(), None));
             }
             let start = Instant::now();
-            let file = render_job(&cx, job).map_err(RenderError::Template)?;
+            let file = render_job(&cx, job).map_err(RenderError::from)?;
             let path: std::sync::Arc<str> = file.path.as_str().into();
             sink.write(file).map_err(RenderError::Io)?;
             Ok((path, Some(start.elapsed())))
@@ -1011,7 +1011,6 @@ pub fn render_site(
                 }
                 paths.push(path);
             }
-            Err(RenderError::Template(d)) => diagnostics.push(d),
             Err(e @ RenderError::Io(_)) => return Err(e),
             Err(RenderError::Templates(ds)) => diagnostics.extend(ds),
         }
@@ -1066,7 +1065,7 @@ pub fn render_pages(
     let mut done = Vec::with_capacity(pages.len());
     for &i in pages {
         let job = Job::Page(i);
-        let file = render_job(&cx, &job).map_err(RenderError::Template)?;
+        let file = render_job(&cx, &job).map_err(RenderError::from)?;
         let path: std::sync::Arc<str> = file.path.as_str().into();
         sink.write(file).map_err(RenderError::Io)?;
         let fp = job_fingerprint(site, &job, base, &|n| {
@@ -1180,12 +1179,17 @@ fn job_fingerprint(site: &Site, job: &Job, base: u64, cards: &dyn Fn(usize) -> u
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("template error")]
-    Template(Diagnostic),
+    /// Templates failed: every message once, sorted.
     #[error("template errors")]
     Templates(Vec<Diagnostic>),
     #[error(transparent)]
     Io(std::io::Error),
+}
+
+impl From<Diagnostic> for RenderError {
+    fn from(d: Diagnostic) -> RenderError {
+        RenderError::Templates(vec![d])
+    }
 }
 
 /// One file to render.

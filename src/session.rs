@@ -156,7 +156,7 @@ impl Session {
             Ok(Some(n)) => n,
             // Something site-wide changed, or the page template failed: a full build
             // finds out which and reports every error.
-            Ok(None) | Err(RenderError::Template(_) | RenderError::Templates(_)) => {
+            Ok(None) | Err(RenderError::Templates(_)) => {
                 for (i, page) in old {
                     last.site.pages[i] = page;
                 }
@@ -294,7 +294,6 @@ impl Session {
                 diagnostics::sort(&mut ds);
                 return Err(BuildError::Content(ds));
             }
-            Err(RenderError::Template(d)) => return Err(BuildError::Content(vec![d])),
             Err(RenderError::Io(e)) => {
                 return Err(BuildError::Io(
                     anyhow::Error::new(e).context("cannot write the output"),

@@ -153,8 +153,14 @@ impl SiteConfig {
 
     /// Parse and validate the text of a `site.toml`.
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| vec![toml_diagnostic(CONFIG_FILE, text, 0, &e)])?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let first = toml_diagnostic(CONFIG_FILE, text, 0, &e);
+            let all = match first.message.starts_with("unknown key") {
+                true => unknown_config_keys(text),
+                false => Vec::new(),
+            };
+            if all.is_empty() { vec![first] } else { all }
+        })?;
         let RawConfig {
             title,
             base_url,
@@ -421,6 +427,157 @@ fn control_character(value: &toml::Value) -> Option<char> {
     }
 }
 
+/// The keys a block (site.toml, a front matter) may have: to report every unknown key of
+/// it at once, each at its line, where serde stops at the first.
+pub struct Keys<'a> {
+    pub top: &'a [&'a str],
+    /// Keys of the entries of a top-level array of tables (`[[metrics]]`) or of a table.
+    pub sections: &'a [(&'a str, &'a [&'a str])],
+    /// Where values of one's own go, for the hint.
+    pub free: &'a str,
+}
+
+impl Keys<'_> {
+    /// Every key of `value` (the block `block`, which starts at byte `block_offset` of the
+    /// file `text`) that is not known, nearest known key as the hint, in file order.
+    pub fn unknown(
+        &self,
+        value: &serde_json::Value,
+        block: &str,
+        text: &str,
+        block_offset: usize,
+        path: &Path,
+    ) -> Vec<Diagnostic> {
+        let Some(top) = value.as_object() else {
+            return Vec::new();
+        };
+        // (the keys it may have, the key found, its section: "" at the top)
+        let mut found: Vec<(&[&str], &str, &str)> = Vec::new();
+        for (key, v) in top {
+            found.push((self.top, key, ""));
+            let Some((section, keys)) = self.sections.iter().find(|(s, _)| s == key) else {
+                continue;
+            };
+            let entries = match v {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for entry in entries {
+                for k in entry.as_object().into_iter().flat_map(|o| o.keys()) {
+                    found.push((keys, k, section));
+                }
+            }
+        }
+        let mut used = HashSet::new();
+        let mut out = Vec::new();
+        for (known, key, section) in found {
+            if known.contains(&key) {
+                continue;
+            }
+            let start = match section {
+                "" => 0,
+                s => key_offset(block, s),
+            };
+            // The first line at or after its section that assigns this key and that no
+            // other unknown key of the same name took.
+            let offset = key_lines(block, key)
+                .into_iter()
+                .find(|o| *o >= start && !used.contains(o))
+                .unwrap_or(start);
+            used.insert(offset);
+            let hint = match crate::diagnostics::did_you_mean(key, known.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`? {}", capitalised(self.free)),
+                None => format!(
+                    "valid keys{}: {}; {}",
+                    if section.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" of {section}")
+                    },
+                    known.join(", "),
+                    self.free
+                ),
+            };
+            out.push(
+                Diagnostic::error("syntax", path, format!("unknown key `{key}`"))
+                    .at(text, block_offset + offset)
+                    .with_hint(hint),
+            );
+        }
+        out.sort_by_key(|d| (d.line, d.col));
+        out
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// Offsets of the lines of `block` that assign `key` (`key =`, `key:`, `- key:`), at the key.
+fn key_lines(block: &str, key: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in block.split_inclusive('\n') {
+        let t = line.trim_start();
+        let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
+        let at = offset + (line.len() - t.len());
+        let bare = t.trim_start_matches(['"', '\'']);
+        if let Some(rest) = bare.strip_prefix(key) {
+            let rest = rest.trim_start_matches(['"', '\'']).trim_start();
+            if rest.starts_with('=') || rest.starts_with(':') {
+                out.push(at);
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// The keys of site.toml, then of its `[[stages]]`, `[[roles]]`, `[[industries]]` and `[audit]`.
+const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "theme",
+    "safe_html",
+    "feed_limit",
+    "author",
+    "stages",
+    "roles",
+    "industries",
+    "audit",
+    "extra",
+];
+const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
+const ROLE_KEYS: &[&str] = &["id", "name", "description", "aliases"];
+const INDUSTRY_KEYS: &[&str] = &["id", "name", "description"];
+const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industry"];
+
+/// Every unknown key of site.toml, each at its line.
+fn unknown_config_keys(text: &str) -> Vec<Diagnostic> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new();
+    };
+    let Ok(value) = serde_json::to_value(table) else {
+        return Vec::new();
+    };
+    Keys {
+        top: CONFIG_KEYS,
+        sections: &[
+            ("stages", STAGE_KEYS),
+            ("roles", ROLE_KEYS),
+            ("industries", INDUSTRY_KEYS),
+            ("audit", AUDIT_KEYS),
+        ],
+        free: "free-form values go under [extra]",
+    }
+    .unknown(&value, text, text, 0, Path::new(CONFIG_FILE))
+}
+
 /// How a base URL is written.
 pub const BASE_URL_HINT: &str = "write it like `https://insights.example.com` or `https://example.com/blog`: http(s), a host, an optional path";
 
@@ -613,6 +770,47 @@ pub fn default_roles() -> Vec<Role> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keys serde expects, from its message for an unknown one.
+    fn expected<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> Vec<String> {
+        let e = toml::from_str::<T>(text).unwrap_err().to_string();
+        let list = e.split("expected one of ").nth(1).expect("a list of keys");
+        list.lines()
+            .next()
+            .unwrap()
+            .split(", ")
+            .map(|k| k.trim().trim_matches('`').to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_known_key_lists_are_the_structs_fields() {
+        let zzz = "zzz = 1\n";
+        assert_eq!(expected::<RawConfig>(zzz), CONFIG_KEYS);
+        assert_eq!(expected::<Stage>(zzz), STAGE_KEYS);
+        assert_eq!(expected::<Role>(zzz), ROLE_KEYS);
+        assert_eq!(expected::<Industry>(zzz), INDUSTRY_KEYS);
+        assert_eq!(expected::<AuditConfig>(zzz), AUDIT_KEYS);
+    }
+
+    #[test]
+    fn every_unknown_key_of_site_toml_is_reported_at_its_line() {
+        let text = "title = \"T\"\nbase_url = \"https://x.test\"\ndescripton = \"d\"\nlogo = \"l.png\"\n[[roles]]\nid = \"decider\"\nname = \"D\"\nalias = [\"x\"]\n[audit]\nmin_per_cel = 1\n";
+        let got: Vec<String> = SiteConfig::parse(text)
+            .unwrap_err()
+            .iter()
+            .map(|d| format!("{}:{} {} / {}", d.line, d.col, d.message, d.hint))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, author, stages, roles, industries, audit, extra; free-form values go under [extra]",
+                "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
+                "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
+            ]
+        );
+    }
 
     fn errors(text: &str) -> Vec<String> {
         SiteConfig::parse(text)

@@ -193,7 +193,67 @@ fn find_control(value: &serde_json::Value) -> Option<char> {
 }
 
 /// Parse the front matter of `split`, located in the file `text` at `path`.
+/// Every problem is reported: when a key is unknown, so is every other unknown key.
 pub fn parse(
+    split: &Split,
+    text: &str,
+    path: &std::path::Path,
+) -> Result<RawFrontMatter, Vec<Diagnostic>> {
+    parse_one(split, text, path).map_err(|first| {
+        if first.message.starts_with("unknown key") {
+            let all = unknown_keys(split, text, path);
+            if !all.is_empty() {
+                return all;
+            }
+        }
+        vec![first]
+    })
+}
+
+/// Top-level keys, then the keys of each `[[metrics]]` and `[[quotes]]` entry.
+const KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "stage",
+    "roles",
+    "industries",
+    "weight",
+    "draft",
+    "slug",
+    "author",
+    "featured",
+    "customer",
+    "metrics",
+    "quotes",
+    "extra",
+];
+const METRIC_KEYS: &[&str] = &[
+    "id", "label", "unit", "before", "after", "better", "period", "source",
+];
+const QUOTE_KEYS: &[&str] = &["text", "name", "title", "company"];
+
+/// Every key of the block that is not one cairn knows, each at its line with the nearest
+/// known key; empty when the block cannot be read as a table at all.
+fn unknown_keys(split: &Split, text: &str, path: &std::path::Path) -> Vec<Diagnostic> {
+    let value: Option<serde_json::Value> = match split.format {
+        Format::Toml => toml::from_str::<toml::Table>(split.front)
+            .ok()
+            .and_then(|t| serde_json::to_value(t).ok()),
+        Format::Yaml => serde_saphyr::from_str(split.front).ok(),
+    };
+    let schema = crate::config::Keys {
+        top: KEYS,
+        sections: &[("metrics", METRIC_KEYS), ("quotes", QUOTE_KEYS)],
+        free: "free-form values go under [extra]",
+    };
+    value.map_or_else(Vec::new, |v| {
+        schema.unknown(&v, split.front, text, split.front_offset, path)
+    })
+}
+
+fn parse_one(
     split: &Split,
     text: &str,
     path: &std::path::Path,
@@ -241,12 +301,56 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keys serde expects, from its message for an unknown one.
+    fn expected<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+        let e = toml::from_str::<T>("zzz = 1\n").unwrap_err().to_string();
+        let list = e.split("expected one of ").nth(1).expect("a list of keys");
+        list.lines()
+            .next()
+            .unwrap()
+            .split(", ")
+            .map(|k| k.trim().trim_matches('`').to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_known_key_lists_are_the_structs_fields() {
+        assert_eq!(expected::<RawFrontMatter>(), KEYS);
+        assert_eq!(expected::<RawMetric>(), METRIC_KEYS);
+        assert_eq!(expected::<Quote>(), QUOTE_KEYS);
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_at_its_line() {
+        let text = "+++\ntitle = \"A\"\ntags = [\"x\"]\ndescription = \"d\"\n[[metrics]]\nid = \"m\"\nlable = \"x\"\n[[quotes]]\ntext = \"q\"\nname = \"n\"\nrole = \"r\"\n+++\n";
+        let split = split_front_matter(text).unwrap();
+        let ds = parse(&split, text, Path::new("content/a.md")).unwrap_err();
+        let got: Vec<String> = ds
+            .iter()
+            .map(|d| format!("{}:{} {} / {}", d.line, d.col, d.message, d.hint))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, extra; free-form values go under [extra]",
+                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, extra; free-form values go under [extra]",
+                "7:1 unknown key `lable` / did you mean `label`? Free-form values go under [extra]",
+                "11:1 unknown key `role` / valid keys of quotes: text, name, title, company; free-form values go under [extra]",
+            ]
+        );
+    }
     use crate::source::split_front_matter;
     use std::path::Path;
 
     fn parse_text(text: &str) -> Result<RawFrontMatter, String> {
         let split = split_front_matter(text).unwrap();
-        parse(&split, text, Path::new("content/a.md")).map_err(|d| d.to_string())
+        parse(&split, text, Path::new("content/a.md")).map_err(|ds| {
+            ds.iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
     }
 
     #[test]

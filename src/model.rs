@@ -336,7 +336,7 @@ struct BodyKey {
     cases: u64,
 }
 
-type RawResult = Result<(RawFrontMatter, usize, usize), Diagnostic>;
+type RawResult = Result<(RawFrontMatter, usize, usize), Vec<Diagnostic>>;
 
 /// A hash map with a fast hasher, for the maps a rebuild walks for every page.
 type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
@@ -429,9 +429,11 @@ pub fn build(
             }
             let parse = || -> RawResult {
                 let split = split_front_matter(&file.text).map_err(|e| {
-                    Diagnostic::error("front-matter", file.path.clone(), e.message)
-                        .at(&file.text, e.offset)
-                        .with_hint(e.hint)
+                    vec![
+                        Diagnostic::error("front-matter", file.path.clone(), e.message)
+                            .at(&file.text, e.offset)
+                            .with_hint(e.hint),
+                    ]
                 })?;
                 let fm = frontmatter::parse(&split, &file.text, &file.path)?;
                 Ok((fm, split.front_offset, split.body_offset))
@@ -468,7 +470,7 @@ pub fn build(
     for (file, hash, _, r) in raws {
         match &*r {
             Ok(_) => parsed.push((file, hash, r)),
-            Err(d) => diagnostics.push(d.clone()),
+            Err(ds) => diagnostics.extend(ds.iter().cloned()),
         }
     }
 

@@ -50,6 +50,89 @@ fn builds_every_output() {
     ] {
         assert!(site.exists(path), "missing {path}");
     }
+    // Each output is the page it should be: its title, and for feeds their entries.
+    let title = |path: &str| {
+        let text = site.read(path);
+        between(&text, "<title>", "</title>").to_string()
+    };
+    let titles: Vec<(&str, String)> = [
+        "index.html",
+        "404.html",
+        "articles/index.html",
+        "articles/first/index.html",
+        "case-studies/index.html",
+        "case-studies/acme/index.html",
+        "about/index.html",
+        "proof/index.html",
+        "roles/index.html",
+        "stages/index.html",
+        "industries/index.html",
+        "stages/awareness/index.html",
+        "industries/manufacturing/index.html",
+        "roles/decider/index.html",
+        "atom.xml",
+        "roles/decider/atom.xml",
+        "industries/manufacturing/atom.xml",
+    ]
+    .into_iter()
+    .map(|p| (p, title(p)))
+    .collect();
+    let want: Vec<(&str, String)> = [
+        ("index.html", "Test Site"),
+        ("404.html", "Page not found · Test Site"),
+        ("articles/index.html", "All articles · Test Site"),
+        ("articles/first/index.html", "First look · Test Site"),
+        ("case-studies/index.html", "Case studies · Test Site"),
+        (
+            "case-studies/acme/index.html",
+            "Acme · Case study · Test Site",
+        ),
+        ("about/index.html", "About us · Test Site"),
+        (
+            "proof/index.html",
+            "Proof: every figure and its source · Test Site",
+        ),
+        ("roles/index.html", "Reading paths by role · Test Site"),
+        ("stages/index.html", "The buying journey · Test Site"),
+        ("industries/index.html", "Industries · Test Site"),
+        ("stages/awareness/index.html", "Awareness · Test Site"),
+        (
+            "industries/manufacturing/index.html",
+            "Manufacturing · Test Site",
+        ),
+        (
+            "roles/decider/index.html",
+            "For the Decision maker · Test Site",
+        ),
+        ("atom.xml", "Test Site"),
+        (
+            "roles/decider/atom.xml",
+            "Test Site — for the Decision maker",
+        ),
+        (
+            "industries/manufacturing/atom.xml",
+            "Test Site — Manufacturing",
+        ),
+    ]
+    .into_iter()
+    .map(|(p, t)| (p, t.to_string()))
+    .collect();
+    assert_eq!(titles, want);
+    let entries = |path: &str| site.read(path).matches("<entry>").count();
+    assert_eq!(
+        [
+            entries("atom.xml"),
+            entries("roles/decider/atom.xml"),
+            entries("industries/manufacturing/atom.xml")
+        ],
+        [5, 5, 1]
+    );
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://example.test/sitemap.xml")
+    );
+    // Home, 2 listings, 5 pages and about, proof, 3 indexes, 7 roles, 4 stages, 1 industry.
+    assert_eq!(site.read("sitemap.xml").matches("<loc>").count(), 25);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! The pipeline, each module depending only on earlier ones:
 //!
 //! ```text
-//! config ← source ← frontmatter ← model (+ markdown, claims) ← render ← output
+//! config ← urls ← source ← frontmatter ← model (+ markdown, claims) ← render ← output
 //!                         session = the pipeline again and again, caching
 //!                         serve = watch + http + a session
 //! ```
@@ -27,6 +27,7 @@ pub mod scaffold;
 pub mod serve;
 mod session;
 pub mod source;
+pub mod urls;
 
 pub use session::Session;
 

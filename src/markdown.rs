@@ -12,6 +12,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::diagnostics::{Diagnostic, Locator, did_you_mean};
+use crate::urls;
 
 /// A shortcode argument value.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -508,7 +509,7 @@ fn rewrite_link<'e>(
                     .with_hint("link to the Markdown file instead (e.g. `../articles/x.md`) so cairn checks and rewrites it"),
             );
         }
-        return format!("{}{d}", links.base_path()).into();
+        return urls::with_base(links.base_path(), d).into();
     }
     let decoded = percent_decode(path);
     let Some(target) = resolve_relative(input.content_path, &decoded) else {
@@ -544,7 +545,7 @@ fn rewrite_link<'e>(
                         offset,
                     });
                 }
-                suffix(&format!("{}{url}", links.base_path())).into()
+                suffix(&urls::with_base(links.base_path(), url)).into()
             }
             Err(LinkProblem::Draft) => {
                 out.diagnostics.push(
@@ -582,7 +583,7 @@ fn rewrite_link<'e>(
             }
         }
     } else if links.asset_exists(&target) {
-        suffix(&format!("{}/{}", links.base_path(), target)).into()
+        suffix(&urls::with_base(links.base_path(), &urls::asset(&target))).into()
     } else if target.is_empty()
         || decoded.ends_with('/')
         || !decoded.rsplit('/').next().unwrap_or("").contains('.')

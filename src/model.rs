@@ -20,6 +20,7 @@ use crate::markdown::{
     self, ArgValue, Input, LinkProblem, Links, ShortcodeCall, ShortcodeError, Shortcodes,
 };
 use crate::source::{Asset, Scan, SourceFile, split_front_matter};
+use crate::urls::{self, Urls};
 
 /// What kind of document a file is, by its folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -184,6 +185,8 @@ impl Clone for Body {
 #[derive(Debug)]
 pub struct Site {
     pub config: SiteConfig,
+    /// Every URL of the site is made by this.
+    pub urls: Urls,
     /// Declared industries, or those found in content when none are declared (sorted by name).
     pub industries: Vec<Industry>,
     /// Published pages: articles and case studies newest first, then other pages by path.
@@ -277,7 +280,7 @@ pub fn patch(
     let shortcodes = SiteShortcodes {
         cases: &patcher.cases,
         templates,
-        base_path: site.config.base_path(),
+        urls: &site.urls,
     };
     let mut meta = (*page.meta).clone();
     meta.source_hash = hash_of(&*new.text);
@@ -377,26 +380,6 @@ pub fn fingerprint_hasher() -> ahash::AHasher {
         .build_hasher()
 }
 
-/// URLs cairn generates itself; content may not take them.
-pub fn generated_urls(config: &SiteConfig, industries: &[Industry]) -> HashSet<String> {
-    let mut urls: HashSet<String> = [
-        "/",
-        "/articles/",
-        "/case-studies/",
-        "/roles/",
-        "/stages/",
-        "/industries/",
-        "/proof/",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    urls.extend(config.roles.iter().map(|r| format!("/roles/{}/", r.id)));
-    urls.extend(config.stages.iter().map(|s| format!("/stages/{}/", s.id)));
-    urls.extend(industries.iter().map(|i| format!("/industries/{}/", i.id)));
-    urls
-}
-
 /// Validate every file and build the site. `templates` renders shortcodes other than `claim`.
 pub fn build(
     config: SiteConfig,
@@ -411,6 +394,7 @@ pub fn build(
         statics,
         mut diagnostics,
     } = scan;
+    let urls = Urls::new(&config);
 
     // Phase 1: front matter of every file (in parallel), reusing unchanged parses.
     let enabled = cache.enabled;
@@ -498,6 +482,12 @@ pub fn build(
         0
     };
     let meta_cache = &cache.metas;
+    let terms = Terms {
+        config: &config,
+        urls: &urls,
+        industries: &industries,
+        industry_index: &industry_index,
+    };
     let resolved: Vec<Resolved> = parsed
         .into_par_iter()
         .map(|(file, hash, raw)| {
@@ -515,19 +505,11 @@ pub fn build(
                 }
                 return (true, file, *body_offset, Ok(meta));
             }
-            let meta = resolve_meta(
-                &config,
-                &industries,
-                &industry_index,
-                &file,
-                fm.clone(),
-                *front_offset,
-                options,
-            )
-            .map(|mut m| {
-                m.source_hash = hash;
-                Arc::new(m)
-            });
+            let meta =
+                resolve_meta(&terms, &file, fm.clone(), *front_offset, options).map(|mut m| {
+                    m.source_hash = hash;
+                    Arc::new(m)
+                });
             (false, file, *body_offset, meta)
         })
         .collect();
@@ -547,7 +529,7 @@ pub fn build(
     }
 
     // URL index: duplicates and generated URLs are errors naming both files.
-    let generated = generated_urls(&config, &industries);
+    let generated = urls.generated(&config, industries.iter().map(|i| i.id.as_str()));
     let mut by_url: FastMap<&str, &PageMeta> =
         FastMap::with_capacity_and_hasher(metas.len(), Default::default());
     for (meta, file, _) in &metas {
@@ -588,7 +570,7 @@ pub fn build(
         .into_iter()
         .map(|(meta, file, body_offset)| ((meta, body_offset), Some(file)))
         .unzip();
-    let index = LinkIndex::new(&config, &metas, &assets, &generated);
+    let index = LinkIndex::new(&urls, &metas, &assets, &generated);
     let cases = CaseIndex {
         cases: metas
             .iter()
@@ -600,7 +582,7 @@ pub fn build(
     let shortcodes = SiteShortcodes {
         cases: &cases,
         templates,
-        base_path: config.base_path(),
+        urls: &urls,
     };
 
     // A body's rendering depends on its text, every page's URL (links), and case-study metrics (claims).
@@ -619,7 +601,7 @@ pub fn build(
             .collect();
         cases_list.sort_unstable();
         (
-            hash_of(&(links, assets_list, config.base_path(), config.safe_html)),
+            hash_of(&(links, assets_list, urls.base_path(), config.safe_html)),
             hash_of(&cases_list),
         )
     } else {
@@ -717,7 +699,7 @@ pub fn build(
                 case.is_some_and(|c| {
                     c.metrics
                         .iter()
-                        .any(|m| anchor.strip_prefix("metric-") == Some(m.id.as_str()))
+                        .any(|m| urls::metric_of_anchor(anchor) == Some(m.id.as_str()))
                 })
             };
             let known_ids = anchor_sets
@@ -730,7 +712,7 @@ pub fn build(
                 }
                 let mut known: Vec<String> = headings.to_vec();
                 if let Some(c) = case {
-                    known.extend(c.metrics.iter().map(|m| format!("metric-{}", m.id)));
+                    known.extend(c.metrics.iter().map(|m| urls::metric_anchor(&m.id)));
                 }
                 let d = markdown::missing_anchor(
                     &input,
@@ -896,6 +878,7 @@ pub fn build(
     });
     let site = Site {
         config,
+        urls,
         industries,
         pages,
         articles,
@@ -1068,15 +1051,27 @@ fn stem_of(content_path: &str) -> &str {
     }
 }
 
+/// What a page's metadata resolves against: the site's terms and its URLs.
+struct Terms<'a> {
+    config: &'a SiteConfig,
+    urls: &'a Urls,
+    industries: &'a [Industry],
+    industry_index: &'a HashMap<&'a str, usize>,
+}
+
 fn resolve_meta(
-    config: &SiteConfig,
-    industries: &[Industry],
-    industry_index: &HashMap<&str, usize>,
+    terms: &Terms,
     file: &SourceFile,
     fm: RawFrontMatter,
     front_offset: usize,
     options: &Options,
 ) -> Result<PageMeta, Vec<Diagnostic>> {
+    let Terms {
+        config,
+        urls,
+        industries,
+        industry_index,
+    } = *terms;
     let RawFrontMatter {
         title,
         date,
@@ -1292,8 +1287,8 @@ fn resolve_meta(
         });
     }
     let url = match kind {
-        Kind::Article => format!("/articles/{slug}/"),
-        Kind::CaseStudy => format!("/case-studies/{slug}/"),
+        Kind::Article => urls.article(&slug),
+        Kind::CaseStudy => urls.case_study(&slug),
         Kind::Page => {
             let dir: Vec<String> = file
                 .content_path
@@ -1317,11 +1312,7 @@ fn resolve_meta(
             } else {
                 segs.push(slug.clone());
             }
-            if segs.is_empty() {
-                "/".to_string()
-            } else {
-                format!("/{}/", segs.join("/"))
-            }
+            urls.page(&segs)
         }
     };
 
@@ -1470,12 +1461,12 @@ struct LinkIndex {
     pages: FastMap<String, Result<String, LinkProblem>>,
     assets: HashSet<String, ahash::RandomState>,
     urls: HashSet<String, ahash::RandomState>,
-    base_path: String,
+    site_urls: Urls,
 }
 
 impl LinkIndex {
     fn new(
-        config: &SiteConfig,
+        site_urls: &Urls,
         metas: &[(Arc<PageMeta>, usize)],
         assets: &[Asset],
         generated: &HashSet<String>,
@@ -1494,7 +1485,7 @@ impl LinkIndex {
             pages,
             assets: assets.iter().map(|a| a.content_path.clone()).collect(),
             urls,
-            base_path: config.base_path().to_string(),
+            site_urls: site_urls.clone(),
         }
     }
 }
@@ -1519,7 +1510,7 @@ impl Links for LinkIndex {
         v
     }
     fn base_path(&self) -> &str {
-        &self.base_path
+        self.site_urls.base_path()
     }
 }
 
@@ -1529,7 +1520,7 @@ impl Links for LinkIndex {
 struct SiteShortcodes<'a> {
     cases: &'a CaseIndex,
     templates: &'a dyn Shortcodes,
-    base_path: &'a str,
+    urls: &'a Urls,
 }
 
 /// What claims resolve against. Owned, so that a serve session can keep it.
@@ -1668,7 +1659,7 @@ impl SiteShortcodes<'_> {
             };
             shortcode_error("claim-invalid", message, hint)
         })?;
-        let url = format!("{}{}#metric-{}", self.base_path, meta.url, metric.id);
+        let url = self.urls.href(&self.urls.metric(&meta.url, &metric.id));
         let mut detail = claims::change(metric.before, metric.after, &metric.unit);
         if let Some(p) = &metric.period {
             detail.push_str(&format!(", {p}"));

@@ -16,6 +16,7 @@ use crate::config::{Cta, SiteConfig};
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{ArgValue, ShortcodeCall, ShortcodeError, Shortcodes};
 use crate::model::{Kind, Page, Site};
+use crate::urls;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -520,15 +521,14 @@ impl<'a> Ctx<'a> {
         free_bodies: bool,
     ) -> Ctx<'a> {
         let config = &site.config;
-        let base = config.base_path();
         let stage_count = |i: usize| site.by_stage[i].len();
         let role_count = |r: usize| site.role_paths[r].iter().map(Vec::len).sum();
         let site_view = SiteView {
             title: &config.title,
             description: &config.description,
             language: &config.language,
-            base_url: &config.base_url,
-            base_path: base,
+            base_url: site.urls.base_url(),
+            base_path: site.urls.base_path(),
             stages: (0..config.stages.len())
                 .map(|i| stage_term(site, i, stage_count(i)))
                 .collect(),
@@ -686,12 +686,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn abs(&self, path: &str) -> String {
-        format!("{}{}", self.site.config.base_url, path)
+        self.site.urls.absolute(path)
     }
-}
-
-fn url(site: &Site, path: &str) -> String {
-    format!("{}{path}", site.config.base_path())
 }
 
 fn stage_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
@@ -700,15 +696,11 @@ fn stage_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
         id: &s.id,
         name: &s.name,
         description: &s.description,
-        url: url(site, &format!("/stages/{}/", s.id)),
+        url: site.urls.href(&site.urls.stage(&s.id)),
         feed_url: String::new(),
         cta: s.cta.as_ref().map(|c| Cta {
             text: c.text.clone(),
-            url: if c.url.starts_with('/') && !c.url.starts_with("//") {
-                url(site, &c.url)
-            } else {
-                c.url.clone()
-            },
+            url: site.urls.configured(&c.url),
         }),
         count,
     }
@@ -720,8 +712,8 @@ fn role_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
         id: &r.id,
         name: &r.name,
         description: &r.description,
-        url: url(site, &format!("/roles/{}/", r.id)),
-        feed_url: url(site, &format!("/roles/{}/atom.xml", r.id)),
+        url: site.urls.href(&site.urls.role(&r.id)),
+        feed_url: site.urls.href(&site.urls.role_feed(&r.id)),
         cta: None,
         count,
     }
@@ -733,8 +725,8 @@ fn industry_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
         id: &ind.id,
         name: &ind.name,
         description: &ind.description,
-        url: url(site, &format!("/industries/{}/", ind.id)),
-        feed_url: url(site, &format!("/industries/{}/atom.xml", ind.id)),
+        url: site.urls.href(&site.urls.industry(&ind.id)),
+        feed_url: site.urls.href(&site.urls.industry_feed(&ind.id)),
         cta: None,
         count,
     }
@@ -756,15 +748,15 @@ fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricView<'a
             list.iter()
                 .map(|&c| LinkView {
                     title: &site.pages[c].meta.title,
-                    url: url(site, &site.pages[c].meta.url),
+                    url: site.urls.href(&site.pages[c].meta.url),
                 })
                 .collect()
         })
         .unwrap_or_default();
     MetricView {
         id: &m.id,
-        anchor: format!("metric-{}", m.id),
-        url: url(site, &format!("{}#metric-{}", p.meta.url, m.id)),
+        anchor: urls::metric_anchor(&m.id),
+        url: site.urls.href(&site.urls.metric(&p.meta.url, &m.id)),
         label: &m.label,
         unit: &m.unit,
         before: claims::quantity(m.before, &m.unit),
@@ -803,8 +795,8 @@ fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<'a> 
     });
     CardView {
         title: &m.title,
-        url: url(site, &m.url),
-        permalink: format!("{}{}", site.config.base_url, m.url),
+        url: site.urls.href(&m.url),
+        permalink: site.urls.absolute(&m.url),
         kind: m.kind,
         summary: p.summary(),
         date: fmt_date(m.date, "%Y-%m-%d"),
@@ -847,7 +839,7 @@ fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
         "url": card.permalink,
         "mainEntityOfPage": card.permalink,
         "inLanguage": site.config.language,
-        "publisher": { "@type": "Organization", "name": site.config.title, "url": format!("{}/", site.config.base_url) },
+        "publisher": { "@type": "Organization", "name": site.config.title, "url": site.urls.absolute(&site.urls.home()) },
     });
     if !card.date_rfc3339.is_empty() {
         v["datePublished"] = card.date_rfc3339.clone().into();
@@ -1240,12 +1232,9 @@ fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-fn index_path(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
-}
-
 fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
     let site = cx.site;
+    let u = &site.urls;
     let html = |path: String,
                 template: &str,
                 f: &dyn Fn(&mut tera::Context)|
@@ -1290,7 +1279,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 Kind::Page => "page.html",
             };
             Ok(OutputFile {
-                path: index_path(&page.meta.url),
+                path: urls::output_file(&page.meta.url),
                 bytes: cx.render(template, PAGE_CAPACITY + body.html.len(), |c| {
                     c.insert("page", &view)
                 })?,
@@ -1313,14 +1302,14 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
             if featured.is_empty() {
                 featured = cx.cards_of(&site.case_studies[..site.case_studies.len().min(3)])?;
             }
-            html("index.html".into(), "index.html", &|c| {
+            html(urls::output_file(&u.home()), "index.html", &|c| {
                 c.insert("latest", &latest);
                 c.insert("featured", &featured);
             })
         }
         Job::Articles => {
             let pages = cx.cards_of(&site.articles)?;
-            html("articles/index.html".into(), "articles.html", &|c| {
+            html(urls::output_file(&u.articles()), "articles.html", &|c| {
                 c.insert("pages", &pages)
             })
         }
@@ -1341,7 +1330,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 }
             }
             html(
-                "case-studies/index.html".into(),
+                urls::output_file(&u.case_studies()),
                 "case_studies.html",
                 &|c| {
                     c.insert("pages", &pages);
@@ -1349,9 +1338,13 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                 },
             )
         }
-        Job::Roles => html("roles/index.html".into(), "roles.html", &|_| {}),
-        Job::Stages => html("stages/index.html".into(), "stages.html", &|_| {}),
-        Job::Industries => html("industries/index.html".into(), "industries.html", &|_| {}),
+        Job::Roles => html(urls::output_file(&u.roles()), "roles.html", &|_| {}),
+        Job::Stages => html(urls::output_file(&u.stages()), "stages.html", &|_| {}),
+        Job::Industries => html(
+            urls::output_file(&u.industries()),
+            "industries.html",
+            &|_| {},
+        ),
         Job::Role(r) => {
             let role = &cx.site_view.roles[r];
             let path: Vec<StageGroup> = (0..site.config.stages.len())
@@ -1362,7 +1355,7 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
                     })
                 })
                 .collect::<Result<_, Diagnostic>>()?;
-            html(format!("roles/{}/index.html", role.id), "role.html", &|c| {
+            html(urls::output_file(&u.role(role.id)), "role.html", &|c| {
                 c.insert("role", role);
                 c.insert("path", &path);
             })
@@ -1370,20 +1363,16 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
         Job::Stage(s) => {
             let stage = &cx.site_view.stages[s];
             let pages = cx.cards_of(&site.by_stage[s])?;
-            html(
-                format!("stages/{}/index.html", stage.id),
-                "stage.html",
-                &|c| {
-                    c.insert("stage", stage);
-                    c.insert("pages", &pages);
-                },
-            )
+            html(urls::output_file(&u.stage(stage.id)), "stage.html", &|c| {
+                c.insert("stage", stage);
+                c.insert("pages", &pages);
+            })
         }
         Job::Industry(i) => {
             let industry = &cx.site_view.industries[i];
             let pages = cx.cards_of(&site.by_industry[i])?;
             html(
-                format!("industries/{}/index.html", industry.id),
+                urls::output_file(&u.industry(industry.id)),
                 "industry.html",
                 &|c| {
                     c.insert("industry", industry);
@@ -1393,9 +1382,9 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
         }
         Job::Feed => feed(
             cx,
-            "atom.xml".into(),
+            &u.feed(),
             site.config.title.clone(),
-            "/",
+            &u.home(),
             &site.articles,
         ),
         Job::RoleFeed(r) => {
@@ -1404,9 +1393,9 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
             pages.sort_unstable();
             feed(
                 cx,
-                format!("roles/{}/atom.xml", role.id),
+                &u.role_feed(&role.id),
                 format!("{} — for the {}", site.config.title, role.name),
-                &format!("/roles/{}/", role.id),
+                &u.role(&role.id),
                 &pages,
             )
         }
@@ -1414,57 +1403,59 @@ fn render_job(cx: &Ctx, job: &Job) -> Result<OutputFile, Diagnostic> {
             let ind = &site.industries[i];
             feed(
                 cx,
-                format!("industries/{}/atom.xml", ind.id),
+                &u.industry_feed(&ind.id),
                 format!("{} — {}", site.config.title, ind.name),
-                &format!("/industries/{}/", ind.id),
+                &u.industry(&ind.id),
                 &site.by_industry[i],
             )
         }
         Job::Proof => {
             let cases = cx.cards_of(&site.case_studies)?;
-            html("proof/index.html".into(), "proof.html", &|c| {
+            html(urls::output_file(&u.proof()), "proof.html", &|c| {
                 c.insert("cases", &cases)
             })
         }
         Job::Sitemap => {
             let mut entries = vec![SitemapEntry {
-                loc: cx.abs("/"),
+                loc: cx.abs(&u.home()),
                 lastmod: String::new(),
             }];
             entries.extend(site.pages.iter().map(|p| SitemapEntry {
                 loc: cx.abs(&p.meta.url),
                 lastmod: fmt_date(p.meta.updated.or(p.meta.date), "%Y-%m-%d"),
             }));
-            let mut listing: Vec<String> =
-                crate::model::generated_urls(&site.config, &site.industries)
-                    .into_iter()
-                    .filter(|u| u != "/")
-                    .collect();
+            let home = u.home();
+            let mut listing: Vec<String> = u
+                .generated(&site.config, site.industries.iter().map(|i| i.id.as_str()))
+                .into_iter()
+                .filter(|url| *url != home)
+                .collect();
             listing.sort();
-            entries.extend(listing.into_iter().map(|u| SitemapEntry {
-                loc: cx.abs(&u),
+            entries.extend(listing.into_iter().map(|url| SitemapEntry {
+                loc: cx.abs(&url),
                 lastmod: String::new(),
             }));
             Ok(OutputFile {
-                path: "sitemap.xml".into(),
+                path: urls::output_file(&u.sitemap()),
                 bytes: cx.render("sitemap.xml", entries.len() * 128, |c| {
                     c.insert("entries", &entries)
                 })?,
             })
         }
         Job::Robots => Ok(OutputFile {
-            path: "robots.txt".into(),
+            path: urls::output_file(&u.robots()),
             bytes: cx.render("robots.txt", 256, |c| {
-                c.insert("sitemap_url", &cx.abs("/sitemap.xml"))
+                c.insert("sitemap_url", &cx.abs(&u.sitemap()))
             })?,
         }),
-        Job::NotFound => html("404.html".into(), "404.html", &|_| {}),
+        Job::NotFound => html(urls::output_file(&u.not_found()), "404.html", &|_| {}),
     }
 }
 
+/// The feed at site path `url` of `pages`, following the page at site path `alternate`.
 fn feed(
     cx: &Ctx,
-    path: String,
+    url: &str,
     title: String,
     alternate: &str,
     pages: &[usize],
@@ -1478,13 +1469,13 @@ fn feed(
     let entries = cx.cards_of(pages)?;
     let view = FeedView {
         title,
-        url: cx.abs(&format!("/{path}")),
+        url: cx.abs(url),
         alternate: cx.abs(alternate),
         updated,
         entries,
     };
     Ok(OutputFile {
-        path,
+        path: urls::output_file(url),
         bytes: cx.render("atom.xml", 4096 + pages.len() * 1024, |c| {
             c.insert("feed", &view)
         })?,

@@ -264,14 +264,14 @@ pub fn collisions<'a>(
     let mut folders: std::collections::HashMap<&str, String> = Default::default();
     for (url, page) in pages {
         // A folder is named after the page whose URL it is, else the first page inside it.
-        let own = url.trim_matches('/');
+        let own = crate::urls::output_folder(url);
         folders.insert(own, page.clone());
         let mut dir = own.rsplit_once('/').map_or("", |(parent, _)| parent);
         while !dir.is_empty() {
             folders.entry(dir).or_insert_with(|| page.clone());
             dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
         }
-        by_path.insert(format!("{}index.html", url.trim_start_matches('/')), page);
+        by_path.insert(crate::urls::output_file(url), page);
     }
     for (file, folder) in files {
         let shown = format!("{folder}/{}", file.content_path);

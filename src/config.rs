@@ -767,30 +767,31 @@ pub fn default_roles() -> Vec<Role> {
     ]
 }
 
+/// The keys a struct with `deny_unknown_fields` takes, from serde's message for an
+/// unknown one: to check a hand-kept key list against the struct.
+#[cfg(test)]
+pub(crate) fn expected_keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+    let e = toml::from_str::<T>("zzz = 1\n").unwrap_err().to_string();
+    let list = e.split("expected one of ").nth(1).expect("a list of keys");
+    list.lines()
+        .next()
+        .unwrap()
+        .split(", ")
+        .map(|k| k.trim().trim_matches('`').to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The keys serde expects, from its message for an unknown one.
-    fn expected<T: serde::de::DeserializeOwned + std::fmt::Debug>(text: &str) -> Vec<String> {
-        let e = toml::from_str::<T>(text).unwrap_err().to_string();
-        let list = e.split("expected one of ").nth(1).expect("a list of keys");
-        list.lines()
-            .next()
-            .unwrap()
-            .split(", ")
-            .map(|k| k.trim().trim_matches('`').to_string())
-            .collect()
-    }
-
     #[test]
     fn the_known_key_lists_are_the_structs_fields() {
-        let zzz = "zzz = 1\n";
-        assert_eq!(expected::<RawConfig>(zzz), CONFIG_KEYS);
-        assert_eq!(expected::<Stage>(zzz), STAGE_KEYS);
-        assert_eq!(expected::<Role>(zzz), ROLE_KEYS);
-        assert_eq!(expected::<Industry>(zzz), INDUSTRY_KEYS);
-        assert_eq!(expected::<AuditConfig>(zzz), AUDIT_KEYS);
+        assert_eq!(expected_keys::<RawConfig>(), CONFIG_KEYS);
+        assert_eq!(expected_keys::<Stage>(), STAGE_KEYS);
+        assert_eq!(expected_keys::<Role>(), ROLE_KEYS);
+        assert_eq!(expected_keys::<Industry>(), INDUSTRY_KEYS);
+        assert_eq!(expected_keys::<AuditConfig>(), AUDIT_KEYS);
     }
 
     #[test]

@@ -302,23 +302,11 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
 mod tests {
     use super::*;
 
-    /// The keys serde expects, from its message for an unknown one.
-    fn expected<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
-        let e = toml::from_str::<T>("zzz = 1\n").unwrap_err().to_string();
-        let list = e.split("expected one of ").nth(1).expect("a list of keys");
-        list.lines()
-            .next()
-            .unwrap()
-            .split(", ")
-            .map(|k| k.trim().trim_matches('`').to_string())
-            .collect()
-    }
-
     #[test]
     fn the_known_key_lists_are_the_structs_fields() {
-        assert_eq!(expected::<RawFrontMatter>(), KEYS);
-        assert_eq!(expected::<RawMetric>(), METRIC_KEYS);
-        assert_eq!(expected::<Quote>(), QUOTE_KEYS);
+        assert_eq!(crate::config::expected_keys::<RawFrontMatter>(), KEYS);
+        assert_eq!(crate::config::expected_keys::<RawMetric>(), METRIC_KEYS);
+        assert_eq!(crate::config::expected_keys::<Quote>(), QUOTE_KEYS);
     }
 
     #[test]

@@ -266,29 +266,8 @@ impl Server {
 
     /// GET `path` (sent exactly as given); returns (status, body).
     pub fn get(&self, path: &str) -> (u16, String) {
-        use std::io::{Read, Write};
         let addr = self.url.trim_start_matches("http://");
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let status = text
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
+        get_as(addr, Some(addr), path)
     }
 
     /// Open the live-reload event stream.
@@ -359,4 +338,33 @@ impl EventStream {
             }
         }
     }
+}
+
+/// GET `path` from `addr` with this `Host` header, or none over HTTP/1.0.
+pub fn get_as(addr: &str, host: Option<&str>, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    match host {
+        Some(h) => write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n\r\n"
+        ),
+        None => write!(s, "GET {path} HTTP/1.0\r\n\r\n"),
+    }
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
 }

@@ -470,35 +470,6 @@ fn a_client_that_stops_reading_is_disconnected() {
 
 // The door: host names on a loopback address.
 
-/// GET `path` from `addr` with this `Host` header, or none over HTTP/1.0.
-fn get_as(addr: &str, host: Option<&str>, path: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
-    match host {
-        Some(h) => write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: {h}\r\nConnection: close\r\n\r\n"
-        ),
-        None => write!(s, "GET {path} HTTP/1.0\r\n\r\n"),
-    }
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
-}
-
 const FOREIGN_HOST: &str = "cairn serve answers only requests addressed to localhost or a loopback address, so that other web sites cannot read this preview (DNS rebinding). To accept other host names, start it with --bind 0.0.0.0, on a trusted network only.\n";
 
 #[test]

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, suggestion};
 
 pub const CONFIG_FILE: &str = "site.toml";
@@ -142,7 +143,7 @@ impl SiteConfig {
             Ok(text) => SiteConfig::parse(&text),
             Err(e) => Err(vec![
                 Diagnostic::error(
-                    "config-missing",
+                    Code::ConfigMissing,
                     CONFIG_FILE,
                     format!("cannot read {}: {e}", path.display()),
                 )
@@ -186,7 +187,7 @@ impl SiteConfig {
                 if let Some(c) = control_character(value) {
                     errors.push(
                         Diagnostic::error(
-                            "syntax",
+                            Code::Syntax,
                             CONFIG_FILE,
                             format!(
                                 "{} U+{:04X} in a text value of `{key}`",
@@ -206,7 +207,7 @@ impl SiteConfig {
         if theme.is_empty() || theme.starts_with('.') || !theme.chars().all(plain) {
             errors.push(
                 Diagnostic::error(
-                    "config-theme",
+                    Code::ConfigTheme,
                     CONFIG_FILE,
                     format!("theme `{}` is not the name of a folder in themes/", theme.escape_debug()),
                 )
@@ -219,7 +220,7 @@ impl SiteConfig {
             Err(problem) => {
                 errors.push(
                     Diagnostic::error(
-                        "config-base-url",
+                        Code::ConfigBaseUrl,
                         CONFIG_FILE,
                         format!("base_url {problem}"),
                     )
@@ -241,7 +242,7 @@ impl SiteConfig {
                 if seen.contains(id) {
                     errors.push(
                         Diagnostic::error(
-                            "config-vocabulary",
+                            Code::ConfigVocabulary,
                             CONFIG_FILE,
                             format!("{kind} `{id}` is declared twice"),
                         )
@@ -254,7 +255,7 @@ impl SiteConfig {
                 if !is_slug(id) {
                     errors.push(
                         Diagnostic::error(
-                            "config-vocabulary",
+                            Code::ConfigVocabulary,
                             CONFIG_FILE,
                             format!("{kind} id `{id}` is not a URL-safe slug"),
                         )
@@ -290,7 +291,7 @@ impl SiteConfig {
         if stages.is_empty() {
             errors.push(
                 Diagnostic::error(
-                    "config-vocabulary",
+                    Code::ConfigVocabulary,
                     CONFIG_FILE,
                     "no journey stages declared",
                 )
@@ -301,7 +302,7 @@ impl SiteConfig {
         }
         if roles.is_empty() {
             errors.push(
-                Diagnostic::error("config-vocabulary", CONFIG_FILE, "no roles declared").with_hint(
+                Diagnostic::error(Code::ConfigVocabulary, CONFIG_FILE, "no roles declared").with_hint(
                     "declare at least one [[roles]], or remove the list to use the default seven",
                 ),
             );
@@ -409,7 +410,7 @@ pub fn toml_diagnostic(
 ) -> Diagnostic {
     let (message, hint) = explain_serde_message(e.message());
     let offset = base + e.span().map_or(0, |s| s.start);
-    Diagnostic::error("syntax", path, message)
+    Diagnostic::error(Code::Syntax, path, message)
         .at(file_text, offset)
         .with_hint(hint)
 }
@@ -499,7 +500,7 @@ impl Keys<'_> {
                 ),
             };
             out.push(
-                Diagnostic::error("syntax", path, format!("unknown key `{key}`"))
+                Diagnostic::error(Code::Syntax, path, format!("unknown key `{key}`"))
                     .at(text, block_offset + offset)
                     .with_hint(hint),
             );

@@ -24,6 +24,117 @@ impl fmt::Display for Level {
     }
 }
 
+/// Declares [`Code`]: each variant with its stable text.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $text:literal,)*) => {
+        /// What kind of problem a diagnostic is: stable, for tools to match on, and each
+        /// documented in `docs/diagnostics.md` (a test checks both ways).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of `docs/diagnostics.md`.
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            /// The code as written in messages, JSON and the docs: `unknown-role`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $text,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// `site.toml` cannot be read
+    ConfigMissing = "config-missing",
+    /// `base_url` (or `--base-url`, reported at `--base-url`) is empty, not an absolute `http(s)://` URL with a host, or has credentials (`user@`), a query, a fragment or whitespace
+    ConfigBaseUrl = "config-base-url",
+    /// a stage, role or industry id is declared twice or is not a URL-safe slug, or a list is empty
+    ConfigVocabulary = "config-vocabulary",
+    /// TOML or YAML syntax error, an unknown key (with the nearest valid key), a missing required key, a value of the wrong type, or a control character (such as `\u0000`) in a front-matter text value, in `site.toml` or in front matter
+    Syntax = "syntax",
+    /// `theme` is not a plain folder name (a path such as `../x` or `/srv/theme`, or a name starting with `.`)
+    ConfigTheme = "config-theme",
+    /// `theme` names a folder that is not in `themes/`
+    ThemeMissing = "theme-missing",
+    /// a file or folder cannot be read
+    Io = "io",
+    /// a `.md` file is not UTF-8 text (or holds binary data)
+    Encoding = "encoding",
+    /// the file does not start with `+++` or `---`, or the block is never closed
+    FrontMatter = "front-matter",
+    /// a required key is missing: `title` (all pages), `date` and `stage` (articles), `customer` (case studies)
+    MissingKey = "missing-key",
+    /// `stage` is not in the site's stages
+    UnknownStage = "unknown-stage",
+    /// a value in `roles` is neither a role id nor an alias
+    UnknownRole = "unknown-role",
+    /// a value in `industries` is not declared (when `[[industries]]` is declared)
+    UnknownIndustry = "unknown-industry",
+    /// `stage`, `roles` or `industries` on a page outside `articles/` and `case-studies/`
+    NotOnJourney = "not-on-journey",
+    /// `customer`, `metrics`, `quotes` or `featured` outside `case-studies/`
+    CaseStudyKey = "case-study-key",
+    /// the file name or `slug` has no letters or digits to make a URL from, or makes a URL name longer than 255 bytes (no file system can hold its folder)
+    BadSlug = "bad-slug",
+    /// a symbolic link in `content/`, `static/` or a theme leads outside the site folder (or nowhere); nothing from outside the site is published
+    LinkOutsideSite = "link-outside-site",
+    /// a symbolic link leads to a hidden file or folder of the site (`.git`, `.env`), or to the output folder (or a folder holding it)
+    LinkHidden = "link-hidden",
+    /// a file in `static/` (or beside the content) and a page would be published at the same path, or two files of `static/` differ only in case
+    OutputCollision = "output-collision",
+    /// two pages produce the same URL (both files are named)
+    UrlDuplicate = "url-duplicate",
+    /// a page would take a URL cairn generates (`/proof/`, `/roles/…`)
+    UrlTaken = "url-taken",
+    /// a metric has no `source`, no or a wrong `better`, a duplicate or non-slug `id`, or a figure that is not a number
+    MetricInvalid = "metric-invalid",
+    /// the `claim` shortcode lacks `case` or `metric`, or has an unknown argument, `form` or `precision`
+    ClaimSyntax = "claim-syntax",
+    /// no case study has that slug, or the one that has it has errors of its own
+    ClaimUnknownCase = "claim-unknown-case",
+    /// the case study has no metric with that id (its ids are listed)
+    ClaimUnknownMetric = "claim-unknown-metric",
+    /// the metric supports no claim: it did not improve in its `better` direction, `before` is 0 for a percentage, a figure is negative, or a multiple of 0
+    ClaimInvalid = "claim-invalid",
+    /// prose states a percentage change ("cut costs by 30%", "降低了30%", "vähensi 30 %") without a claim shortcode — a warning in `build`, an error in `check`
+    UnsourcedClaim = "unsourced-claim",
+    /// a link to a `.md` file, an asset or a site URL that does not exist, or that leaves `content/`
+    LinkBroken = "link-broken",
+    /// a link to a page that is a draft or dated in the future
+    LinkDraft = "link-draft",
+    /// a link to `#heading` that the target page does not have
+    LinkAnchor = "link-anchor",
+    /// a `{{ … }}` that is not a well-formed shortcode call, or never closed
+    ShortcodeSyntax = "shortcode-syntax",
+    /// no `templates/shortcodes/<name>.html` in the site or theme
+    ShortcodeUnknown = "shortcode-unknown",
+    /// the shortcode's template failed with these arguments
+    ShortcodeRender = "shortcode-render",
+    /// with `safe_html = true`, a link, image or URL argument of a shortcode (`url`, `href`, `src`, `link`, `image`, `poster`, `cite`, `action`, `*_url`, `*_href`, `*_src`) uses a scheme other than http, https, mailto or tel (`javascript:`, `data:`, `vbscript:`, …); it was removed — a warning
+    UnsafeUrl = "unsafe-url",
+    /// a Tera syntax error, or an error while rendering (an undefined variable, a wrong type)
+    Template = "template",
+    /// a template the renderer needs is missing from the theme
+    TemplateMissing = "template-missing",
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -35,7 +146,7 @@ pub struct Diagnostic {
     pub col: usize,
     pub level: Level,
     /// Stable machine-readable code, documented in `docs/diagnostics.md`.
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// What to do about it; empty when there is nothing useful to add.
     pub hint: String,
@@ -49,7 +160,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             path: path.into(),
             line: 0,
@@ -63,11 +174,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        code: &'static str,
-        path: impl Into<PathBuf>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             level: Level::Warning,
             ..Diagnostic::error(code, path, message)
@@ -463,10 +570,10 @@ mod tests {
             "yz ".repeat(100)
         );
         let offset = text.find("cut").unwrap();
-        let d = Diagnostic::warning("unsourced-claim", "content/a.md", "unsourced claim")
+        let d = Diagnostic::warning(Code::UnsourcedClaim, "content/a.md", "unsourced claim")
             .at(&text, offset);
         let located = Locator::new(&text).locate(
-            Diagnostic::warning("unsourced-claim", "content/a.md", "unsourced claim"),
+            Diagnostic::warning(Code::UnsourcedClaim, "content/a.md", "unsourced claim"),
             offset,
         );
         assert_eq!(d, located);
@@ -495,7 +602,7 @@ mod tests {
     #[test]
     fn renders_location_source_line_caret_and_hint() {
         let text = "+++\nroles = [\"decison\"]\n+++\n";
-        let d = Diagnostic::error("unknown-role", "content/a.md", "unknown role `decison`")
+        let d = Diagnostic::error(Code::UnknownRole, "content/a.md", "unknown role `decison`")
             .at(text, 14)
             .with_hint("did you mean `decider`?");
         assert_eq!(

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Deserializer};
 
 use crate::config::{explain_serde_message, toml_diagnostic};
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Position, display_path};
 use crate::source::{Format, Split};
 
@@ -274,7 +275,7 @@ fn parse_one(
                     .map(|l| (l.line() as usize, l.column() as usize))
                     .unwrap_or((1, 0));
                 let (message, hint) = explain_serde_message(&yaml_message(&e));
-                Diagnostic::error("syntax", path_str.clone(), message)
+                Diagnostic::error(Code::Syntax, path_str.clone(), message)
                     .at_line_col(text, front_line + line.max(1) - 1, col)
                     .with_hint(hint)
             })

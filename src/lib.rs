@@ -35,6 +35,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::config::SiteConfig;
+use crate::diagnostics::Code;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::render::{RenderError, RenderOptions, Theme};
@@ -169,7 +170,7 @@ pub(crate) fn load_with(
         config.base_url = config::check_base_url(url).map_err(|problem| {
             vec![
                 Diagnostic::error(
-                    "config-base-url",
+                    Code::ConfigBaseUrl,
                     "--base-url",
                     format!("--base-url {problem}"),
                 )
@@ -276,7 +277,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
         }
     };
     for d in &mut diagnostics {
-        if d.code == "unsourced-claim" {
+        if d.code == Code::UnsourcedClaim {
             d.level = diagnostics::Level::Error;
         }
     }

@@ -11,6 +11,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::Serialize;
 
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Locator, did_you_mean};
 use crate::urls;
 
@@ -45,7 +46,7 @@ impl ShortcodeCall {
 /// Why a shortcode did not render: shown at the shortcode's position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShortcodeError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub hint: String,
 }
@@ -388,7 +389,7 @@ fn shown_url(url: &str) -> String {
 /// `<what> `url` removed: …`, a warning at `offset`.
 fn unsafe_url(input: &Input, loc: &Locator, offset: usize, what: &str, url: &str) -> Diagnostic {
     Diagnostic::warning(
-        "unsafe-url",
+        Code::UnsafeUrl,
         input.path,
         format!(
             "{what} `{}` removed: safe_html allows only http, https, mailto, tel and relative URLs",
@@ -466,7 +467,7 @@ pub fn missing_anchor(
         }
     };
     Diagnostic::error(
-        "link-anchor",
+        Code::LinkAnchor,
         input.path,
         format!("link to `#{anchor}`: no such heading in {page}"),
     )
@@ -504,7 +505,7 @@ fn rewrite_link<'e>(
         let url = format!("/{url}");
         if url.ends_with('/') && !links.url_exists(&url) {
             out.diagnostics.push(
-                Diagnostic::error("link-broken", input.path, format!("link to `{d}`: no page has that URL"))
+                Diagnostic::error(Code::LinkBroken, input.path, format!("link to `{d}`: no page has that URL"))
                     .located(loc, offset)
                     .with_hint("link to the Markdown file instead (e.g. `../articles/x.md`) so cairn checks and rewrites it"),
             );
@@ -515,7 +516,7 @@ fn rewrite_link<'e>(
     let Some(target) = resolve_relative(input.content_path, &decoded) else {
         out.diagnostics.push(
             Diagnostic::error(
-                "link-broken",
+                Code::LinkBroken,
                 input.path,
                 format!("link to `{d}` leaves the content folder"),
             )
@@ -549,7 +550,7 @@ fn rewrite_link<'e>(
             }
             Err(LinkProblem::Draft) => {
                 out.diagnostics.push(
-                    Diagnostic::error("link-draft", input.path, format!("link to `{d}`: that page is a draft or scheduled for later"))
+                    Diagnostic::error(Code::LinkDraft, input.path, format!("link to `{d}`: that page is a draft or scheduled for later"))
                         .located(loc, offset)
                         .with_hint("publish the target (draft = false, a date not in the future), or build with --drafts"),
                 );
@@ -572,7 +573,7 @@ fn rewrite_link<'e>(
                 };
                 out.diagnostics.push(
                     Diagnostic::error(
-                        "link-broken",
+                        Code::LinkBroken,
                         input.path,
                         format!("link to `{d}`: no such page (content/{target})"),
                     )
@@ -592,7 +593,7 @@ fn rewrite_link<'e>(
         dest.clone()
     } else {
         out.diagnostics.push(
-            Diagnostic::error("link-broken", input.path, format!("link to `{d}`: no such file (content/{target})"))
+            Diagnostic::error(Code::LinkBroken, input.path, format!("link to `{d}`: no such file (content/{target})"))
                 .located(loc, offset)
                 .with_hint("put the file beside the page in content/, or in static/ and link to it with a leading `/`"),
         );
@@ -910,7 +911,7 @@ fn expand_shortcodes(
         let file_offset = input.body_offset + start;
         let Some(end_rel) = body[start..].find("}}") else {
             out.diagnostics.push(
-                Diagnostic::error("shortcode-syntax", input.path, "shortcode opened with `{{` is never closed")
+                Diagnostic::error(Code::ShortcodeSyntax, input.path, "shortcode opened with `{{` is never closed")
                     .located(loc, file_offset)
                     .with_hint("close it with `}}` on the same line, e.g. {{ claim(case=\"acme\", metric=\"downtime\") }}; to show `{{` literally, put it in `code`"),
             );
@@ -944,7 +945,7 @@ fn expand_shortcodes(
             Err((pos, message)) => {
                 let at = file_offset + 2 + pos;
                 out.diagnostics.push(
-                    Diagnostic::error("shortcode-syntax", input.path, format!("malformed shortcode: {message}"))
+                    Diagnostic::error(Code::ShortcodeSyntax, input.path, format!("malformed shortcode: {message}"))
                         .located(loc, at)
                         .with_hint("write shortcodes as {{ name(key=\"text\", n=3, flag=true) }}; to show `{{` literally, put it in `code`"),
                 );
@@ -1192,7 +1193,7 @@ impl ProseScanner {
             for r in find_unsourced(&self.text) {
                 let phrase = self.text[r.clone()].trim();
                 diagnostics.push(
-                    Diagnostic::warning("unsourced-claim", input.path, format!("unsourced claim: \"{phrase}\""))
+                    Diagnostic::warning(Code::UnsourcedClaim, input.path, format!("unsourced claim: \"{phrase}\""))
                         .located(loc, self.file_offset(r.start))
                         .with_hint("compute it from a case study: {{ claim(case=\"<case-study>\", metric=\"<id>\") }}; or mark the paragraph with <!-- cairn:allow-unsourced -->"),
                 );
@@ -1215,7 +1216,7 @@ mod tests {
             match call.name.as_str() {
                 "hello" => Ok(format!("<b>hi {}</b>", call.str_arg("who").unwrap_or("?"))),
                 _ => Err(ShortcodeError {
-                    code: "shortcode-unknown",
+                    code: Code::ShortcodeUnknown,
                     message: format!("unknown shortcode `{}`", call.name),
                     hint: String::new(),
                 }),
@@ -1508,7 +1509,7 @@ mod tests {
         assert!(
             r.diagnostics
                 .iter()
-                .all(|d| d.code == "unsafe-url" && !d.is_error())
+                .all(|d| d.code == Code::UnsafeUrl && !d.is_error())
         );
         let html = &r.html;
         assert!(

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::claims;
 use crate::config::{Cta, SiteConfig};
+use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::markdown::{ArgValue, ShortcodeCall, ShortcodeError, Shortcodes};
 use crate::model::{Kind, Page, Site};
@@ -77,7 +78,7 @@ impl Theme {
             );
         } else if config.theme != "default" {
             errors.push(
-                Diagnostic::error("theme-missing", "site.toml", format!("theme `{}` not found (looked in themes/{})", config.theme, config.theme))
+                Diagnostic::error(Code::ThemeMissing, "site.toml", format!("theme `{}` not found (looked in themes/{})", config.theme, config.theme))
                     .with_hint("create the theme folder, or set `theme = \"default\"` to use the built-in theme"),
             );
         }
@@ -113,7 +114,7 @@ impl Theme {
             if !tera.contains_template(required) {
                 errors.push(
                     Diagnostic::error(
-                        "template-missing",
+                        Code::TemplateMissing,
                         "templates",
                         format!("template `{required}` is missing"),
                     )
@@ -199,7 +200,7 @@ fn read_tree(
         match std::fs::read(&file.source) {
             Ok(bytes) => add(file.content_path, origin, bytes),
             Err(err) => errors.push(Diagnostic::error(
-                "io",
+                Code::Io,
                 PathBuf::from(&origin),
                 format!("cannot read: {err}"),
             )),
@@ -223,7 +224,7 @@ fn template_diagnostic(sources: &[TemplateSource], e: &tera::Error) -> Diagnosti
         .max_by_key(|s| s.name.len())
         .map(|s| (s.origin.clone(), line_in(&message, &s.name)))
         .unwrap_or_else(|| ("templates".into(), 0));
-    let mut d = Diagnostic::error("template", path, message.trim().to_string())
+    let mut d = Diagnostic::error(Code::Template, path, message.trim().to_string())
         .with_hint("fix the template; Tera's syntax: https://keats.github.io/tera/docs/");
     d.line = line;
     d
@@ -269,7 +270,7 @@ impl Shortcodes for ShortcodeTemplates<'_> {
                 ),
             };
             return Err(ShortcodeError {
-                code: "shortcode-unknown",
+                code: Code::ShortcodeUnknown,
                 message: format!("unknown shortcode `{}`", call.name),
                 hint,
             });
@@ -290,7 +291,7 @@ impl Shortcodes for ShortcodeTemplates<'_> {
             .map_err(|e| {
                 let d = template_diagnostic(&self.theme.sources, &e);
                 ShortcodeError {
-                    code: "shortcode-render",
+                    code: Code::ShortcodeRender,
                     message: format!("shortcode `{}` failed to render: {}", call.name, d.message),
                     hint: format!(
                         "check the arguments against {}",

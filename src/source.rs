@@ -13,6 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::diagnostics::Code;
 use crate::diagnostics::Diagnostic;
 
 pub const CONTENT_DIR: &str = "content";
@@ -103,21 +104,21 @@ fn link_problem(
     site: &Path,
     output: Option<&Path>,
     link: &Path,
-) -> Option<(&'static str, String, &'static str)> {
+) -> Option<(Code, String, &'static str)> {
     let to = match std::fs::read_link(link) {
         Ok(t) => t.display().to_string(),
         Err(_) => "?".into(),
     };
     let Ok(target) = link.canonicalize() else {
         return Some((
-            "link-outside-site",
+            Code::LinkOutsideSite,
             format!("symbolic link to `{to}`, which does not exist"),
             "remove the link, or point it at a file of the site",
         ));
     };
     let Ok(inside) = target.strip_prefix(site) else {
         return Some((
-            "link-outside-site",
+            Code::LinkOutsideSite,
             format!(
                 "symbolic link to `{to}`, outside the site folder: cairn publishes nothing from outside the site"
             ),
@@ -129,7 +130,7 @@ fn link_problem(
         .any(|c| !is_published_name(&c.as_os_str().to_string_lossy()))
     {
         return Some((
-            "link-hidden",
+            Code::LinkHidden,
             format!(
                 "symbolic link to `{to}`, a hidden file or folder of the site: cairn never publishes hidden files"
             ),
@@ -138,7 +139,7 @@ fn link_problem(
     }
     if output.is_some_and(|o| target.starts_with(o) || o.starts_with(&target)) {
         return Some((
-            "link-hidden",
+            Code::LinkHidden,
             format!(
                 "symbolic link to `{to}`, which is or holds the output folder: the site would publish its own output"
             ),
@@ -172,7 +173,11 @@ pub fn walk(root: &Path, folder: &str, output: Option<&Path>) -> (Vec<Asset>, Ve
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| folder.into());
-                diagnostics.push(Diagnostic::error("io", path, format!("cannot read: {e}")));
+                diagnostics.push(Diagnostic::error(
+                    Code::Io,
+                    path,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -278,7 +283,7 @@ pub fn collisions<'a>(
         if let Some(page) = folders.get(file.content_path.as_str()) {
             diagnostics.push(
                 Diagnostic::error(
-                    "output-collision",
+                    Code::OutputCollision,
                     shown.clone(),
                     format!(
                         "{shown} is a file where {page} needs the folder /{}/",
@@ -291,7 +296,7 @@ pub fn collisions<'a>(
         if let Some(page) = by_path.get(&file.content_path) {
             diagnostics.push(
                 Diagnostic::error(
-                    "output-collision",
+                    Code::OutputCollision,
                     shown.clone(),
                     format!(
                         "{shown} and {page} are both published at /{}",
@@ -305,7 +310,7 @@ pub fn collisions<'a>(
             std::collections::hash_map::Entry::Occupied(other) if folder == STATIC_DIR => {
                 diagnostics.push(
                     Diagnostic::error(
-                        "output-collision",
+                        Code::OutputCollision,
                         shown.clone(),
                         format!("{shown} and {} differ only in case: a case-insensitive host serves one of them for both", other.get()),
                     )
@@ -333,11 +338,11 @@ pub fn read_source(
 ) -> Result<SourceFile, Diagnostic> {
     let path = relative(root, abs);
     let bytes = std::fs::read(abs)
-        .map_err(|e| Diagnostic::error("io", path.clone(), format!("cannot read: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::Io, path.clone(), format!("cannot read: {e}")))?;
     let text = decode(bytes).map_err(|(offset, valid)| {
         let line = valid.bytes().filter(|&b| b == b'\n').count() + 1;
         Diagnostic::error(
-            "encoding",
+            Code::Encoding,
             path.clone(),
             format!("not a UTF-8 text file (invalid or binary data at byte {offset})"),
         )

@@ -23,8 +23,6 @@ fn options(site: &TestSite, out: &str) -> BuildOptions {
     o
 }
 
-/// Rebuild incrementally after `changed`, then compare with a fresh full build.
-#[track_caller]
 /// The output record's rows without modification times (which differ between two builds),
 /// after checking that each row describes the file on disk.
 fn manifest_without_times(dir: &std::path::Path, bytes: &[u8]) -> Vec<u8> {
@@ -43,6 +41,8 @@ fn manifest_without_times(dir: &std::path::Path, bytes: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&rows).unwrap()
 }
 
+/// Rebuild incrementally after `changed`, then compare with a fresh full build.
+#[track_caller]
 fn assert_same(site: &TestSite, session: &mut Session, changed: &[&str]) -> cairn::Report {
     let changed: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
     let report = session

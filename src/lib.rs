@@ -3,9 +3,9 @@
 //! The pipeline, each module depending only on earlier ones:
 //!
 //! ```text
-//! config ← urls ← source ← frontmatter ← model (+ markdown, claims) ← render ← output
-//!                         session = the pipeline again and again, caching
-//!                         serve = watch + http + a session
+//! config ← urls ← source ← frontmatter ← theme ← model (+ markdown, claims) ← render ← output
+//!     session = the pipeline again and again, rendering only what an edit changed
+//!     serve = watch + http + a session
 //! ```
 //!
 //! [`build`] runs it end to end; [`load`] stops before writing (for `check`);
@@ -27,6 +27,7 @@ pub mod scaffold;
 pub mod serve;
 mod session;
 pub mod source;
+pub mod theme;
 pub mod urls;
 
 pub use session::Session;
@@ -38,7 +39,8 @@ use crate::config::SiteConfig;
 use crate::diagnostics::Code;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
-use crate::render::{RenderError, RenderOptions, Theme};
+use crate::render::{RenderError, RenderOptions};
+use crate::theme::Theme;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -214,7 +216,7 @@ fn finish_load(
             drafts: options.drafts,
             now: options.now,
         },
-        &render::ShortcodeTemplates { theme: &theme },
+        &crate::theme::ShortcodeTemplates { theme: &theme },
         cache,
     );
     let mut diagnostics = outcome.diagnostics;

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use crate::diagnostics::{self, Diagnostic};
 use crate::model::{self, Site};
-use crate::render::{self, RenderError, Theme};
+use crate::render::{self, RenderError};
+use crate::theme::Theme;
 use crate::{
     BuildError, BuildOptions, Loaded, Report, Timings, load_with, output, resolved_output, source,
 };
@@ -102,7 +103,7 @@ impl Session {
                 &last.patcher,
                 old,
                 &new,
-                &render::ShortcodeTemplates { theme: &last.theme },
+                &crate::theme::ShortcodeTemplates { theme: &last.theme },
                 &model::Options {
                     drafts: options.drafts,
                     now: options.now,

@@ -27,117 +27,135 @@ enum Command {
     #[command(
         after_help = "Examples:\n  cairn build\n  cairn build --root mysite --output /tmp/site\n  cairn build --base-url https://preview-42.example.com --drafts"
     )]
-    Build {
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Where to write the site [default: <root>/public]
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Absolute URL the site is served from, instead of site.toml's base_url
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include drafts and pages dated in the future
-        #[arg(long)]
-        drafts: bool,
-        /// Adopt an output folder that holds files cairn did not write (they are kept; files the site also has are replaced)
-        #[arg(long)]
-        force: bool,
-        /// Print how long each phase of the build took
-        #[arg(long)]
-        timings: bool,
-    },
+    Build(BuildArgs),
     /// Build, serve on localhost, rebuild and reload the browser on every save
     #[command(
         after_help = "Examples:\n  cairn serve\n  cairn serve --port 8080 --open\n  cairn serve --bind 0.0.0.0   # reachable from other machines: only on a trusted network"
     )]
-    Serve {
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Port to listen on
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// Address to listen on
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the site in the default browser
-        #[arg(long)]
-        open: bool,
-        /// Include drafts and pages dated in the future
-        #[arg(long)]
-        drafts: bool,
-        /// Print how long each phase of every rebuild took
-        #[arg(long)]
-        timings: bool,
-    },
+    Serve(ServeArgs),
     /// Validate everything (front matter, links, shortcodes, claims, templates) and write nothing
     #[command(
         after_help = "Unsourced claims in prose are errors here (warnings in build).\nExit status: 0 clean, 1 problems found.\n\nExamples:\n  cairn check\n  cairn check --format json > diagnostics.json"
     )]
-    Check {
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Output format
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-        /// Also check drafts and pages dated in the future as if published
-        #[arg(long)]
-        drafts: bool,
-    },
+    Check(CheckArgs),
     /// Coverage of roles × stages (and per industry): where the journey has gaps
     #[command(
         after_help = "Exit status: 0 when the [audit] requirements of site.toml are met, 1 otherwise.\n\nExamples:\n  cairn audit\n  cairn audit --industry logistics\n  cairn audit --html audit.html\n  cairn audit --format json"
     )]
-    Audit {
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Also write a self-contained HTML report (heat map, gaps, uncited metrics) to FILE
-        #[arg(long, value_name = "FILE")]
-        html: Option<PathBuf>,
-        /// Show only this industry's matrix and gaps
-        #[arg(long, value_name = "ID")]
-        industry: Option<String>,
-        /// Output format
-        #[arg(long, value_enum, default_value = "text")]
-        format: Format,
-    },
+    Audit(AuditArgs),
     /// Create a new article, case study or page with valid front matter (never overwrites)
     #[command(
         after_help = "New files are drafts (draft = true) until you publish them.\n\nExamples:\n  cairn new article \"Ten questions IT will ask\" --stage consideration --role approver --role influencer\n  cairn new case-study \"Acme Steel\" --industry manufacturing --role decider\n  cairn new page \"Contact\""
     )]
-    New {
-        /// What to create
-        #[arg(value_enum)]
-        kind: NewKindArg,
-        /// The title; the file name is its slug
-        title: String,
-        /// Journey stage [default: the first stage; decision for case studies]
-        #[arg(long)]
-        stage: Option<String>,
-        /// Buying-center role (repeat for several)
-        #[arg(long = "role", value_name = "ROLE")]
-        roles: Vec<String>,
-        /// Industry (repeat for several)
-        #[arg(long = "industry", value_name = "INDUSTRY")]
-        industries: Vec<String>,
-        /// The site folder (holds site.toml)
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-    },
+    New(NewArgs),
     /// Create a new site in DIR, ready to build
     #[command(
         after_help = "Examples:\n  cairn init mysite && cairn build --root mysite\n  cairn init . --force   # add a site to a folder that has other files"
     )]
-    Init {
-        /// The folder to create the site in
-        dir: PathBuf,
-        /// Use DIR even if it is not empty (existing files are kept)
-        #[arg(long)]
-        force: bool,
-    },
+    Init(InitArgs),
+}
+
+#[derive(clap::Args)]
+struct BuildArgs {
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site [default: <root>/public]
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Absolute URL the site is served from, instead of site.toml's base_url
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include drafts and pages dated in the future
+    #[arg(long)]
+    drafts: bool,
+    /// Adopt an output folder that holds files cairn did not write (they are kept; files the site also has are replaced)
+    #[arg(long)]
+    force: bool,
+    /// Print how long each phase of the build took
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// Include drafts and pages dated in the future
+    #[arg(long)]
+    drafts: bool,
+    /// Print how long each phase of every rebuild took
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Also check drafts and pages dated in the future as if published
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(clap::Args)]
+struct AuditArgs {
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Also write a self-contained HTML report (heat map, gaps, uncited metrics) to FILE
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Show only this industry's matrix and gaps
+    #[arg(long, value_name = "ID")]
+    industry: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct NewArgs {
+    /// What to create
+    #[arg(value_enum)]
+    kind: NewKindArg,
+    /// The title; the file name is its slug
+    title: String,
+    /// Journey stage [default: the first stage; decision for case studies]
+    #[arg(long)]
+    stage: Option<String>,
+    /// Buying-center role (repeat for several)
+    #[arg(long = "role", value_name = "ROLE")]
+    roles: Vec<String>,
+    /// Industry (repeat for several)
+    #[arg(long = "industry", value_name = "INDUSTRY")]
+    industries: Vec<String>,
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct InitArgs {
+    /// The folder to create the site in
+    dir: PathBuf,
+    /// Use DIR even if it is not empty (existing files are kept)
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -166,269 +184,286 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            force,
-            timings,
-        } => {
-            let mut options = BuildOptions::new(&root);
-            if let Some(o) = output {
-                options.output = o;
-            }
-            options.base_url = base_url;
-            options.drafts = drafts;
-            options.force = force;
-            match cairn::build(&options) {
-                Ok(report) => {
-                    print_diagnostics(&report.warnings);
-                    let mut out = std::io::stdout().lock();
-                    if !report.replaced.is_empty() {
-                        writeln!(
-                            out,
-                            "replaced {} file(s) cairn had not written (--force): {}",
-                            report.replaced.len(),
-                            some_of(&report.replaced)
-                        )?;
-                    }
-                    if !report.kept.is_empty() {
-                        writeln!(
-                            out,
-                            "kept {} file(s) changed since cairn wrote them, no longer its own: {}",
-                            report.kept.len(),
-                            some_of(&report.kept)
-                        )?;
-                    }
-                    if !report.adopted.is_empty() {
-                        writeln!(
-                            out,
-                            "adopted {}: kept {} file(s) cairn did not write: {}",
-                            options.output.display(),
-                            report.adopted.len(),
-                            some_of(&report.adopted)
-                        )?;
-                    }
-                    if timings {
-                        for (phase, d) in &report.timings.phases {
-                            writeln!(out, "{:>8.1} ms  {phase}", d.as_secs_f64() * 1000.0)?;
-                        }
-                        writeln!(out, "slowest outputs to render:")?;
-                        for (path, d) in &report.timings.slowest {
-                            writeln!(out, "{:>8.1} ms  {path}", d.as_secs_f64() * 1000.0)?;
-                        }
-                    }
-                    writeln!(
-                        out,
-                        "built {} pages ({} files) into {} in {} ms{}",
-                        report.pages,
-                        report.files,
-                        options.output.display(),
-                        report.elapsed.as_millis(),
-                        warnings_note(&report.warnings)
-                    )
-                    .context("stdout")?;
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(BuildError::Content(diagnostics)) => {
-                    print_diagnostics(&diagnostics);
-                    eprintln!(
-                        "{}; the previous output (if any) is unchanged",
-                        summary(&diagnostics)
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(BuildError::Io(e)) => Err(e),
-            }
-        }
-        Command::Check {
-            root,
-            format,
-            drafts,
-        } => {
-            let mut options = BuildOptions::new(&root);
-            options.drafts = drafts;
-            let report = cairn::check(&options);
-            let errors = report.errors();
-            let warnings = report.diagnostics.len() - errors;
-            match format {
-                Format::Json => {
-                    let list: Vec<serde_json::Value> = report
-                        .diagnostics
-                        .iter()
-                        .map(|d| {
-                            serde_json::json!({
-                                "file": cairn::diagnostics::display_path(&d.path),
-                                "line": d.line,
-                                "column": d.col,
-                                "severity": d.level,
-                                "code": d.code,
-                                "message": d.message,
-                                "hint": d.hint,
-                                "source_line": d.source_line,
-                            })
-                        })
-                        .collect();
-                    let doc = serde_json::json!({ "version": 1, "diagnostics": list, "errors": errors, "warnings": warnings, "pages": report.pages });
-                    writeln!(
-                        std::io::stdout().lock(),
-                        "{}",
-                        serde_json::to_string_pretty(&doc)?
-                    )?;
-                }
-                Format::Text => {
-                    print_diagnostics(&report.diagnostics);
-                    if errors == 0 {
-                        writeln!(
-                            std::io::stdout().lock(),
-                            "checked {} pages: no errors{}",
-                            report.pages,
-                            warnings_note(&report.diagnostics)
-                        )?;
-                    } else {
-                        eprintln!("check failed: {}", counts(errors, warnings));
-                    }
-                }
-            }
-            Ok(if errors == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
-        }
-        Command::Audit {
-            root,
-            html,
-            industry,
-            format,
-        } => {
-            let options = BuildOptions::new(&root);
-            let loaded = match cairn::load(&options) {
-                Ok(l) => l,
-                Err(ds) => {
-                    print_diagnostics(&ds);
-                    eprintln!(
-                        "audit needs a site that builds: fix the errors above (cairn check lists them)"
-                    );
-                    return Ok(ExitCode::FAILURE);
-                }
-            };
-            let site = &loaded.site;
-            let focus = match &industry {
-                None => None,
-                Some(id) => match site.industries.iter().position(|i| &i.id == id) {
-                    Some(i) => Some(i),
-                    None => {
-                        let ids: Vec<&str> =
-                            site.industries.iter().map(|i| i.id.as_str()).collect();
-                        anyhow::bail!(
-                            "unknown industry `{id}`: {}",
-                            cairn::diagnostics::suggestion(id, &ids)
-                        );
-                    }
-                },
-            };
-            let audit = cairn::audit::audit(site, focus);
-            if let Some(path) = &html {
-                let resolved =
-                    cairn::output::check_report_file(&root, path, cairn::audit::HTML_MARKER)?;
-                cairn::output::write_atomically(
-                    &resolved,
-                    audit.to_html(&site.config.title).as_bytes(),
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Audit(args) => audit(args),
+        Command::New(args) => new(args),
+        Command::Init(args) => init(args),
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn build(
+    BuildArgs {
+        root,
+        output,
+        base_url,
+        drafts,
+        force,
+        timings,
+    }: BuildArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut options = BuildOptions::new(&root);
+    if let Some(o) = output {
+        options.output = o;
+    }
+    options.base_url = base_url;
+    options.drafts = drafts;
+    options.force = force;
+    match cairn::build(&options) {
+        Ok(report) => {
+            print_diagnostics(&report.warnings);
+            let mut out = std::io::stdout().lock();
+            if !report.replaced.is_empty() {
+                writeln!(
+                    out,
+                    "replaced {} file(s) cairn had not written (--force): {}",
+                    report.replaced.len(),
+                    some_of(&report.replaced)
                 )?;
             }
-            let mut out = std::io::stdout().lock();
-            match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&audit)?)?,
-                Format::Text => {
-                    write!(out, "{}", audit.to_text(industry.as_deref()))?;
-                    if let Some(path) = &html {
-                        writeln!(out, "\nHTML report written to {}", path.display())?;
-                    }
-                }
+            if !report.kept.is_empty() {
+                writeln!(
+                    out,
+                    "kept {} file(s) changed since cairn wrote them, no longer its own: {}",
+                    report.kept.len(),
+                    some_of(&report.kept)
+                )?;
             }
-            Ok(if audit.unmet.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
-        }
-        Command::New {
-            kind,
-            title,
-            stage,
-            roles,
-            industries,
-            root,
-        } => {
-            let kind = match kind {
-                NewKindArg::Article => cairn::scaffold::NewKind::Article,
-                NewKindArg::CaseStudy => cairn::scaffold::NewKind::CaseStudy,
-                NewKindArg::Page => cairn::scaffold::NewKind::Page,
-            };
-            let date = jiff::Zoned::now().date();
-            let page = cairn::scaffold::NewPage {
-                kind,
-                title,
-                stage,
-                roles,
-                industries,
-                date,
-            };
-            let rel = cairn::scaffold::create_page(&root, &page)?;
-            let note = if kind == cairn::scaffold::NewKind::Page {
-                ""
-            } else {
-                " (a draft: set draft = false to publish)"
-            };
-            writeln!(
-                std::io::stdout().lock(),
-                "created {}{note}",
-                root.join(&rel).display()
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Init { dir, force } => {
-            let written = cairn::scaffold::init(&dir, force, jiff::Zoned::now().date())?;
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "created a site in {}:", dir.display())?;
-            for f in written {
-                writeln!(out, "  {f}")?;
+            if !report.adopted.is_empty() {
+                writeln!(
+                    out,
+                    "adopted {}: kept {} file(s) cairn did not write: {}",
+                    options.output.display(),
+                    report.adopted.len(),
+                    some_of(&report.adopted)
+                )?;
+            }
+            if timings {
+                for (phase, d) in &report.timings.phases {
+                    writeln!(out, "{:>8.1} ms  {phase}", d.as_secs_f64() * 1000.0)?;
+                }
+                writeln!(out, "slowest outputs to render:")?;
+                for (path, d) in &report.timings.slowest {
+                    writeln!(out, "{:>8.1} ms  {path}", d.as_secs_f64() * 1000.0)?;
+                }
             }
             writeln!(
                 out,
-                "next: cairn serve --root {0}   (or: cairn build --root {0})",
-                dir.display()
-            )?;
+                "built {} pages ({} files) into {} in {} ms{}",
+                report.pages,
+                report.files,
+                options.output.display(),
+                report.elapsed.as_millis(),
+                warnings_note(&report.warnings)
+            )
+            .context("stdout")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve {
-            root,
-            port,
-            bind,
-            open,
-            drafts,
-            timings,
-        } => {
-            let options = cairn::serve::ServeOptions {
-                root,
-                bind,
-                port,
-                drafts,
-                open,
-                timings,
-            };
-            let log: cairn::serve::Log = std::sync::Arc::new(|stream, text| match stream {
-                cairn::serve::Stream::Progress => {
-                    let _ = writeln!(std::io::stdout().lock(), "{text}");
-                }
-                cairn::serve::Stream::Problems => eprintln!("{text}"),
-            });
-            cairn::serve::serve(options, log)?;
-            Ok(ExitCode::SUCCESS)
+        Err(BuildError::Content(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!(
+                "{}; the previous output (if any) is unchanged",
+                summary(&diagnostics)
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(BuildError::Io(e)) => Err(e),
+    }
+}
+
+fn check(
+    CheckArgs {
+        root,
+        format,
+        drafts,
+    }: CheckArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut options = BuildOptions::new(&root);
+    options.drafts = drafts;
+    let report = cairn::check(&options);
+    let errors = report.errors();
+    let warnings = report.diagnostics.len() - errors;
+    match format {
+        Format::Json => {
+            let list: Vec<serde_json::Value> = report
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "file": cairn::diagnostics::display_path(&d.path),
+                        "line": d.line,
+                        "column": d.col,
+                        "severity": d.level,
+                        "code": d.code,
+                        "message": d.message,
+                        "hint": d.hint,
+                        "source_line": d.source_line,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({ "version": 1, "diagnostics": list, "errors": errors, "warnings": warnings, "pages": report.pages });
+            writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&doc)?
+            )?;
+        }
+        Format::Text => {
+            print_diagnostics(&report.diagnostics);
+            if errors == 0 {
+                writeln!(
+                    std::io::stdout().lock(),
+                    "checked {} pages: no errors{}",
+                    report.pages,
+                    warnings_note(&report.diagnostics)
+                )?;
+            } else {
+                eprintln!("check failed: {}", counts(errors, warnings));
+            }
         }
     }
+    Ok(if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn audit(
+    AuditArgs {
+        root,
+        html,
+        industry,
+        format,
+    }: AuditArgs,
+) -> anyhow::Result<ExitCode> {
+    let options = BuildOptions::new(&root);
+    let loaded = match cairn::load(&options) {
+        Ok(l) => l,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            eprintln!(
+                "audit needs a site that builds: fix the errors above (cairn check lists them)"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let site = &loaded.site;
+    let focus = match &industry {
+        None => None,
+        Some(id) => match site.industries.iter().position(|i| &i.id == id) {
+            Some(i) => Some(i),
+            None => {
+                let ids: Vec<&str> = site.industries.iter().map(|i| i.id.as_str()).collect();
+                anyhow::bail!(
+                    "unknown industry `{id}`: {}",
+                    cairn::diagnostics::suggestion(id, &ids)
+                );
+            }
+        },
+    };
+    let audit = cairn::audit::audit(site, focus);
+    if let Some(path) = &html {
+        let resolved = cairn::output::check_report_file(&root, path, cairn::audit::HTML_MARKER)?;
+        cairn::output::write_atomically(&resolved, audit.to_html(&site.config.title).as_bytes())?;
+    }
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&audit)?)?,
+        Format::Text => {
+            write!(out, "{}", audit.to_text(industry.as_deref()))?;
+            if let Some(path) = &html {
+                writeln!(out, "\nHTML report written to {}", path.display())?;
+            }
+        }
+    }
+    Ok(if audit.unmet.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn new(
+    NewArgs {
+        kind,
+        title,
+        stage,
+        roles,
+        industries,
+        root,
+    }: NewArgs,
+) -> anyhow::Result<ExitCode> {
+    let kind = match kind {
+        NewKindArg::Article => cairn::scaffold::NewKind::Article,
+        NewKindArg::CaseStudy => cairn::scaffold::NewKind::CaseStudy,
+        NewKindArg::Page => cairn::scaffold::NewKind::Page,
+    };
+    let date = jiff::Zoned::now().date();
+    let page = cairn::scaffold::NewPage {
+        kind,
+        title,
+        stage,
+        roles,
+        industries,
+        date,
+    };
+    let rel = cairn::scaffold::create_page(&root, &page)?;
+    let note = if kind == cairn::scaffold::NewKind::Page {
+        ""
+    } else {
+        " (a draft: set draft = false to publish)"
+    };
+    writeln!(
+        std::io::stdout().lock(),
+        "created {}{note}",
+        root.join(&rel).display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(InitArgs { dir, force }: InitArgs) -> anyhow::Result<ExitCode> {
+    let written = cairn::scaffold::init(&dir, force, jiff::Zoned::now().date())?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "created a site in {}:", dir.display())?;
+    for f in written {
+        writeln!(out, "  {f}")?;
+    }
+    writeln!(
+        out,
+        "next: cairn serve --root {0}   (or: cairn build --root {0})",
+        dir.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn serve(
+    ServeArgs {
+        root,
+        port,
+        bind,
+        open,
+        drafts,
+        timings,
+    }: ServeArgs,
+) -> anyhow::Result<ExitCode> {
+    let options = cairn::serve::ServeOptions {
+        root,
+        bind,
+        port,
+        drafts,
+        open,
+        timings,
+    };
+    let log: cairn::serve::Log = std::sync::Arc::new(|stream, text| match stream {
+        cairn::serve::Stream::Progress => {
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
+        }
+        cairn::serve::Stream::Problems => eprintln!("{text}"),
+    });
+    cairn::serve::serve(options, log)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The first few names of a list, then how many more.

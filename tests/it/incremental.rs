@@ -16,7 +16,7 @@ fn fixture() -> TestSite {
         .file("static/robots-extra.txt", "x")
 }
 
-fn options(site: &TestSite, out: &str) -> BuildOptions {
+pub(crate) fn options(site: &TestSite, out: &str) -> BuildOptions {
     let mut o = BuildOptions::new(site.root());
     o.output = site.path(out);
     o.now = "2026-06-01T00:00:00Z".parse().unwrap();
@@ -41,42 +41,77 @@ fn manifest_without_times(dir: &std::path::Path, bytes: &[u8]) -> Vec<u8> {
     serde_json::to_vec(&rows).unwrap()
 }
 
+/// Every file under `dir`, sorted by name, with the output record's times left out.
+pub(crate) fn read_output(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir(dir)
+        .into_iter()
+        .map(|p| {
+            let name = p.strip_prefix(dir).unwrap().display().to_string();
+            let bytes = std::fs::read(&p).unwrap();
+            if name == cairn::output::MANIFEST {
+                (name, manifest_without_times(dir, &bytes))
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Build the site afresh into `full/` and compare it with the session's `inc/`: `None`
+/// when both hold the same files byte for byte, else the first difference in words
+/// (the files only one side has, or the first file that differs, with both texts).
+pub(crate) fn first_difference(site: &TestSite) -> Option<String> {
+    let full = site.path("full");
+    let _ = std::fs::remove_dir_all(&full);
+    if let Err(e) = cairn::build(&options(site, "full")) {
+        return Some(format!("the fresh full build failed: {e:?}"));
+    }
+    let (inc, fresh) = (read_output(&site.path("inc")), read_output(&full));
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    let (inc_names, fresh_names) = (names(&inc), names(&fresh));
+    if inc_names != fresh_names {
+        let only = |a: &[String], b: &[String]| {
+            a.iter()
+                .filter(|n| !b.contains(n))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        return Some(format!(
+            "different files: only incremental {:?}, only full {:?}",
+            only(&inc_names, &fresh_names),
+            only(&fresh_names, &inc_names)
+        ));
+    }
+    // Pages before the output record, whose rows only follow from them.
+    let mut pairs: Vec<_> = inc.iter().zip(&fresh).collect();
+    pairs.sort_by_key(|((name, _), _)| name == cairn::output::MANIFEST);
+    pairs
+        .into_iter()
+        .find(|((_, a), (_, b))| a != b)
+        .map(|((name, a), (_, b))| {
+            format!(
+                "{name} differs:\n--- incremental\n{}\n--- full\n{}",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            )
+        })
+}
+
 /// Rebuild incrementally after `changed`, then compare with a fresh full build.
 #[track_caller]
-fn assert_same(site: &TestSite, session: &mut Session, changed: &[&str]) -> cairn::Report {
+pub(crate) fn assert_same(
+    site: &TestSite,
+    session: &mut Session,
+    changed: &[&str],
+) -> cairn::Report {
     let changed: Vec<String> = changed.iter().map(|s| s.to_string()).collect();
     let report = session
         .build(Some(&changed))
         .unwrap_or_else(|e| panic!("incremental build failed: {e:?}"));
-    let full = site.path("full");
-    let _ = std::fs::remove_dir_all(&full);
-    cairn::build(&options(site, "full")).unwrap();
-    let read = |dir: &std::path::Path| -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<(String, Vec<u8>)> = walkdir(dir)
-            .into_iter()
-            .map(|p| {
-                let name = p.strip_prefix(dir).unwrap().display().to_string();
-                let bytes = std::fs::read(&p).unwrap();
-                if name == cairn::output::MANIFEST {
-                    (name, manifest_without_times(dir, &bytes))
-                } else {
-                    (name, bytes)
-                }
-            })
-            .collect();
-        v.sort();
-        v
-    };
-    let (inc, fresh) = (read(&site.path("inc")), read(&full));
-    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&inc), names(&fresh), "same files after {changed:?}");
-    for ((name, a), (_, b)) in inc.iter().zip(&fresh) {
-        assert!(
-            a == b,
-            "{name} differs after {changed:?}:\n--- incremental\n{}\n--- full\n{}",
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
+    if let Some(difference) = first_difference(site) {
+        panic!("after {changed:?}: {difference}");
     }
     report
 }

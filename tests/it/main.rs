@@ -6,6 +6,7 @@ mod harness;
 mod browser;
 mod build;
 mod claims;
+mod edits;
 mod errors;
 mod incremental;
 mod safe_html;

@@ -214,30 +214,32 @@ fn build(
         Ok(report) => {
             print_diagnostics(&report.warnings);
             let mut out = std::io::stdout().lock();
-            if !report.replaced.is_empty() {
-                writeln!(
-                    out,
-                    "replaced {} file(s) cairn had not written (--force): {}",
-                    report.replaced.len(),
-                    some_of(&report.replaced)
-                )?;
-            }
-            if !report.kept.is_empty() {
-                writeln!(
-                    out,
-                    "kept {} file(s) changed since cairn wrote them, no longer its own: {}",
-                    report.kept.len(),
-                    some_of(&report.kept)
-                )?;
-            }
-            if !report.adopted.is_empty() {
-                writeln!(
-                    out,
-                    "adopted {}: kept {} file(s) cairn did not write: {}",
-                    options.output.display(),
-                    report.adopted.len(),
-                    some_of(&report.adopted)
-                )?;
+            let lists = [
+                (
+                    &report.replaced,
+                    format!(
+                        "replaced {} file(s) cairn had not written (--force)",
+                        report.replaced.len()
+                    ),
+                ),
+                (
+                    &report.kept,
+                    format!(
+                        "kept {} file(s) changed since cairn wrote them, no longer its own",
+                        report.kept.len()
+                    ),
+                ),
+                (
+                    &report.adopted,
+                    format!(
+                        "adopted {}: kept {} file(s) cairn did not write",
+                        options.output.display(),
+                        report.adopted.len()
+                    ),
+                ),
+            ];
+            for (files, what) in lists.iter().filter(|(files, _)| !files.is_empty()) {
+                writeln!(out, "{what}: {}", some_of(files))?;
             }
             if timings {
                 for (phase, d) in &report.timings.phases {

@@ -109,8 +109,8 @@ impl Session {
                     now: options.now,
                 },
             )?;
-            let same_card = render::card_fingerprint(&last.site, i, &last.site.pages[i])
-                == render::card_fingerprint(&last.site, i, &page);
+            let same_card = render::card_hash(&last.site, i, &last.site.pages[i])
+                == render::card_hash(&last.site, i, &page);
             if !same_card || edits.iter().any(|(j, _, _)| *j == i) {
                 return None;
             }

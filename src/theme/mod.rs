@@ -11,6 +11,8 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::markdown::{ArgValue, ShortcodeCall, ShortcodeError, Shortcodes};
 
+mod reads;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
@@ -29,6 +31,8 @@ pub struct Theme {
     pub sources: Vec<TemplateSource>,
     /// Static files of the theme: (relative output path, contents).
     pub statics: Vec<(String, Vec<u8>)>,
+    /// Templates that may show how many pages a term or the site has (see [`reads`]).
+    count_readers: std::collections::HashSet<String>,
 }
 
 impl Theme {
@@ -123,7 +127,19 @@ impl Theme {
             tera,
             sources,
             statics: statics.into_iter().collect(),
+            count_readers: reads::count_readers(
+                templates
+                    .iter()
+                    .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+            ),
         })
+    }
+
+    /// Whether template `name`, or a template it extends, includes or imports, may show
+    /// a count of pages (a term's `count`, `site.article_count`, …). Templates that
+    /// cannot are not rendered again when only counts change.
+    pub fn reads_counts(&self, name: &str) -> bool {
+        self.count_readers.contains(name)
     }
 
     /// Where the template `name` came from (its file, or the built-in theme).

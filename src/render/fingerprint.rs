@@ -1,0 +1,312 @@
+//! What each output file was made of, kept by a serve session so that the next
+//! build renders only the files whose inputs changed.
+//!
+//! A job's fingerprint is the hash of its [`JobView`]: the very values its
+//! template receives, with each card it shows replaced by that card's own
+//! fingerprint (the hash of its [`CardView`](super::views::CardView)), together
+//! with the template's name and the part of `site` the template can show. No
+//! field is listed by hand: a field added to a view is in the fingerprint.
+//!
+//! So that an edit does not hash ten thousand views, a page's card and page
+//! fingerprints are remembered with the objects they were made from (the
+//! page's shared front matter and body, which a serve session's model reuses
+//! while the file is unchanged, the site part, and for a page the fingerprints
+//! of the cards it links to) and reused while those are the very same objects.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::context::{CARD_TEMPLATE, Ctx};
+use super::jobs::{Job, JobView, page_path, template_of, view};
+use super::views::{SiteView, TermView, card};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use crate::model::{Page, PageMeta, Site, fingerprint_hasher};
+
+type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+
+/// The fingerprints of one build's outputs, and what the next build may reuse.
+#[derive(Debug, Clone, Default)]
+pub struct Fingerprints {
+    /// Output file → (fingerprint, the path as the output record shares it).
+    files: FastMap<String, (u64, Arc<str>)>,
+    /// Page URL → its card's and its page's fingerprints, with what they were made from.
+    memo: FastMap<String, Memo>,
+    /// The hash of `site` as the build showed it.
+    site: u64,
+}
+
+impl Fingerprints {
+    /// The fingerprint the last build recorded for output file `path`, and its shared path.
+    pub fn of(&self, path: &str) -> Option<&(u64, Arc<str>)> {
+        self.files.get(path)
+    }
+
+    /// Record that `path` was written from inputs with fingerprint `fp`.
+    pub fn record(&mut self, fp: u64, path: Arc<str>) {
+        self.files.insert(path.to_string(), (fp, path));
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Memo {
+    meta: Arc<PageMeta>,
+    body: Arc<Rendered>,
+    /// The card's fingerprint and the site part it was made with, when the card reads
+    /// nothing but its page (not a case study, whose metrics list the pages citing them).
+    card: Option<(u64, u64)>,
+    /// The page's fingerprint, and the hash of the other inputs it was made with.
+    page: Option<(u64, u64)>,
+}
+
+/// A [`Hasher`] as an [`std::io::Write`], to hash what serde writes.
+struct HashWriter<'h>(&'h mut ahash::AHasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Hash `value` as a template would receive it (its serde form).
+fn hash_value(h: &mut ahash::AHasher, value: &impl Serialize) {
+    // Writing to a hasher cannot fail; a value that cannot be serialised cannot be rendered.
+    let _ = serde_json::to_writer(HashWriter(h), value);
+    h.write_u8(0xff);
+}
+
+/// The fingerprints of one build, made from its [`Ctx`] and the previous build's memo.
+pub struct Fingerprinter<'a> {
+    cx: &'a Ctx<'a>,
+    /// `site` with every count at 0: what templates that cannot show counts are
+    /// fingerprinted with.
+    without_counts: &'a SiteView<'a>,
+    /// Hashes of `site` as templates that show counts see it, and as the others do.
+    site_full: u64,
+    site_without_counts: u64,
+    previous: &'a Fingerprints,
+    /// Each page's card fingerprint and memo, made when first asked for.
+    cards: Vec<OnceLock<(u64, Memo)>>,
+    /// Page fingerprints made this build: (page, fingerprint, inputs).
+    pages: Mutex<Vec<(usize, u64, u64)>>,
+}
+
+impl<'a> Fingerprinter<'a> {
+    /// `without_counts` is [`without_counts`] of the context's site view.
+    pub fn new(
+        cx: &'a Ctx<'a>,
+        without_counts: &'a SiteView<'a>,
+        previous: &'a Fingerprints,
+    ) -> Fingerprinter<'a> {
+        Fingerprinter {
+            cx,
+            without_counts,
+            site_full: hash_site(&cx.site_view),
+            site_without_counts: hash_site(without_counts),
+            previous,
+            cards: (0..cx.site.pages.len()).map(|_| OnceLock::new()).collect(),
+            pages: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Make every card's fingerprint, in parallel.
+    pub fn all_cards(&self) {
+        (0..self.cards.len()).into_par_iter().for_each(|i| {
+            self.card_of(i);
+        });
+    }
+
+    /// The hash of the part of `site` that `template` can show.
+    fn site_part(&self, template: &str) -> u64 {
+        if self.cx.theme.reads_counts(template) {
+            self.site_full
+        } else {
+            self.site_without_counts
+        }
+    }
+
+    /// The site view `template` is fingerprinted with.
+    fn terms(&self, template: &str) -> &'a SiteView<'a> {
+        if self.cx.theme.reads_counts(template) {
+            &self.cx.site_view
+        } else {
+            self.without_counts
+        }
+    }
+
+    /// Page `i`'s card fingerprint.
+    pub fn card_of(&self, i: usize) -> u64 {
+        self.cards[i].get_or_init(|| self.card(i)).0
+    }
+
+    /// Page `i`'s card fingerprint, and the memo to keep for its page.
+    fn card(&self, i: usize) -> (u64, Memo) {
+        let site = self.site_part(CARD_TEMPLATE);
+        let page = &self.cx.site.pages[i];
+        let body = page.body.get();
+        let previous = self
+            .previous
+            .memo
+            .get(&page.meta.url)
+            .filter(|m| Arc::ptr_eq(&m.meta, &page.meta) && Arc::ptr_eq(&m.body, &body));
+        let own = page.meta.case.is_none();
+        let fp = match previous
+            .and_then(|m| m.card)
+            .filter(|&(_, s)| own && s == site)
+        {
+            Some((fp, _)) => fp,
+            None => {
+                let mut h = fingerprint_hasher();
+                (CARD_TEMPLATE, site).hash(&mut h);
+                hash_value(&mut h, &card(self.cx.site, i, page, true));
+                h.finish()
+            }
+        };
+        let memo = Memo {
+            meta: page.meta.clone(),
+            body,
+            card: own.then_some((fp, site)),
+            page: previous.and_then(|m| m.page),
+        };
+        (fp, memo)
+    }
+
+    /// The fingerprint of `job`, and its output file.
+    pub fn job(&self, job: Job) -> Result<(u64, String), Diagnostic> {
+        if let Job::Page(i) = job {
+            return Ok((self.page(i)?, page_path(self.cx.site, i)));
+        }
+        let card_of = |i: usize| Ok(self.card_of(i));
+        let terms = self.terms(template_of(self.cx.site, job));
+        let view: JobView<u64> = view(self.cx, terms, job, None, &card_of)?;
+        Ok((self.hash_view(&view), view.path))
+    }
+
+    /// A page's fingerprint: remembered while its front matter and body are the same
+    /// objects and its card, its site part and the cards it links to are unchanged.
+    fn page(&self, i: usize) -> Result<u64, Diagnostic> {
+        let site = self.cx.site;
+        let template = template_of(site, Job::Page(i));
+        let next: Vec<Option<u64>> = site.next[i]
+            .iter()
+            .map(|n| n.map(|n| self.card_of(n)))
+            .collect();
+        let inputs = crate::model::hash_of(&(self.site_part(template), self.card_of(i), next));
+        self.card_of(i);
+        let remembered = self.cards[i].get().and_then(|(_, m)| m.page);
+        if let Some((fp, _)) = remembered.filter(|&(_, k)| k == inputs) {
+            return Ok(fp);
+        }
+        let body = site.pages[i].body.get();
+        let card_of = |n: usize| Ok(self.card_of(n));
+        let terms = self.terms(template);
+        let view: JobView<u64> = view(self.cx, terms, Job::Page(i), Some(&body), &card_of)?;
+        let fp = self.hash_view(&view);
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((i, fp, inputs));
+        Ok(fp)
+    }
+
+    fn hash_view(&self, view: &JobView<u64>) -> u64 {
+        let mut h = fingerprint_hasher();
+        (view.template, self.site_part(view.template), &view.path).hash(&mut h);
+        for (name, value) in &view.values {
+            name.hash(&mut h);
+            hash_value(&mut h, value);
+        }
+        h.finish()
+    }
+
+    /// The memo entries made this build, by page URL.
+    fn into_memo(self) -> Vec<(String, Memo)> {
+        let pages = &self.cx.site.pages;
+        let mut cards: Vec<Option<Memo>> = self
+            .cards
+            .into_iter()
+            .map(|c| c.into_inner().map(|(_, m)| m))
+            .collect();
+        for (i, fp, inputs) in self.pages.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            if let Some(m) = &mut cards[i] {
+                m.page = Some((fp, inputs));
+            }
+        }
+        cards
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, m)| Some((pages[i].meta.url.clone(), m?)))
+            .collect()
+    }
+
+    /// The fingerprints of a build that wrote every file of the site, `files`.
+    pub fn finish(self, files: impl Iterator<Item = (u64, Arc<str>)>) -> Fingerprints {
+        let site = self.site_full;
+        Fingerprints {
+            files: files
+                .map(|(fp, path)| (path.to_string(), (fp, path)))
+                .collect(),
+            memo: self.into_memo().into_iter().collect(),
+            site,
+        }
+    }
+
+    /// The fingerprints of the build before, with `files` written again this time.
+    pub fn update(self, files: Vec<(u64, Arc<str>)>) -> Fingerprints {
+        let mut next = self.previous.clone();
+        for (fp, path) in files {
+            next.record(fp, path);
+        }
+        next.memo.extend(self.into_memo());
+        next
+    }
+
+    /// Whether `site` (counts and all) is what the previous build showed.
+    pub fn same_site(&self) -> bool {
+        self.site_full == self.previous.site
+    }
+}
+
+/// What page `i`'s card shows, hashed: equal for two versions of a page whose cards
+/// (in every listing, feed and neighbour that shows them) are the same.
+pub fn card_hash(site: &Site, i: usize, page: &Page) -> u64 {
+    let mut h = fingerprint_hasher();
+    hash_value(&mut h, &card(site, i, page, true));
+    h.finish()
+}
+
+/// `site` as templates see it, hashed.
+fn hash_site(view: &SiteView) -> u64 {
+    let mut h = fingerprint_hasher();
+    hash_value(&mut h, view);
+    h.finish()
+}
+
+/// `view` with every count at 0.
+pub fn without_counts<'a>(view: &SiteView<'a>) -> SiteView<'a> {
+    let zero = |terms: &[TermView<'a>]| -> Vec<TermView<'a>> {
+        terms
+            .iter()
+            .map(|t| TermView {
+                count: 0,
+                ..t.clone()
+            })
+            .collect()
+    };
+    SiteView {
+        stages: zero(&view.stages),
+        roles: zero(&view.roles),
+        industries: zero(&view.industries),
+        article_count: 0,
+        case_study_count: 0,
+        ..*view
+    }
+}

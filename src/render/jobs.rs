@@ -1,0 +1,423 @@
+//! The output files of a site as jobs, and what each gives its template: a
+//! [`JobView`], built by one function for both rendering (cards as template
+//! values) and fingerprinting (cards as their fingerprints).
+
+use serde::Serialize;
+
+use super::context::Ctx;
+use super::views::{
+    FeedView, IndustryGroup, NextView, PageView, SiteView, SitemapEntry, StageGroup, TermView,
+    card, fmt_date, json_ld,
+};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use crate::model::{Kind, Site};
+use crate::urls;
+
+/// One file to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Job {
+    Page(usize),
+    Home,
+    Articles,
+    CaseStudies,
+    Roles,
+    Role(usize),
+    RoleFeed(usize),
+    Stages,
+    Stage(usize),
+    Industries,
+    Industry(usize),
+    IndustryFeed(usize),
+    Proof,
+    Feed,
+    Sitemap,
+    Robots,
+    NotFound,
+}
+
+/// Every output file of `site`.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    // Listings first, the longest first: rendered in parallel, a listing that
+    // starts last would leave one core busy while the other has nothing to do.
+    let mut jobs = vec![Job::Articles, Job::Sitemap, Job::CaseStudies, Job::Proof];
+    jobs.extend((0..site.config.stages.len()).map(Job::Stage));
+    for i in 0..site.industries.len() {
+        jobs.push(Job::Industry(i));
+        jobs.push(Job::IndustryFeed(i));
+    }
+    for r in 0..site.config.roles.len() {
+        jobs.push(Job::Role(r));
+        jobs.push(Job::RoleFeed(r));
+    }
+    jobs.extend([
+        Job::Home,
+        Job::Roles,
+        Job::Stages,
+        Job::Industries,
+        Job::Feed,
+        Job::Robots,
+        Job::NotFound,
+    ]);
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs
+}
+
+/// One value a job puts in its template's context (beside `site`). Serialised as the
+/// value it holds.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Value<'a, C> {
+    Page(Box<PageView<'a, C>>),
+    Cards(Vec<C>),
+    Term(&'a TermView<'a>),
+    Path(Vec<StageGroup<'a, C>>),
+    ByIndustry(Vec<IndustryGroup<'a, C>>),
+    Feed(FeedView<C>),
+    Sitemap(Vec<SitemapEntry>),
+    Text(String),
+}
+
+/// Everything one output file is made of.
+pub struct JobView<'a, C> {
+    pub template: &'static str,
+    /// The output file, relative to the output folder.
+    pub path: String,
+    /// The values beside `site`, by the names templates use.
+    pub values: Vec<(&'static str, Value<'a, C>)>,
+}
+
+/// How a view gets the card of page `i` (a template value, or its fingerprint).
+pub type CardOf<'c, C> = dyn Fn(usize) -> Result<C, Diagnostic> + 'c;
+
+/// The template that renders `job`.
+pub fn template_of(site: &Site, job: Job) -> &'static str {
+    match job {
+        Job::Page(i) => match site.pages[i].meta.kind {
+            Kind::Article => "article.html",
+            Kind::CaseStudy => "case_study.html",
+            Kind::Page => "page.html",
+        },
+        Job::Home => "index.html",
+        Job::Articles => "articles.html",
+        Job::CaseStudies => "case_studies.html",
+        Job::Roles => "roles.html",
+        Job::Role(_) => "role.html",
+        Job::Stages => "stages.html",
+        Job::Stage(_) => "stage.html",
+        Job::Industries => "industries.html",
+        Job::Industry(_) => "industry.html",
+        Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => "atom.xml",
+        Job::Proof => "proof.html",
+        Job::Sitemap => "sitemap.xml",
+        Job::Robots => "robots.txt",
+        Job::NotFound => "404.html",
+    }
+}
+
+/// The output file of page `i`.
+pub fn page_path(site: &Site, i: usize) -> String {
+    urls::output_file(&site.pages[i].meta.url)
+}
+
+/// The pages a listing shows as cards (all of them: pages a job shows only a few of,
+/// such as the home page or a feed, are not listings here).
+pub fn listed_pages<'s>(site: &'s Site, job: &Job) -> Vec<&'s [usize]> {
+    match *job {
+        Job::Articles => vec![&site.articles],
+        Job::CaseStudies | Job::Proof => vec![&site.case_studies],
+        Job::Role(r) => site.role_paths[r].iter().map(Vec::as_slice).collect(),
+        Job::Stage(s) => vec![&site.by_stage[s]],
+        Job::Industry(i) => vec![&site.by_industry[i]],
+        _ => Vec::new(),
+    }
+}
+
+/// What `job` gives its template, with vocabulary terms from `terms` (the site view, or
+/// the same without counts for a template that cannot show them). A page's job needs
+/// the page's `body`.
+pub fn view<'a, C>(
+    cx: &'a Ctx<'a>,
+    terms: &'a SiteView<'a>,
+    job: Job,
+    body: Option<&'a Rendered>,
+    card_of: &CardOf<C>,
+) -> Result<JobView<'a, C>, Diagnostic> {
+    let site = cx.site;
+    let template = template_of(site, job);
+    let u = &site.urls;
+    let listing = |url: String, values| JobView {
+        template,
+        path: urls::output_file(&url),
+        values,
+    };
+    let cards = |indices: &[usize]| -> Result<Vec<C>, Diagnostic> {
+        indices.iter().map(|&i| card_of(i)).collect()
+    };
+    Ok(match job {
+        Job::Page(i) => page(
+            cx,
+            terms,
+            i,
+            body.expect("a page's job has its body"),
+            card_of,
+        )?,
+        Job::Home => home(cx, card_of)?,
+        Job::Articles => listing(
+            u.articles(),
+            vec![("pages", Value::Cards(cards(&site.articles)?))],
+        ),
+        Job::CaseStudies => listing(
+            u.case_studies(),
+            vec![
+                ("pages", Value::Cards(cards(&site.case_studies)?)),
+                (
+                    "by_industry",
+                    Value::ByIndustry(by_industry(cx, terms, card_of)?),
+                ),
+            ],
+        ),
+        Job::Roles => listing(u.roles(), Vec::new()),
+        Job::Stages => listing(u.stages(), Vec::new()),
+        Job::Industries => listing(u.industries(), Vec::new()),
+        Job::Role(r) => {
+            let role = &terms.roles[r];
+            let path = (0..site.config.stages.len())
+                .map(|s| {
+                    Ok(StageGroup {
+                        stage: terms.stages[s].clone(),
+                        pages: cards(&site.role_paths[r][s])?,
+                    })
+                })
+                .collect::<Result<_, Diagnostic>>()?;
+            listing(
+                u.role(role.id),
+                vec![("role", Value::Term(role)), ("path", Value::Path(path))],
+            )
+        }
+        Job::Stage(s) => {
+            let stage = &terms.stages[s];
+            listing(
+                u.stage(stage.id),
+                vec![
+                    ("stage", Value::Term(stage)),
+                    ("pages", Value::Cards(cards(&site.by_stage[s])?)),
+                ],
+            )
+        }
+        Job::Industry(i) => {
+            let industry = &terms.industries[i];
+            listing(
+                u.industry(industry.id),
+                vec![
+                    ("industry", Value::Term(industry)),
+                    ("pages", Value::Cards(cards(&site.by_industry[i])?)),
+                ],
+            )
+        }
+        Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => feed(cx, job, card_of)?,
+        Job::Proof => listing(
+            u.proof(),
+            vec![("cases", Value::Cards(cards(&site.case_studies)?))],
+        ),
+        Job::Sitemap => JobView {
+            template,
+            path: urls::output_file(&u.sitemap()),
+            values: vec![("entries", Value::Sitemap(sitemap(cx)))],
+        },
+        Job::Robots => JobView {
+            template,
+            path: urls::output_file(&u.robots()),
+            values: vec![("sitemap_url", Value::Text(cx.abs(&u.sitemap())))],
+        },
+        Job::NotFound => listing(u.not_found(), Vec::new()),
+    })
+}
+
+/// A page's own file: its card, body, next pages on its roles' paths, JSON-LD.
+fn page<'a, C>(
+    cx: &'a Ctx<'a>,
+    terms: &'a SiteView<'a>,
+    i: usize,
+    body: &'a Rendered,
+    card_of: &CardOf<C>,
+) -> Result<JobView<'a, C>, Diagnostic> {
+    let site = cx.site;
+    let page = &site.pages[i];
+    let card = card(site, i, page, true);
+    let next_for = page
+        .meta
+        .roles
+        .iter()
+        .map(|&r| {
+            Ok(NextView {
+                role: terms.roles[r].clone(),
+                next: site.next_for(i, r).map(card_of).transpose()?,
+            })
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    let json_ld = json_ld(site, &card, page);
+    let view = PageView {
+        card,
+        content: &body.html,
+        toc: &body.toc,
+        word_count: page.word_count,
+        extra: &page.meta.extra,
+        next_for,
+        json_ld,
+    };
+    Ok(JobView {
+        template: template_of(site, Job::Page(i)),
+        path: page_path(site, i),
+        values: vec![("page", Value::Page(Box::new(view)))],
+    })
+}
+
+/// The home page: the latest articles and the featured case studies (or the latest).
+fn home<'a, C>(cx: &'a Ctx<'a>, card_of: &CardOf<C>) -> Result<JobView<'a, C>, Diagnostic> {
+    let site = cx.site;
+    let latest = site
+        .articles
+        .iter()
+        .filter(|&&i| site.pages[i].meta.kind == Kind::Article)
+        .take(6)
+        .map(|&i| card_of(i))
+        .collect::<Result<_, _>>()?;
+    let featured: Vec<usize> = site
+        .case_studies
+        .iter()
+        .copied()
+        .filter(|&i| site.pages[i].meta.case.as_ref().is_some_and(|k| k.featured))
+        .collect();
+    let featured = if featured.is_empty() {
+        &site.case_studies[..site.case_studies.len().min(3)]
+    } else {
+        &featured[..]
+    };
+    Ok(JobView {
+        template: template_of(site, Job::Home),
+        path: urls::output_file(&site.urls.home()),
+        values: vec![
+            ("latest", Value::Cards(latest)),
+            (
+                "featured",
+                Value::Cards(
+                    featured
+                        .iter()
+                        .map(|&i| card_of(i))
+                        .collect::<Result<_, _>>()?,
+                ),
+            ),
+        ],
+    })
+}
+
+/// The case studies of each industry that has any.
+fn by_industry<'a, C>(
+    cx: &'a Ctx<'a>,
+    terms: &'a SiteView<'a>,
+    card_of: &CardOf<C>,
+) -> Result<Vec<IndustryGroup<'a, C>>, Diagnostic> {
+    let site = cx.site;
+    let mut groups = Vec::new();
+    for i in 0..site.industries.len() {
+        let pages = site.by_industry[i]
+            .iter()
+            .filter(|&&p| site.pages[p].meta.kind == Kind::CaseStudy)
+            .map(|&p| card_of(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        if !pages.is_empty() {
+            groups.push(IndustryGroup {
+                industry: terms.industries[i].clone(),
+                pages,
+            });
+        }
+    }
+    Ok(groups)
+}
+
+/// The site's feed, a role's or an industry's.
+fn feed<'a, C>(
+    cx: &'a Ctx<'a>,
+    job: Job,
+    card_of: &CardOf<C>,
+) -> Result<JobView<'a, C>, Diagnostic> {
+    let site = cx.site;
+    let u = &site.urls;
+    let role_pages = |r: usize| {
+        let mut pages: Vec<usize> = site.role_paths[r].iter().flatten().copied().collect();
+        pages.sort_unstable();
+        pages
+    };
+    let (url, title, alternate, pages) = match job {
+        Job::RoleFeed(r) => {
+            let role = &site.config.roles[r];
+            let title = format!("{} — for the {}", site.config.title, role.name);
+            (
+                u.role_feed(&role.id),
+                title,
+                u.role(&role.id),
+                role_pages(r),
+            )
+        }
+        Job::IndustryFeed(i) => {
+            let ind = &site.industries[i];
+            let title = format!("{} — {}", site.config.title, ind.name);
+            let pages = site.by_industry[i].clone();
+            (u.industry_feed(&ind.id), title, u.industry(&ind.id), pages)
+        }
+        _ => (
+            u.feed(),
+            site.config.title.clone(),
+            u.home(),
+            site.articles.clone(),
+        ),
+    };
+    let pages = &pages[..pages.len().min(site.config.feed_limit)];
+    let updated = pages
+        .iter()
+        .map(|&i| cx.card(i).updated_rfc3339)
+        .max()
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let view = FeedView {
+        title,
+        url: cx.abs(&url),
+        alternate: cx.abs(&alternate),
+        updated,
+        entries: pages
+            .iter()
+            .map(|&i| card_of(i))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(JobView {
+        template: template_of(site, job),
+        path: urls::output_file(&url),
+        values: vec![("feed", Value::Feed(view))],
+    })
+}
+
+/// The home page, every page, then every generated listing, by URL.
+fn sitemap(cx: &Ctx) -> Vec<SitemapEntry> {
+    let site = cx.site;
+    let u = &site.urls;
+    let mut entries = vec![SitemapEntry {
+        loc: cx.abs(&u.home()),
+        lastmod: String::new(),
+    }];
+    entries.extend(site.pages.iter().map(|p| SitemapEntry {
+        loc: cx.abs(&p.meta.url),
+        lastmod: fmt_date(p.meta.updated.or(p.meta.date), "%Y-%m-%d"),
+    }));
+    let home = u.home();
+    let mut listing: Vec<String> = u
+        .generated(&site.config, site.industries.iter().map(|i| i.id.as_str()))
+        .into_iter()
+        .filter(|url| *url != home)
+        .collect();
+    listing.sort();
+    entries.extend(listing.into_iter().map(|url| SitemapEntry {
+        loc: cx.abs(&url),
+        lastmod: String::new(),
+    }));
+    entries
+}

@@ -1,0 +1,267 @@
+//! [`Site`] + the [`Theme`]'s Tera templates → output files, in memory, one at
+//! a time. Templates receive typed views with everything precomputed (cards,
+//! role paths, claims, JSON-LD); no template function queries the model.
+//!
+//! - [`views`]: the view types and how each is made from the site;
+//! - [`jobs`]: the output files and what each gives its template;
+//! - [`context`]: what the renders of one build share (each card rendered once);
+//! - [`fingerprint`]: what each output was made of, so that a serve session
+//!   renders only the outputs whose inputs changed.
+
+mod context;
+mod fingerprint;
+mod jobs;
+mod views;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::theme::Theme;
+use context::{Ctx, PAGE_CAPACITY};
+use fingerprint::{Fingerprinter, without_counts};
+pub use fingerprint::{Fingerprints, card_hash};
+pub use jobs::Job;
+use jobs::{jobs, listed_pages, view};
+pub use views::{CardView, MetricView, TermView};
+
+/// One output file.
+pub struct OutputFile {
+    /// Relative to the output folder, forward slashes: `articles/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Render options that are not part of the site.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Injected before `</body>` of every HTML page (live reload in `serve`).
+    pub live_reload: String,
+}
+
+/// Where rendered files go.
+pub trait Sink: Sync {
+    /// A rendered file.
+    fn write(&self, file: OutputFile) -> std::io::Result<()>;
+    /// An output file that did not change since the last build and was not rendered again.
+    fn keep(&self, _path: &std::sync::Arc<str>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Drops everything: `check` renders to find errors, not to write.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _file: OutputFile) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What `render_site` did.
+#[derive(Debug)]
+pub struct Rendered {
+    /// Output files in the site.
+    pub files: usize,
+    /// Files rendered this time (the rest were unchanged).
+    pub rendered: usize,
+    /// Fingerprints of this build's outputs, when asked for.
+    pub fingerprints: Option<Fingerprints>,
+    /// The files that took longest to render, slowest first, with their times.
+    pub slowest: Vec<(String, Duration)>,
+}
+
+/// One job's output file and, when it was rendered (not kept), how long that took.
+type Done = Result<(Arc<str>, Option<Duration>), RenderError>;
+
+/// How many of the slowest outputs [`Rendered::slowest`] names.
+const SLOWEST: usize = 5;
+
+/// Render every output file of `site`, handing each to `sink` (from several threads).
+/// With `previous` fingerprints, files whose inputs did not change are not rendered
+/// (`sink.keep` is told instead) and new fingerprints are returned. With `free_bodies`
+/// (a build that renders `site` once), each page's body is taken out of `site` and freed
+/// as its page is rendered, so that later pages reuse its memory.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+    sink: &dyn Sink,
+    previous: Option<&Fingerprints>,
+    free_bodies: bool,
+) -> Result<Rendered, RenderError> {
+    let cx = Ctx::new(site, theme, options, free_bodies);
+    let jobs = jobs(site);
+    let without = without_counts(&cx.site_view);
+    let printer = previous.map(|p| Fingerprinter::new(&cx, &without, p));
+    // Each job's fingerprint and output file, and the file it wrote last time when
+    // its inputs are unchanged.
+    let mut unchanged: Vec<Option<Arc<str>>> = vec![None; jobs.len()];
+    let mut fingerprints = Vec::new();
+    if let (Some(printer), Some(previous)) = (&printer, previous) {
+        printer.all_cards();
+        fingerprints = jobs
+            .par_iter()
+            .map(|&job| printer.job(job))
+            .collect::<Result<_, _>>()?;
+        for (k, (fp, path)) in fingerprints.iter().enumerate() {
+            unchanged[k] = previous
+                .of(path)
+                .filter(|(f, _)| f == fp)
+                .map(|(_, p)| p.clone());
+        }
+    }
+    make_cards(&cx, &jobs, &unchanged)?;
+    let results: Vec<Done> = jobs
+        .par_iter()
+        .zip(&unchanged)
+        .map(|(&job, unchanged)| {
+            if let Some(path) = unchanged {
+                sink.keep(path).map_err(RenderError::Io)?;
+                return Ok((path.clone(), None));
+            }
+            let start = Instant::now();
+            let file = render_job(&cx, job)?;
+            let path: Arc<str> = file.path.as_str().into();
+            sink.write(file).map_err(RenderError::Io)?;
+            Ok((path, Some(start.elapsed())))
+        })
+        .collect();
+    let (paths, rendered, slowest) = gather(results)?;
+    Ok(Rendered {
+        files: jobs.len(),
+        rendered,
+        slowest,
+        fingerprints: printer
+            .map(|p| p.finish(fingerprints.into_iter().map(|(fp, _)| fp).zip(paths))),
+    })
+}
+
+/// Listings show many cards, each rendered once: make those of the listings to render
+/// first, in parallel, rather than one by one inside whichever listing needs them first.
+fn make_cards(cx: &Ctx, jobs: &[Job], unchanged: &[Option<Arc<str>>]) -> Result<(), Diagnostic> {
+    let mut listed = vec![false; cx.site.pages.len()];
+    for (job, _) in jobs.iter().zip(unchanged).filter(|(_, u)| u.is_none()) {
+        for &i in listed_pages(cx.site, job).into_iter().flatten() {
+            listed[i] = true;
+        }
+    }
+    listed
+        .par_iter()
+        .enumerate()
+        .filter(|(_, l)| **l)
+        .try_for_each(|(i, _)| cx.card_value(i).map(drop))
+}
+
+/// Every output's file, how many were rendered and the slowest of them.
+type Gathered = (Vec<Arc<str>>, usize, Vec<(String, Duration)>);
+
+/// Every output's file, how many were rendered and the slowest of them; or every
+/// template error once, sorted.
+fn gather(results: Vec<Done>) -> Result<Gathered, RenderError> {
+    let mut paths = Vec::with_capacity(results.len());
+    let mut slowest: Vec<(Duration, Arc<str>)> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok((path, took)) => {
+                if let Some(took) = took {
+                    slowest.push((took, path.clone()));
+                }
+                paths.push(path);
+            }
+            Err(e @ RenderError::Io(_)) => return Err(e),
+            Err(RenderError::Templates(ds)) => diagnostics.extend(ds),
+        }
+    }
+    if !diagnostics.is_empty() {
+        // One broken template breaks many pages: report each message once.
+        diagnostics
+            .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        diagnostics.dedup_by(|a, b| a.path == b.path && a.message == b.message);
+        return Err(RenderError::Templates(diagnostics));
+    }
+    let rendered = slowest.len();
+    slowest.sort_unstable_by(|a, b| b.cmp(a));
+    slowest.truncate(SLOWEST);
+    let slowest = slowest
+        .into_iter()
+        .map(|(took, path)| (path.to_string(), took))
+        .collect();
+    Ok((paths, rendered, slowest))
+}
+
+/// Render only the pages `pages` (indices into `site.pages`), whose cards are unchanged
+/// since the build `fingerprints` describe, and update the fingerprints. Every other
+/// output of that build stays as it is. Returns how many files were written, or `None`
+/// (having written nothing) when something site-wide changed and every output needs a look.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+    sink: &dyn Sink,
+    fingerprints: &mut Fingerprints,
+    pages: &[usize],
+) -> Result<Option<usize>, RenderError> {
+    let cx = Ctx::new(site, theme, options, false);
+    let without = without_counts(&cx.site_view);
+    let printer = Fingerprinter::new(&cx, &without, fingerprints);
+    if !printer.same_site() {
+        return Ok(None);
+    }
+    // Fingerprints change only once every page is written: a failure leaves them
+    // describing the output as it is.
+    let mut done = Vec::with_capacity(pages.len());
+    for &i in pages {
+        let file = render_job(&cx, Job::Page(i))?;
+        let path: Arc<str> = file.path.as_str().into();
+        sink.write(file).map_err(RenderError::Io)?;
+        let (fp, _) = printer.job(Job::Page(i))?;
+        done.push((fp, path));
+    }
+    *fingerprints = printer.update(done);
+    Ok(Some(pages.len()))
+}
+
+/// Render one output file.
+fn render_job(cx: &Ctx, job: Job) -> Result<OutputFile, Diagnostic> {
+    let site = cx.site;
+    let body = match job {
+        Job::Page(i) if cx.free_bodies => Some(site.pages[i].body.take()),
+        Job::Page(i) => Some(site.pages[i].body.get()),
+        _ => None,
+    };
+    let capacity = match (&job, &body) {
+        (_, Some(body)) => PAGE_CAPACITY + body.html.len(),
+        (Job::Sitemap, _) => (site.pages.len() + 64) * 128,
+        (Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_), _) => {
+            4096 + site.config.feed_limit * 1024
+        }
+        _ => cx.capacity(&job),
+    };
+    let card_of = |i: usize| cx.card_value(i);
+    let view = view(cx, &cx.site_view, job, body.as_deref(), &card_of)?;
+    let path = view.path.clone();
+    Ok(OutputFile {
+        path,
+        bytes: cx.render_view(view, capacity)?,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// Templates failed: every message once, sorted.
+    #[error("template errors")]
+    Templates(Vec<Diagnostic>),
+    #[error(transparent)]
+    Io(std::io::Error),
+}
+
+impl From<Diagnostic> for RenderError {
+    fn from(d: Diagnostic) -> RenderError {
+        RenderError::Templates(vec![d])
+    }
+}

@@ -1,0 +1,367 @@
+//! The typed views templates receive, and how each is made from the [`Site`]:
+//! vocabulary terms, cards, metrics with their claims, JSON-LD. Every value a
+//! template shows is computed here, once.
+
+use serde::Serialize;
+
+use crate::claims;
+use crate::config::Cta;
+use crate::model::{Kind, Page, Site};
+use crate::urls;
+
+/// A vocabulary term as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    /// Atom feed (roles and industries), empty for stages.
+    pub feed_url: String,
+    /// The stage's call to action; a root-relative URL carries the base path.
+    pub cta: Option<Cta>,
+    /// Published articles and case studies with this term.
+    pub count: usize,
+}
+
+/// Site-wide values, in every template as `site`.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    /// Absolute, no trailing slash.
+    pub base_url: &'a str,
+    /// Prefix of every internal URL (`/blog`, or empty).
+    pub base_path: &'a str,
+    pub stages: Vec<TermView<'a>>,
+    pub roles: Vec<TermView<'a>>,
+    pub industries: Vec<TermView<'a>>,
+    pub extra: &'a serde_json::Value,
+    pub article_count: usize,
+    pub case_study_count: usize,
+    pub generator: &'static str,
+    /// Script injected by `cairn serve` for live reload; empty otherwise.
+    pub live_reload: &'a str,
+}
+
+/// A metric with its computed claim.
+#[derive(Debug, Clone, Serialize)]
+pub struct MetricView<'a> {
+    pub id: &'a str,
+    /// `metric-<id>`: the anchor on the case-study page.
+    pub anchor: String,
+    pub url: String,
+    pub label: &'a str,
+    pub unit: &'a str,
+    pub before: String,
+    pub after: String,
+    pub better: claims::Better,
+    /// `from 120 to 70 hours/month`
+    pub change: String,
+    /// `reduced unplanned downtime by 41%`; empty when the metric supports no claim.
+    pub claim: String,
+    /// `41%`; empty when none.
+    pub percent: String,
+    /// `1.7×`; empty when none.
+    pub multiple: String,
+    pub period: &'a str,
+    pub source: &'a str,
+    /// Pages whose claims cite this metric.
+    pub cited_by: Vec<LinkView<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+/// The case-study part of a page view.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView<'a> {
+    pub customer: &'a str,
+    pub featured: bool,
+    pub metrics: Vec<MetricView<'a>>,
+    pub quotes: &'a [crate::frontmatter::Quote],
+    /// The first metric with a claim, for cards and the home page.
+    pub headline: Option<MetricView<'a>>,
+}
+
+/// A page as cards and listings show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    pub kind: Kind,
+    pub summary: &'a str,
+    /// `2026-03-14`, empty when undated.
+    pub date: String,
+    /// `14 March 2026`
+    pub date_display: String,
+    /// RFC 3339, for feeds.
+    pub date_rfc3339: String,
+    pub updated_rfc3339: String,
+    pub stage: Option<TermView<'a>>,
+    pub roles: Vec<TermView<'a>>,
+    pub industries: Vec<TermView<'a>>,
+    pub author: Option<&'a str>,
+    pub weight: Option<i64>,
+    pub reading_minutes: usize,
+    pub case: Option<CaseView<'a>>,
+    pub draft: bool,
+}
+
+// Views that show other pages' cards are generic over the card `C`: a template value
+// when rendered, the card's fingerprint when the job's fingerprint is taken. The same
+// struct serves both, so a field added to a view is in its fingerprint too.
+
+/// The next page on one of a page's roles' paths.
+#[derive(Debug, Serialize)]
+pub struct NextView<'a, C> {
+    pub role: TermView<'a>,
+    pub next: Option<C>,
+}
+
+/// A page as its own template sees it.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a, C> {
+    #[serde(flatten)]
+    pub card: CardView<'a>,
+    pub content: &'a str,
+    pub toc: &'a [crate::markdown::TocEntry],
+    pub word_count: usize,
+    pub extra: &'a serde_json::Value,
+    pub next_for: Vec<NextView<'a, C>>,
+    /// `<script type="application/ld+json">` body, already escaped for HTML.
+    pub json_ld: String,
+}
+
+/// One stage of a role's landing path.
+#[derive(Debug, Serialize)]
+pub struct StageGroup<'a, C> {
+    pub stage: TermView<'a>,
+    pub pages: Vec<C>,
+}
+
+/// The case studies of one industry.
+#[derive(Debug, Serialize)]
+pub struct IndustryGroup<'a, C> {
+    pub industry: TermView<'a>,
+    pub pages: Vec<C>,
+}
+
+/// An Atom feed.
+#[derive(Debug, Serialize)]
+pub struct FeedView<C> {
+    pub title: String,
+    /// Absolute URL of the feed itself.
+    pub url: String,
+    /// Absolute URL of the HTML page it follows.
+    pub alternate: String,
+    pub updated: String,
+    pub entries: Vec<C>,
+}
+
+/// One URL of the sitemap.
+#[derive(Debug, Serialize)]
+pub struct SitemapEntry {
+    pub loc: String,
+    pub lastmod: String,
+}
+
+pub fn fmt_date(ts: Option<jiff::Timestamp>, fmt: &str) -> String {
+    ts.map(|t| {
+        t.to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime(fmt)
+            .to_string()
+    })
+    .unwrap_or_default()
+}
+
+pub fn stage_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
+    let s = &site.config.stages[i];
+    TermView {
+        id: &s.id,
+        name: &s.name,
+        description: &s.description,
+        url: site.urls.href(&site.urls.stage(&s.id)),
+        feed_url: String::new(),
+        cta: s.cta.as_ref().map(|c| Cta {
+            text: c.text.clone(),
+            url: site.urls.configured(&c.url),
+        }),
+        count,
+    }
+}
+
+pub fn role_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
+    let r = &site.config.roles[i];
+    TermView {
+        id: &r.id,
+        name: &r.name,
+        description: &r.description,
+        url: site.urls.href(&site.urls.role(&r.id)),
+        feed_url: site.urls.href(&site.urls.role_feed(&r.id)),
+        cta: None,
+        count,
+    }
+}
+
+pub fn industry_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
+    let ind = &site.industries[i];
+    TermView {
+        id: &ind.id,
+        name: &ind.name,
+        description: &ind.description,
+        url: site.urls.href(&site.urls.industry(&ind.id)),
+        feed_url: site.urls.href(&site.urls.industry_feed(&ind.id)),
+        cta: None,
+        count,
+    }
+}
+
+pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricView<'a> {
+    let p = &site.pages[page];
+    let m = &p
+        .meta
+        .case
+        .as_ref()
+        .expect("metrics belong to case studies")
+        .metrics[m_index];
+    let f = m.figures();
+    let cited_by = site
+        .citations
+        .get(&(page, m_index))
+        .map(|list| {
+            list.iter()
+                .map(|&c| LinkView {
+                    title: &site.pages[c].meta.title,
+                    url: site.urls.href(&site.pages[c].meta.url),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    MetricView {
+        id: &m.id,
+        anchor: urls::metric_anchor(&m.id),
+        url: site.urls.href(&site.urls.metric(&p.meta.url, &m.id)),
+        label: &m.label,
+        unit: &m.unit,
+        before: claims::quantity(m.before, &m.unit),
+        after: claims::quantity(m.after, &m.unit),
+        better: m.better,
+        change: claims::change(m.before, m.after, &m.unit),
+        claim: claims::phrase(f, &m.label, &m.unit, claims::Form::Sentence, 0).unwrap_or_default(),
+        percent: claims::percent(f, 0)
+            .map(|p| format!("{p}%"))
+            .unwrap_or_default(),
+        multiple: claims::multiple(f)
+            .map(|x| format!("{x}×"))
+            .unwrap_or_default(),
+        period: m.period.as_deref().unwrap_or(""),
+        source: &m.source,
+        cited_by,
+    }
+}
+
+/// Page `i`'s card; with `terms`, its stage, roles and industries too (else none).
+pub fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<'a> {
+    let m = &p.meta;
+    let count = 0;
+    let case = m.case.as_ref().map(|c| {
+        let metrics: Vec<MetricView> = (0..c.metrics.len())
+            .map(|k| metric_view(site, i, k))
+            .collect();
+        let headline = metrics.iter().find(|mv| !mv.claim.is_empty()).cloned();
+        CaseView {
+            customer: &c.customer,
+            featured: c.featured,
+            metrics,
+            quotes: &c.quotes,
+            headline,
+        }
+    });
+    CardView {
+        title: &m.title,
+        url: site.urls.href(&m.url),
+        permalink: site.urls.absolute(&m.url),
+        kind: m.kind,
+        summary: p.summary(),
+        date: fmt_date(m.date, "%Y-%m-%d"),
+        date_display: fmt_date(m.date, "%-d %B %Y"),
+        date_rfc3339: fmt_date(m.date, "%Y-%m-%dT%H:%M:%SZ"),
+        updated_rfc3339: fmt_date(m.updated.or(m.date), "%Y-%m-%dT%H:%M:%SZ"),
+        stage: m
+            .stage
+            .filter(|_| terms)
+            .map(|s| stage_term(site, s, count)),
+        roles: if terms {
+            m.roles.iter().map(|&r| role_term(site, r, count)).collect()
+        } else {
+            Vec::new()
+        },
+        industries: if terms {
+            m.industries
+                .iter()
+                .map(|&x| industry_term(site, x, count))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        author: m.author.as_deref(),
+        weight: m.weight,
+        reading_minutes: p.word_count.div_ceil(230).max(1),
+        case,
+        draft: m.draft,
+    }
+}
+
+/// JSON-LD for a page: `Article`, with the customer as an `Organization` on case studies.
+pub fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
+    let m = &page.meta;
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": if m.kind == Kind::Page { "WebPage" } else { "Article" },
+        "headline": m.title,
+        "description": page.summary(),
+        "url": card.permalink,
+        "mainEntityOfPage": card.permalink,
+        "inLanguage": site.config.language,
+        "publisher": { "@type": "Organization", "name": site.config.title, "url": site.urls.absolute(&site.urls.home()) },
+    });
+    if !card.date_rfc3339.is_empty() {
+        v["datePublished"] = card.date_rfc3339.clone().into();
+        v["dateModified"] = card.updated_rfc3339.clone().into();
+    }
+    if let Some(a) = &m.author {
+        v["author"] = serde_json::json!({ "@type": "Person", "name": a });
+    }
+    if let Some(s) = m.stage {
+        v["articleSection"] = site.config.stages[s].name.clone().into();
+    }
+    let keywords: Vec<&str> = m
+        .roles
+        .iter()
+        .map(|&r| site.config.roles[r].name.as_str())
+        .chain(
+            m.industries
+                .iter()
+                .map(|&i| site.industries[i].name.as_str()),
+        )
+        .collect();
+    if !keywords.is_empty() {
+        v["keywords"] = keywords.join(", ").into();
+    }
+    if let Some(c) = &m.case {
+        v["about"] = serde_json::json!({ "@type": "Organization", "name": c.customer });
+    }
+    // Inside <script>, markup characters must not appear at all: escape them as JSON allows.
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}

@@ -92,17 +92,15 @@ fn front_of(p: &ParsedFile) -> &(RawFrontMatter, usize, usize) {
     }
 }
 
-/// A file's metadata: `cached` (with `published` brought up to date) or resolved anew.
-#[allow(clippy::type_complexity)]
-fn meta_of(
-    terms: &Terms,
-    p: ParsedFile,
-    cached: Option<&Arc<PageMeta>>,
-) -> (
+/// A file after phase 2: the file, where its body starts, its metadata or its errors.
+type Resolved = (
     Arc<SourceFile>,
     usize,
     Result<Arc<PageMeta>, Vec<Diagnostic>>,
-) {
+);
+
+/// A file's metadata: `cached` (with `published` brought up to date) or resolved anew.
+fn meta_of(terms: &Terms, p: ParsedFile, cached: Option<&Arc<PageMeta>>) -> Resolved {
     let (fm, front_offset, body_offset) = front_of(&p);
     let (front_offset, body_offset) = (*front_offset, *body_offset);
     if let Some(meta) = cached {

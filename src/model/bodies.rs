@@ -1,0 +1,265 @@
+//! Phase 4: bodies, rendered (in parallel) once every URL is known; unchanged
+//! bodies whose links and claims resolve as before come from the cache.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::cache::{Cache, fingerprint_hasher, hash_of};
+use super::links::LinkIndex;
+use super::meta::MetaFile;
+use super::shortcodes::SiteShortcodes;
+use super::{FastMap, Kind, PageMeta};
+use crate::config::SiteConfig;
+use crate::markdown::{self, Input};
+use crate::source::{Asset, SourceFile};
+use crate::urls::Urls;
+
+/// A page's metadata and where its body starts in its text.
+pub(super) type MetaAt = (Arc<PageMeta>, usize);
+
+/// The texts, by page; a build frees each once its body is rendered (`None`).
+pub(super) type Texts = Vec<Option<Arc<SourceFile>>>;
+
+/// What a rendered body depends on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct BodyKey {
+    source: u64,
+    /// Every page's URL and status, every asset: what links resolve against.
+    links: u64,
+    /// Case-study metrics, when the body has shortcodes (claims); 0 otherwise.
+    cases: u64,
+}
+
+/// Set the texts apart from the metadata, so that a build can free each text once
+/// its body is rendered and the bodies reuse their memory.
+pub(super) fn set_texts_apart(metas: Vec<MetaFile>) -> (Vec<MetaAt>, Texts) {
+    metas
+        .into_iter()
+        .map(|(meta, file, body_offset)| ((meta, body_offset), Some(file)))
+        .unzip()
+}
+
+/// What bodies render against.
+pub(super) struct Inputs<'a> {
+    pub config: &'a SiteConfig,
+    pub urls: &'a Urls,
+    pub assets: &'a [Asset],
+    pub links: &'a LinkIndex,
+    pub shortcodes: &'a SiteShortcodes<'a>,
+}
+
+impl<'a> Inputs<'a> {
+    pub(super) fn new(
+        config: &'a SiteConfig,
+        urls: &'a Urls,
+        assets: &'a [Asset],
+        links: &'a LinkIndex,
+        shortcodes: &'a SiteShortcodes<'a>,
+    ) -> Self {
+        Inputs {
+            config,
+            urls,
+            assets,
+            links,
+            shortcodes,
+        }
+    }
+}
+
+/// Phase 4. Takes every page's metadata and text; gives the published pages' bodies
+/// as `(index in metas, body)`, reusing and updating `cache`. Without a cache, frees
+/// each text that no diagnostic needs.
+pub(super) fn render_bodies(
+    inputs: &Inputs,
+    metas: &[MetaAt],
+    files: &mut Texts,
+    cache: &mut Cache,
+) -> Vec<(usize, Arc<markdown::Rendered>)> {
+    let enabled = cache.enabled;
+    let (links, cases) = if enabled {
+        fingerprints(inputs, metas)
+    } else {
+        (0, 0)
+    };
+    let renderer = Renderer {
+        inputs,
+        cache: &cache.bodies,
+        enabled,
+        links,
+        cases,
+    };
+    let rendered: Vec<(usize, Option<BodyKey>, Arc<markdown::Rendered>)> = metas
+        .par_iter()
+        .zip(files.par_iter_mut())
+        .enumerate()
+        .filter(|(_, ((m, _), _))| m.published)
+        .map(|(i, ((meta, body_offset), slot))| {
+            let (key, r) = renderer.render(meta, *body_offset, slot);
+            (i, key, r)
+        })
+        .collect();
+    for (i, key, r) in &rendered {
+        if let Some(key) = key {
+            let entry = (*key, r.clone());
+            cache.bodies.insert(metas[*i].0.content_path.clone(), entry);
+        }
+    }
+    rendered.into_iter().map(|(i, _, r)| (i, r)).collect()
+}
+
+/// A body's rendering depends on its text, every page's URL (links), and case-study
+/// metrics (claims): fingerprints of the last two.
+fn fingerprints(inputs: &Inputs, metas: &[MetaAt]) -> (u64, u64) {
+    // Order-independent (a sum of per-page hashes): no sort of every path on each rebuild.
+    let links: u64 = metas
+        .par_iter()
+        .map(|(m, _)| hash_of(&(m.content_path.as_str(), m.url.as_str(), m.published)))
+        .reduce(|| 0, u64::wrapping_add);
+    let mut assets_list: Vec<&str> = inputs
+        .assets
+        .iter()
+        .map(|a| a.content_path.as_str())
+        .collect();
+    assets_list.sort_unstable();
+    let mut cases_list: Vec<u64> = metas
+        .iter()
+        .filter(|(m, _)| m.kind == Kind::CaseStudy)
+        .map(|(m, _)| case_fingerprint(m))
+        .collect();
+    cases_list.sort_unstable();
+    let safe_html = inputs.config.safe_html;
+    (
+        hash_of(&(links, assets_list, inputs.urls.base_path(), safe_html)),
+        hash_of(&cases_list),
+    )
+}
+
+/// What claims can see of a case study: its slug, URL, customer and metrics.
+fn case_fingerprint(m: &PageMeta) -> u64 {
+    let mut h = fingerprint_hasher();
+    (&m.slug, &m.url, m.published).hash(&mut h);
+    if let Some(c) = &m.case {
+        c.customer.hash(&mut h);
+        c.metrics.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Renders one body, or takes it from the cache.
+struct Renderer<'a> {
+    inputs: &'a Inputs<'a>,
+    cache: &'a FastMap<String, (BodyKey, Arc<markdown::Rendered>)>,
+    enabled: bool,
+    links: u64,
+    cases: u64,
+}
+
+impl Renderer<'_> {
+    /// The body of `meta`'s page and, when rendered anew with the cache on, the key to
+    /// remember it by.
+    fn render(
+        &self,
+        meta: &PageMeta,
+        body_offset: usize,
+        slot: &mut Option<Arc<SourceFile>>,
+    ) -> (Option<BodyKey>, Arc<markdown::Rendered>) {
+        let file = slot
+            .as_ref()
+            .expect("each text is kept until its body is rendered");
+        let body = &file.text[body_offset..];
+        if let Some((key, r)) = self.cache.get(&meta.content_path).filter(|_| self.enabled) {
+            let still = key.source == meta.source_hash
+                && key.links == self.links
+                && (key.cases == 0 || key.cases == self.cases);
+            if still {
+                return (None, r.clone());
+            }
+        }
+        let inputs = self.inputs;
+        let r = render_body(
+            meta,
+            file,
+            body_offset,
+            inputs.config,
+            inputs.links,
+            inputs.shortcodes,
+            self.enabled,
+        );
+        let key = self.enabled.then(|| BodyKey {
+            source: meta.source_hash,
+            links: self.links,
+            cases: if r.shortcodes.is_empty() && !body.contains("{{") {
+                0
+            } else {
+                self.cases
+            },
+        });
+        // Diagnostics point into the text; nothing else needs it any more.
+        if !self.enabled && r.diagnostics.is_empty() && r.anchor_refs.is_empty() {
+            *slot = None;
+        }
+        (key, Arc::new(r))
+    }
+}
+
+/// Render a page's body: Markdown, shortcodes, links; its summary when the front
+/// matter has none; and, for a serve session, the hash of its HTML.
+pub(super) fn render_body(
+    meta: &PageMeta,
+    file: &SourceFile,
+    body_offset: usize,
+    config: &SiteConfig,
+    index: &LinkIndex,
+    shortcodes: &SiteShortcodes,
+    hash: bool,
+) -> markdown::Rendered {
+    let input = Input {
+        path: &meta.path,
+        file_text: &file.text,
+        body_offset,
+        content_path: &meta.content_path,
+        safe_html: config.safe_html,
+    };
+    let mut r = markdown::render(&file.text[body_offset..], &input, index, shortcodes);
+    if meta.summary.is_empty() {
+        r.summary = summarize(&r.html);
+    }
+    if hash {
+        r.html_hash = hash_of(&r.html);
+    }
+    r
+}
+
+/// The start of the body's first paragraph as plain text, for cards and meta descriptions.
+fn summarize(html: &str) -> String {
+    let Some(start) = html.find("<p>") else {
+        return String::new();
+    };
+    let end = html[start..].find("</p>").map_or(html.len(), |e| start + e);
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start + 3..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'");
+    if text.chars().count() <= 200 {
+        return text;
+    }
+    let cut: String = text.chars().take(200).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
+}

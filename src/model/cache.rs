@@ -1,0 +1,178 @@
+//! What a serve session keeps between builds ([`Cache`]) and after a successful
+//! build ([`Patcher`]), and [`patch`]: re-rendering one edited body without
+//! building the whole model again. Also the fingerprint hashes both use.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
+
+use super::bodies::{BodyKey, MetaAt, render_body};
+use super::links::LinkIndex;
+use super::parse::RawResult;
+use super::shortcodes::{CaseIndex, SiteShortcodes};
+use super::{FastMap, Options, Page, PageMeta, Site};
+use crate::markdown::{self, Shortcodes};
+use crate::source::{SourceFile, split_front_matter};
+
+/// What a serve session keeps between builds so that an edit re-parses and
+/// re-renders only what it touched. A disabled cache (plain `build`) costs nothing.
+#[derive(Default)]
+pub struct Cache {
+    pub(super) enabled: bool,
+    /// content path → the text last parsed (kept alive, compared by pointer), its hash, the parse.
+    pub(super) raw: FastMap<String, (Arc<str>, u64, Arc<RawResult>)>,
+    /// content path → (text hash, industries fingerprint, resolved metadata).
+    pub(super) metas: FastMap<String, (u64, u64, Arc<PageMeta>)>,
+    /// content path → the inputs the body was rendered with, and the result.
+    pub(super) bodies: FastMap<String, (BodyKey, Arc<markdown::Rendered>)>,
+}
+
+impl Cache {
+    /// A cache that remembers (for serve), or not (for build).
+    pub fn new(enabled: bool) -> Cache {
+        Cache {
+            enabled,
+            ..Cache::default()
+        }
+    }
+
+    /// Whether this cache remembers between builds.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+}
+
+/// A stable hash of anything hashable.
+pub fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
+    let mut h = fingerprint_hasher();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A fast, well-mixing hasher with fixed keys, for fingerprints within one process.
+pub fn fingerprint_hasher() -> ahash::AHasher {
+    ahash::RandomState::with_seeds(0x6361_6972, 0x6e5f_6670, 0x2023_1122, 0x7365_7373)
+        .build_hasher()
+}
+
+/// What a serve session keeps from a successful build to re-render one edited body
+/// without building the whole model again: what links and claims resolve against.
+pub struct Patcher {
+    links: LinkIndex,
+    cases: CaseIndex,
+    /// Content path → index in `Site::pages`.
+    pages: FastMap<String, usize>,
+    /// The earliest date of a page held back for being in the future: from then on, the
+    /// site has another page and only a full build is right.
+    next_publish: Option<jiff::Timestamp>,
+}
+
+impl Patcher {
+    /// Keeps the indices a build made; `pages` are the site's pages in their final order.
+    pub(super) fn new(
+        links: LinkIndex,
+        cases: CaseIndex,
+        pages: &[Page],
+        next_publish: Option<jiff::Timestamp>,
+    ) -> Patcher {
+        Patcher {
+            links,
+            cases,
+            pages: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.meta.content_path.clone(), i))
+                .collect(),
+            next_publish,
+        }
+    }
+}
+
+/// With the cache enabled: what [`patch`] needs for the next edit.
+pub(super) fn patcher(
+    cache: &Cache,
+    links: LinkIndex,
+    cases: CaseIndex,
+    pages: &[Page],
+    next_publish: Option<jiff::Timestamp>,
+) -> Option<Patcher> {
+    cache
+        .enabled
+        .then(|| Patcher::new(links, cases, pages, next_publish))
+}
+
+/// The earliest date of a page held back for being in the future (not a draft).
+pub(super) fn next_publish(metas: &[MetaAt]) -> Option<jiff::Timestamp> {
+    metas
+        .iter()
+        .filter(|(m, _)| !m.published && !m.draft)
+        .filter_map(|(m, _)| m.date)
+        .min()
+}
+
+/// Re-render page `new`'s body in `site` when the edit touched nothing but its body: the
+/// text before the body is byte for byte what it was (so the metadata is the same), and
+/// the new body has no diagnostics, the same heading ids and the same claims. Returns the
+/// page's index and the page to put there, or `None` when only a full build is right.
+/// The caller checks that the page's card did not change.
+pub fn patch(
+    site: &Site,
+    patcher: &Patcher,
+    old: &SourceFile,
+    new: &SourceFile,
+    templates: &dyn Shortcodes,
+    options: &Options,
+) -> Option<(usize, Page)> {
+    if patcher.next_publish.is_some_and(|t| options.now >= t) {
+        return None;
+    }
+    let i = *patcher.pages.get(&new.content_path)?;
+    let page = &site.pages[i];
+    let page_body = page.body.get();
+    if !page_body.diagnostics.is_empty() || !page_body.anchor_refs.is_empty() {
+        return None;
+    }
+    let old_split = split_front_matter(&old.text).ok()?;
+    let new_split = split_front_matter(&new.text).ok()?;
+    if old.text[..old_split.body_offset] != new.text[..new_split.body_offset] {
+        return None;
+    }
+    let shortcodes = SiteShortcodes {
+        cases: &patcher.cases,
+        templates,
+        urls: &site.urls,
+    };
+    let mut meta = (*page.meta).clone();
+    meta.source_hash = hash_of(&*new.text);
+    let body = render_body(
+        &meta,
+        new,
+        new_split.body_offset,
+        &site.config,
+        &patcher.links,
+        &shortcodes,
+        true,
+    );
+    let same = body.diagnostics.is_empty()
+        && body.anchor_refs.is_empty()
+        && body.anchors == page_body.anchors
+        && claims_of(&body) == claims_of(&page_body);
+    same.then(|| (i, Page::new(Arc::new(meta), Arc::new(body))))
+}
+
+/// The `(case, metric)` pairs a body's claims cite, sorted, each once.
+fn claims_of(r: &markdown::Rendered) -> Vec<(Option<String>, Option<String>)> {
+    let mut v: Vec<_> = r
+        .shortcodes
+        .iter()
+        .filter(|c| c.name == "claim")
+        .map(|c| {
+            (
+                c.str_arg("case").map(str::to_string),
+                c.str_arg("metric").map(str::to_string),
+            )
+        })
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}

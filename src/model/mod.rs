@@ -1,0 +1,364 @@
+//! Raw documents → a typed, validated, immutable [`Site`]: pages with
+//! resolved stage/role/industry indices, case studies and their metrics,
+//! claims and where they are cited, role paths, and the URL index. No
+//! templates, no disk writes.
+//!
+//! [`build`] runs the phases in order, each in its own module: front matter
+//! ([`parse`]), page metadata ([`meta`]: front matter resolved, URL known),
+//! the URL index ([`links`]), bodies ([`bodies`], once every URL is known),
+//! the anchors check ([`links`]), the page order and indices ([`indices`]),
+//! and citations ([`citations`]). A serve session's [`Cache`] is consulted
+//! inside the phases it serves; [`patch`] re-renders one edited body.
+
+mod bodies;
+mod cache;
+mod citations;
+mod indices;
+mod links;
+mod meta;
+mod parse;
+mod shortcodes;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::claims::{Better, Figures};
+use crate::config::{Industry, SiteConfig};
+use crate::diagnostics::Diagnostic;
+use crate::frontmatter::Quote;
+use crate::markdown::{self, Shortcodes};
+use crate::source::{Asset, Scan};
+use crate::urls::Urls;
+
+pub use cache::{Cache, Patcher, fingerprint_hasher, hash_of, patch};
+use links::LinkIndex;
+use shortcodes::{CaseIndex, SiteShortcodes};
+
+/// What kind of document a file is, by its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// `content/articles/**`
+    Article,
+    /// `content/case-studies/**`
+    CaseStudy,
+    /// Any other Markdown file.
+    Page,
+}
+
+/// A validated case-study metric.
+#[derive(Debug, Clone)]
+pub struct Metric {
+    pub id: String,
+    pub label: String,
+    pub unit: String,
+    pub before: f64,
+    pub after: f64,
+    pub better: Better,
+    pub period: Option<String>,
+    pub source: String,
+}
+
+/// Every field, figures by their bits: what fingerprints of claims and cards see.
+impl Hash for Metric {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        (
+            &self.id,
+            &self.label,
+            &self.unit,
+            self.before.to_bits(),
+            self.after.to_bits(),
+        )
+            .hash(h);
+        (self.better as u8, &self.period, &self.source).hash(h);
+    }
+}
+
+impl Metric {
+    pub fn figures(&self) -> Figures {
+        Figures {
+            before: self.before,
+            after: self.after,
+            better: self.better,
+        }
+    }
+}
+
+/// The case-study part of a page.
+#[derive(Debug, Clone)]
+pub struct CaseStudy {
+    pub customer: String,
+    pub metrics: Vec<Metric>,
+    pub quotes: Vec<Quote>,
+    pub featured: bool,
+}
+
+/// A page's front matter, resolved and validated; its URL is final.
+#[derive(Debug, Clone)]
+pub struct PageMeta {
+    pub kind: Kind,
+    /// Relative to the site root: `content/articles/x.md`.
+    pub path: PathBuf,
+    /// Relative to `content/`: `articles/x.md`.
+    pub content_path: String,
+    pub title: String,
+    /// As written; empty when the front matter has none.
+    pub summary: String,
+    pub date: Option<jiff::Timestamp>,
+    pub updated: Option<jiff::Timestamp>,
+    /// Index into `SiteConfig::stages` (always set for articles and case studies).
+    pub stage: Option<usize>,
+    /// Indices into `SiteConfig::roles`, in the order written, deduplicated.
+    pub roles: Vec<usize>,
+    /// Indices into `Site::industries`.
+    pub industries: Vec<usize>,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub slug: String,
+    /// Path part of the URL, from the site root, ending in `/` (`/articles/x/`).
+    pub url: String,
+    pub author: Option<String>,
+    pub extra: serde_json::Value,
+    pub case: Option<CaseStudy>,
+    /// Whether the page is published in this build (not a draft, not scheduled).
+    pub published: bool,
+    /// Hash of the file's text (0 when the build keeps no cache).
+    pub source_hash: u64,
+}
+
+/// A published page, rendered.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Shared with a serve session's cache.
+    pub meta: Arc<PageMeta>,
+    /// The rendered body (HTML, table of contents, claims).
+    pub body: Body,
+    pub word_count: usize,
+    /// `summary` from the front matter, or the start of the body when it has none.
+    summary: String,
+}
+
+impl Page {
+    pub fn new(meta: Arc<PageMeta>, body: Arc<markdown::Rendered>) -> Page {
+        let summary = if meta.summary.is_empty() {
+            body.summary.clone()
+        } else {
+            meta.summary.clone()
+        };
+        Page {
+            meta,
+            word_count: body.word_count,
+            body: Body(Mutex::new(Some(body))),
+            summary,
+        }
+    }
+
+    /// `summary` from the front matter, or the start of the body when it has none.
+    pub fn summary(&self) -> &str {
+        &self.summary
+    }
+}
+
+/// A page's rendered body, shared with a serve session's cache. A build takes each
+/// body out once its page is written, so that its memory serves the pages after it.
+#[derive(Debug)]
+pub struct Body(Mutex<Option<Arc<markdown::Rendered>>>);
+
+impl Body {
+    /// The body. Panics once [`Body::take`] has taken it: only the page's own
+    /// output, rendered last, takes it.
+    pub fn get(&self) -> Arc<markdown::Rendered> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .expect("a page's body is taken only by its own output")
+    }
+
+    /// Take the body out, leaving nothing (the body's memory goes when its last user drops it).
+    pub fn take(&self) -> Arc<markdown::Rendered> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .expect("a page's body is taken once")
+    }
+}
+
+impl Clone for Body {
+    fn clone(&self) -> Self {
+        Body(Mutex::new(
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        ))
+    }
+}
+
+/// The whole site, validated. Indices refer to `pages`.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Every URL of the site is made by this.
+    pub urls: Urls,
+    /// Declared industries, or those found in content when none are declared (sorted by name).
+    pub industries: Vec<Industry>,
+    /// Published pages: articles and case studies newest first, then other pages by path.
+    pub pages: Vec<Page>,
+    /// Articles and case studies, newest first.
+    pub articles: Vec<usize>,
+    pub case_studies: Vec<usize>,
+    /// `[role][stage]` → pages on that role's path at that stage (weight, then newest).
+    pub role_paths: Vec<Vec<Vec<usize>>>,
+    /// `[stage]` → pages, newest first.
+    pub by_stage: Vec<Vec<usize>>,
+    /// `[industry]` → pages, newest first.
+    pub by_industry: Vec<Vec<usize>>,
+    /// `(case-study page, metric index)` → pages citing it, in page order.
+    pub citations: BTreeMap<(usize, usize), Vec<usize>>,
+    /// `[page][k]`: the page after it on the path of its k-th role (`meta.roles[k]`).
+    pub next: Vec<Vec<Option<usize>>>,
+    pub assets: Vec<Asset>,
+    /// Files of `static/`, published at the same paths.
+    pub statics: Vec<Asset>,
+}
+
+impl Site {
+    /// For a page on role `role`'s path, the page after it (across stages, in journey order).
+    pub fn next_for(&self, page: usize, role: usize) -> Option<usize> {
+        let k = self.pages[page]
+            .meta
+            .roles
+            .iter()
+            .position(|&r| r == role)?;
+        self.next[page][k]
+    }
+}
+
+/// Build options that change what is published.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Publish drafts and future-dated pages.
+    pub drafts: bool,
+    /// "Now", for future dates.
+    pub now: jiff::Timestamp,
+}
+
+/// The outcome of building the model: the site, if there were no errors, and every diagnostic.
+pub struct Outcome {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// With the cache enabled and a site built: what [`patch`] needs for the next edit.
+    pub patcher: Option<Patcher>,
+}
+
+impl Outcome {
+    /// No site: the diagnostics hold at least one error.
+    fn failed(diagnostics: Vec<Diagnostic>) -> Outcome {
+        Outcome {
+            site: None,
+            diagnostics,
+            patcher: None,
+        }
+    }
+
+    /// A site, with its warnings.
+    fn built(site: Site, diagnostics: Vec<Diagnostic>, patcher: Option<Patcher>) -> Outcome {
+        Outcome {
+            site: Some(site),
+            diagnostics,
+            patcher,
+        }
+    }
+}
+
+/// A hash map with a fast hasher, for the maps a rebuild walks for every page.
+type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+
+/// Validate every file and build the site, phase by phase. `templates` renders
+/// shortcodes other than `claim`; `cache` carries what a serve session reuses.
+pub fn build(
+    config: SiteConfig,
+    scan: Scan,
+    options: &Options,
+    templates: &dyn Shortcodes,
+    cache: &mut Cache,
+) -> Outcome {
+    let Scan {
+        pages: files,
+        assets,
+        statics,
+        mut diagnostics,
+    } = scan;
+    let urls = Urls::new(&config);
+    let parsed = parse::front_matter(files, cache, &mut diagnostics);
+    let (industries, metas) = meta::page_metas(
+        &config,
+        &urls,
+        parsed.files,
+        options,
+        cache,
+        &mut diagnostics,
+    );
+    let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
+
+    let (metas, mut files) = bodies::set_texts_apart(metas);
+    let index = LinkIndex::new(&urls, &metas, &assets, &generated);
+    let cases = CaseIndex::new(&metas, parsed.case_files);
+    let shortcodes = SiteShortcodes::new(&cases, templates, &urls);
+    let inputs = bodies::Inputs::new(&config, &urls, &assets, &index, &shortcodes);
+    let rendered = bodies::render_bodies(&inputs, &metas, &mut files, cache);
+    links::check_anchors(&config, &metas, &files, &rendered, &mut diagnostics);
+    diagnostics.extend(links::collisions(&statics, &assets, &metas, &generated));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Outcome::failed(diagnostics);
+    }
+
+    let next_publish = cache::next_publish(&metas);
+    drop(files);
+    let pages = indices::pages_in_order(metas, rendered);
+    let indices = indices::indices(&config, industries.len(), &pages);
+    let citations = citations::citations(&pages, &indices.case_studies);
+    let patcher = cache::patcher(cache, index, cases, &pages, next_publish);
+    let site = Site {
+        config,
+        urls,
+        industries,
+        pages,
+        articles: indices.articles,
+        case_studies: indices.case_studies,
+        role_paths: indices.role_paths,
+        by_stage: indices.by_stage,
+        by_industry: indices.by_industry,
+        citations,
+        next: indices.next,
+        assets,
+        statics,
+    };
+    Outcome::built(site, diagnostics, patcher)
+}
+
+/// What kind of document a file is, by its folder.
+fn kind_of(content_path: &str) -> Kind {
+    if content_path.starts_with("articles/") {
+        Kind::Article
+    } else if content_path.starts_with("case-studies/") {
+        Kind::CaseStudy
+    } else {
+        Kind::Page
+    }
+}
+
+/// The slug source of a file: its stem, or its folder's name for `index.md`/`_index.md`.
+fn stem_of(content_path: &str) -> &str {
+    let mut parts = content_path.rsplit('/');
+    let file = parts.next().unwrap_or("");
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    if stem == "index" || stem == "_index" {
+        parts.next().unwrap_or("")
+    } else {
+        stem
+    }
+}

@@ -1,0 +1,275 @@
+//! Shortcodes in bodies: `claim` is computed here from the case studies' metrics
+//! (then shown by its template); the others go straight to the templates.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::bodies::MetaAt;
+use super::{Kind, Metric, PageMeta};
+use crate::claims::{self, Better, Form};
+use crate::diagnostics::{Code, did_you_mean, display_path};
+use crate::markdown::{ArgValue, ShortcodeCall, ShortcodeError, Shortcodes};
+use crate::urls::Urls;
+
+/// The `claim` shortcode, computed here from the model; other shortcodes go to templates.
+pub(super) struct SiteShortcodes<'a> {
+    pub cases: &'a CaseIndex,
+    pub templates: &'a dyn Shortcodes,
+    pub urls: &'a Urls,
+}
+
+/// What claims resolve against. Owned, so that a serve session can keep it.
+pub(super) struct CaseIndex {
+    /// Published case studies by their key (slug).
+    cases: HashMap<String, Arc<PageMeta>>,
+    /// Every case-study file by the slug of its name, including those with errors.
+    files: HashMap<String, PathBuf>,
+}
+
+impl<'a> SiteShortcodes<'a> {
+    pub(super) fn new(cases: &'a CaseIndex, templates: &'a dyn Shortcodes, urls: &'a Urls) -> Self {
+        SiteShortcodes {
+            cases,
+            templates,
+            urls,
+        }
+    }
+}
+
+impl CaseIndex {
+    /// The case studies among `metas`; `files` names every case-study file by its slug.
+    pub(super) fn new(metas: &[MetaAt], files: HashMap<String, PathBuf>) -> CaseIndex {
+        CaseIndex {
+            cases: metas
+                .iter()
+                .filter(|(m, _)| m.kind == Kind::CaseStudy)
+                .map(|(m, _)| (case_key(m).to_string(), m.clone()))
+                .collect(),
+            files,
+        }
+    }
+}
+
+/// The name a claim uses for a case study: its slug.
+pub(super) fn case_key(meta: &PageMeta) -> &str {
+    &meta.slug
+}
+
+impl Shortcodes for SiteShortcodes<'_> {
+    fn render(&self, call: &ShortcodeCall) -> Result<String, ShortcodeError> {
+        if call.name != "claim" {
+            return self.templates.render(call);
+        }
+        let computed = self.claim(call)?;
+        let mut call = call.clone();
+        call.args.extend(computed);
+        self.templates.render(&call)
+    }
+}
+
+fn shortcode_error(code: Code, message: String, hint: impl Into<String>) -> ShortcodeError {
+    ShortcodeError {
+        code,
+        message,
+        hint: hint.into(),
+    }
+}
+
+const USAGE: &str = "write {{ claim(case=\"<case-study slug>\", metric=\"<metric id>\") }}, optionally with form=\"sentence|percent|change|multiple\" and precision=0|1|2";
+
+/// A claim's arguments, checked.
+struct ClaimArgs<'c> {
+    case: &'c str,
+    metric: &'c str,
+    form: Form,
+    precision: u32,
+}
+
+impl SiteShortcodes<'_> {
+    /// Validate a claim and compute the values its template shows.
+    fn claim(&self, call: &ShortcodeCall) -> Result<Vec<(String, ArgValue)>, ShortcodeError> {
+        let args = claim_args(call)?;
+        let meta = self.case_study(args.case)?;
+        let case_data = meta.case.as_ref().expect("case studies carry case data");
+        let metric = find_metric(meta, args.case, args.metric)?;
+        let text = claim_text(metric, &args)?;
+        let url = self.urls.href(&self.urls.metric(&meta.url, &metric.id));
+        Ok(claim_values(
+            metric,
+            &case_data.customer,
+            args.form,
+            text,
+            url,
+        ))
+    }
+
+    /// The published case study a claim names, or why there is none.
+    fn case_study(&self, case: &str) -> Result<&PageMeta, ShortcodeError> {
+        if let Some(meta) = self.cases.cases.get(case) {
+            return Ok(meta);
+        }
+        if let Some(path) = self.cases.files.get(case) {
+            return Err(shortcode_error(
+                Code::ClaimUnknownCase,
+                format!(
+                    "claim: case study `{case}` has errors, so no claim can be computed from it"
+                ),
+                format!("fix the errors reported for {}", display_path(path)),
+            ));
+        }
+        let mut keys: Vec<&str> = self.cases.cases.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let hint = match did_you_mean(case, keys.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if keys.is_empty() => {
+                "there are no case studies yet: add one in content/case-studies/".into()
+            }
+            None => format!("case studies: {}", keys.join(", ")),
+        };
+        Err(shortcode_error(
+            Code::ClaimUnknownCase,
+            format!("claim: no case study `{case}`"),
+            hint,
+        ))
+    }
+}
+
+/// A claim's arguments: `case` and `metric` (text), `form` and `precision` (optional);
+/// no others.
+fn claim_args(call: &ShortcodeCall) -> Result<ClaimArgs<'_>, ShortcodeError> {
+    let syntax = |message: String, hint: String| shortcode_error(Code::ClaimSyntax, message, hint);
+    if let Some(key) = call
+        .args
+        .keys()
+        .find(|key| !["case", "metric", "form", "precision"].contains(&key.as_str()))
+    {
+        return Err(syntax(
+            format!("claim: unknown argument `{key}`"),
+            USAGE.into(),
+        ));
+    }
+    let (Some(case), Some(metric)) = (call.str_arg("case"), call.str_arg("metric")) else {
+        return Err(syntax(
+            "claim: needs `case` and `metric` as text".into(),
+            USAGE.into(),
+        ));
+    };
+    let form = match call.args.get("form") {
+        None => Form::Sentence,
+        Some(ArgValue::Str(f)) => Form::parse(f).ok_or_else(|| {
+            syntax(
+                format!("claim: unknown form `{f}`"),
+                format!("use one of: {}", Form::NAMES.join(", ")),
+            )
+        })?,
+        Some(_) => return Err(syntax("claim: `form` must be text".into(), USAGE.into())),
+    };
+    let precision = match call.args.get("precision") {
+        None => 0,
+        Some(ArgValue::Int(p @ 0..=2)) => *p as u32,
+        Some(_) => {
+            let message = "claim: `precision` must be 0, 1 or 2".into();
+            return Err(syntax(message, USAGE.into()));
+        }
+    };
+    Ok(ClaimArgs {
+        case,
+        metric,
+        form,
+        precision,
+    })
+}
+
+/// The metric a claim cites, or the metrics the case study has.
+fn find_metric<'m>(
+    meta: &'m PageMeta,
+    case: &str,
+    metric_id: &str,
+) -> Result<&'m Metric, ShortcodeError> {
+    let case_data = meta.case.as_ref().expect("case studies carry case data");
+    if let Some(metric) = case_data.metrics.iter().find(|m| m.id == metric_id) {
+        return Ok(metric);
+    }
+    let ids: Vec<&str> = case_data.metrics.iter().map(|m| m.id.as_str()).collect();
+    let hint = if ids.is_empty() {
+        format!("{} declares no metrics", display_path(&meta.path))
+    } else {
+        match did_you_mean(metric_id, ids.iter().copied()) {
+            Some(best) => format!(
+                "did you mean `{best}`? metrics of `{case}`: {}",
+                ids.join(", ")
+            ),
+            None => format!("metrics of `{case}`: {}", ids.join(", ")),
+        }
+    };
+    Err(shortcode_error(
+        Code::ClaimUnknownMetric,
+        format!("claim: case study `{case}` has no metric `{metric_id}`"),
+        hint,
+    ))
+}
+
+/// The claim's phrase, or why the metric allows none.
+fn claim_text(metric: &Metric, args: &ClaimArgs) -> Result<String, ShortcodeError> {
+    let (case, metric_id) = (args.case, args.metric);
+    claims::phrase(metric.figures(), &metric.label, &metric.unit, args.form, args.precision).map_err(|e| {
+        let change = claims::change(metric.before, metric.after, &metric.unit);
+        let (message, hint) = match e {
+            claims::ClaimError::NoImprovement => (
+                format!("claim: `{case}` metric `{metric_id}` did not improve ({change}, better = \"{}\")", claims_better(metric.better)),
+                "there is nothing to claim; cite another metric, or check `before`, `after` and `better`".to_string(),
+            ),
+            claims::ClaimError::ZeroBefore => (
+                format!("claim: `{case}` metric `{metric_id}` starts from 0, so no percentage can be claimed"),
+                "use form=\"change\" to state the figures instead".to_string(),
+            ),
+            other => (format!("claim: `{case}` metric `{metric_id}`: {other}"), "check the metric's figures".to_string()),
+        };
+        shortcode_error(Code::ClaimInvalid, message, hint)
+    })
+}
+
+/// The values a claim's template sees, besides the arguments as written.
+fn claim_values(
+    metric: &Metric,
+    customer: &str,
+    form: Form,
+    text: String,
+    url: String,
+) -> Vec<(String, ArgValue)> {
+    let mut detail = claims::change(metric.before, metric.after, &metric.unit);
+    if let Some(p) = &metric.period {
+        detail.push_str(&format!(", {p}"));
+    }
+    detail.push_str(&format!(". Source: {}", metric.source));
+    let s = |v: &str| ArgValue::Str(v.to_string());
+    vec![
+        ("text".into(), s(&text)),
+        ("url".into(), s(&url)),
+        ("detail".into(), s(&detail)),
+        ("label".into(), s(&metric.label)),
+        ("unit".into(), s(&metric.unit)),
+        ("before".into(), s(&claims::number(metric.before))),
+        ("after".into(), s(&claims::number(metric.after))),
+        ("period".into(), s(metric.period.as_deref().unwrap_or(""))),
+        ("source".into(), s(&metric.source)),
+        ("customer".into(), s(customer)),
+        (
+            "form".into(),
+            s(match form {
+                Form::Sentence => "sentence",
+                Form::Percent => "percent",
+                Form::Change => "change",
+                Form::Multiple => "multiple",
+            }),
+        ),
+    ]
+}
+
+fn claims_better(b: Better) -> &'static str {
+    match b {
+        Better::Lower => "lower",
+        Better::Higher => "higher",
+    }
+}

@@ -1,0 +1,644 @@
+//! Unit tests of the model's phases, on small sites built in memory. Each test is a
+//! table: rows of (input, expected), each checked with a message naming its row.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::*;
+use crate::diagnostics::Code;
+use crate::markdown::{LinkProblem, Links, ShortcodeCall, ShortcodeError};
+use crate::source::SourceFile;
+
+const SITE_TOML: &str = "title = \"T\"\nbase_url = \"https://x.test\"\n";
+
+/// Renders a claim as the text the model computed for it; knows no other shortcode.
+struct ClaimText;
+
+impl Shortcodes for ClaimText {
+    fn render(&self, call: &ShortcodeCall) -> Result<String, ShortcodeError> {
+        match (call.name.as_str(), call.str_arg("text")) {
+            ("claim", Some(text)) => Ok(text.to_string()),
+            _ => Err(ShortcodeError {
+                code: Code::ShortcodeUnknown,
+                message: format!("unknown shortcode `{}`", call.name),
+                hint: String::new(),
+            }),
+        }
+    }
+}
+
+fn config() -> SiteConfig {
+    SiteConfig::parse(SITE_TOML).expect("the test site.toml is valid")
+}
+
+fn options() -> Options {
+    Options {
+        drafts: false,
+        now: "2026-06-01T00:00:00Z".parse().expect("a timestamp"),
+    }
+}
+
+/// `(content path, text)` files and asset content paths, as `source::scan` gives them.
+fn scan(files: &[(&str, String)], assets: &[&str]) -> Scan {
+    Scan {
+        pages: files
+            .iter()
+            .map(|(path, text)| {
+                Arc::new(SourceFile {
+                    path: PathBuf::from(format!("content/{path}")),
+                    content_path: path.to_string(),
+                    text: Arc::from(text.as_str()),
+                })
+            })
+            .collect(),
+        assets: assets
+            .iter()
+            .map(|a| Asset {
+                source: PathBuf::from(format!("content/{a}")),
+                content_path: a.to_string(),
+            })
+            .collect(),
+        statics: Vec::new(),
+        diagnostics: Vec::new(),
+    }
+}
+
+fn build_site(files: &[(&str, String)]) -> Outcome {
+    build(
+        config(),
+        scan(files, &[]),
+        &options(),
+        &ClaimText,
+        &mut Cache::new(false),
+    )
+}
+
+/// A site that must build; panics naming `row` with the diagnostics otherwise.
+fn built(row: &str, files: &[(&str, String)]) -> Site {
+    let outcome = build_site(files);
+    match outcome.site {
+        Some(site) => site,
+        None => panic!(
+            "{row}: the site has errors: {:?}",
+            messages(&outcome.diagnostics)
+        ),
+    }
+}
+
+/// Each diagnostic as `path:line: message / hint`.
+fn messages(diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}: {} / {}",
+                d.path.display(),
+                d.line,
+                d.message,
+                d.hint
+            )
+        })
+        .collect()
+}
+
+/// An article's text.
+fn article(stage: &str, roles: &[&str], weight: Option<i64>, date: &str, title: &str) -> String {
+    let roles: Vec<String> = roles.iter().map(|r| format!("\"{r}\"")).collect();
+    let weight = weight.map_or(String::new(), |w| format!("weight = {w}\n"));
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = {date}\nstage = \"{stage}\"\nroles = [{}]\n{weight}+++\nText.\n",
+        roles.join(", ")
+    )
+}
+
+/// A case study with metrics `downtime` (120 → 70, lower is better) and `oee` (60 → 72).
+fn case_study(date: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"Acme\"\ndate = {date}\ncustomer = \"Acme\"\n\n\
+         [[metrics]]\nid = \"downtime\"\nlabel = \"downtime\"\nunit = \"h\"\nbefore = 120\nafter = 70\nbetter = \"lower\"\nsource = \"logs\"\n\n\
+         [[metrics]]\nid = \"oee\"\nlabel = \"OEE\"\nunit = \"%\"\nbefore = 60\nafter = 72\nbetter = \"higher\"\nsource = \"MES\"\n+++\n{body}"
+    )
+}
+
+/// An article whose body is `body`.
+fn article_with(date: &str, body: &str) -> String {
+    format!("+++\ntitle = \"T\"\ndate = {date}\nstage = \"awareness\"\n+++\n{body}")
+}
+
+fn content_path(site: &Site, page: usize) -> &str {
+    &site.pages[page].meta.content_path
+}
+
+#[test]
+fn role_paths_order_by_weight_then_newest_then_title_and_next_crosses_stages() {
+    type Row<'a> = (
+        &'a str,
+        // (content path, stage, roles, weight, date, title)
+        Vec<(
+            &'a str,
+            &'a str,
+            &'a [&'a str],
+            Option<i64>,
+            &'a str,
+            &'a str,
+        )>,
+        // the decider's path: (stage, content paths)
+        &'a [(&'a str, &'a [&'a str])],
+        // (page, the next page on the decider's path)
+        &'a [(&'a str, Option<&'a str>)],
+    );
+    let d: &[&str] = &["decider"];
+    let rows: Vec<Row> = vec![
+        (
+            "lower weight first, whatever the date",
+            vec![
+                (
+                    "articles/heavy.md",
+                    "awareness",
+                    d,
+                    Some(2),
+                    "2026-03-01",
+                    "Heavy",
+                ),
+                (
+                    "articles/light.md",
+                    "awareness",
+                    d,
+                    Some(1),
+                    "2026-01-01",
+                    "Light",
+                ),
+            ],
+            &[("awareness", &["articles/light.md", "articles/heavy.md"])],
+            &[
+                ("articles/light.md", Some("articles/heavy.md")),
+                ("articles/heavy.md", None),
+            ],
+        ),
+        (
+            "weighted pages before pages without a weight",
+            vec![
+                (
+                    "articles/free.md",
+                    "awareness",
+                    d,
+                    None,
+                    "2026-03-01",
+                    "Free",
+                ),
+                (
+                    "articles/pinned.md",
+                    "awareness",
+                    d,
+                    Some(9),
+                    "2026-01-01",
+                    "Pinned",
+                ),
+            ],
+            &[("awareness", &["articles/pinned.md", "articles/free.md"])],
+            &[("articles/pinned.md", Some("articles/free.md"))],
+        ),
+        (
+            "same weight: newest first",
+            vec![
+                (
+                    "articles/old.md",
+                    "decision",
+                    d,
+                    Some(1),
+                    "2026-01-01",
+                    "Old",
+                ),
+                (
+                    "articles/new.md",
+                    "decision",
+                    d,
+                    Some(1),
+                    "2026-02-01",
+                    "New",
+                ),
+            ],
+            &[("decision", &["articles/new.md", "articles/old.md"])],
+            &[("articles/new.md", Some("articles/old.md"))],
+        ),
+        (
+            "same weight and date: by title",
+            vec![
+                ("articles/b.md", "awareness", d, None, "2026-01-01", "Beta"),
+                ("articles/a.md", "awareness", d, None, "2026-01-01", "Alpha"),
+            ],
+            &[("awareness", &["articles/a.md", "articles/b.md"])],
+            &[("articles/a.md", Some("articles/b.md"))],
+        ),
+        (
+            "next crosses empty stages in journey order, not by date",
+            vec![
+                (
+                    "articles/late.md",
+                    "retention",
+                    d,
+                    None,
+                    "2026-01-01",
+                    "Late",
+                ),
+                (
+                    "articles/first.md",
+                    "awareness",
+                    d,
+                    None,
+                    "2026-02-01",
+                    "First",
+                ),
+                ("articles/mid.md", "decision", d, None, "2026-03-01", "Mid"),
+            ],
+            &[
+                ("awareness", &["articles/first.md"]),
+                ("consideration", &[]),
+                ("decision", &["articles/mid.md"]),
+                ("retention", &["articles/late.md"]),
+            ],
+            &[
+                ("articles/first.md", Some("articles/mid.md")),
+                ("articles/mid.md", Some("articles/late.md")),
+                ("articles/late.md", None),
+            ],
+        ),
+        (
+            "a page on several paths: next on the decider's, not on the buyer's",
+            vec![
+                (
+                    "articles/both.md",
+                    "awareness",
+                    &["buyer", "decider"],
+                    None,
+                    "2026-01-01",
+                    "Both",
+                ),
+                (
+                    "articles/buyer.md",
+                    "awareness",
+                    &["buyer"],
+                    None,
+                    "2025-01-01",
+                    "Buyer",
+                ),
+                (
+                    "articles/decider.md",
+                    "consideration",
+                    d,
+                    None,
+                    "2026-01-01",
+                    "Decider",
+                ),
+            ],
+            &[
+                ("awareness", &["articles/both.md"]),
+                ("consideration", &["articles/decider.md"]),
+            ],
+            &[("articles/both.md", Some("articles/decider.md"))],
+        ),
+        (
+            "pages without the role are not on its path",
+            vec![
+                (
+                    "articles/mine.md",
+                    "awareness",
+                    d,
+                    None,
+                    "2026-01-01",
+                    "Mine",
+                ),
+                (
+                    "articles/other.md",
+                    "awareness",
+                    &["buyer"],
+                    None,
+                    "2026-02-01",
+                    "Other",
+                ),
+            ],
+            &[("awareness", &["articles/mine.md"])],
+            &[("articles/mine.md", None), ("articles/other.md", None)],
+        ),
+    ];
+    for (row, articles, want_path, want_next) in rows {
+        let files: Vec<(&str, String)> = articles
+            .iter()
+            .map(|&(path, stage, roles, weight, date, title)| {
+                (path, article(stage, roles, weight, date, title))
+            })
+            .collect();
+        let site = built(row, &files);
+        let decider = site.config.role_index("decider").expect("a default role");
+        for (stage, want) in want_path {
+            let s = site.config.stage_index(stage).expect("a default stage");
+            let got: Vec<&str> = site.role_paths[decider][s]
+                .iter()
+                .map(|&i| content_path(&site, i))
+                .collect();
+            assert_eq!(&got, want, "{row}: the decider's path at {stage}");
+        }
+        for (page, want) in want_next {
+            let i = (0..site.pages.len())
+                .find(|&i| content_path(&site, i) == *page)
+                .unwrap_or_else(|| panic!("{row}: no page {page}"));
+            let got = site.next_for(i, decider).map(|n| content_path(&site, n));
+            assert_eq!(got, *want, "{row}: the page after {page}");
+        }
+    }
+}
+
+#[test]
+fn citations_list_each_citing_page_once_in_page_order() {
+    type Row<'a> = (
+        &'a str,
+        Vec<(&'a str, String)>,
+        // (metric id, pages citing it)
+        &'a [(&'a str, &'a [&'a str])],
+    );
+    let claim = |metric: &str| format!("{{{{ claim(case=\"acme\", metric=\"{metric}\") }}}}\n\n");
+    let rows: Vec<Row> = vec![
+        (
+            "no claims, no citations",
+            vec![
+                ("case-studies/acme.md", case_study("2026-01-01", "Text.")),
+                ("articles/a.md", article_with("2026-02-01", "Text.")),
+            ],
+            &[],
+        ),
+        (
+            "a page citing a metric twice is listed once",
+            vec![
+                ("case-studies/acme.md", case_study("2026-01-01", "Text.")),
+                (
+                    "articles/a.md",
+                    article_with("2026-02-01", &(claim("downtime") + &claim("downtime"))),
+                ),
+            ],
+            &[("downtime", &["articles/a.md"])],
+        ),
+        (
+            "citing pages in page order: newest first, other pages last",
+            vec![
+                (
+                    "about.md",
+                    format!("+++\ntitle = \"About\"\n+++\n{}", claim("oee")),
+                ),
+                ("articles/old.md", article_with("2026-01-05", &claim("oee"))),
+                ("case-studies/acme.md", case_study("2026-01-01", "Text.")),
+                (
+                    "articles/new.md",
+                    article_with("2026-03-01", &(claim("oee") + &claim("downtime"))),
+                ),
+            ],
+            &[
+                ("downtime", &["articles/new.md"]),
+                ("oee", &["articles/new.md", "articles/old.md", "about.md"]),
+            ],
+        ),
+        (
+            "a case study citing its own metric",
+            vec![(
+                "case-studies/acme.md",
+                case_study("2026-01-01", &claim("oee")),
+            )],
+            &[("oee", &["case-studies/acme.md"])],
+        ),
+    ];
+    for (row, files, want) in rows {
+        let site = built(row, &files);
+        let got: Vec<(String, Vec<&str>)> = site
+            .citations
+            .iter()
+            .map(|(&(case, metric), pages)| {
+                let case_data = site.pages[case].meta.case.as_ref().expect("a case study");
+                (
+                    case_data.metrics[metric].id.clone(),
+                    pages.iter().map(|&p| content_path(&site, p)).collect(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, Vec<&str>)> = want
+            .iter()
+            .map(|(metric, pages)| (metric.to_string(), pages.to_vec()))
+            .collect();
+        assert_eq!(got, want, "{row}");
+    }
+}
+
+/// The link index of a site, made by running the phases before the bodies.
+fn link_index(files: &[(&str, String)], assets: &[&str]) -> LinkIndex {
+    let config = config();
+    let urls = Urls::new(&config);
+    let scan = scan(files, assets);
+    let (mut cache, mut diagnostics) = (Cache::new(false), Vec::new());
+    let parsed = parse::front_matter(scan.pages, &mut cache, &mut diagnostics);
+    let (industries, metas) = meta::page_metas(
+        &config,
+        &urls,
+        parsed.files,
+        &options(),
+        &mut cache,
+        &mut diagnostics,
+    );
+    let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
+    assert_eq!(messages(&diagnostics), Vec::<String>::new());
+    let (metas, _) = bodies::set_texts_apart(metas);
+    LinkIndex::new(&urls, &metas, &scan.assets, &generated)
+}
+
+#[test]
+fn link_index_resolves_pages_assets_and_urls() {
+    let files = vec![
+        ("articles/a.md", article_with("2026-01-01", "Text.")),
+        (
+            "articles/draft.md",
+            "+++\ntitle = \"D\"\ndate = 2026-01-01\nstage = \"awareness\"\ndraft = true\n+++\n"
+                .to_string(),
+        ),
+        ("articles/later.md", article_with("2027-01-01", "Text.")),
+        ("about.md", "+++\ntitle = \"About\"\n+++\n".to_string()),
+        ("team/index.md", "+++\ntitle = \"Team\"\n+++\n".to_string()),
+        ("case-studies/acme.md", case_study("2026-01-01", "Text.")),
+    ];
+    let index = link_index(&files, &["img/chart.png"]);
+    let pages: &[(&str, Result<&str, LinkProblem>)] = &[
+        ("articles/a.md", Ok("/articles/a/")),
+        ("articles/draft.md", Err(LinkProblem::Draft)),
+        ("articles/later.md", Err(LinkProblem::Draft)),
+        ("articles/missing.md", Err(LinkProblem::Missing)),
+        ("about.md", Ok("/about/")),
+        ("team/index.md", Ok("/team/")),
+        ("case-studies/acme.md", Ok("/case-studies/acme/")),
+        ("img/chart.png", Err(LinkProblem::Missing)),
+    ];
+    for (path, want) in pages {
+        assert_eq!(index.page_url(path), *want, "page_url({path})");
+    }
+    let assets: &[(&str, bool)] = &[
+        ("img/chart.png", true),
+        ("img/other.png", false),
+        ("articles/a.md", false),
+    ];
+    for (path, want) in assets {
+        assert_eq!(index.asset_exists(path), *want, "asset_exists({path})");
+    }
+    let urls: &[(&str, bool)] = &[
+        ("/articles/a/", true),
+        ("/articles/draft/", false),
+        ("/roles/decider/", true),
+        ("/stages/awareness/", true),
+        ("/proof/", true),
+        ("/team/", true),
+        ("/nowhere/", false),
+    ];
+    for (url, want) in urls {
+        assert_eq!(index.url_exists(url), *want, "url_exists({url})");
+    }
+    assert_eq!(
+        index.page_paths(),
+        [
+            "about.md",
+            "articles/a.md",
+            "articles/draft.md",
+            "articles/later.md",
+            "case-studies/acme.md",
+            "team/index.md"
+        ],
+        "page_paths"
+    );
+    assert_eq!(index.base_path(), "", "base_path");
+}
+
+#[test]
+fn anchors_are_headings_or_metrics_of_the_target() {
+    let case_body = "## Results\n\nText.\n";
+    let rows: &[(&str, &str, &[&str])] = &[
+        (
+            "a heading of the case study",
+            "../case-studies/acme.md#results",
+            &[],
+        ),
+        (
+            "a metric anchor",
+            "../case-studies/acme.md#metric-downtime",
+            &[],
+        ),
+        (
+            "the other metric anchor",
+            "../case-studies/acme.md#metric-oee",
+            &[],
+        ),
+        (
+            "a metric the case study does not have",
+            "../case-studies/acme.md#metric-uptime",
+            &[
+                "content/articles/a.md:6: link to `#metric-uptime`: no such heading in content/case-studies/acme.md / did you mean `#metric-downtime`?",
+            ],
+        ),
+        (
+            "no such heading: the known anchors are listed",
+            "../case-studies/acme.md#zzz",
+            &[
+                "content/articles/a.md:6: link to `#zzz`: no such heading in content/case-studies/acme.md / headings of content/case-studies/acme.md: #results, #metric-downtime, #metric-oee",
+            ],
+        ),
+        (
+            "a page without headings",
+            "b.md#intro",
+            &[
+                "content/articles/a.md:6: link to `#intro`: no such heading in content/articles/b.md / content/articles/b.md has no headings to link to",
+            ],
+        ),
+        (
+            "the same missing anchor twice: two errors",
+            "b.md#intro) and [again](b.md#intro",
+            &[
+                "content/articles/a.md:6: link to `#intro`: no such heading in content/articles/b.md / content/articles/b.md has no headings to link to",
+                "content/articles/a.md:6: link to `#intro`: no such heading in content/articles/b.md / content/articles/b.md has no headings to link to",
+            ],
+        ),
+    ];
+    for (row, target, want) in rows {
+        let files = vec![
+            ("case-studies/acme.md", case_study("2026-01-01", case_body)),
+            (
+                "articles/a.md",
+                article_with("2026-02-01", &format!("See [it]({target}).\n")),
+            ),
+            (
+                "articles/b.md",
+                article_with("2026-02-01", "No headings.\n"),
+            ),
+        ];
+        let outcome = build_site(&files);
+        assert_eq!(messages(&outcome.diagnostics), *want, "{row}");
+        assert_eq!(
+            outcome.site.is_some(),
+            want.is_empty(),
+            "{row}: a site only without errors"
+        );
+    }
+}
+
+#[test]
+fn url_index_rejects_duplicate_and_generated_urls() {
+    let page = |title: &str| format!("+++\ntitle = \"{title}\"\n+++\n");
+    let with_slug = |slug: &str, draft: bool| {
+        format!(
+            "+++\ntitle = \"S\"\ndate = 2026-01-01\nstage = \"awareness\"\nslug = \"{slug}\"\ndraft = {draft}\n+++\n"
+        )
+    };
+    type Row<'a> = (&'a str, Vec<(&'a str, String)>, &'a [&'a str]);
+    let rows: Vec<Row> = vec![
+        (
+            "distinct URLs",
+            vec![("articles/a.md", with_slug("a", false)), ("articles/b.md", with_slug("b", false))],
+            &[],
+        ),
+        (
+            "a slug taking another article's URL",
+            vec![("articles/a.md", with_slug("a", false)), ("articles/b.md", with_slug("a", false))],
+            &["content/articles/b.md:1: content/articles/a.md and content/articles/b.md both produce /articles/a/ / give one of them another file name or `slug`"],
+        ),
+        (
+            "a draft does not take a URL",
+            vec![("articles/a.md", with_slug("a", false)), ("articles/b.md", with_slug("a", true))],
+            &[],
+        ),
+        (
+            "a page and an index page on one URL",
+            vec![("team.md", page("Team")), ("team/index.md", page("Team too"))],
+            &["content/team/index.md:1: content/team.md and content/team/index.md both produce /team/ / give one of them another file name or `slug`"],
+        ),
+        (
+            "a page on a listing cairn generates",
+            vec![("roles.md", page("Roles"))],
+            &["content/roles.md:1: URL /roles/ is generated by cairn / rename the file or set another `slug`"],
+        ),
+        (
+            "a page on a role's page",
+            vec![("roles/decider.md", page("Deciders"))],
+            &["content/roles/decider.md:1: URL /roles/decider/ is generated by cairn / rename the file or set another `slug`"],
+        ),
+        (
+            "a page on an industry's page (industries found in content)",
+            vec![
+                ("articles/a.md", "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"awareness\"\nindustries = [\"energy\"]\n+++\n".to_string()),
+                ("industries/energy.md", page("Energy")),
+            ],
+            &["content/industries/energy.md:1: URL /industries/energy/ is generated by cairn / rename the file or set another `slug`"],
+        ),
+    ];
+    for (row, files, want) in rows {
+        let outcome = build_site(&files);
+        assert_eq!(messages(&outcome.diagnostics), *want, "{row}");
+        let codes: Vec<Code> = outcome.diagnostics.iter().map(|d| d.code).collect();
+        assert!(
+            codes
+                .iter()
+                .all(|c| matches!(c, Code::UrlDuplicate | Code::UrlTaken)),
+            "{row}: codes {codes:?}"
+        );
+    }
+}

@@ -294,37 +294,48 @@ fn builds_every_output() {
 
 #[test]
 fn role_path_orders_by_weight_then_newest_and_links_next() {
-    let site = journey_site();
+    let site = journey_site().with_plain_theme();
     site.build().success();
-    let role = site.read("roles/decider/index.html");
-    let awareness = between(
-        &role,
-        "id=\"stage-awareness\"",
-        "id=\"stage-consideration\"",
+    // Stages in journey order; within one, weighted pages first, then the newest.
+    assert_eq!(
+        site.read("roles/decider/index.html"),
+        "template: role
+role: decider \"Decision maker\" url=/roles/decider/ count=5 feed=/roles/decider/atom.xml
+stage: awareness \"Awareness\" url=/stages/awareness/ count=3
+  card: article /articles/pinned/ \"Pinned\" date=2025-01-01 stage=awareness roles=decider industries= weight=1
+  card: article /articles/second/ \"Second look\" date=2026-02-10 stage=awareness roles=decider,buyer industries=
+  card: article /articles/first/ \"First look\" date=2026-01-10 stage=awareness roles=decider industries=
+stage: consideration \"Consideration\" url=/stages/consideration/ count=1
+  card: article /articles/guide/ \"The guide\" date=2026-03-01 stage=consideration roles=decider industries=
+stage: decision \"Decision\" url=/stages/decision/ count=1
+  card: case_study /case-studies/acme/ \"Acme\" date=2026-03-05 stage=decision roles=decider industries=manufacturing headline=\"Acme Steel reduced unplanned downtime by 41%\"
+stage: retention \"Retention\" url=/stages/retention/ count=0
+  card: (none)
+"
     );
-    let order: Vec<usize> = ["Pinned", "Second look", "First look"]
-        .iter()
-        .map(|t| awareness.find(t).unwrap())
-        .collect();
-    assert!(order[0] < order[1] && order[1] < order[2], "{awareness}");
-    let stages: Vec<usize> = [
-        "stage-awareness",
-        "stage-consideration",
-        "stage-decision",
-        "stage-retention",
-    ]
-    .iter()
-    .map(|s| role.find(s).unwrap())
-    .collect();
-    assert!(stages.windows(2).all(|w| w[0] < w[1]));
-    assert!(between(&role, "id=\"stage-decision\"", "id=\"stage-retention\"").contains("Acme"));
-
-    // "next for <role>" follows the path across stages.
-    let first = site.read("articles/first/index.html");
-    let next = between(&first, "class=\"next-for\"", "</nav>");
-    assert!(next.contains("<a href=\"/roles/decider/\">Decision maker</a>:</span>\n      <a class=\"next-link\" href=\"/articles/guide/\">The guide</a>"), "{next}");
-    let second = site.read("articles/second/index.html");
-    assert!(second.contains("<a href=\"/roles/buyer/\">Buyer</a>:</span>\n      <a class=\"next-link\" href=\"/roles/buyer/\">you have reached the end of this path"), "{second}");
+    // \"next for <role>\" follows the path across stages, and says where it ends.
+    let next = |path: &str| -> Vec<String> {
+        site.read(path)
+            .lines()
+            .filter(|l| l.starts_with("next["))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        next("articles/first/index.html"),
+        ["next[decider]: /articles/guide/ \"The guide\""]
+    );
+    assert_eq!(
+        next("articles/second/index.html"),
+        [
+            "next[decider]: /articles/first/ \"First look\"",
+            "next[buyer]: end /roles/buyer/"
+        ]
+    );
+    assert_eq!(
+        next("case-studies/acme/index.html"),
+        ["next[decider]: end /roles/decider/"]
+    );
 }
 
 #[test]
@@ -411,13 +422,37 @@ fn yaml_and_toml_front_matter_are_equivalent() {
         .file("content/articles/t.md", "+++\ntitle = \"Toml\"\ndate = 2026-01-01\nstage = \"decision\"\nroles = [\"economic-buyer\"]\n+++\nBody.\n")
         .file("content/articles/y.md", "---\ntitle: Yaml\ndate: 2026-01-02\nstage: decision\nroles:\n  - buyer\nindustries: [Oil and Gas]\n---\nBody.\n")
         .file("site.toml", format!("{SITE_TOML}[[roles]]\nid = \"decider\"\nname = \"Decider\"\naliases = [\"economic-buyer\"]\n[[roles]]\nid = \"buyer\"\nname = \"Buyer\"\n"));
+    let site = site.with_plain_theme();
     site.build().success();
-    assert!(site.read("roles/decider/index.html").contains("Toml"));
-    assert!(site.read("roles/buyer/index.html").contains("Yaml"));
+    let cards = |path: &str| -> Vec<String> {
+        site.read(path)
+            .lines()
+            .filter(|l| l.contains("card: "))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    // The alias `economic-buyer` puts the TOML page on the decider's path.
+    assert_eq!(
+        cards("roles/decider/index.html"),
+        [
+            "card: (none)",
+            "card: (none)",
+            "card: article /articles/t/ \"Toml\" date=2026-01-01 stage=decision roles=decider industries=",
+            "card: (none)"
+        ]
+    );
+    assert_eq!(
+        cards("roles/buyer/index.html")[2],
+        "card: article /articles/y/ \"Yaml\" date=2026-01-02 stage=decision roles=buyer industries=oil-and-gas"
+    );
     // Open industries: any value, slugged, its name kept as written.
-    assert!(
+    assert_eq!(
         site.read("industries/oil-and-gas/index.html")
-            .contains("<h1>Oil and Gas</h1>")
+            .lines()
+            .nth(1),
+        Some(
+            "industry: oil-and-gas \"Oil and Gas\" url=/industries/oil-and-gas/ count=1 feed=/industries/oil-and-gas/atom.xml"
+        )
     );
 }
 
@@ -508,15 +543,29 @@ fn base_url_flag_and_subpath_deploys() {
 fn stage_calls_to_action_get_the_base_path() {
     let stages: String = ["awareness", "consideration", "decision", "retention"]
         .iter()
-        .map(|s| format!("[[stages]]\nid = \"{s}\"\nname = \"{s}\"\ncta = {{ text = \"Subscribe\", url = \"/subscribe/\" }}\n"))
+        .map(|s| {
+            let url = if *s == "retention" { "https://shop.test/renew" } else { "/subscribe/" };
+            format!("[[stages]]\nid = \"{s}\"\nname = \"{s}\"\ncta = {{ text = \"Subscribe\", url = \"{url}\" }}\n")
+        })
         .collect();
-    let site = journey_site().file("site.toml", format!("{SITE_TOML}{stages}"));
+    let site = journey_site()
+        .file("site.toml", format!("{SITE_TOML}{stages}"))
+        .with_plain_theme();
     site.cairn(&["build", "--base-url", "https://x.test/blog"])
         .success();
-    let html = site.read("articles/first/index.html");
+    // A root-relative URL gets the base path; an absolute one is kept.
+    assert_eq!(
+        site.read("stages/index.html"),
+        "template: stages
+stage: awareness \"awareness\" url=/blog/stages/awareness/ count=3 cta=\"Subscribe\" /blog/subscribe/
+stage: consideration \"consideration\" url=/blog/stages/consideration/ count=1 cta=\"Subscribe\" /blog/subscribe/
+stage: decision \"decision\" url=/blog/stages/decision/ count=1 cta=\"Subscribe\" /blog/subscribe/
+stage: retention \"retention\" url=/blog/stages/retention/ count=0 cta=\"Subscribe\" https://shop.test/renew
+"
+    );
     assert!(
-        html.contains("<a class=\"button\" href=\"/blog/subscribe/\">Subscribe</a>"),
-        "{html}"
+        site.read("articles/first/index.html")
+            .contains("\nstage: awareness cta=\"Subscribe\" /blog/subscribe/\n")
     );
 }
 

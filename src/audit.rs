@@ -88,6 +88,49 @@ pub fn audit(site: &Site, industry: Option<usize>) -> Audit {
         Some(i) => &by_industry[i],
         None => &overall,
     };
+    let (required, mut unmet) = required_cells(site);
+    let gaps = gaps(site, focus, &required);
+    for g in gaps.iter().filter(|g| g.required > 0) {
+        let scope = g
+            .industry
+            .as_deref()
+            .map(|i| format!(" in {i}"))
+            .unwrap_or_default();
+        unmet.push(format!(
+            "{} × {}{scope}: {} of {} required",
+            g.role, g.stage, g.count, g.required
+        ));
+    }
+    let industries_without_case_study = industries_without_case_study(site);
+    if cfg.audit.case_study_per_industry {
+        for i in &industries_without_case_study {
+            unmet.push(format!("industry {i} has no case study"));
+        }
+    }
+    Audit {
+        roles: cfg.roles.iter().map(|r| r.id.clone()).collect(),
+        role_names: cfg.roles.iter().map(|r| r.name.clone()).collect(),
+        stages: cfg.stages.iter().map(|s| s.id.clone()).collect(),
+        stage_names: cfg.stages.iter().map(|s| s.name.clone()).collect(),
+        path_lengths: site
+            .role_paths
+            .iter()
+            .map(|p| p.iter().map(Vec::len).sum())
+            .collect(),
+        overall,
+        by_industry,
+        gaps,
+        industries_without_case_study,
+        uncited_metrics: uncited_metrics(site),
+        unmet,
+    }
+}
+
+/// `required[role][stage]`: `min_per_cell`, raised to 1 where an `[audit] require`
+/// entry (`role:stage`, either may be `*`) names the cell; and the entries that
+/// name no cell, as unmet requirements.
+fn required_cells(site: &Site) -> (Vec<Vec<usize>>, Vec<String>) {
+    let cfg = &site.config;
     let min = cfg.audit.min_per_cell;
     let mut required = vec![vec![min; cfg.stages.len()]; cfg.roles.len()];
     let mut unmet = Vec::new();
@@ -110,6 +153,13 @@ pub fn audit(site: &Site, industry: Option<usize>) -> Audit {
             }
         }
     }
+    (required, unmet)
+}
+
+/// The cells of `focus` below their requirement (an empty cell always is one),
+/// in role then stage order.
+fn gaps(site: &Site, focus: &Matrix, required: &[Vec<usize>]) -> Vec<Gap> {
+    let cfg = &site.config;
     let mut gaps = Vec::new();
     for (r, row) in focus.cells.iter().enumerate() {
         for (s, &count) in row.iter().enumerate() {
@@ -124,33 +174,22 @@ pub fn audit(site: &Site, industry: Option<usize>) -> Audit {
             }
         }
     }
-    for g in &gaps {
-        if g.required > 0 {
-            let scope = g
-                .industry
-                .as_deref()
-                .map(|i| format!(" in {i}"))
-                .unwrap_or_default();
-            unmet.push(format!(
-                "{} × {}{scope}: {} of {} required",
-                g.role, g.stage, g.count, g.required
-            ));
-        }
-    }
-    let industries_without_case_study: Vec<String> = (0..site.industries.len())
+    gaps
+}
+
+fn industries_without_case_study(site: &Site) -> Vec<String> {
+    (0..site.industries.len())
         .filter(|&i| {
             !site.by_industry[i]
                 .iter()
                 .any(|&p| site.pages[p].meta.kind == Kind::CaseStudy)
         })
         .map(|i| site.industries[i].id.clone())
-        .collect();
-    if cfg.audit.case_study_per_industry {
-        for i in &industries_without_case_study {
-            unmet.push(format!("industry {i} has no case study"));
-        }
-    }
-    let mut uncited_metrics = Vec::new();
+        .collect()
+}
+
+fn uncited_metrics(site: &Site) -> Vec<UncitedMetric> {
+    let mut uncited = Vec::new();
     for &c in &site.case_studies {
         let meta = &site.pages[c].meta;
         for (k, m) in meta
@@ -159,7 +198,7 @@ pub fn audit(site: &Site, industry: Option<usize>) -> Audit {
             .flat_map(|cs| cs.metrics.iter().enumerate())
         {
             if !site.citations.contains_key(&(c, k)) {
-                uncited_metrics.push(UncitedMetric {
+                uncited.push(UncitedMetric {
                     case_study: meta.slug.clone(),
                     metric: m.id.clone(),
                     label: m.label.clone(),
@@ -167,24 +206,11 @@ pub fn audit(site: &Site, industry: Option<usize>) -> Audit {
             }
         }
     }
-    Audit {
-        roles: cfg.roles.iter().map(|r| r.id.clone()).collect(),
-        role_names: cfg.roles.iter().map(|r| r.name.clone()).collect(),
-        stages: cfg.stages.iter().map(|s| s.id.clone()).collect(),
-        stage_names: cfg.stages.iter().map(|s| s.name.clone()).collect(),
-        path_lengths: site
-            .role_paths
-            .iter()
-            .map(|p| p.iter().map(Vec::len).sum())
-            .collect(),
-        overall,
-        by_industry,
-        gaps,
-        industries_without_case_study,
-        uncited_metrics,
-        unmet,
-    }
+    uncited
 }
+
+/// The report's page up to the first heading: head, inline styles, title, legend.
+const HTML_HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{marker}\n<title>Content audit · {t}</title>\n<style>\nbody{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:0;color:#1e293b;background:#f8fafc}\nmain{max-width:72rem;margin:0 auto;padding:2rem 1rem}\nh1{margin-top:0}\ntable.heat{border-collapse:separate;border-spacing:3px;margin:1rem 0 2rem}\n.heat th{font-weight:600;text-align:left;padding:.4rem .6rem}\n.heat thead th{text-align:center}\n.heat td{min-width:5.5rem;height:2.6rem;text-align:center;font-weight:600;border-radius:4px}\n.heat td.empty{background:#fee2e2;color:#991b1b;outline:2px dashed #dc2626;outline-offset:-3px}\n.legend{color:#475569}\nul{padding-left:1.2rem}\n.unmet{background:#fef2f2;border-left:4px solid #dc2626;padding:.5rem 1rem}\n.ok{background:#f0fdf4;border-left:4px solid #16a34a;padding:.5rem 1rem}\n</style>\n</head>\n<body>\n<main>\n<h1>Content audit: {t}</h1>\n<p class=\"legend\">Published articles and case studies per buying-center role and journey stage. Darker is more; dashed red cells are empty.</p>\n";
 
 impl Audit {
     /// An aligned table per matrix; empty cells are `·` with a `!` marker column.
@@ -201,40 +227,49 @@ impl Audit {
                 .collect(),
         };
         for m in matrices {
-            let title = match &m.industry {
-                Some(i) => format!("Industry {i}: roles × stages"),
-                None => {
-                    "All content: roles × stages (published articles and case studies)".to_string()
-                }
-            };
-            let _ = writeln!(out, "{title}\n");
-            let first = self.roles.iter().map(String::len).max().unwrap_or(4).max(4);
-            let widths: Vec<usize> = self.stages.iter().map(|s| s.len().max(3)).collect();
-            let _ = write!(out, "{:first$}", "");
-            for (s, w) in self.stages.iter().zip(&widths) {
-                let _ = write!(out, "  {s:>w$}");
-            }
-            let _ = writeln!(out, "  total");
-            for (r, row) in m.cells.iter().enumerate() {
-                let _ = write!(out, "{:first$}", self.roles[r]);
-                for (&c, w) in row.iter().zip(&widths) {
-                    let cell = if c == 0 {
-                        "·".to_string()
-                    } else {
-                        c.to_string()
-                    };
-                    let _ = write!(out, "  {cell:>w$}");
-                }
-                let empty = row.iter().filter(|&&c| c == 0).count();
-                let mark = if empty > 0 {
-                    format!("  ! {empty} empty")
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(out, "  {:>5}{mark}", row.iter().sum::<usize>());
-            }
-            let _ = writeln!(out);
+            self.text_matrix(&mut out, m);
         }
+        self.text_gaps(&mut out);
+        self.text_lists(&mut out);
+        out
+    }
+
+    /// One matrix as an aligned table, under its title.
+    fn text_matrix(&self, out: &mut String, m: &Matrix) {
+        let title = match &m.industry {
+            Some(i) => format!("Industry {i}: roles × stages"),
+            None => "All content: roles × stages (published articles and case studies)".to_string(),
+        };
+        let _ = writeln!(out, "{title}\n");
+        let first = self.roles.iter().map(String::len).max().unwrap_or(4).max(4);
+        let widths: Vec<usize> = self.stages.iter().map(|s| s.len().max(3)).collect();
+        let _ = write!(out, "{:first$}", "");
+        for (s, w) in self.stages.iter().zip(&widths) {
+            let _ = write!(out, "  {s:>w$}");
+        }
+        let _ = writeln!(out, "  total");
+        for (r, row) in m.cells.iter().enumerate() {
+            let _ = write!(out, "{:first$}", self.roles[r]);
+            for (&c, w) in row.iter().zip(&widths) {
+                let cell = if c == 0 {
+                    "·".to_string()
+                } else {
+                    c.to_string()
+                };
+                let _ = write!(out, "  {cell:>w$}");
+            }
+            let empty = row.iter().filter(|&&c| c == 0).count();
+            let mark = if empty > 0 {
+                format!("  ! {empty} empty")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "  {:>5}{mark}", row.iter().sum::<usize>());
+        }
+        let _ = writeln!(out);
+    }
+
+    fn text_gaps(&self, out: &mut String) {
         let _ = writeln!(out, "Gaps ({}):", self.gaps.len());
         if self.gaps.is_empty() {
             let _ = writeln!(out, "  none");
@@ -254,6 +289,10 @@ impl Audit {
                 if g.count == 1 { "" } else { "s" }
             );
         }
+    }
+
+    /// Role path lengths, industries without a case study, uncited metrics, unmet requirements.
+    fn text_lists(&self, out: &mut String) {
         let _ = writeln!(out, "\nRole path lengths:");
         for (r, n) in self.roles.iter().zip(&self.path_lengths) {
             let _ = writeln!(out, "  {r}: {n}");
@@ -279,7 +318,6 @@ impl Audit {
                 let _ = writeln!(out, "  {u}");
             }
         }
-        out
     }
 
     /// One self-contained HTML page (no external assets) with heat maps and lists.
@@ -295,56 +333,61 @@ impl Audit {
             .max()
             .unwrap_or(0)
             .max(1);
-        let mut h = String::new();
-        let _ = write!(
-            h,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{marker}\n<title>Content audit · {t}</title>\n<style>\nbody{{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:0;color:#1e293b;background:#f8fafc}}\nmain{{max-width:72rem;margin:0 auto;padding:2rem 1rem}}\nh1{{margin-top:0}}\ntable.heat{{border-collapse:separate;border-spacing:3px;margin:1rem 0 2rem}}\n.heat th{{font-weight:600;text-align:left;padding:.4rem .6rem}}\n.heat thead th{{text-align:center}}\n.heat td{{min-width:5.5rem;height:2.6rem;text-align:center;font-weight:600;border-radius:4px}}\n.heat td.empty{{background:#fee2e2;color:#991b1b;outline:2px dashed #dc2626;outline-offset:-3px}}\n.legend{{color:#475569}}\nul{{padding-left:1.2rem}}\n.unmet{{background:#fef2f2;border-left:4px solid #dc2626;padding:.5rem 1rem}}\n.ok{{background:#f0fdf4;border-left:4px solid #16a34a;padding:.5rem 1rem}}\n</style>\n</head>\n<body>\n<main>\n<h1>Content audit: {t}</h1>\n<p class=\"legend\">Published articles and case studies per buying-center role and journey stage. Darker is more; dashed red cells are empty.</p>\n",
-            t = e(site_title),
-            marker = HTML_MARKER,
-        );
-        let heat = |h: &mut String, m: &Matrix, caption: &str| {
-            let _ = write!(
-                h,
-                "<table class=\"heat\" data-industry=\"{}\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">Role</th>",
-                e(m.industry.as_deref().unwrap_or("all")),
-                e(caption)
-            );
-            for s in &self.stage_names {
-                let _ = write!(h, "<th scope=\"col\">{}</th>", e(s));
-            }
-            h.push_str("</tr></thead>\n<tbody>\n");
-            for (r, row) in m.cells.iter().enumerate() {
-                let _ = write!(h, "<tr><th scope=\"row\">{}</th>", e(&self.role_names[r]));
-                for (s, &c) in row.iter().enumerate() {
-                    if c == 0 {
-                        let _ = write!(
-                            h,
-                            "<td class=\"empty\" data-role=\"{}\" data-stage=\"{}\" title=\"no content\">0</td>",
-                            e(&self.roles[r]),
-                            e(&self.stages[s])
-                        );
-                    } else {
-                        let alpha = 0.15 + 0.85 * (c as f64 / max as f64);
-                        let fg = if alpha > 0.55 { "#fff" } else { "#0f172a" };
-                        let _ = write!(
-                            h,
-                            "<td data-role=\"{}\" data-stage=\"{}\" style=\"background:rgba(13,95,117,{alpha:.2});color:{fg}\">{c}</td>",
-                            e(&self.roles[r]),
-                            e(&self.stages[s])
-                        );
-                    }
-                }
-                h.push_str("</tr>\n");
-            }
-            h.push_str("</tbody>\n</table>\n");
-        };
+        let mut h = HTML_HEAD
+            .replace("{marker}", HTML_MARKER)
+            .replace("{t}", &e(site_title));
         h.push_str("<h2>All content</h2>\n");
-        heat(&mut h, &self.overall, "All industries");
+        self.html_heat(&mut h, &self.overall, "All industries", max);
         for m in &self.by_industry {
             let id = m.industry.clone().unwrap_or_default();
             let _ = writeln!(h, "<h2>Industry: {}</h2>", e(&id));
-            heat(&mut h, m, &id);
+            self.html_heat(&mut h, m, &id, max);
         }
+        self.html_lists(&mut h);
+        self.html_requirements(&mut h);
+        h.push_str("</main>\n</body>\n</html>\n");
+        h
+    }
+
+    /// One matrix as a heat-map table; `max` is the count of the darkest cell.
+    fn html_heat(&self, h: &mut String, m: &Matrix, caption: &str, max: usize) {
+        let e = crate::markdown::escape_attr;
+        let _ = write!(
+            h,
+            "<table class=\"heat\" data-industry=\"{}\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">Role</th>",
+            e(m.industry.as_deref().unwrap_or("all")),
+            e(caption)
+        );
+        for s in &self.stage_names {
+            let _ = write!(h, "<th scope=\"col\">{}</th>", e(s));
+        }
+        h.push_str("</tr></thead>\n<tbody>\n");
+        for (r, row) in m.cells.iter().enumerate() {
+            let _ = write!(h, "<tr><th scope=\"row\">{}</th>", e(&self.role_names[r]));
+            for (s, &c) in row.iter().enumerate() {
+                let (role, stage) = (e(&self.roles[r]), e(&self.stages[s]));
+                if c == 0 {
+                    let _ = write!(
+                        h,
+                        "<td class=\"empty\" data-role=\"{role}\" data-stage=\"{stage}\" title=\"no content\">0</td>"
+                    );
+                } else {
+                    let alpha = 0.15 + 0.85 * (c as f64 / max as f64);
+                    let fg = if alpha > 0.55 { "#fff" } else { "#0f172a" };
+                    let _ = write!(
+                        h,
+                        "<td data-role=\"{role}\" data-stage=\"{stage}\" style=\"background:rgba(13,95,117,{alpha:.2});color:{fg}\">{c}</td>"
+                    );
+                }
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+
+    /// Gaps, role path lengths, industries without a case study, uncited metrics.
+    fn html_lists(&self, h: &mut String) {
+        let e = crate::markdown::escape_attr;
         let _ = write!(
             h,
             "<h2>Gaps ({})</h2>\n<ul class=\"gaps\">\n",
@@ -383,7 +426,12 @@ impl Audit {
                 e(&m.metric)
             );
         }
-        h.push_str("</ul>\n<h2>Requirements</h2>\n");
+        h.push_str("</ul>\n");
+    }
+
+    fn html_requirements(&self, h: &mut String) {
+        let e = crate::markdown::escape_attr;
+        h.push_str("<h2>Requirements</h2>\n");
         if self.unmet.is_empty() {
             h.push_str("<p class=\"ok\">Every [audit] requirement in site.toml is met.</p>\n");
         } else {
@@ -393,8 +441,6 @@ impl Audit {
             }
             h.push_str("</ul></div>\n");
         }
-        h.push_str("</main>\n</body>\n</html>\n");
-        h
     }
 }
 

@@ -167,21 +167,55 @@ impl Staging {
     }
 
     fn commit_with(mut self, patch: bool) -> anyhow::Result<(Manifest, Committed)> {
+        let last = self.last_entries();
+        let manifest = self.new_record(&last, patch)?;
+        if self.fresh {
+            return self.commit_fresh(manifest);
+        }
+        let moves: Vec<(Arc<str>, usize)> = last
+            .iter()
+            .filter_map(|(rel, e)| match e {
+                Entry::Staged(n, _) => Some((rel.clone(), *n)),
+                Entry::Unchanged => None,
+            })
+            .collect();
+        let (prunes, kept) = self.prunes(&last, patch);
+        let replaced = self.check_commit(&moves, &prunes)?;
+        self.apply_or_restore(&moves, &prunes, &manifest)?;
+        self.remove_emptied_folders(&prunes);
+        self.finish();
+        let done = Committed {
+            files: manifest.len(),
+            written: moves.len(),
+            pruned: prunes.len(),
+            replaced,
+            kept: kept.iter().map(|k| k.to_string()).collect(),
+        };
+        Ok((manifest, done))
+    }
+
+    /// The staged entries by path; a later write of the same path wins (theme static <
+    /// site static < content assets).
+    fn last_entries(&self) -> FastMap<Arc<str>, Entry> {
         let entries = std::mem::take(&mut *self.entries.lock().expect("staging lock"));
-        // A later write of the same path wins (theme static < site static < content assets).
         let mut last: FastMap<Arc<str>, Entry> =
             FastMap::with_capacity_and_hasher(entries.len(), Default::default());
         for (rel, entry) in entries {
             last.insert(rel, entry);
         }
-        // A patch keeps every other file of the previous build as it is.
+        last
+    }
+
+    /// The record of the output after this commit. A patch keeps every other file of the
+    /// previous build as it is.
+    fn new_record(&self, last: &FastMap<Arc<str>, Entry>, patch: bool) -> anyhow::Result<Manifest> {
         let mut manifest = if patch {
             (*self.previous).clone()
         } else {
             Manifest::default()
         };
         manifest.files.reserve(last.len());
-        for (rel, entry) in &last {
+        for (rel, entry) in last {
             let record = match entry {
                 Entry::Staged(_, r) => *r,
                 Entry::Unchanged => match self.previous.files.get(rel) {
@@ -191,54 +225,67 @@ impl Staging {
             };
             manifest.files.insert(rel.clone(), record);
         }
-        if self.fresh {
-            let done = Committed {
-                files: manifest.len(),
-                written: manifest.len(),
-                ..Committed::default()
-            };
-            if self.record_on_disk {
-                write_file(&self.dir.join(MANIFEST), manifest.to_json().as_bytes())
-                    .with_context(|| format!("cannot write {MANIFEST}"))?;
-            }
-            std::fs::rename(&self.dir, &self.target).with_context(|| {
-                format!("cannot move the new output into {}", self.target.display())
-            })?;
-            self.committed = true;
-            return Ok((manifest, done));
-        }
-        let moves: Vec<(Arc<str>, usize)> = last
-            .iter()
-            .filter_map(|(rel, e)| match e {
-                Entry::Staged(n, _) => Some((rel.clone(), *n)),
-                Entry::Unchanged => None,
-            })
-            .collect();
-        let mut prunes: Vec<Arc<str>> = match patch {
-            true => Vec::new(),
-            false => self
-                .previous
-                .files
-                .keys()
-                .filter(|p| !last.contains_key(*p))
-                .cloned()
-                .collect(),
+        Ok(manifest)
+    }
+
+    /// No output yet: write the record into the staged tree and rename it into place.
+    fn commit_fresh(mut self, manifest: Manifest) -> anyhow::Result<(Manifest, Committed)> {
+        let done = Committed {
+            files: manifest.len(),
+            written: manifest.len(),
+            ..Committed::default()
         };
+        if self.record_on_disk {
+            write_file(&self.dir.join(MANIFEST), manifest.to_json().as_bytes())
+                .with_context(|| format!("cannot write {MANIFEST}"))?;
+        }
+        std::fs::rename(&self.dir, &self.target).with_context(|| {
+            format!("cannot move the new output into {}", self.target.display())
+        })?;
+        self.committed = true;
+        Ok((manifest, done))
+    }
+
+    /// Files of the previous build that this one does not make, sorted: those to remove,
+    /// and those someone rewrote since cairn wrote them, which are theirs now and kept.
+    /// A patch prunes nothing.
+    fn prunes(
+        &self,
+        last: &FastMap<Arc<str>, Entry>,
+        patch: bool,
+    ) -> (Vec<Arc<str>>, Vec<Arc<str>>) {
+        if patch {
+            return (Vec::new(), Vec::new());
+        }
+        let mut prunes: Vec<Arc<str>> = self
+            .previous
+            .files
+            .keys()
+            .filter(|p| !last.contains_key(*p))
+            .cloned()
+            .collect();
         prunes.sort_unstable();
-        // A file someone rewrote since cairn wrote it is theirs now: kept, not pruned.
-        let (prunes, kept): (Vec<Arc<str>>, Vec<Arc<str>>) = prunes.into_iter().partition(|rel| {
+        prunes.into_iter().partition(|rel| {
             let path = self.target.join(&**rel);
             !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
                 || self.previous.files[rel].still_written(&path)
-        });
-        let replaced = self.check_commit(&moves, &prunes)?;
+        })
+    }
+
+    /// [`apply`](Self::apply) under a journal; on failure undo what it did and say
+    /// whether the previous output was restored.
+    fn apply_or_restore(
+        &self,
+        moves: &[(Arc<str>, usize)],
+        prunes: &[Arc<str>],
+        manifest: &Manifest,
+    ) -> anyhow::Result<()> {
         let mut journal = Journal {
             backups: self.dir.join("old"),
             steps: Mutex::new(Vec::new()),
             next: AtomicUsize::new(0),
         };
-        let applied = self.apply(&moves, &prunes, &manifest, &journal);
-        if let Err(e) = applied {
+        if let Err(e) = self.apply(moves, prunes, manifest, &journal) {
             let undone = journal.undo(|n| self.staged(n));
             return Err(match undone {
                 Ok(()) => anyhow::anyhow!(
@@ -251,8 +298,13 @@ impl Staging {
                 ),
             });
         }
-        // Folders emptied by pruning go too, up to (not including) the output folder.
-        for gone in &prunes {
+        journal.steps.get_mut().expect("journal lock").clear();
+        Ok(())
+    }
+
+    /// Folders emptied by pruning go too, up to (not including) the output folder.
+    fn remove_emptied_folders(&self, prunes: &[Arc<str>]) {
+        for gone in prunes {
             let mut dir = Path::new(&**gone).parent();
             while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
                 if std::fs::remove_dir(self.target.join(d)).is_err() {
@@ -261,16 +313,6 @@ impl Staging {
                 dir = d.parent();
             }
         }
-        journal.steps.get_mut().expect("journal lock").clear();
-        self.finish();
-        let done = Committed {
-            files: manifest.len(),
-            written: moves.len(),
-            pruned: prunes.len(),
-            replaced,
-            kept: kept.iter().map(|k| k.to_string()).collect(),
-        };
-        Ok((manifest, done))
     }
 
     /// Refuse, before anything is touched, a commit that would write through a symbolic
@@ -281,39 +323,8 @@ impl Staging {
         prunes: &[Arc<str>],
     ) -> anyhow::Result<Vec<String>> {
         let target = &self.target;
-        let mut folders: FastSet<&Path> = FastSet::default();
-        for rel in moves.iter().map(|(r, _)| r).chain(prunes) {
-            let mut dir = Path::new(&**rel).parent();
-            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
-                if !folders.insert(d) {
-                    break;
-                }
-                dir = d.parent();
-            }
-        }
-        let mut links: Vec<String> = folders
-            .par_iter()
-            .filter(|d| {
-                std::fs::symlink_metadata(target.join(d)).is_ok_and(|m| m.file_type().is_symlink())
-            })
-            .map(|d| slashed(&self.shown.join(d)))
-            .collect();
-        if !links.is_empty() {
-            links.sort();
-            let one = links.len() == 1;
-            bail!(
-                "refusing to write the site into {}: {} {}, and cairn never writes through links in its output\n  = hint: remove the link{} (what {} to is left alone), then build again",
-                self.shown.display(),
-                quote_some(&links),
-                if one {
-                    "is a symbolic link"
-                } else {
-                    "are symbolic links"
-                },
-                if one { "" } else { "s" },
-                if one { "it points" } else { "they point" },
-            );
-        }
+        let folders = folders_of(moves, prunes);
+        self.refuse_links(&folders)?;
         let previous = &self.previous;
         // A file cairn did not write where the build puts a file, or blocking a folder it needs.
         let mut foreign: Vec<String> = moves
@@ -341,6 +352,35 @@ impl Staging {
         Ok(foreign)
     }
 
+    /// Refuse a commit that would write through a symbolic link among `folders` of the output.
+    fn refuse_links(&self, folders: &FastSet<&Path>) -> anyhow::Result<()> {
+        let target = &self.target;
+        let mut links: Vec<String> = folders
+            .par_iter()
+            .filter(|d| {
+                std::fs::symlink_metadata(target.join(d)).is_ok_and(|m| m.file_type().is_symlink())
+            })
+            .map(|d| slashed(&self.shown.join(d)))
+            .collect();
+        if !links.is_empty() {
+            links.sort();
+            let one = links.len() == 1;
+            bail!(
+                "refusing to write the site into {}: {} {}, and cairn never writes through links in its output\n  = hint: remove the link{} (what {} to is left alone), then build again",
+                self.shown.display(),
+                quote_some(&links),
+                if one {
+                    "is a symbolic link"
+                } else {
+                    "are symbolic links"
+                },
+                if one { "" } else { "s" },
+                if one { "it points" } else { "they point" },
+            );
+        }
+        Ok(())
+    }
+
     /// Prune, make folders, move files in and write the record, noting each step in `journal`.
     fn apply(
         &self,
@@ -359,6 +399,30 @@ impl Staging {
                 journal.move_aside(target, rel)?;
             }
         }
+        self.make_folders(moves, journal)?;
+        moves
+            .par_iter()
+            .try_for_each(|(rel, n)| -> anyhow::Result<()> {
+                let to = target.join(&**rel);
+                if std::fs::symlink_metadata(&to).is_ok_and(|m| !m.is_dir()) {
+                    // Moved aside rather than unlinked: restorable, and renaming over an
+                    // existing file would make ext4 flush the new data at once.
+                    journal.move_aside(target, rel)?;
+                }
+                std::fs::rename(self.staged(*n), &to)
+                    .with_context(|| format!("cannot move {} into place", to.display()))?;
+                journal.note(Step::Placed(to, *n));
+                Ok(())
+            })?;
+        if self.record_on_disk {
+            self.write_record(manifest, journal)?;
+        }
+        Ok(())
+    }
+
+    /// Make the folders the moved files need, moving aside a recorded file where one goes.
+    fn make_folders(&self, moves: &[(Arc<str>, usize)], journal: &Journal) -> anyhow::Result<()> {
+        let target = &self.target;
         let mut folders: Vec<&Path> = moves
             .iter()
             .filter_map(|(rel, _)| Path::new(&**rel).parent())
@@ -386,23 +450,12 @@ impl Staging {
                 journal.note(Step::Created(path));
             }
         }
-        moves
-            .par_iter()
-            .try_for_each(|(rel, n)| -> anyhow::Result<()> {
-                let to = target.join(&**rel);
-                if std::fs::symlink_metadata(&to).is_ok_and(|m| !m.is_dir()) {
-                    // Moved aside rather than unlinked: restorable, and renaming over an
-                    // existing file would make ext4 flush the new data at once.
-                    journal.move_aside(target, rel)?;
-                }
-                std::fs::rename(self.staged(*n), &to)
-                    .with_context(|| format!("cannot move {} into place", to.display()))?;
-                journal.note(Step::Placed(to, *n));
-                Ok(())
-            })?;
-        if !self.record_on_disk {
-            return Ok(());
-        }
+        Ok(())
+    }
+
+    /// Put the new record in place of the old one.
+    fn write_record(&self, manifest: &Manifest, journal: &Journal) -> anyhow::Result<()> {
+        let target = &self.target;
         let record = self.dir.join("manifest.new");
         write_file(&record, manifest.to_json().as_bytes())
             .with_context(|| format!("cannot write {}", record.display()))?;
@@ -425,6 +478,21 @@ impl Staging {
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
+}
+
+/// Every folder (inside the output) that holds a file to move in or prune.
+fn folders_of<'a>(moves: &'a [(Arc<str>, usize)], prunes: &'a [Arc<str>]) -> FastSet<&'a Path> {
+    let mut folders: FastSet<&Path> = FastSet::default();
+    for rel in moves.iter().map(|(r, _)| r).chain(prunes) {
+        let mut dir = Path::new(&**rel).parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            if !folders.insert(d) {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    folders
 }
 
 impl crate::render::Sink for Staging {

@@ -18,156 +18,324 @@ fn journey_site() -> TestSite {
         .file("content/about.md", "+++\ntitle = \"About us\"\n+++\nWe write.\n")
 }
 
+/// The URLs of the cards `html` lists, in order.
+fn card_links(html: &str) -> Vec<String> {
+    html.split("<h3 class=\"card-title\"><a href=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// Every `<tag>` value in `xml`, in order.
+fn xml_values(xml: &str, tag: &str) -> Vec<String> {
+    let open = format!("<{tag}>");
+    let close = format!("</{tag}>");
+    xml.split(open.as_str())
+        .skip(1)
+        .map(|s| s.split(close.as_str()).next().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn builds_every_output() {
     let site = journey_site();
     let run = site.build().success();
     assert!(run.stdout.starts_with("built 6 pages ("), "{}", run.stdout);
-    for path in [
-        "index.html",
-        "404.html",
-        "robots.txt",
-        "sitemap.xml",
-        "atom.xml",
-        "style.css",
-        "articles/index.html",
-        "articles/first/index.html",
-        "articles/pinned/index.html",
-        "case-studies/index.html",
-        "case-studies/acme/index.html",
-        "about/index.html",
-        "proof/index.html",
-        "roles/index.html",
-        "stages/index.html",
-        "industries/index.html",
-        "stages/awareness/index.html",
-        "stages/retention/index.html",
-        "industries/manufacturing/index.html",
-        "industries/manufacturing/atom.xml",
-        "roles/gatekeeper/index.html",
-        "roles/decider/index.html",
-        "roles/decider/atom.xml",
-    ] {
-        assert!(site.exists(path), "missing {path}");
-    }
-    // Each output is the page it should be: its title, and for feeds their entries.
-    let title = |path: &str| {
-        let text = site.read(path);
-        between(&text, "<title>", "</title>").to_string()
-    };
-    let titles: Vec<(&str, String)> = [
-        "index.html",
-        "404.html",
-        "articles/index.html",
-        "articles/first/index.html",
-        "case-studies/index.html",
-        "case-studies/acme/index.html",
-        "about/index.html",
-        "proof/index.html",
-        "roles/index.html",
-        "stages/index.html",
-        "industries/index.html",
-        "stages/awareness/index.html",
-        "industries/manufacturing/index.html",
-        "roles/decider/index.html",
-        "atom.xml",
-        "roles/decider/atom.xml",
-        "industries/manufacturing/atom.xml",
-    ]
-    .into_iter()
-    .map(|p| (p, title(p)))
-    .collect();
-    let want: Vec<(&str, String)> = [
-        ("index.html", "Test Site"),
-        ("404.html", "Page not found · Test Site"),
-        ("articles/index.html", "All articles · Test Site"),
-        ("articles/first/index.html", "First look · Test Site"),
-        ("case-studies/index.html", "Case studies · Test Site"),
+    // Each HTML output is the page it should be: its title, its heading and the
+    // cards it lists, in order.
+    let (acme, guide, second, first, pinned) = (
+        "/case-studies/acme/",
+        "/articles/guide/",
+        "/articles/second/",
+        "/articles/first/",
+        "/articles/pinned/",
+    );
+    let want: Vec<(&str, &str, &str, Vec<&str>)> = vec![
+        (
+            "index.html",
+            "Test Site",
+            "Test Site",
+            vec![guide, second, first, pinned],
+        ),
+        (
+            "404.html",
+            "Page not found · Test Site",
+            "Page not found",
+            vec![],
+        ),
+        (
+            "articles/index.html",
+            "All articles · Test Site",
+            "All articles",
+            vec![acme, guide, second, first, pinned],
+        ),
+        (
+            "articles/first/index.html",
+            "First look · Test Site",
+            "First look",
+            vec![],
+        ),
+        (
+            "articles/pinned/index.html",
+            "Pinned · Test Site",
+            "Pinned",
+            vec![],
+        ),
+        (
+            "case-studies/index.html",
+            "Case studies · Test Site",
+            "Case studies",
+            vec![acme, acme],
+        ),
         (
             "case-studies/acme/index.html",
             "Acme · Case study · Test Site",
+            "Acme",
+            vec![],
         ),
-        ("about/index.html", "About us · Test Site"),
+        (
+            "about/index.html",
+            "About us · Test Site",
+            "About us",
+            vec![],
+        ),
         (
             "proof/index.html",
             "Proof: every figure and its source · Test Site",
+            "Proof",
+            vec![],
         ),
-        ("roles/index.html", "Reading paths by role · Test Site"),
-        ("stages/index.html", "The buying journey · Test Site"),
-        ("industries/index.html", "Industries · Test Site"),
-        ("stages/awareness/index.html", "Awareness · Test Site"),
+        (
+            "roles/index.html",
+            "Reading paths by role · Test Site",
+            "Reading paths by role",
+            vec![],
+        ),
+        (
+            "stages/index.html",
+            "The buying journey · Test Site",
+            "The buying journey",
+            vec![],
+        ),
+        (
+            "industries/index.html",
+            "Industries · Test Site",
+            "Industries",
+            vec![],
+        ),
+        (
+            "stages/awareness/index.html",
+            "Awareness · Test Site",
+            "Awareness",
+            vec![second, first, pinned],
+        ),
+        (
+            "stages/retention/index.html",
+            "Retention · Test Site",
+            "Retention",
+            vec![],
+        ),
         (
             "industries/manufacturing/index.html",
             "Manufacturing · Test Site",
+            "Manufacturing",
+            vec![acme],
+        ),
+        (
+            "roles/gatekeeper/index.html",
+            "For the Gatekeeper · Test Site",
+            "For the Gatekeeper",
+            vec![],
         ),
         (
             "roles/decider/index.html",
             "For the Decision maker · Test Site",
+            "For the Decision maker",
+            vec![pinned, second, first, guide, acme],
         ),
-        ("atom.xml", "Test Site"),
-        (
-            "roles/decider/atom.xml",
-            "Test Site — for the Decision maker",
-        ),
-        (
-            "industries/manufacturing/atom.xml",
-            "Test Site — Manufacturing",
-        ),
-    ]
-    .into_iter()
-    .map(|(p, t)| (p, t.to_string()))
-    .collect();
-    assert_eq!(titles, want);
-    let entries = |path: &str| site.read(path).matches("<entry>").count();
-    assert_eq!(
-        [
-            entries("atom.xml"),
-            entries("roles/decider/atom.xml"),
-            entries("industries/manufacturing/atom.xml")
-        ],
-        [5, 5, 1]
+    ];
+    let got: Vec<(&str, String, String, Vec<String>)> = want
+        .iter()
+        .map(|&(path, ..)| {
+            let html = site.read(path);
+            let title = between(&html, "<title>", "</title>").to_string();
+            let h1 = between(&html, "<h1>", "</h1>").to_string();
+            (path, title, h1, card_links(&html))
+        })
+        .collect();
+    let want: Vec<(&str, String, String, Vec<String>)> = want
+        .into_iter()
+        .map(|(p, t, h, cards)| {
+            (
+                p,
+                t.into(),
+                h.into(),
+                cards.into_iter().map(String::from).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    // Pages show their own body; the indexes link every term; the proof lists the metric.
+    assert!(
+        site.read("articles/first/index.html")
+            .contains("<p>Intro to <a href=\"/case-studies/acme/\">the deal</a>.</p>")
     );
     assert!(
-        site.read("robots.txt")
-            .contains("Sitemap: https://example.test/sitemap.xml")
+        site.read("articles/pinned/index.html")
+            .contains("<p>Pinned first.</p>")
     );
-    // Home, 2 listings, 5 pages and about, proof, 3 indexes, 7 roles, 4 stages, 1 industry.
-    assert_eq!(site.read("sitemap.xml").matches("<loc>").count(), 25);
+    assert!(site.read("about/index.html").contains("<p>We write.</p>"));
+    assert!(
+        site.read("case-studies/acme/index.html")
+            .contains("<h2 id=\"the-results\">The results")
+    );
+    assert!(
+        site.read("proof/index.html")
+            .contains("<a href=\"/case-studies/acme/#metric-downtime\">unplanned downtime</a>")
+    );
+    let links = |path: &str| {
+        hrefs(between(
+            &site.read(path),
+            "<main id=\"main\" class=\"wrap\">",
+            "</main>",
+        ))
+    };
+    let roles = [
+        "initiator",
+        "user",
+        "influencer",
+        "decider",
+        "approver",
+        "buyer",
+        "gatekeeper",
+    ];
+    assert_eq!(
+        links("roles/index.html"),
+        roles.map(|r| format!("/roles/{r}/"))
+    );
+    assert_eq!(
+        links("stages/index.html"),
+        ["awareness", "consideration", "decision", "retention"].map(|s| format!("/stages/{s}/"))
+    );
+    assert_eq!(
+        links("industries/index.html"),
+        ["/industries/manufacturing/"]
+    );
+    assert!(links("404.html").starts_with(&["/".to_string(), "/articles/".to_string()]));
+    // Feeds: their title and their entries, newest first.
+    let feed = |path: &str| {
+        let xml = site.read(path);
+        let ids = xml_values(&xml, "id");
+        (xml_values(&xml, "title")[0].clone(), ids[1..].to_vec())
+    };
+    let abs = |urls: &[&str]| -> Vec<String> {
+        urls.iter()
+            .map(|u| format!("https://example.test{u}"))
+            .collect()
+    };
+    assert_eq!(
+        feed("atom.xml"),
+        (
+            "Test Site".into(),
+            abs(&[acme, guide, second, first, pinned])
+        )
+    );
+    assert_eq!(
+        feed("roles/decider/atom.xml"),
+        (
+            "Test Site — for the Decision maker".into(),
+            abs(&[acme, guide, second, first, pinned])
+        )
+    );
+    assert_eq!(
+        feed("industries/manufacturing/atom.xml"),
+        ("Test Site — Manufacturing".into(), abs(&[acme]))
+    );
+    assert_eq!(
+        site.read("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.test/sitemap.xml\n"
+    );
+    // The sitemap: home, the pages newest first, about, then the listings by URL.
+    let mut urls = vec![
+        "/",
+        acme,
+        guide,
+        second,
+        first,
+        pinned,
+        "/about/",
+        "/articles/",
+        "/case-studies/",
+        "/industries/",
+        "/industries/manufacturing/",
+        "/proof/",
+        "/roles/",
+    ];
+    let role_urls: Vec<String> = {
+        let mut r = roles.map(|r| format!("/roles/{r}/")).to_vec();
+        r.sort();
+        r
+    };
+    urls.extend(role_urls.iter().map(String::as_str));
+    urls.extend([
+        "/stages/",
+        "/stages/awareness/",
+        "/stages/consideration/",
+        "/stages/decision/",
+        "/stages/retention/",
+    ]);
+    assert_eq!(xml_values(&site.read("sitemap.xml"), "loc"), abs(&urls));
+    // The built-in stylesheet, as shipped.
+    assert_eq!(
+        site.read("style.css"),
+        include_str!("../../themes/default/static/style.css")
+    );
 }
 
 #[test]
 fn role_path_orders_by_weight_then_newest_and_links_next() {
-    let site = journey_site();
+    let site = journey_site().with_plain_theme();
     site.build().success();
-    let role = site.read("roles/decider/index.html");
-    let awareness = between(
-        &role,
-        "id=\"stage-awareness\"",
-        "id=\"stage-consideration\"",
+    // Stages in journey order; within one, weighted pages first, then the newest.
+    assert_eq!(
+        site.read("roles/decider/index.html"),
+        "template: role
+role: decider \"Decision maker\" url=/roles/decider/ count=5 feed=/roles/decider/atom.xml
+stage: awareness \"Awareness\" url=/stages/awareness/ count=3
+  card: article /articles/pinned/ \"Pinned\" date=2025-01-01 stage=awareness roles=decider industries= weight=1
+  card: article /articles/second/ \"Second look\" date=2026-02-10 stage=awareness roles=decider,buyer industries=
+  card: article /articles/first/ \"First look\" date=2026-01-10 stage=awareness roles=decider industries=
+stage: consideration \"Consideration\" url=/stages/consideration/ count=1
+  card: article /articles/guide/ \"The guide\" date=2026-03-01 stage=consideration roles=decider industries=
+stage: decision \"Decision\" url=/stages/decision/ count=1
+  card: case_study /case-studies/acme/ \"Acme\" date=2026-03-05 stage=decision roles=decider industries=manufacturing headline=\"Acme Steel reduced unplanned downtime by 41%\"
+stage: retention \"Retention\" url=/stages/retention/ count=0
+  card: (none)
+"
     );
-    let order: Vec<usize> = ["Pinned", "Second look", "First look"]
-        .iter()
-        .map(|t| awareness.find(t).unwrap())
-        .collect();
-    assert!(order[0] < order[1] && order[1] < order[2], "{awareness}");
-    let stages: Vec<usize> = [
-        "stage-awareness",
-        "stage-consideration",
-        "stage-decision",
-        "stage-retention",
-    ]
-    .iter()
-    .map(|s| role.find(s).unwrap())
-    .collect();
-    assert!(stages.windows(2).all(|w| w[0] < w[1]));
-    assert!(between(&role, "id=\"stage-decision\"", "id=\"stage-retention\"").contains("Acme"));
-
-    // "next for <role>" follows the path across stages.
-    let first = site.read("articles/first/index.html");
-    let next = between(&first, "class=\"next-for\"", "</nav>");
-    assert!(next.contains("<a href=\"/roles/decider/\">Decision maker</a>:</span>\n      <a class=\"next-link\" href=\"/articles/guide/\">The guide</a>"), "{next}");
-    let second = site.read("articles/second/index.html");
-    assert!(second.contains("<a href=\"/roles/buyer/\">Buyer</a>:</span>\n      <a class=\"next-link\" href=\"/roles/buyer/\">you have reached the end of this path"), "{second}");
+    // \"next for <role>\" follows the path across stages, and says where it ends.
+    let next = |path: &str| -> Vec<String> {
+        site.read(path)
+            .lines()
+            .filter(|l| l.starts_with("next["))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(
+        next("articles/first/index.html"),
+        ["next[decider]: /articles/guide/ \"The guide\""]
+    );
+    assert_eq!(
+        next("articles/second/index.html"),
+        [
+            "next[decider]: /articles/first/ \"First look\"",
+            "next[buyer]: end /roles/buyer/"
+        ]
+    );
+    assert_eq!(
+        next("case-studies/acme/index.html"),
+        ["next[decider]: end /roles/decider/"]
+    );
 }
 
 #[test]
@@ -254,13 +422,37 @@ fn yaml_and_toml_front_matter_are_equivalent() {
         .file("content/articles/t.md", "+++\ntitle = \"Toml\"\ndate = 2026-01-01\nstage = \"decision\"\nroles = [\"economic-buyer\"]\n+++\nBody.\n")
         .file("content/articles/y.md", "---\ntitle: Yaml\ndate: 2026-01-02\nstage: decision\nroles:\n  - buyer\nindustries: [Oil and Gas]\n---\nBody.\n")
         .file("site.toml", format!("{SITE_TOML}[[roles]]\nid = \"decider\"\nname = \"Decider\"\naliases = [\"economic-buyer\"]\n[[roles]]\nid = \"buyer\"\nname = \"Buyer\"\n"));
+    let site = site.with_plain_theme();
     site.build().success();
-    assert!(site.read("roles/decider/index.html").contains("Toml"));
-    assert!(site.read("roles/buyer/index.html").contains("Yaml"));
+    let cards = |path: &str| -> Vec<String> {
+        site.read(path)
+            .lines()
+            .filter(|l| l.contains("card: "))
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
+    // The alias `economic-buyer` puts the TOML page on the decider's path.
+    assert_eq!(
+        cards("roles/decider/index.html"),
+        [
+            "card: (none)",
+            "card: (none)",
+            "card: article /articles/t/ \"Toml\" date=2026-01-01 stage=decision roles=decider industries=",
+            "card: (none)"
+        ]
+    );
+    assert_eq!(
+        cards("roles/buyer/index.html")[2],
+        "card: article /articles/y/ \"Yaml\" date=2026-01-02 stage=decision roles=buyer industries=oil-and-gas"
+    );
     // Open industries: any value, slugged, its name kept as written.
-    assert!(
+    assert_eq!(
         site.read("industries/oil-and-gas/index.html")
-            .contains("<h1>Oil and Gas</h1>")
+            .lines()
+            .nth(1),
+        Some(
+            "industry: oil-and-gas \"Oil and Gas\" url=/industries/oil-and-gas/ count=1 feed=/industries/oil-and-gas/atom.xml"
+        )
     );
 }
 
@@ -351,15 +543,29 @@ fn base_url_flag_and_subpath_deploys() {
 fn stage_calls_to_action_get_the_base_path() {
     let stages: String = ["awareness", "consideration", "decision", "retention"]
         .iter()
-        .map(|s| format!("[[stages]]\nid = \"{s}\"\nname = \"{s}\"\ncta = {{ text = \"Subscribe\", url = \"/subscribe/\" }}\n"))
+        .map(|s| {
+            let url = if *s == "retention" { "https://shop.test/renew" } else { "/subscribe/" };
+            format!("[[stages]]\nid = \"{s}\"\nname = \"{s}\"\ncta = {{ text = \"Subscribe\", url = \"{url}\" }}\n")
+        })
         .collect();
-    let site = journey_site().file("site.toml", format!("{SITE_TOML}{stages}"));
+    let site = journey_site()
+        .file("site.toml", format!("{SITE_TOML}{stages}"))
+        .with_plain_theme();
     site.cairn(&["build", "--base-url", "https://x.test/blog"])
         .success();
-    let html = site.read("articles/first/index.html");
+    // A root-relative URL gets the base path; an absolute one is kept.
+    assert_eq!(
+        site.read("stages/index.html"),
+        "template: stages
+stage: awareness \"awareness\" url=/blog/stages/awareness/ count=3 cta=\"Subscribe\" /blog/subscribe/
+stage: consideration \"consideration\" url=/blog/stages/consideration/ count=1 cta=\"Subscribe\" /blog/subscribe/
+stage: decision \"decision\" url=/blog/stages/decision/ count=1 cta=\"Subscribe\" /blog/subscribe/
+stage: retention \"retention\" url=/blog/stages/retention/ count=0 cta=\"Subscribe\" https://shop.test/renew
+"
+    );
     assert!(
-        html.contains("<a class=\"button\" href=\"/blog/subscribe/\">Subscribe</a>"),
-        "{html}"
+        site.read("articles/first/index.html")
+            .contains("\nstage: awareness cta=\"Subscribe\" /blog/subscribe/\n")
     );
 }
 

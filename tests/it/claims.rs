@@ -63,10 +63,13 @@ fn site_with(body: &str) -> TestSite {
         )
 }
 
-fn claim_texts(html: &str) -> Vec<String> {
-    html.split("<a class=\"claim\"")
+/// `form: text` of each claim in the page's body, as the plain theme's `claim`
+/// shortcode prints them.
+fn claim_texts(page: &str) -> Vec<String> {
+    let (_, body) = page.split_once("\ncontent:\n").unwrap();
+    body.split("[claim ")
         .skip(1)
-        .map(|s| between(s, ">", "</a>").to_string())
+        .map(|s| s.split(" url=").next().unwrap().replace('"', ""))
         .collect()
 }
 
@@ -86,25 +89,31 @@ fn claims_render_in_every_form_and_precision() {
         r#"{{ claim(case="acme-steel", metric="new", form="change") }}"#,
     ]
     .join("\n\n");
-    let site = site_with(&body);
+    let site = site_with(&body).with_plain_theme();
     site.build().success();
-    let html = site.read("articles/cite/index.html");
     assert_eq!(
-        claim_texts(&html),
+        claim_texts(&site.read("articles/cite/index.html")),
         [
-            "reduced unplanned downtime by 41%",
-            "reduced unplanned downtime by 41.6%",
-            "reduced unplanned downtime by 41.66%",
-            "41%",
-            "from 120 to 70 hours/month",
-            "1.7×",
-            "increased line throughput by 60%",
-            "1.6×",
-            "increased OEE by 17.0%",
-            "from 61.5% to 72%",
-            "from 0 to 12",
+            "sentence: reduced unplanned downtime by 41%",
+            "sentence: reduced unplanned downtime by 41.6%",
+            "sentence: reduced unplanned downtime by 41.66%",
+            "percent: 41%",
+            "change: from 120 to 70 hours/month",
+            "multiple: 1.7×",
+            "sentence: increased line throughput by 60%",
+            "multiple: 1.6×",
+            "sentence: increased OEE by 17.0%",
+            "change: from 61.5% to 72%",
+            "change: from 0 to 12",
         ]
     );
+}
+
+#[test]
+fn the_default_claim_markup_links_the_figures_and_their_source() {
+    let site = site_with(r#"{{ claim(case="acme-steel", metric="downtime") }}"#);
+    site.build().success();
+    let html = site.read("articles/cite/index.html");
     assert!(html.contains(
         "<a class=\"claim\" href=\"/case-studies/acme-steel/#metric-downtime\" title=\"from 120 to 70 hours/month, first 6 months. Source: Acme maintenance logs, Q1–Q3 2025\" data-before=\"120\" data-after=\"70\" data-unit=\"hours/month\" data-source=\"Acme maintenance logs, Q1–Q3 2025\">reduced unplanned downtime by 41%</a>"
     ), "{html}");

@@ -368,3 +368,25 @@ pub fn get_as(addr: &str, host: Option<&str>, path: &str) -> (u16, String) {
         .unwrap_or_default();
     (status, body)
 }
+
+/// `tests/fixtures/themes/plain`: templates that print the views they receive as
+/// plain lines (`title: …`, one card per line, every metric field), so tests can
+/// assert what cairn computes without depending on the default theme's markup.
+pub const PLAIN_THEME: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/themes/plain");
+
+impl TestSite {
+    /// This site with the plain theme in `themes/plain/` and `theme = "plain"` put
+    /// first in its current site.toml (so call it after the last write of site.toml).
+    pub fn with_plain_theme(self) -> TestSite {
+        let theme = Path::new(PLAIN_THEME);
+        for file in walkdir(theme) {
+            let rel = file.strip_prefix(theme).unwrap().to_string_lossy();
+            self.write(
+                &format!("themes/plain/{rel}"),
+                std::fs::read(&file).unwrap(),
+            );
+        }
+        let toml = std::fs::read_to_string(self.path("site.toml")).unwrap_or_default();
+        self.file("site.toml", format!("theme = \"plain\"\n{toml}"))
+    }
+}

@@ -13,3 +13,4 @@ mod safe_html;
 mod safety;
 mod serve;
 mod tools;
+mod views;

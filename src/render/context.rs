@@ -36,8 +36,11 @@ struct CardTerms {
     industries: Vec<tera::Value>,
 }
 
-/// A card as a template value and the length of its `html`, or why it failed to render.
-type CardEntry = Result<(tera::Value, usize), Box<Diagnostic>>;
+/// A card as a template value (with `html`, the card rendered) and the length of its `html`.
+pub type CardValue = (tera::Value, usize);
+
+/// A card, or why it failed to render.
+type CardEntry = Result<CardValue, Box<Diagnostic>>;
 
 /// What a page needs around its body or its list of cards, in bytes (a guess).
 pub const PAGE_CAPACITY: usize = 16 * 1024;
@@ -190,6 +193,16 @@ impl<'a> Ctx<'a> {
             })
             .as_ref()
             .map_err(|d| (**d).clone())
+    }
+
+    /// Page `i`'s card as a template value with its `html` length, if made this build.
+    pub fn made_card(&self, i: usize) -> Option<&CardValue> {
+        self.card_values[i].get()?.as_ref().ok()
+    }
+
+    /// Give page `i` a card made by an earlier build from the same view (same fingerprint).
+    pub fn reuse_card(&self, i: usize, card: CardValue) {
+        let _ = self.card_values[i].set(Ok(card));
     }
 
     pub fn card_value(&self, i: usize) -> Result<tera::Value, Diagnostic> {

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{CARD_TEMPLATE, Ctx};
+use super::context::{CARD_TEMPLATE, CardValue, Ctx};
 use super::jobs::{Job, JobView, page_path, template_of, view};
 use super::views::{SiteView, TermView, card};
 use crate::diagnostics::Diagnostic;
@@ -46,11 +46,18 @@ impl Fingerprints {
         self.files.get(path)
     }
 
-    /// Record that `path` was written from inputs with fingerprint `fp`.
-    pub fn record(&mut self, fp: u64, path: Arc<str>) {
-        self.files.insert(path.to_string(), (fp, path));
+    /// Add that `files` were written again from the inputs of their fingerprints, and
+    /// what a [`Fingerprinter`] over the last build made.
+    pub fn update(&mut self, files: Vec<(u64, Arc<str>)>, update: Update) {
+        for (fp, path) in files {
+            self.files.insert(path.to_string(), (fp, path));
+        }
+        self.memo.extend(update.0);
     }
 }
+
+/// Memo entries made by a [`Fingerprinter`] that only rendered some pages again.
+pub struct Update(Vec<(String, Memo)>);
 
 #[derive(Debug, Clone)]
 struct Memo {
@@ -61,6 +68,9 @@ struct Memo {
     card: Option<(u64, u64)>,
     /// The page's fingerprint, and the hash of the other inputs it was made with.
     page: Option<(u64, u64)>,
+    /// The card rendered, and the card fingerprint it was rendered with: a listing
+    /// needs every card it shows, and a card's view decides what it renders to.
+    value: Option<(u64, CardValue)>,
 }
 
 /// A [`Hasher`] as an [`std::io::Write`], to hash what serde writes.
@@ -152,11 +162,9 @@ impl<'a> Fingerprinter<'a> {
         let site = self.site_part(CARD_TEMPLATE);
         let page = &self.cx.site.pages[i];
         let body = page.body.get();
-        let previous = self
-            .previous
-            .memo
-            .get(&page.meta.url)
-            .filter(|m| Arc::ptr_eq(&m.meta, &page.meta) && Arc::ptr_eq(&m.body, &body));
+        let remembered = self.previous.memo.get(&page.meta.url);
+        let previous =
+            remembered.filter(|m| Arc::ptr_eq(&m.meta, &page.meta) && Arc::ptr_eq(&m.body, &body));
         let own = page.meta.case.is_none();
         let fp = match previous
             .and_then(|m| m.card)
@@ -170,11 +178,18 @@ impl<'a> Fingerprinter<'a> {
                 h.finish()
             }
         };
+        if let Some((_, value)) = remembered
+            .and_then(|m| m.value.as_ref())
+            .filter(|(f, _)| *f == fp)
+        {
+            self.cx.reuse_card(i, value.clone());
+        }
         let memo = Memo {
             meta: page.meta.clone(),
             body,
             card: own.then_some((fp, site)),
             page: previous.and_then(|m| m.page),
+            value: None,
         };
         (fp, memo)
     }
@@ -230,10 +245,16 @@ impl<'a> Fingerprinter<'a> {
     /// The memo entries made this build, by page URL.
     fn into_memo(self) -> Vec<(String, Memo)> {
         let pages = &self.cx.site.pages;
+        let cx = self.cx;
         let mut cards: Vec<Option<Memo>> = self
             .cards
             .into_iter()
-            .map(|c| c.into_inner().map(|(_, m)| m))
+            .enumerate()
+            .map(|(i, c)| {
+                let (fp, mut m) = c.into_inner()?;
+                m.value = cx.made_card(i).map(|v| (fp, v.clone()));
+                Some(m)
+            })
             .collect();
         for (i, fp, inputs) in self.pages.into_inner().unwrap_or_else(|e| e.into_inner()) {
             if let Some(m) = &mut cards[i] {
@@ -259,14 +280,9 @@ impl<'a> Fingerprinter<'a> {
         }
     }
 
-    /// The fingerprints of the build before, with `files` written again this time.
-    pub fn update(self, files: Vec<(u64, Arc<str>)>) -> Fingerprints {
-        let mut next = self.previous.clone();
-        for (fp, path) in files {
-            next.record(fp, path);
-        }
-        next.memo.extend(self.into_memo());
-        next
+    /// What [`Fingerprints::update`] needs to add this build's work to the last build's.
+    pub fn into_update(self) -> Update {
+        Update(self.into_memo())
     }
 
     /// Whether `site` (counts and all) is what the previous build showed.

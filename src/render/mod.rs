@@ -222,7 +222,8 @@ pub fn render_pages(
         let (fp, _) = printer.job(Job::Page(i))?;
         done.push((fp, path));
     }
-    *fingerprints = printer.update(done);
+    let update = printer.into_update();
+    fingerprints.update(done, update);
     Ok(Some(pages.len()))
 }
 

@@ -28,7 +28,7 @@ pub(super) struct BodyKey {
     source: u64,
     /// Every page's URL and status, every asset: what links resolve against.
     links: u64,
-    /// Case-study metrics, when the body has shortcodes (claims); 0 otherwise.
+    /// What the case studies its claims cite show them ([`cited_cases`]).
     cases: u64,
 }
 
@@ -81,7 +81,7 @@ pub(super) fn render_bodies(
     let (links, cases) = if enabled {
         fingerprints(inputs, metas)
     } else {
-        (0, 0)
+        (0, Cases::default())
     };
     let renderer = Renderer {
         inputs,
@@ -109,9 +109,17 @@ pub(super) fn render_bodies(
     rendered.into_iter().map(|(i, _, r)| (i, r)).collect()
 }
 
-/// A body's rendering depends on its text, every page's URL (links), and case-study
-/// metrics (claims): fingerprints of the last two.
-fn fingerprints(inputs: &Inputs, metas: &[MetaAt]) -> (u64, u64) {
+/// What claims can see of each case study, by the name claims use for it (its slug),
+/// and of all of them together.
+#[derive(Default)]
+struct Cases<'m> {
+    by_slug: FastMap<&'m str, u64>,
+    all: u64,
+}
+
+/// A body's rendering depends on its text, every page's URL (links), and the case
+/// studies its claims cite: fingerprints of the last two.
+fn fingerprints<'m>(inputs: &Inputs, metas: &'m [MetaAt]) -> (u64, Cases<'m>) {
     // Order-independent (a sum of per-page hashes): no sort of every path on each rebuild.
     let links: u64 = metas
         .par_iter()
@@ -123,17 +131,35 @@ fn fingerprints(inputs: &Inputs, metas: &[MetaAt]) -> (u64, u64) {
         .map(|a| a.content_path.as_str())
         .collect();
     assets_list.sort_unstable();
-    let mut cases_list: Vec<u64> = metas
+    let by_slug: FastMap<&str, u64> = metas
         .iter()
         .filter(|(m, _)| m.kind == Kind::CaseStudy)
-        .map(|(m, _)| case_fingerprint(m))
+        .map(|(m, _)| (m.slug.as_str(), case_fingerprint(m)))
         .collect();
-    cases_list.sort_unstable();
+    let mut all: Vec<u64> = by_slug.values().copied().collect();
+    all.sort_unstable();
     let safe_html = inputs.config.safe_html;
     (
         hash_of(&(links, assets_list, inputs.urls.base_path(), safe_html)),
-        hash_of(&cases_list),
+        Cases {
+            all: hash_of(&all),
+            by_slug,
+        },
     )
+}
+
+/// What a body's claims depend on: the case studies they cite (or that none of that
+/// name exists). A body whose shortcodes could not be read depends on every case study.
+fn cited_cases(r: &markdown::Rendered, body: &str, cases: &Cases) -> u64 {
+    if r.shortcodes.is_empty() {
+        return if body.contains("{{") { cases.all } else { 0 };
+    }
+    let mut h = fingerprint_hasher();
+    for call in r.shortcodes.iter().filter(|c| c.name == "claim") {
+        let case = call.str_arg("case");
+        (case, case.and_then(|c| cases.by_slug.get(c))).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// What claims can see of a case study: its slug, URL, customer and metrics.
@@ -153,7 +179,7 @@ struct Renderer<'a> {
     cache: &'a FastMap<String, (BodyKey, Arc<markdown::Rendered>)>,
     enabled: bool,
     links: u64,
-    cases: u64,
+    cases: Cases<'a>,
 }
 
 impl Renderer<'_> {
@@ -172,7 +198,7 @@ impl Renderer<'_> {
         if let Some((key, r)) = self.cache.get(&meta.content_path).filter(|_| self.enabled) {
             let still = key.source == meta.source_hash
                 && key.links == self.links
-                && (key.cases == 0 || key.cases == self.cases);
+                && key.cases == cited_cases(r, body, &self.cases);
             if still {
                 return (None, r.clone());
             }
@@ -185,16 +211,11 @@ impl Renderer<'_> {
             inputs.config,
             inputs.links,
             inputs.shortcodes,
-            self.enabled,
         );
         let key = self.enabled.then(|| BodyKey {
             source: meta.source_hash,
             links: self.links,
-            cases: if r.shortcodes.is_empty() && !body.contains("{{") {
-                0
-            } else {
-                self.cases
-            },
+            cases: cited_cases(&r, body, &self.cases),
         });
         // Diagnostics point into the text; nothing else needs it any more.
         if !self.enabled && r.diagnostics.is_empty() && r.anchor_refs.is_empty() {
@@ -205,7 +226,7 @@ impl Renderer<'_> {
 }
 
 /// Render a page's body: Markdown, shortcodes, links; its summary when the front
-/// matter has none; and, for a serve session, the hash of its HTML.
+/// matter has none.
 pub(super) fn render_body(
     meta: &PageMeta,
     file: &SourceFile,
@@ -213,7 +234,6 @@ pub(super) fn render_body(
     config: &SiteConfig,
     index: &LinkIndex,
     shortcodes: &SiteShortcodes,
-    hash: bool,
 ) -> markdown::Rendered {
     let input = Input {
         path: &meta.path,
@@ -225,9 +245,6 @@ pub(super) fn render_body(
     let mut r = markdown::render(&file.text[body_offset..], &input, index, shortcodes);
     if meta.summary.is_empty() {
         r.summary = summarize(&r.html);
-    }
-    if hash {
-        r.html_hash = hash_of(&r.html);
     }
     r
 }

@@ -150,7 +150,6 @@ pub fn patch(
         &site.config,
         &patcher.links,
         &shortcodes,
-        true,
     );
     let same = body.diagnostics.is_empty()
         && body.anchor_refs.is_empty()

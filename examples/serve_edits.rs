@@ -207,11 +207,14 @@ fn main() {
             {
                 files.push(n as f64);
             }
+            // `--timings`: the phases, then the slowest files.
             let timings = rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+            let slowest = rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
             println!(
-                "{kind} edit {i:>2}: {line}; save → reload event {:.1} ms\n        {}",
+                "{kind} edit {i:>2}: {line}; save → reload event {:.1} ms\n        {}\n        {}",
                 end_to_end[i],
-                timings.trim()
+                timings.trim(),
+                slowest.trim()
             );
             std::thread::sleep(Duration::from_millis(150));
         }

@@ -302,6 +302,11 @@ impl Session {
             }
         };
         timings.lap("render and write");
+        if self.incremental {
+            timings
+                .phases
+                .push(("of which fingerprints", rendered.fingerprinting));
+        }
         timings.slowest = std::mem::take(&mut rendered.slowest);
         let copied = copy_static(&theme, &site, &staging)?;
         timings.lap("copy static files");

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::context::{CARD_TEMPLATE, CardValue, Ctx};
 use super::jobs::{Job, JobView, page_path, template_of, view};
-use super::views::{SiteView, TermView, card};
+use super::views::{SiteView, TermView, card, shown_from_others};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::model::{Page, PageMeta, Site, fingerprint_hasher};
@@ -63,8 +63,8 @@ pub struct Update(Vec<(String, Memo)>);
 struct Memo {
     meta: Arc<PageMeta>,
     body: Arc<Rendered>,
-    /// The card's fingerprint and the site part it was made with, when the card reads
-    /// nothing but its page (not a case study, whose metrics list the pages citing them).
+    /// The card's fingerprint, and the hash of the site part and of what it shows of
+    /// other pages ([`shown_from_others`]) it was made with.
     card: Option<(u64, u64)>,
     /// The page's fingerprint, and the hash of the other inputs it was made with.
     page: Option<(u64, u64)>,
@@ -165,11 +165,15 @@ impl<'a> Fingerprinter<'a> {
         let remembered = self.previous.memo.get(&page.meta.url);
         let previous =
             remembered.filter(|m| Arc::ptr_eq(&m.meta, &page.meta) && Arc::ptr_eq(&m.body, &body));
-        let own = page.meta.case.is_none();
-        let fp = match previous
-            .and_then(|m| m.card)
-            .filter(|&(_, s)| own && s == site)
-        {
+        let others = if page.meta.case.is_some() {
+            let mut h = fingerprint_hasher();
+            hash_value(&mut h, &shown_from_others(self.cx.site, i));
+            h.finish()
+        } else {
+            0
+        };
+        let inputs = crate::model::hash_of(&(site, others));
+        let fp = match previous.and_then(|m| m.card).filter(|&(_, k)| k == inputs) {
             Some((fp, _)) => fp,
             None => {
                 let mut h = fingerprint_hasher();
@@ -187,7 +191,7 @@ impl<'a> Fingerprinter<'a> {
         let memo = Memo {
             meta: page.meta.clone(),
             body,
-            card: own.then_some((fp, site)),
+            card: Some((fp, inputs)),
             page: previous.and_then(|m| m.page),
             value: None,
         };

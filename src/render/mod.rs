@@ -72,6 +72,8 @@ pub struct Rendered {
     pub fingerprints: Option<Fingerprints>,
     /// The files that took longest to render, slowest first, with their times.
     pub slowest: Vec<(String, Duration)>,
+    /// Time spent taking fingerprints and finding the unchanged outputs.
+    pub fingerprinting: Duration,
 }
 
 /// One job's output file and, when it was rendered (not kept), how long that took.
@@ -99,6 +101,7 @@ pub fn render_site(
     let printer = previous.map(|p| Fingerprinter::new(&cx, &without, p));
     // Each job's fingerprint and output file, and the file it wrote last time when
     // its inputs are unchanged.
+    let started = Instant::now();
     let mut unchanged: Vec<Option<Arc<str>>> = vec![None; jobs.len()];
     let mut fingerprints = Vec::new();
     if let (Some(printer), Some(previous)) = (&printer, previous) {
@@ -114,6 +117,7 @@ pub fn render_site(
                 .map(|(_, p)| p.clone());
         }
     }
+    let fingerprinting = started.elapsed();
     make_cards(&cx, &jobs, &unchanged)?;
     let results: Vec<Done> = jobs
         .par_iter()
@@ -135,6 +139,7 @@ pub fn render_site(
         files: jobs.len(),
         rendered,
         slowest,
+        fingerprinting,
         fingerprints: printer
             .map(|p| p.finish(fingerprints.into_iter().map(|(fp, _)| fp).zip(paths))),
     })

@@ -173,12 +173,23 @@ pub struct SitemapEntry {
 }
 
 pub fn fmt_date(ts: Option<jiff::Timestamp>, fmt: &str) -> String {
-    ts.map(|t| {
-        t.to_zoned(jiff::tz::TimeZone::UTC)
-            .strftime(fmt)
-            .to_string()
-    })
-    .unwrap_or_default()
+    let Some(t) = ts else {
+        return String::new();
+    };
+    let dt = jiff::tz::Offset::UTC.to_datetime(t);
+    // The two formats every page and sitemap entry uses, without parsing the format.
+    if (0..=9999).contains(&dt.year()) {
+        let (y, mo, d) = (dt.year(), dt.month(), dt.day());
+        match fmt {
+            "%Y-%m-%d" => return format!("{y:04}-{mo:02}-{d:02}"),
+            "%Y-%m-%dT%H:%M:%SZ" => {
+                let (h, mi, s) = (dt.hour(), dt.minute(), dt.second());
+                return format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z");
+            }
+            _ => {}
+        }
+    }
+    dt.strftime(fmt).to_string()
 }
 
 pub fn stage_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
@@ -223,17 +234,9 @@ pub fn industry_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
     }
 }
 
-pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricView<'a> {
-    let p = &site.pages[page];
-    let m = &p
-        .meta
-        .case
-        .as_ref()
-        .expect("metrics belong to case studies")
-        .metrics[m_index];
-    let f = m.figures();
-    let cited_by = site
-        .citations
+/// The pages whose claims cite metric `m_index` of case study `page`.
+pub fn cited_by(site: &Site, page: usize, m_index: usize) -> Vec<LinkView<'_>> {
+    site.citations
         .get(&(page, m_index))
         .map(|list| {
             list.iter()
@@ -243,7 +246,30 @@ pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricVie
                 })
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// What page `page`'s card shows of other pages: for a case study, the pages citing
+/// each metric (empty for other pages).
+pub fn shown_from_others(site: &Site, page: usize) -> Vec<Vec<LinkView<'_>>> {
+    let metrics = site.pages[page]
+        .meta
+        .case
+        .as_ref()
+        .map_or(0, |c| c.metrics.len());
+    (0..metrics).map(|k| cited_by(site, page, k)).collect()
+}
+
+pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricView<'a> {
+    let p = &site.pages[page];
+    let m = &p
+        .meta
+        .case
+        .as_ref()
+        .expect("metrics belong to case studies")
+        .metrics[m_index];
+    let f = m.figures();
+    let cited_by = cited_by(site, page, m_index);
     MetricView {
         id: &m.id,
         anchor: urls::metric_anchor(&m.id),

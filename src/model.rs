@@ -918,9 +918,6 @@ fn render_body(
         safe_html: config.safe_html,
     };
     let mut r = markdown::render(&file.text[body_offset..], &input, index, shortcodes);
-    if meta.summary.is_empty() {
-        r.summary = summarize(&r.html);
-    }
     if hash {
         r.html_hash = hash_of(&r.html);
     }
@@ -950,38 +947,6 @@ fn page_order(a: &PageMeta, b: &PageMeta) -> std::cmp::Ordering {
 /// The name a claim uses for a case study: its slug.
 fn case_key(meta: &PageMeta) -> &str {
     &meta.slug
-}
-
-/// The start of the body's first paragraph as plain text, for cards and meta descriptions.
-fn summarize(html: &str) -> String {
-    let Some(start) = html.find("<p>") else {
-        return String::new();
-    };
-    let end = html[start..].find("</p>").map_or(html.len(), |e| start + e);
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html[start + 3..end].chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'");
-    if text.chars().count() <= 200 {
-        return text;
-    }
-    let cut: String = text.chars().take(200).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
 }
 
 fn resolve_industries<'f>(

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::claims::{self, Better, Figures, Form};
-use crate::config::{Industry, SiteConfig, key_offset, value_offset};
+use crate::config::{Industry, SiteConfig};
 use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Locator, did_you_mean, display_path};
 use crate::frontmatter::{self, FmDate, Quote, RawFrontMatter};
@@ -1055,11 +1055,11 @@ fn resolve_meta(
         metrics,
         quotes,
         extra,
+        positions,
     } = fm;
     let text = &file.text;
-    let front = &text[front_offset..];
-    let at = |key: &str| front_offset + key_offset(front, key);
-    let at_value = |key: &str, value: &str| front_offset + value_offset(front, key, value);
+    let at = |key: &str| positions.offset_of(key);
+    let at_value = |key: &str, value: &str| positions.value_offset(key, value);
     let err = |code: Code, message: String| Diagnostic::error(code, file.path.clone(), message);
     let mut errors = Vec::new();
     let kind = kind_of(&file.content_path);
@@ -1321,7 +1321,6 @@ fn resolve_case(
     errors: &mut Vec<Diagnostic>,
 ) -> CaseStudy {
     let text = &file.text;
-    let front = &text[front_offset..];
     let err = |code: Code, message: String| Diagnostic::error(code, file.path.clone(), message);
     let customer = customer.unwrap_or_default();
     if customer.trim().is_empty() {
@@ -1334,7 +1333,7 @@ fn resolve_case(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for m in metrics {
-        let at = front_offset + value_offset(front, "metrics", &m.id);
+        let at = m.id_offset;
         let mut ok = true;
         if !crate::config::is_slug(&m.id) {
             errors.push(

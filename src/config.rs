@@ -565,6 +565,22 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
             "`{url}` has a query or fragment (`?`, `#`); page URLs are appended to it"
         ));
     }
+    let name = check_host(url, rest)?;
+    check_characters(url, rest)?;
+    if name.is_empty() {
+        return Err(format!("`{url}` has no host name"));
+    }
+    let scheme_len = url.len() - rest.len();
+    Ok(format!(
+        "{}{}",
+        &lower[..scheme_len],
+        rest.trim_end_matches('/')
+    ))
+}
+
+/// The host name of a base URL (`rest`: after its scheme), without credentials and with a
+/// port, if any, that is a number.
+fn check_host<'u>(url: &str, rest: &'u str) -> Result<&'u str, String> {
     let host = rest.split('/').next().unwrap_or("");
     if host.contains('@') {
         return Err(format!(
@@ -583,6 +599,11 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
             "`{url}` has a port that is not a number from 0 to 65535"
         ));
     }
+    Ok(name)
+}
+
+/// No character a URL must percent-encode, and every `%` an escape of a character.
+fn check_characters(url: &str, rest: &str) -> Result<(), String> {
     if let Some(c) = rest.chars().find(|c| "<>\"'`{}|\\^".contains(*c)) {
         return Err(format!(
             "`{url}` contains `{c}`, which a URL must percent-encode"
@@ -599,15 +620,7 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
             "`{url}` has a `%` that is not a percent-escape of a character"
         ));
     }
-    if name.is_empty() {
-        return Err(format!("`{url}` has no host name"));
-    }
-    let scheme_len = url.len() - rest.len();
-    Ok(format!(
-        "{}{}",
-        &lower[..scheme_len],
-        rest.trim_end_matches('/')
-    ))
+    Ok(())
 }
 
 /// Reword serde's messages for people who write content, with a did-you-mean hint.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, suggestion};
+use crate::spans::{Entry, Node, Shape};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -154,68 +155,11 @@ impl SiteConfig {
 
     /// Parse and validate the text of a `site.toml`.
     pub fn parse(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let first = toml_diagnostic(CONFIG_FILE, text, 0, &e);
-            let all = match first.message.starts_with("unknown key") {
-                true => unknown_config_keys(text),
-                false => Vec::new(),
-            };
-            if all.is_empty() { vec![first] } else { all }
-        })?;
-        let RawConfig {
-            title,
-            base_url,
-            description,
-            language,
-            theme,
-            safe_html,
-            feed_limit,
-            author,
-            stages,
-            roles,
-            industries,
-            audit,
-            extra,
-        } = raw;
-        let mut errors = Vec::new();
-        let at = |key: &str| key_offset(text, key);
-
-        // Text of site.toml ends up in every page, feed and the sitemap, where control
-        // characters make ill-formed XML: an error at the top-level key holding one.
-        if let Ok(table) = toml::from_str::<toml::Table>(text) {
-            for (key, value) in &table {
-                if let Some(c) = control_character(value) {
-                    errors.push(
-                        Diagnostic::error(
-                            Code::Syntax,
-                            CONFIG_FILE,
-                            format!(
-                                "{} U+{:04X} in a text value of `{key}`",
-                                crate::frontmatter::CONTROL_CHARACTER,
-                                c as u32
-                            ),
-                        )
-                        .at(text, at(key))
-                        .with_hint("remove it (an escape such as \\u0000 or a character pasted from another program); it is not allowed in pages, feeds or the sitemap"),
-                    );
-                }
-            }
-        }
-
-        // A theme is a folder of themes/ named by one plain name: never a path elsewhere.
-        let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-        if theme.is_empty() || theme.starts_with('.') || !theme.chars().all(plain) {
-            errors.push(
-                Diagnostic::error(
-                    Code::ConfigTheme,
-                    CONFIG_FILE,
-                    format!("theme `{}` is not the name of a folder in themes/", theme.escape_debug()),
-                )
-                .at(text, at("theme"))
-                .with_hint("write the folder's name only, such as `theme = \"northwind\"` for themes/northwind/, or `theme = \"default\"`"),
-            );
-        }
-        let base_url = match check_base_url(&base_url) {
+        let (raw, tree) = read_config(text)?;
+        let at = |key: &str| tree.get(key).map_or(0, |e| e.at);
+        let mut errors = control_characters(&tree, text);
+        errors.extend(theme_error(&raw.theme, text, at("theme")));
+        let base_url = match check_base_url(&raw.base_url) {
             Ok(url) => url,
             Err(problem) => {
                 errors.push(
@@ -227,104 +171,32 @@ impl SiteConfig {
                     .at(text, at("base_url"))
                     .with_hint(BASE_URL_HINT),
                 );
-                base_url
+                raw.base_url.clone()
             }
         };
-
-        let stages = stages.unwrap_or_else(default_stages);
-        let roles = roles.unwrap_or_else(default_roles);
-        let industries_closed = industries.is_some();
-        let industries = industries.unwrap_or_default();
-
-        let mut check_ids = |kind: &str, key: &str, ids: Vec<&str>| {
-            let mut seen = HashSet::new();
-            for id in ids {
-                if seen.contains(id) {
-                    errors.push(
-                        Diagnostic::error(
-                            Code::ConfigVocabulary,
-                            CONFIG_FILE,
-                            format!("{kind} `{id}` is declared twice"),
-                        )
-                        .at(text, value_offset(text, key, id))
-                        .with_hint(format!("each [[{key}]] needs its own id")),
-                    );
-                    continue;
-                }
-                seen.insert(id);
-                if !is_slug(id) {
-                    errors.push(
-                        Diagnostic::error(
-                            Code::ConfigVocabulary,
-                            CONFIG_FILE,
-                            format!("{kind} id `{id}` is not a URL-safe slug"),
-                        )
-                        .at(text, value_offset(text, key, id))
-                        .with_hint(format!(
-                            "use lowercase letters, digits and hyphens, e.g. `{}`",
-                            slug::slugify(id)
-                        )),
-                    );
-                }
-            }
-        };
-        check_ids(
-            "stage",
-            "stages",
-            stages.iter().map(|s| s.id.as_str()).collect(),
-        );
-        check_ids(
-            "role",
-            "roles",
-            roles
-                .iter()
-                .flat_map(|r| {
-                    std::iter::once(r.id.as_str()).chain(r.aliases.iter().map(String::as_str))
-                })
-                .collect(),
-        );
-        check_ids(
-            "industry",
-            "industries",
-            industries.iter().map(|i| i.id.as_str()).collect(),
-        );
-        if stages.is_empty() {
-            errors.push(
-                Diagnostic::error(
-                    Code::ConfigVocabulary,
-                    CONFIG_FILE,
-                    "no journey stages declared",
-                )
-                .with_hint(
-                    "declare at least one [[stages]], or remove the list to use the default four",
-                ),
-            );
-        }
-        if roles.is_empty() {
-            errors.push(
-                Diagnostic::error(Code::ConfigVocabulary, CONFIG_FILE, "no roles declared").with_hint(
-                    "declare at least one [[roles]], or remove the list to use the default seven",
-                ),
-            );
-        }
+        let stages = raw.stages.unwrap_or_else(default_stages);
+        let roles = raw.roles.unwrap_or_else(default_roles);
+        let industries_closed = raw.industries.is_some();
+        let industries = raw.industries.unwrap_or_default();
+        errors.extend(vocabulary_errors(&stages, &roles, &industries, &tree, text));
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(SiteConfig {
-            title,
+            title: raw.title,
             base_url,
-            description,
-            language,
-            theme,
-            safe_html,
-            feed_limit,
-            author,
+            description: raw.description,
+            language: raw.language,
+            theme: raw.theme,
+            safe_html: raw.safe_html,
+            feed_limit: raw.feed_limit,
+            author: raw.author,
             stages,
             roles,
             industries,
             industries_closed,
-            audit,
-            extra: serde_json::to_value(extra).unwrap_or_default(),
+            audit: raw.audit,
+            extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
     }
 
@@ -371,36 +243,6 @@ pub fn is_slug(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
-/// Byte offset of the first line that assigns `key` (`key =` or `[[key]]`), or 0.
-pub fn key_offset(text: &str, key: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_start();
-        let indent = line.len() - t.len();
-        let bare = t.trim_start_matches('[').trim_start_matches('"');
-        if let Some(rest) = bare.strip_prefix(key) {
-            let rest = rest.trim_start_matches('"').trim_start();
-            if rest.starts_with('=') || rest.starts_with(':') || rest.starts_with(']') {
-                return offset + indent;
-            }
-        }
-        offset += line.len();
-    }
-    0
-}
-
-/// Byte offset of `value` (quoted or bare) at or after the line assigning `key`, or of the key.
-pub fn value_offset(text: &str, key: &str, value: &str) -> usize {
-    let start = key_offset(text, key);
-    let hay = &text[start..];
-    for quoted in [format!("\"{value}\""), format!("'{value}'")] {
-        if let Some(i) = hay.find(&quoted) {
-            return start + i + 1;
-        }
-    }
-    hay.find(value).map_or(start, |i| start + i)
-}
-
 /// Turn a `toml` error in `text` (which starts at byte `base` of the file `file_text`) into a diagnostic.
 pub fn toml_diagnostic(
     path: &str,
@@ -415,21 +257,20 @@ pub fn toml_diagnostic(
         .with_hint(hint)
 }
 
-/// Reword serde's messages for people who write content, with a did-you-mean hint.
 /// The first control character (other than tab and line breaks) in a string of `value`.
-fn control_character(value: &toml::Value) -> Option<char> {
-    match value {
-        toml::Value::String(s) => s
+fn control_character(value: &Node) -> Option<char> {
+    match &value.shape {
+        Shape::Text(s) => s
             .chars()
             .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
-        toml::Value::Array(a) => a.iter().find_map(control_character),
-        toml::Value::Table(t) => t.values().find_map(control_character),
-        _ => None,
+        Shape::List(items) => items.iter().find_map(control_character),
+        Shape::Table(entries) => entries.iter().find_map(|e| control_character(&e.value)),
+        Shape::Other => None,
     }
 }
 
 /// The keys a block (site.toml, a front matter) may have: to report every unknown key of
-/// it at once, each at its line, where serde stops at the first.
+/// it at once, each where it is written, where serde stops at the first.
 pub struct Keys<'a> {
     pub top: &'a [&'a str],
     /// Keys of the entries of a top-level array of tables (`[[metrics]]`) or of a table.
@@ -439,74 +280,56 @@ pub struct Keys<'a> {
 }
 
 impl Keys<'_> {
-    /// Every key of `value` (the block `block`, which starts at byte `block_offset` of the
-    /// file `text`) that is not known, nearest known key as the hint, in file order.
-    pub fn unknown(
-        &self,
-        value: &serde_json::Value,
-        block: &str,
-        text: &str,
-        block_offset: usize,
-        path: &Path,
-    ) -> Vec<Diagnostic> {
-        let Some(top) = value.as_object() else {
-            return Vec::new();
-        };
-        // (the keys it may have, the key found, its section: "" at the top)
-        let mut found: Vec<(&[&str], &str, &str)> = Vec::new();
-        for (key, v) in top {
-            found.push((self.top, key, ""));
-            let Some((section, keys)) = self.sections.iter().find(|(s, _)| s == key) else {
+    /// Every key of `tree` (a block of the file `text`) that is not known, nearest known
+    /// key as the hint, in file order.
+    pub fn unknown(&self, tree: &Node, text: &str, path: &Path) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for entry in tree.entries() {
+            out.extend(self.check(entry, self.top, "", text, path));
+            let Some((section, keys)) = self.sections.iter().find(|(s, _)| *s == entry.key) else {
                 continue;
             };
-            let entries = match v {
-                serde_json::Value::Array(items) => items.iter().collect(),
-                other => vec![other],
-            };
-            for entry in entries {
-                for k in entry.as_object().into_iter().flat_map(|o| o.keys()) {
-                    found.push((keys, k, section));
+            for table in entry.value.items() {
+                for e in table.entries() {
+                    out.extend(self.check(e, keys, section, text, path));
                 }
             }
         }
-        let mut used = HashSet::new();
-        let mut out = Vec::new();
-        for (known, key, section) in found {
-            if known.contains(&key) {
-                continue;
-            }
-            let start = match section {
-                "" => 0,
-                s => key_offset(block, s),
-            };
-            // The first line at or after its section that assigns this key and that no
-            // other unknown key of the same name took.
-            let offset = key_lines(block, key)
-                .into_iter()
-                .find(|o| *o >= start && !used.contains(o))
-                .unwrap_or(start);
-            used.insert(offset);
-            let hint = match crate::diagnostics::did_you_mean(key, known.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`? {}", capitalised(self.free)),
-                None => format!(
-                    "valid keys{}: {}; {}",
-                    if section.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" of {section}")
-                    },
-                    known.join(", "),
-                    self.free
-                ),
-            };
-            out.push(
-                Diagnostic::error(Code::Syntax, path, format!("unknown key `{key}`"))
-                    .at(text, block_offset + offset)
-                    .with_hint(hint),
-            );
-        }
         out.sort_by_key(|d| (d.line, d.col));
         out
+    }
+
+    /// An error when `entry` (of `section`, "" at the top) is not one of the `known` keys.
+    fn check(
+        &self,
+        entry: &Entry,
+        known: &[&str],
+        section: &str,
+        text: &str,
+        path: &Path,
+    ) -> Option<Diagnostic> {
+        let key = entry.key.as_str();
+        if known.contains(&key) {
+            return None;
+        }
+        let hint = match crate::diagnostics::did_you_mean(key, known.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`? {}", capitalised(self.free)),
+            None => format!(
+                "valid keys{}: {}; {}",
+                if section.is_empty() {
+                    String::new()
+                } else {
+                    format!(" of {section}")
+                },
+                known.join(", "),
+                self.free
+            ),
+        };
+        Some(
+            Diagnostic::error(Code::Syntax, path, format!("unknown key `{key}`"))
+                .at(text, entry.at)
+                .with_hint(hint),
+        )
     }
 }
 
@@ -515,26 +338,6 @@ fn capitalised(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
-}
-
-/// Offsets of the lines of `block` that assign `key` (`key =`, `key:`, `- key:`), at the key.
-fn key_lines(block: &str, key: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    for line in block.split_inclusive('\n') {
-        let t = line.trim_start();
-        let t = t.strip_prefix("- ").map(str::trim_start).unwrap_or(t);
-        let at = offset + (line.len() - t.len());
-        let bare = t.trim_start_matches(['"', '\'']);
-        if let Some(rest) = bare.strip_prefix(key) {
-            let rest = rest.trim_start_matches(['"', '\'']).trim_start();
-            if rest.starts_with('=') || rest.starts_with(':') {
-                out.push(at);
-            }
-        }
-        offset += line.len();
-    }
-    out
 }
 
 /// The keys of site.toml, then of its `[[stages]]`, `[[roles]]`, `[[industries]]` and `[audit]`.
@@ -558,14 +361,8 @@ const ROLE_KEYS: &[&str] = &["id", "name", "description", "aliases"];
 const INDUSTRY_KEYS: &[&str] = &["id", "name", "description"];
 const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industry"];
 
-/// Every unknown key of site.toml, each at its line.
-fn unknown_config_keys(text: &str) -> Vec<Diagnostic> {
-    let Ok(table) = toml::from_str::<toml::Table>(text) else {
-        return Vec::new();
-    };
-    let Ok(value) = serde_json::to_value(table) else {
-        return Vec::new();
-    };
+/// Every unknown key of site.toml, each where it is written.
+fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
     Keys {
         top: CONFIG_KEYS,
         sections: &[
@@ -576,7 +373,168 @@ fn unknown_config_keys(text: &str) -> Vec<Diagnostic> {
         ],
         free: "free-form values go under [extra]",
     }
-    .unknown(&value, text, text, 0, Path::new(CONFIG_FILE))
+    .unknown(tree, text, Path::new(CONFIG_FILE))
+}
+
+/// Parse site.toml once: where its keys and values are, then its values. When a key is
+/// unknown, every unknown key is reported.
+fn read_config(text: &str) -> Result<(RawConfig, Node), Vec<Diagnostic>> {
+    let error = |e: toml::de::Error| toml_diagnostic(CONFIG_FILE, text, 0, &e);
+    let table = toml::de::DeTable::parse(text).map_err(|e| vec![error(e)])?;
+    let tree = Node::from_toml(table.get_ref(), text, 0);
+    match RawConfig::deserialize(toml::de::Deserializer::from(table)) {
+        Ok(raw) => Ok((raw, tree)),
+        Err(e) => {
+            let first = error(e);
+            let all = match first.message.starts_with("unknown key") {
+                true => unknown_config_keys(&tree, text),
+                false => Vec::new(),
+            };
+            Err(if all.is_empty() { vec![first] } else { all })
+        }
+    }
+}
+
+/// Text of site.toml ends up in every page, feed and the sitemap, where control
+/// characters make ill-formed XML: an error at each top-level key holding one.
+fn control_characters(tree: &Node, text: &str) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for entry in tree.entries() {
+        if let Some(c) = control_character(&entry.value) {
+            errors.push(
+                Diagnostic::error(
+                    Code::Syntax,
+                    CONFIG_FILE,
+                    format!(
+                        "{} U+{:04X} in a text value of `{}`",
+                        crate::frontmatter::CONTROL_CHARACTER,
+                        c as u32,
+                        entry.key
+                    ),
+                )
+                .at(text, entry.at)
+                .with_hint("remove it (an escape such as \\u0000 or a character pasted from another program); it is not allowed in pages, feeds or the sitemap"),
+            );
+        }
+    }
+    errors
+}
+
+/// A theme is a folder of themes/ named by one plain name: never a path elsewhere.
+fn theme_error(theme: &str, text: &str, at: usize) -> Option<Diagnostic> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !theme.is_empty() && !theme.starts_with('.') && theme.chars().all(plain) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            Code::ConfigTheme,
+            CONFIG_FILE,
+            format!("theme `{}` is not the name of a folder in themes/", theme.escape_debug()),
+        )
+        .at(text, at)
+        .with_hint("write the folder's name only, such as `theme = \"northwind\"` for themes/northwind/, or `theme = \"default\"`"),
+    )
+}
+
+/// Duplicate and unsafe ids of the three vocabularies, and empty lists of stages or roles.
+fn vocabulary_errors(
+    stages: &[Stage],
+    roles: &[Role],
+    industries: &[Industry],
+    tree: &Node,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let stage_ids = stages.iter().map(|s| s.id.as_str());
+    check_ids(
+        "stage",
+        "stages",
+        stage_ids.collect(),
+        tree,
+        text,
+        &mut errors,
+    );
+    let role_ids = roles
+        .iter()
+        .flat_map(|r| std::iter::once(r.id.as_str()).chain(r.aliases.iter().map(String::as_str)));
+    check_ids("role", "roles", role_ids.collect(), tree, text, &mut errors);
+    let industry_ids = industries.iter().map(|i| i.id.as_str());
+    check_ids(
+        "industry",
+        "industries",
+        industry_ids.collect(),
+        tree,
+        text,
+        &mut errors,
+    );
+    if stages.is_empty() {
+        errors.push(
+            Diagnostic::error(
+                Code::ConfigVocabulary,
+                CONFIG_FILE,
+                "no journey stages declared",
+            )
+            .with_hint(
+                "declare at least one [[stages]], or remove the list to use the default four",
+            ),
+        );
+    }
+    if roles.is_empty() {
+        errors.push(
+            Diagnostic::error(Code::ConfigVocabulary, CONFIG_FILE, "no roles declared").with_hint(
+                "declare at least one [[roles]], or remove the list to use the default seven",
+            ),
+        );
+    }
+    errors
+}
+
+/// Each id of the vocabulary `key` (ids and aliases, in order) once, and a URL-safe slug;
+/// an error at the id itself when not.
+fn check_ids(
+    kind: &str,
+    key: &str,
+    ids: Vec<&str>,
+    tree: &Node,
+    text: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let written = id_offsets(tree, key);
+    let fallback = tree.get(key).map_or(0, |e| e.at);
+    let mut seen = HashSet::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        let at = written.get(i).copied().unwrap_or(fallback);
+        let error = |message: String| {
+            Diagnostic::error(Code::ConfigVocabulary, CONFIG_FILE, message).at(text, at)
+        };
+        if !seen.insert(id) {
+            errors.push(
+                error(format!("{kind} `{id}` is declared twice"))
+                    .with_hint(format!("each [[{key}]] needs its own id")),
+            );
+        } else if !is_slug(id) {
+            errors.push(
+                error(format!("{kind} id `{id}` is not a URL-safe slug")).with_hint(format!(
+                    "use lowercase letters, digits and hyphens, e.g. `{}`",
+                    slug::slugify(id)
+                )),
+            );
+        }
+    }
+}
+
+/// Where the ids of the entries of the vocabulary `key` are written, each followed by its
+/// aliases: the order of the ids [`check_ids`] checks.
+fn id_offsets(tree: &Node, key: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    for item in tree.get(key).map_or(Vec::new(), |e| e.value.items()) {
+        out.extend(item.get("id").map(|id| id.value.at));
+        if let Some(aliases) = item.get("aliases") {
+            out.extend(aliases.value.items().iter().map(|a| a.at));
+        }
+    }
+    out
 }
 
 /// How a base URL is written.
@@ -607,6 +565,22 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
             "`{url}` has a query or fragment (`?`, `#`); page URLs are appended to it"
         ));
     }
+    let name = check_host(url, rest)?;
+    check_characters(url, rest)?;
+    if name.is_empty() {
+        return Err(format!("`{url}` has no host name"));
+    }
+    let scheme_len = url.len() - rest.len();
+    Ok(format!(
+        "{}{}",
+        &lower[..scheme_len],
+        rest.trim_end_matches('/')
+    ))
+}
+
+/// The host name of a base URL (`rest`: after its scheme), without credentials and with a
+/// port, if any, that is a number.
+fn check_host<'u>(url: &str, rest: &'u str) -> Result<&'u str, String> {
     let host = rest.split('/').next().unwrap_or("");
     if host.contains('@') {
         return Err(format!(
@@ -625,6 +599,11 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
             "`{url}` has a port that is not a number from 0 to 65535"
         ));
     }
+    Ok(name)
+}
+
+/// No character a URL must percent-encode, and every `%` an escape of a character.
+fn check_characters(url: &str, rest: &str) -> Result<(), String> {
     if let Some(c) = rest.chars().find(|c| "<>\"'`{}|\\^".contains(*c)) {
         return Err(format!(
             "`{url}` contains `{c}`, which a URL must percent-encode"
@@ -641,17 +620,10 @@ pub fn check_base_url(url: &str) -> Result<String, String> {
             "`{url}` has a `%` that is not a percent-escape of a character"
         ));
     }
-    if name.is_empty() {
-        return Err(format!("`{url}` has no host name"));
-    }
-    let scheme_len = url.len() - rest.len();
-    Ok(format!(
-        "{}{}",
-        &lower[..scheme_len],
-        rest.trim_end_matches('/')
-    ))
+    Ok(())
 }
 
+/// Reword serde's messages for people who write content, with a did-you-mean hint.
 pub fn explain_serde_message(message: &str) -> (String, String) {
     let message = message.trim();
     if let Some(i) = message.find("unknown field `") {
@@ -882,5 +854,22 @@ mod tests {
         assert!(e[1].contains("industry id `Oil Gas` is not a URL-safe slug"));
         assert!(e[1].contains("hint: use lowercase letters, digits and hyphens, e.g. `oil-gas`"));
         assert!(e[2].contains("industry `Oil Gas` is declared twice"));
+    }
+
+    #[test]
+    fn vocabulary_errors_are_at_the_id_they_are_about() {
+        let text = "title = \"T\"\nbase_url = \"https://x.test\"\n[[roles]]\nid = \"cfo\"\nname = \"cfo\"\naliases = [\"Money\"]\n[[roles]]\nname = \"C\"\nid = \"cfo\"\n";
+        let got: Vec<String> = SiteConfig::parse(text)
+            .unwrap_err()
+            .iter()
+            .map(|d| format!("{}:{} {}", d.line, d.col, d.message))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "6:13 role id `Money` is not a URL-safe slug",
+                "9:7 role `cfo` is declared twice",
+            ]
+        );
     }
 }

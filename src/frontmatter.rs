@@ -9,6 +9,7 @@ use crate::config::{explain_serde_message, toml_diagnostic};
 use crate::diagnostics::Code;
 use crate::diagnostics::{Diagnostic, Position, display_path};
 use crate::source::{Format, Split};
+use crate::spans::{Node, Positions};
 
 /// A date as written: `2026-03-14`, `2026-03-14T09:30:00Z`, or `2026-03-14 09:30`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -80,6 +81,9 @@ pub struct RawMetric {
     pub period: Option<String>,
     #[serde(default, deserialize_with = "opt_text")]
     pub source: Option<String>,
+    /// Where its `id` is written in the file.
+    #[serde(skip)]
+    pub id_offset: usize,
 }
 
 /// A customer quote on a case study.
@@ -131,6 +135,27 @@ pub struct RawFrontMatter {
     pub quotes: Vec<Quote>,
     #[serde(default, deserialize_with = "extra_values")]
     pub extra: Option<serde_json::Value>,
+    /// Where each key and value is written in the file, for diagnostics.
+    #[serde(skip)]
+    pub positions: Positions,
+}
+
+impl RawFrontMatter {
+    /// Record where its keys and values are (`root`, of the block starting at `start`),
+    /// and where each metric's id is.
+    fn place(mut self, start: usize, root: Node) -> RawFrontMatter {
+        let metrics = root.get("metrics");
+        for (i, m) in self.metrics.iter_mut().enumerate() {
+            let item = metrics.and_then(|e| e.value.items().get(i).copied());
+            m.id_offset = item
+                .and_then(|n| n.get("id"))
+                .map(|id| id.value.at)
+                .or(metrics.map(|e| e.at))
+                .unwrap_or(start);
+        }
+        self.positions = Positions { start, root };
+        self
+    }
 }
 
 /// Front-matter text ends up in pages, feeds and the sitemap, where control characters
@@ -238,20 +263,26 @@ const QUOTE_KEYS: &[&str] = &["text", "name", "title", "company"];
 /// Every key of the block that is not one cairn knows, each at its line with the nearest
 /// known key; empty when the block cannot be read as a table at all.
 fn unknown_keys(split: &Split, text: &str, path: &std::path::Path) -> Vec<Diagnostic> {
-    let value: Option<serde_json::Value> = match split.format {
-        Format::Toml => toml::from_str::<toml::Table>(split.front)
-            .ok()
-            .and_then(|t| serde_json::to_value(t).ok()),
-        Format::Yaml => serde_saphyr::from_str(split.front).ok(),
+    let Some(tree) = tree_of(split) else {
+        return Vec::new();
     };
     let schema = crate::config::Keys {
         top: KEYS,
         sections: &[("metrics", METRIC_KEYS), ("quotes", QUOTE_KEYS)],
         free: "free-form values go under [extra]",
     };
-    value.map_or_else(Vec::new, |v| {
-        schema.unknown(&v, split.front, text, split.front_offset, path)
-    })
+    schema.unknown(&tree, text, path)
+}
+
+/// Where the keys and values of the front matter of `split` are; `None` when it cannot be
+/// parsed.
+fn tree_of(split: &Split) -> Option<Node> {
+    match split.format {
+        Format::Toml => toml::de::DeTable::parse(split.front)
+            .ok()
+            .map(|t| Node::from_toml(t.get_ref(), split.front, split.front_offset)),
+        Format::Yaml => Node::from_yaml(split.front, split.front_offset),
+    }
 }
 
 fn parse_one(
@@ -260,15 +291,23 @@ fn parse_one(
     path: &std::path::Path,
 ) -> Result<RawFrontMatter, Diagnostic> {
     let path_str = display_path(path);
+    let start = split.front_offset;
     if split.front.trim().is_empty() {
-        return Ok(RawFrontMatter::default());
+        return Ok(RawFrontMatter::default().place(start, Node::default()));
     }
     match split.format {
-        Format::Toml => toml::from_str(split.front)
-            .map_err(|e| toml_diagnostic(&path_str, text, split.front_offset, &e)),
+        Format::Toml => {
+            // One parse: the tree of spans, then the values from it.
+            let toml_error = |e: toml::de::Error| toml_diagnostic(&path_str, text, start, &e);
+            let table = toml::de::DeTable::parse(split.front).map_err(toml_error)?;
+            let tree = Node::from_toml(table.get_ref(), split.front, start);
+            let fm = RawFrontMatter::deserialize(toml::de::Deserializer::from(table))
+                .map_err(toml_error)?;
+            Ok(fm.place(start, tree))
+        }
         Format::Yaml => {
             // serde-saphyr's default budget bounds nodes, depth and aliases (billion-laughs safe).
-            serde_saphyr::from_str(split.front).map_err(|e| {
+            let fm: RawFrontMatter = serde_saphyr::from_str(split.front).map_err(|e| {
                 let front_line = Position::of(text, split.front_offset).line;
                 let (line, col) = e
                     .location()
@@ -278,7 +317,11 @@ fn parse_one(
                 Diagnostic::error(Code::Syntax, path_str.clone(), message)
                     .at_line_col(text, front_line + line.max(1) - 1, col)
                     .with_hint(hint)
-            })
+            })?;
+            // serde-saphyr gives spans through its own `Spanned` fields, which TOML cannot
+            // fill: a second pass over the (already valid) block reads them into a tree.
+            let tree = Node::from_yaml(split.front, start).unwrap_or_default();
+            Ok(fm.place(start, tree))
         }
     }
 }
@@ -402,5 +445,32 @@ mod tests {
             e.starts_with("content/a.md:3:") || e.starts_with("content/a.md:2:"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn positions_come_from_the_parsers_in_both_syntaxes() {
+        let at = |text: &str, offset: usize| {
+            let p = Position::of(text, offset);
+            format!("{}:{}", p.line, p.col)
+        };
+        // `stage` also appears inside [extra] and in a title: only the key counts.
+        let t = "+++\ntitle = \"stage = x\"\nroles = [\"user\", 'cfo']\nstage = \"awarness\"\n[[metrics]]\nid = \"a\"\nlabel = \"l\"\nbefore = 1\nafter = 2\n[[metrics]]\nid = \"a\"\nlabel = \"l\"\nbefore = 1\nafter = 2\n[extra]\nstage = 1\n+++\n";
+        let y = "---\nextra:\n  stage: 1\ntitle: 'stage: x'\nroles: [user, cfo]\nstage: \"awarness\"\nmetrics:\n  - {id: a, label: l, before: 1, after: 2}\n  - id: a\n    label: l\n    before: 1\n    after: 2\n---\n";
+        let mut got = Vec::new();
+        for text in [t, y] {
+            let split = split_front_matter(text).unwrap();
+            let fm = parse(&split, text, Path::new("content/a.md")).unwrap();
+            let p = &fm.positions;
+            got.push(vec![
+                at(text, p.offset_of("stage")),
+                at(text, p.value_offset("stage", "awarness")),
+                at(text, p.value_offset("roles", "cfo")),
+                at(text, p.offset_of("slug")),
+                at(text, fm.metrics[0].id_offset),
+                at(text, fm.metrics[1].id_offset),
+            ]);
+        }
+        assert_eq!(got[0], ["4:1", "4:10", "3:19", "2:1", "6:7", "11:7"]);
+        assert_eq!(got[1], ["6:1", "6:9", "5:15", "2:1", "8:10", "9:9"]);
     }
 }

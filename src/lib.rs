@@ -27,6 +27,7 @@ pub mod scaffold;
 pub mod serve;
 mod session;
 pub mod source;
+pub mod spans;
 pub mod theme;
 pub mod urls;
 

@@ -119,8 +119,6 @@ pub struct Rendered {
     pub shortcodes: Vec<ShortcodeCall>,
     pub word_count: usize,
     pub diagnostics: Vec<Diagnostic>,
-    /// Hash of `html`, set when a serve session caches the body (0 otherwise).
-    pub html_hash: u64,
     /// The start of the first paragraph, for pages whose front matter has no summary.
     pub summary: String,
 }
@@ -148,206 +146,335 @@ pub fn render(
     let loc = Locator::new(input.file_text);
     let expanded = expand_shortcodes(body, input, &loc, shortcodes, &mut out);
     let text = expanded.text.as_deref().unwrap_or(body);
-    let to_file = |offset: usize| input.body_offset + expanded.original_offset(offset);
-
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<OpenHeading> = None;
-    let mut used_ids: HashSet<String> = HashSet::new();
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    let mut local_anchor_refs: Vec<(String, usize)> = Vec::new();
-    // Per open link and image: whether it is kept (false: removed by safe_html).
-    let mut links_kept: Vec<bool> = Vec::new();
-    let mut images_kept: Vec<bool> = Vec::new();
-    let mut claims = ProseScanner::default();
-    let mut in_code = 0usize;
-
+    let mut walk = Walk::new(input, &loc, links, &expanded, out);
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        let offset = to_file(range.start);
+        let offset = input.body_offset + expanded.original_offset(range.start);
+        walk.summary.see(&event, &expanded);
+        walk.event(event, offset);
+    }
+    walk.finish()
+}
+
+/// One body's rendering, event by event: the events to write and what was found on the way.
+struct Walk<'a, 'e> {
+    input: &'a Input<'a>,
+    loc: &'a Locator<'a>,
+    links: &'a dyn Links,
+    expanded: &'a Expanded,
+    out: Rendered,
+    events: Vec<Event<'e>>,
+    heading: Option<OpenHeading<'e>>,
+    used_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    /// Links to `#anchor` on this page, checked once every heading is known.
+    local_anchor_refs: Vec<(String, usize)>,
+    /// Per open link and image: whether it is kept (false: removed by safe_html).
+    links_kept: Vec<bool>,
+    images_kept: Vec<bool>,
+    claims: ProseScanner,
+    in_code: usize,
+    summary: SummaryText,
+}
+
+impl<'a, 'e> Walk<'a, 'e> {
+    fn new(
+        input: &'a Input<'a>,
+        loc: &'a Locator<'a>,
+        links: &'a dyn Links,
+        expanded: &'a Expanded,
+        out: Rendered,
+    ) -> Self {
+        Walk {
+            input,
+            loc,
+            links,
+            expanded,
+            out,
+            events: Vec::new(),
+            heading: None,
+            used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            local_anchor_refs: Vec::new(),
+            links_kept: Vec::new(),
+            images_kept: Vec::new(),
+            claims: ProseScanner::default(),
+            in_code: 0,
+            summary: SummaryText::default(),
+        }
+    }
+
+    /// Take one event at `offset` of the file: rewrite it, check it, keep it for writing.
+    fn event(&mut self, event: Event<'e>, offset: usize) {
         let event = match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
-                heading = Some((
-                    level,
-                    id.map(|s| s.to_string()),
-                    classes.iter().map(|c| c.to_string()).collect(),
-                    Vec::new(),
-                ));
-                continue;
+                let classes = classes.iter().map(|c| c.to_string()).collect();
+                self.heading = Some((level, id.map(|s| s.to_string()), classes, Vec::new()));
+                return;
             }
-            Event::End(TagEnd::Heading(_)) => {
-                let Some((level, id, classes, inner)) = heading.take() else {
-                    continue;
-                };
-                let title = plain_text(&inner);
-                let base = id.unwrap_or_else(|| heading_slug(&title));
-                let id = unique_id(&base, &mut used_ids, &mut next_suffix);
-                out.toc.push(TocEntry {
-                    level: level as u8,
-                    id: id.clone(),
-                    title: title.trim().to_string(),
-                });
-                let class_attr = if classes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
-                };
-                events.push(Event::Html(
-                    format!("<{level} id=\"{}\"{class_attr}>", escape_attr(&id)).into(),
-                ));
-                events.extend(inner);
-                events.push(Event::Html(
-                    format!(
-                        "<a class=\"anchor\" href=\"#{0}\" aria-label=\"Link to this section\">#</a></{level}>\n",
-                        escape_attr(&id)
-                    )
-                    .into(),
-                ));
-                out.anchors.push(id);
-                claims.end_block(input, &loc, &mut out.diagnostics);
-                continue;
-            }
+            Event::End(TagEnd::Heading(_)) => return self.end_heading(),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let kept = !input.safe_html || url_is_safe(&dest_url);
-                links_kept.push(kept);
-                if !kept {
-                    out.diagnostics
-                        .push(unsafe_url(input, &loc, offset, "link to", &dest_url).with_hint(
-                            "the link text stays, as plain text; link to an https:// address or a page of this site",
-                        ));
-                    continue;
-                }
-                let dest = rewrite_link(
-                    &dest_url,
-                    input,
-                    &loc,
-                    links,
-                    offset,
-                    &mut out,
-                    &mut local_anchor_refs,
-                );
-                Event::Start(Tag::Link {
+            }) => match self.destination(dest_url, offset, false) {
+                Some(dest_url) => Event::Start(Tag::Link {
                     link_type,
-                    dest_url: dest,
+                    dest_url,
                     title,
                     id,
-                })
-            }
+                }),
+                None => return,
+            },
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let kept = !input.safe_html || url_is_safe(&dest_url);
-                images_kept.push(kept);
-                if !kept {
-                    out.diagnostics.push(
-                        unsafe_url(input, &loc, offset, "image", &dest_url)
-                            .with_hint("its alt text stays, as plain text; use an https:// address or a file of this site"),
-                    );
-                    continue;
-                }
-                let dest = rewrite_link(
-                    &dest_url,
-                    input,
-                    &loc,
-                    links,
-                    offset,
-                    &mut out,
-                    &mut local_anchor_refs,
-                );
-                Event::Start(Tag::Image {
+            }) => match self.destination(dest_url, offset, true) {
+                Some(dest_url) => Event::Start(Tag::Image {
                     link_type,
-                    dest_url: dest,
+                    dest_url,
                     title,
                     id,
-                })
+                }),
+                None => return,
+            },
+            Event::End(TagEnd::Link) if self.links_kept.pop() == Some(false) => return,
+            Event::End(TagEnd::Image) if self.images_kept.pop() == Some(false) => return,
+            other => self.check(other, offset),
+        };
+        match &mut self.heading {
+            Some((_, _, _, inner)) => inner.push(event),
+            None => self.events.push(event),
+        }
+    }
+
+    /// Count the words of prose and look in it for unsourced claims.
+    fn check(&mut self, event: Event<'e>, offset: usize) -> Event<'e> {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => self.in_code += 1,
+            Event::End(TagEnd::CodeBlock) => self.in_code = self.in_code.saturating_sub(1),
+            Event::Text(t) if self.in_code == 0 => {
+                self.out.word_count += t.split_whitespace().count();
+                self.claims.push(t, offset);
             }
-            Event::End(TagEnd::Link) => {
-                if links_kept.pop() == Some(false) {
-                    continue;
-                }
-                Event::End(TagEnd::Link)
-            }
-            Event::End(TagEnd::Image) => {
-                if images_kept.pop() == Some(false) {
-                    continue;
-                }
-                Event::End(TagEnd::Image)
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                in_code += 1;
-                Event::Start(Tag::CodeBlock(kind))
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = in_code.saturating_sub(1);
-                Event::End(TagEnd::CodeBlock)
-            }
-            Event::Text(t) => {
-                if in_code == 0 {
-                    out.word_count += t.split_whitespace().count();
-                    claims.push(&t, offset);
-                }
-                Event::Text(t)
-            }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                if h.contains("cairn:allow-unsourced") {
-                    claims.allow();
-                }
-                // Under safe_html the whole body is sanitised once it is written.
-                Event::Html(h)
+            Event::Html(h) | Event::InlineHtml(h) if h.contains("cairn:allow-unsourced") => {
+                self.claims.allow();
             }
             Event::End(
-                end
-                @ (TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)),
-            ) => {
-                claims.end_block(input, &loc, &mut out.diagnostics);
-                Event::End(end)
-            }
-            Event::SoftBreak => {
-                claims.push(" ", offset);
-                Event::SoftBreak
-            }
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => self.end_block(),
+            Event::SoftBreak => self.claims.push(" ", offset),
+            _ => {}
+        }
+        match event {
+            // Under safe_html the whole body is sanitised once it is written.
+            Event::InlineHtml(h) => Event::Html(h),
             other => other,
-        };
-        match &mut heading {
-            Some((_, _, _, inner)) => inner.push(event),
-            None => events.push(event),
         }
     }
-    claims.end_block(input, &loc, &mut out.diagnostics);
 
-    let html = write_html(events);
-    let html = if input.safe_html {
-        sanitize(&html)
-    } else {
-        html
-    };
-    // Shortcodes' output is the theme's, trusted: put back after sanitising.
-    out.html = expanded.substitute(html, input.safe_html);
+    fn end_block(&mut self) {
+        self.claims
+            .end_block(self.input, self.loc, &mut self.out.diagnostics);
+    }
 
-    // One hint per missing anchor: the same broken link many times costs one search.
-    let mut missing: HashMap<String, Diagnostic> = HashMap::new();
-    for (anchor, offset) in local_anchor_refs {
-        if !used_ids.contains(&anchor) && !anchor.starts_with("fn-") && !anchor.starts_with("fr-") {
-            let d = match missing.get(&anchor) {
-                Some(d) => d.clone().located(&loc, offset),
-                None => {
-                    let d = missing_anchor(input, &loc, offset, &anchor, "this page", &out.anchors);
-                    missing.insert(anchor, d.clone());
-                    d
-                }
-            };
-            out.diagnostics.push(d);
+    /// The destination of a link or image, rewritten; `None` when safe_html removes it.
+    fn destination(&mut self, dest: CowStr<'e>, offset: usize, image: bool) -> Option<CowStr<'e>> {
+        let kept = !self.input.safe_html || url_is_safe(&dest);
+        match image {
+            true => self.images_kept.push(kept),
+            false => self.links_kept.push(kept),
         }
+        if !kept {
+            let d = match image {
+                true => unsafe_url(self.input, self.loc, offset, "image", &dest)
+                    .with_hint("its alt text stays, as plain text; use an https:// address or a file of this site"),
+                false => unsafe_url(self.input, self.loc, offset, "link to", &dest).with_hint(
+                    "the link text stays, as plain text; link to an https:// address or a page of this site",
+                ),
+            };
+            self.out.diagnostics.push(d);
+            return None;
+        }
+        Some(rewrite_link(
+            &dest,
+            &Site {
+                input: self.input,
+                loc: self.loc,
+                links: self.links,
+            },
+            offset,
+            &mut self.out,
+            &mut self.local_anchor_refs,
+        ))
+    }
+
+    /// A heading ends: give it a unique id and an anchor link, and list it in the contents.
+    fn end_heading(&mut self) {
+        let Some((level, id, classes, inner)) = self.heading.take() else {
+            return;
+        };
+        let title = plain_text(&inner);
+        let base = id.unwrap_or_else(|| heading_slug(&title));
+        let id = unique_id(&base, &mut self.used_ids, &mut self.next_suffix);
+        self.out.toc.push(TocEntry {
+            level: level as u8,
+            id: id.clone(),
+            title: title.trim().to_string(),
+        });
+        let class_attr = if classes.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"{}\"", escape_attr(&classes.join(" ")))
+        };
+        self.events.push(Event::Html(
+            format!("<{level} id=\"{}\"{class_attr}>", escape_attr(&id)).into(),
+        ));
+        self.events.extend(inner);
+        self.events.push(Event::Html(
+            format!(
+                "<a class=\"anchor\" href=\"#{0}\" aria-label=\"Link to this section\">#</a></{level}>\n",
+                escape_attr(&id)
+            )
+            .into(),
+        ));
+        self.out.anchors.push(id);
+        self.end_block();
+    }
+
+    /// Write the HTML, put the shortcodes' output in, check the links to this page's headings.
+    fn finish(mut self) -> Rendered {
+        self.end_block();
+        let safe = self.input.safe_html;
+        let html = write_html(self.events);
+        let html = if safe { sanitize(&html) } else { html };
+        // Shortcodes' output is the theme's, trusted: put back after sanitising.
+        self.out.html = self.expanded.substitute(html, safe);
+        self.out.summary = self.summary.finish(self.expanded);
+        let missing = missing_local_anchors(
+            self.input,
+            self.loc,
+            self.local_anchor_refs,
+            &self.used_ids,
+            &self.out.anchors,
+        );
+        self.out.diagnostics.extend(missing);
+        self.out
+    }
+}
+
+/// Links to `#anchor` on this page that no heading has (footnotes aside). One hint per
+/// missing anchor: the same broken link many times costs one search.
+fn missing_local_anchors(
+    input: &Input,
+    loc: &Locator,
+    refs: Vec<(String, usize)>,
+    used_ids: &HashSet<String>,
+    anchors: &[String],
+) -> Vec<Diagnostic> {
+    let mut missing: HashMap<String, Diagnostic> = HashMap::new();
+    let mut out = Vec::new();
+    for (anchor, offset) in refs {
+        if used_ids.contains(&anchor) || anchor.starts_with("fn-") || anchor.starts_with("fr-") {
+            continue;
+        }
+        let d = match missing.get(&anchor) {
+            Some(d) => d.clone().located(loc, offset),
+            None => {
+                let d = missing_anchor(input, loc, offset, &anchor, "this page", anchors);
+                missing.insert(anchor, d.clone());
+                d
+            }
+        };
+        out.push(d);
     }
     out
+}
+
+/// The plain text of the body's first paragraph, from its events, for pages whose front
+/// matter has no summary: text and code as written, line breaks kept, image alt text left
+/// out, footnote references as their numbers, shortcodes as the text of their output.
+#[derive(Default)]
+struct SummaryText {
+    text: String,
+    /// Inside the first paragraph.
+    open: bool,
+    done: bool,
+    /// Images open inside it: their alt text is an attribute, not text.
+    images: usize,
+    /// Footnote numbers in order of first mention, as the HTML writer numbers them.
+    footnotes: HashMap<String, usize>,
+}
+
+impl SummaryText {
+    fn see(&mut self, event: &Event, expanded: &Expanded) {
+        if self.done {
+            return;
+        }
+        let number = match event {
+            Event::FootnoteReference(name) | Event::Start(Tag::FootnoteDefinition(name)) => {
+                let next = self.footnotes.len() + 1;
+                Some(*self.footnotes.entry(name.to_string()).or_insert(next))
+            }
+            _ => None,
+        };
+        match event {
+            Event::Start(Tag::Paragraph) if !self.open => self.open = true,
+            _ if !self.open => {}
+            // A paragraph that is only a block-level shortcode is written without its <p>.
+            Event::End(TagEnd::Paragraph) if expanded.is_lone_block(&self.text) => {
+                self.open = false;
+                self.text.clear();
+            }
+            Event::End(TagEnd::Paragraph) => self.done = true,
+            Event::Start(Tag::Image { .. }) => self.images += 1,
+            Event::End(TagEnd::Image) => self.images = self.images.saturating_sub(1),
+            _ if self.images > 0 => {}
+            Event::Text(t) | Event::Code(t) => self.text.push_str(t),
+            Event::SoftBreak | Event::HardBreak | Event::TaskListMarker(_) => self.text.push('\n'),
+            Event::InlineHtml(h) => self.text.push_str(&html_text(h)),
+            Event::FootnoteReference(_) => {
+                self.text.push_str(&number.unwrap_or_default().to_string());
+            }
+            _ => {}
+        }
+    }
+
+    /// The summary: at most 200 characters, else cut at the last space before them with `…`.
+    fn finish(&self, expanded: &Expanded) -> String {
+        let text = expanded.substitute_text(&self.text);
+        if text.chars().count() <= 200 {
+            return text;
+        }
+        let cut: String = text.chars().take(200).collect();
+        match cut.rfind(' ') {
+            Some(i) => format!("{}…", &cut[..i]),
+            None => format!("{cut}…"),
+        }
+    }
+}
+
+/// The text of a piece of HTML: tags left out, the five escapes HTML text uses decoded.
+fn html_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
 }
 
 /// Whether a link or image URL may stay under `safe_html`: http, https, mailto, tel or
@@ -475,12 +602,52 @@ pub fn missing_anchor(
     .with_hint(hint)
 }
 
+/// What links of a body resolve against: the page, its file, the site's pages and files.
+struct Site<'a> {
+    input: &'a Input<'a>,
+    loc: &'a Locator<'a>,
+    links: &'a dyn Links,
+}
+
+impl Site<'_> {
+    /// An error about the link at `offset`.
+    fn error(&self, code: Code, message: String, offset: usize) -> Diagnostic {
+        Diagnostic::error(code, self.input.path, message).located(self.loc, offset)
+    }
+}
+
+/// A relative link to something in content/, taken apart.
+struct Relative<'d> {
+    /// The destination as written.
+    written: &'d str,
+    /// The content path it points at.
+    target: String,
+    /// Its path, percent-decoded.
+    decoded: String,
+    query: Option<&'d str>,
+    anchor: Option<&'d str>,
+}
+
+impl Relative<'_> {
+    /// `url` with the link's query and anchor.
+    fn url(&self, url: &str) -> String {
+        let mut s = url.to_string();
+        if let Some(q) = self.query {
+            s.push('?');
+            s.push_str(q);
+        }
+        if let Some(a) = self.anchor {
+            s.push('#');
+            s.push_str(a);
+        }
+        s
+    }
+}
+
 /// Resolve a link destination: content paths → URLs, assets → their output path.
 fn rewrite_link<'e>(
     dest: &CowStr<'e>,
-    input: &Input,
-    loc: &Locator,
-    links: &dyn Links,
+    site: &Site,
     offset: usize,
     out: &mut Rendered,
     local: &mut Vec<(String, usize)>,
@@ -501,104 +668,109 @@ fn rewrite_link<'e>(
         Some((p, q)) => (p, Some(q)),
         None => (path, None),
     };
-    if let Some(url) = path.strip_prefix('/') {
-        let url = format!("/{url}");
-        if url.ends_with('/') && !links.url_exists(&url) {
+    if path.starts_with('/') {
+        if path.ends_with('/') && !site.links.url_exists(path) {
             out.diagnostics.push(
-                Diagnostic::error(Code::LinkBroken, input.path, format!("link to `{d}`: no page has that URL"))
-                    .located(loc, offset)
+                site.error(Code::LinkBroken, format!("link to `{d}`: no page has that URL"), offset)
                     .with_hint("link to the Markdown file instead (e.g. `../articles/x.md`) so cairn checks and rewrites it"),
             );
         }
-        return urls::with_base(links.base_path(), d).into();
+        return urls::with_base(site.links.base_path(), d).into();
     }
     let decoded = percent_decode(path);
-    let Some(target) = resolve_relative(input.content_path, &decoded) else {
-        out.diagnostics.push(
-            Diagnostic::error(
-                Code::LinkBroken,
-                input.path,
-                format!("link to `{d}` leaves the content folder"),
-            )
-            .located(loc, offset),
-        );
+    let Some(target) = resolve_relative(site.input.content_path, &decoded) else {
+        let message = format!("link to `{d}` leaves the content folder");
+        out.diagnostics
+            .push(site.error(Code::LinkBroken, message, offset));
         return dest.clone();
     };
-    let suffix = |url: &str| {
-        let mut s = url.to_string();
-        if let Some(q) = query {
-            s.push('?');
-            s.push_str(q);
-        }
-        if let Some(a) = anchor {
-            s.push('#');
-            s.push_str(a);
-        }
-        s
+    let link = Relative {
+        written: d,
+        target,
+        decoded,
+        query,
+        anchor,
     };
-    if target.ends_with(".md") {
-        match links.page_url(&target) {
-            Ok(url) => {
-                if let Some(a) = anchor {
-                    out.anchor_refs.push(AnchorRef {
-                        target: target.clone(),
-                        anchor: a.to_string(),
-                        offset,
-                    });
-                }
-                suffix(&urls::with_base(links.base_path(), url)).into()
+    let url = match link.target.ends_with(".md") {
+        true => page_link(&link, site, offset, out),
+        false => file_link(&link, site, offset, out),
+    };
+    url.map_or_else(|| dest.clone(), CowStr::from)
+}
+
+/// The URL of the page a link to a Markdown file points at, or `None` (and why) if none.
+fn page_link(link: &Relative, site: &Site, offset: usize, out: &mut Rendered) -> Option<String> {
+    let d = link.written;
+    match site.links.page_url(&link.target) {
+        Ok(url) => {
+            if let Some(a) = link.anchor {
+                out.anchor_refs.push(AnchorRef {
+                    target: link.target.clone(),
+                    anchor: a.to_string(),
+                    offset,
+                });
             }
-            Err(LinkProblem::Draft) => {
-                out.diagnostics.push(
-                    Diagnostic::error(Code::LinkDraft, input.path, format!("link to `{d}`: that page is a draft or scheduled for later"))
-                        .located(loc, offset)
-                        .with_hint("publish the target (draft = false, a date not in the future), or build with --drafts"),
-                );
-                dest.clone()
-            }
-            Err(LinkProblem::Missing) => {
-                // Compare file names, not whole paths: shared folders make every path look alike.
-                let paths = links.page_paths();
-                let name = |p: &str| p.rsplit('/').next().unwrap_or("").to_string();
-                let wanted = name(&target);
-                let names: Vec<String> = paths.iter().map(|p| name(p)).collect();
-                let best = did_you_mean(&wanted, names.iter().map(String::as_str))
-                    .and_then(|n| paths.iter().copied().find(|p| name(p) == n));
-                let hint = match best {
-                    Some(best) => format!(
-                        "did you mean `{}`?",
-                        relative_link(input.content_path, best)
-                    ),
-                    None => "check the file name; links are relative to this file's folder".into(),
-                };
-                out.diagnostics.push(
-                    Diagnostic::error(
-                        Code::LinkBroken,
-                        input.path,
-                        format!("link to `{d}`: no such page (content/{target})"),
-                    )
-                    .located(loc, offset)
-                    .with_hint(hint),
-                );
-                dest.clone()
-            }
+            Some(link.url(&urls::with_base(site.links.base_path(), url)))
         }
-    } else if links.asset_exists(&target) {
-        suffix(&urls::with_base(links.base_path(), &urls::asset(&target))).into()
-    } else if target.is_empty()
-        || decoded.ends_with('/')
-        || !decoded.rsplit('/').next().unwrap_or("").contains('.')
-    {
-        // A relative URL path such as `../` or `sibling/`: kept as written.
-        dest.clone()
-    } else {
-        out.diagnostics.push(
-            Diagnostic::error(Code::LinkBroken, input.path, format!("link to `{d}`: no such file (content/{target})"))
-                .located(loc, offset)
-                .with_hint("put the file beside the page in content/, or in static/ and link to it with a leading `/`"),
-        );
-        dest.clone()
+        Err(LinkProblem::Draft) => {
+            out.diagnostics.push(
+                site.error(Code::LinkDraft, format!("link to `{d}`: that page is a draft or scheduled for later"), offset)
+                    .with_hint("publish the target (draft = false, a date not in the future), or build with --drafts"),
+            );
+            None
+        }
+        Err(LinkProblem::Missing) => {
+            out.diagnostics.push(missing_page(link, site, offset));
+            None
+        }
     }
+}
+
+/// A link to a page that does not exist, with the page of the nearest file name as the hint.
+fn missing_page(link: &Relative, site: &Site, offset: usize) -> Diagnostic {
+    // Compare file names, not whole paths: shared folders make every path look alike.
+    let paths = site.links.page_paths();
+    let name = |p: &str| p.rsplit('/').next().unwrap_or("").to_string();
+    let wanted = name(&link.target);
+    let names: Vec<String> = paths.iter().map(|p| name(p)).collect();
+    let best = did_you_mean(&wanted, names.iter().map(String::as_str))
+        .and_then(|n| paths.iter().copied().find(|p| name(p) == n));
+    let hint = match best {
+        Some(best) => format!(
+            "did you mean `{}`?",
+            relative_link(site.input.content_path, best)
+        ),
+        None => "check the file name; links are relative to this file's folder".into(),
+    };
+    let message = format!(
+        "link to `{}`: no such page (content/{})",
+        link.written, link.target
+    );
+    site.error(Code::LinkBroken, message, offset)
+        .with_hint(hint)
+}
+
+/// The output URL of a file beside the pages; `None` for a relative URL path kept as
+/// written, or (with an error) for a file that does not exist.
+fn file_link(link: &Relative, site: &Site, offset: usize, out: &mut Rendered) -> Option<String> {
+    if site.links.asset_exists(&link.target) {
+        let url = urls::asset(&link.target);
+        return Some(link.url(&urls::with_base(site.links.base_path(), &url)));
+    }
+    let name = link.decoded.rsplit('/').next().unwrap_or("");
+    if link.target.is_empty() || link.decoded.ends_with('/') || !name.contains('.') {
+        // A relative URL path such as `../` or `sibling/`: kept as written.
+        return None;
+    }
+    let message = format!(
+        "link to `{}`: no such file (content/{})",
+        link.written, link.target
+    );
+    out.diagnostics
+        .push(site.error(Code::LinkBroken, message, offset).with_hint(
+        "put the file beside the page in content/, or in static/ and link to it with a leading `/`",
+    ));
+    None
 }
 
 fn has_scheme(d: &str) -> bool {
@@ -754,37 +926,18 @@ impl Expanded {
         let mut last = 0;
         let mut search = 0;
         let mut tags = TagState::default();
-        while let Some(rel) = html[search..].find(PLACEHOLDER) {
-            let start = search + rel;
-            let digits = html[start + PLACEHOLDER.len()..]
-                .bytes()
-                .take_while(u8::is_ascii_digit)
-                .count();
-            let end = start + PLACEHOLDER.len() + digits;
+        while let Some((start, end, i)) = self.next_placeholder(&html, search) {
             search = start + PLACEHOLDER.len();
-            let number = &html[start + PLACEHOLDER.len()..end];
-            if digits == 0
-                || (digits > 1 && number.starts_with('0'))
-                || html.as_bytes().get(end) != Some(&b'x')
-            {
-                continue;
-            }
-            let Some((_, rendered)) = number
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| self.rendered.get(i))
-            else {
-                continue;
-            };
             if text_only && tags.in_tag_at(&html, start) {
                 continue;
             }
-            let (mut from, mut to) = (start, end + 1);
+            let rendered = &self.rendered[i].1;
+            let (mut from, mut to) = (start, end);
             // Block-level output alone in a paragraph should not stay wrapped in <p>.
-            let block = rendered.trim_start().starts_with("<div")
-                || rendered.trim_start().starts_with("<figure")
-                || rendered.trim_start().starts_with("<aside");
-            if block && html[last..start].ends_with("<p>") && html[to..].starts_with("</p>") {
+            if is_block(rendered)
+                && html[last..start].ends_with("<p>")
+                && html[to..].starts_with("</p>")
+            {
                 from -= "<p>".len();
                 to += "</p>".len();
             }
@@ -796,6 +949,72 @@ impl Expanded {
         out.push_str(&html[last..]);
         shrunk(out)
     }
+
+    /// The next placeholder in `s` at or after `from`: its start, its end, the index of
+    /// the shortcode whose output it stands for.
+    fn next_placeholder(&self, s: &str, mut from: usize) -> Option<(usize, usize, usize)> {
+        while let Some(rel) = s[from..].find(PLACEHOLDER) {
+            let start = from + rel;
+            let digits_at = start + PLACEHOLDER.len();
+            from = digits_at;
+            let digits = s[digits_at..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+            let end = digits_at + digits;
+            let number = &s[digits_at..end];
+            if digits == 0
+                || (digits > 1 && number.starts_with('0'))
+                || s.as_bytes().get(end) != Some(&b'x')
+            {
+                continue;
+            }
+            if let Some(i) = number.parse().ok().filter(|&i| i < self.rendered.len()) {
+                return Some((start, end + 1, i));
+            }
+        }
+        None
+    }
+
+    /// Whether `text` (of a paragraph) is one placeholder of block-level output, which is
+    /// written without the paragraph around it.
+    fn is_lone_block(&self, text: &str) -> bool {
+        self.next_placeholder(text, 0)
+            .is_some_and(|(start, end, i)| {
+                start == 0 && end == text.len() && is_block(&self.rendered[i].1)
+            })
+    }
+
+    /// `text` with each placeholder replaced by the text of its shortcode's output.
+    fn substitute_text(&self, text: &str) -> String {
+        let mut out = String::new();
+        let mut last = 0;
+        while let Some((start, end, i)) = self.next_placeholder(text, last) {
+            out.push_str(&text[last..start]);
+            out.push_str(&html_text(&self.rendered[i].1));
+            last = end;
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+
+    /// Append to `text` the placeholder for the next shortcode's output, `html`; the call it
+    /// stands for was `written` bytes long.
+    fn push(&mut self, text: &mut String, written: usize, html: String) {
+        let placeholder = format!("{PLACEHOLDER}{}x", self.rendered.len());
+        let at = text.len();
+        text.push_str(&placeholder);
+        let delta = written as isize - placeholder.len() as isize;
+        let total = self.shifts.last().map_or(0, |s| s.1) + delta;
+        self.shifts.push((at + placeholder.len(), total));
+        self.rendered.push((placeholder, html));
+    }
+}
+
+/// Whether a shortcode's output is block-level (a `<div>`, `<figure>` or `<aside>`).
+fn is_block(html: &str) -> bool {
+    let html = html.trim_start();
+    html.starts_with("<div") || html.starts_with("<figure") || html.starts_with("<aside")
 }
 
 /// Whether a position of serialised HTML is inside a tag, found by scanning forward
@@ -910,58 +1129,20 @@ fn expand_shortcodes(
         }
         let file_offset = input.body_offset + start;
         let Some(end_rel) = body[start..].find("}}") else {
-            out.diagnostics.push(
-                Diagnostic::error(Code::ShortcodeSyntax, input.path, "shortcode opened with `{{` is never closed")
-                    .located(loc, file_offset)
-                    .with_hint("close it with `}}` on the same line, e.g. {{ claim(case=\"acme\", metric=\"downtime\") }}; to show `{{` literally, put it in `code`"),
-            );
+            out.diagnostics
+                .push(unclosed_shortcode(input, loc, file_offset));
             break;
         };
         let end = start + end_rel + 2;
-        let inner = &body[start + 2..end - 2];
         search = end;
-        let call = match parse_call(inner) {
-            Ok((name, mut args)) => {
-                if input.safe_html {
-                    for (key, value) in args.iter_mut() {
-                        if let ArgValue::Str(url) = value
-                            && is_url_argument(key)
-                            && !url_is_safe(url)
-                        {
-                            out.diagnostics.push(
-                                unsafe_url(input, loc, file_offset, &format!("shortcode `{name}`: argument `{key}`"), url)
-                                    .with_hint("the shortcode gets an empty value instead; use an https:// address or a page of this site"),
-                            );
-                            url.clear();
-                        }
-                    }
-                }
-                ShortcodeCall {
-                    name,
-                    args,
-                    offset: file_offset,
-                }
-            }
-            Err((pos, message)) => {
-                let at = file_offset + 2 + pos;
-                out.diagnostics.push(
-                    Diagnostic::error(Code::ShortcodeSyntax, input.path, format!("malformed shortcode: {message}"))
-                        .located(loc, at)
-                        .with_hint("write shortcodes as {{ name(key=\"text\", n=3, flag=true) }}; to show `{{` literally, put it in `code`"),
-                );
-                continue;
-            }
+        let inner = &body[start + 2..end - 2];
+        let Some(call) = shortcode_call(inner, input, loc, file_offset, out) else {
+            continue;
         };
         match shortcodes.render(&call) {
             Ok(html) => {
-                let placeholder = format!("{PLACEHOLDER}{}x", ex.rendered.len());
                 text.push_str(&body[last..start]);
-                let at = text.len();
-                text.push_str(&placeholder);
-                let delta = (end - start) as isize - placeholder.len() as isize;
-                let total = ex.shifts.last().map_or(0, |s| s.1) + delta;
-                ex.shifts.push((at + placeholder.len(), total));
-                ex.rendered.push((placeholder, html));
+                ex.push(&mut text, end - start, html);
                 last = end;
                 out.shortcodes.push(call);
             }
@@ -977,6 +1158,54 @@ fn expand_shortcodes(
         ex.text = Some(text);
     }
     ex
+}
+
+/// A `{{` at `file_offset` with no `}}` after it.
+fn unclosed_shortcode(input: &Input, loc: &Locator, file_offset: usize) -> Diagnostic {
+    Diagnostic::error(Code::ShortcodeSyntax, input.path, "shortcode opened with `{{` is never closed")
+        .located(loc, file_offset)
+        .with_hint("close it with `}}` on the same line, e.g. {{ claim(case=\"acme\", metric=\"downtime\") }}; to show `{{` literally, put it in `code`")
+}
+
+/// The call written between `{{` and `}}` (at `file_offset`), or `None` and an error.
+/// Under safe_html, URL arguments with other schemes are emptied, with a warning.
+fn shortcode_call(
+    inner: &str,
+    input: &Input,
+    loc: &Locator,
+    file_offset: usize,
+    out: &mut Rendered,
+) -> Option<ShortcodeCall> {
+    let (name, mut args) = match parse_call(inner) {
+        Ok(parsed) => parsed,
+        Err((pos, message)) => {
+            out.diagnostics.push(
+                Diagnostic::error(Code::ShortcodeSyntax, input.path, format!("malformed shortcode: {message}"))
+                    .located(loc, file_offset + 2 + pos)
+                    .with_hint("write shortcodes as {{ name(key=\"text\", n=3, flag=true) }}; to show `{{` literally, put it in `code`"),
+            );
+            return None;
+        }
+    };
+    if input.safe_html {
+        for (key, value) in args.iter_mut() {
+            if let ArgValue::Str(url) = value
+                && is_url_argument(key)
+                && !url_is_safe(url)
+            {
+                out.diagnostics.push(
+                    unsafe_url(input, loc, file_offset, &format!("shortcode `{name}`: argument `{key}`"), url)
+                        .with_hint("the shortcode gets an empty value instead; use an https:// address or a page of this site"),
+                );
+                url.clear();
+            }
+        }
+    }
+    Some(ShortcodeCall {
+        name,
+        args,
+        offset: file_offset,
+    })
 }
 
 /// Parse `name(key="v", n=3, f=1.5, b=true)`; errors carry a byte position in `inner`.
@@ -1215,6 +1444,7 @@ mod tests {
         fn render(&self, call: &ShortcodeCall) -> Result<String, ShortcodeError> {
             match call.name.as_str() {
                 "hello" => Ok(format!("<b>hi {}</b>", call.str_arg("who").unwrap_or("?"))),
+                "box" => Ok("<div class=\"box\"><p>inside</p></div>".into()),
                 _ => Err(ShortcodeError {
                     code: Code::ShortcodeUnknown,
                     message: format!("unknown shortcode `{}`", call.name),
@@ -1592,5 +1822,53 @@ mod tests {
             })
             .collect();
         assert_eq!(messages(&r), want);
+    }
+
+    #[test]
+    fn the_summary_is_the_plain_text_of_the_first_paragraph() {
+        let long = "word ".repeat(60);
+        let cut = format!("{}…", "word ".repeat(40).trim_end());
+        let cases: &[(&str, &str)] = &[
+            (
+                "Plain *emphasis*, **strong** and ~~struck~~ text.\n",
+                "Plain emphasis, strong and struck text.",
+            ),
+            (
+                "See [the guide](a.md) and <https://x.test>.\n",
+                "See the guide and https://x.test.",
+            ),
+            ("Run `cairn build` now.\n", "Run cairn build now."),
+            (
+                "Fish &amp; chips &lt;3 &copy; 2026 &quot;ok&quot;\n",
+                "Fish & chips <3 © 2026 \"ok\"",
+            ),
+            ("It's \"quoted\" -- twice\n", "It’s “quoted” – twice"),
+            ("One line\nand the next\n", "One line\nand the next"),
+            (&long, &cut),
+            (&"x".repeat(210), &format!("{}…", "x".repeat(200))),
+            ("## Only a heading\n\n- a tight\n- list\n", ""),
+            ("", ""),
+            (
+                "## Title\n\n- one\n- two\n\nThe first paragraph.\n\nThe second.\n",
+                "The first paragraph.",
+            ),
+            (
+                "| a |\n|---|\n| b |\n\n```\ncode\n```\n\nAfter a table and code.\n",
+                "After a table and code.",
+            ),
+            ("> Quoted first.\n\nThen prose.\n", "Quoted first."),
+            ("Look ![alt *text*](chart.png) here.\n", "Look  here."),
+            ("A claim[^n].\n\n[^n]: The source.\n", "A claim1."),
+            (
+                "A <span class=\"x\">marked</span> word.\n",
+                "A marked word.",
+            ),
+            ("Say {{ hello(who=\"you\") }} now.\n", "Say hi you now."),
+            ("{{ box() }}\n\nAfter the box.\n", "After the box."),
+            ("Text {{ box() }} around.\n", "Text inside around."),
+        ];
+        for (body, want) in cases {
+            assert_eq!(md(body).summary, *want, "{body:?}");
+        }
     }
 }

@@ -242,41 +242,5 @@ pub(super) fn render_body(
         content_path: &meta.content_path,
         safe_html: config.safe_html,
     };
-    let mut r = markdown::render(&file.text[body_offset..], &input, index, shortcodes);
-    if meta.summary.is_empty() {
-        r.summary = summarize(&r.html);
-    }
-    r
-}
-
-/// The start of the body's first paragraph as plain text, for cards and meta descriptions.
-fn summarize(html: &str) -> String {
-    let Some(start) = html.find("<p>") else {
-        return String::new();
-    };
-    let end = html[start..].find("</p>").map_or(html.len(), |e| start + e);
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html[start + 3..end].chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&#39;", "'");
-    if text.chars().count() <= 200 {
-        return text;
-    }
-    let cut: String = text.chars().take(200).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
+    markdown::render(&file.text[body_offset..], &input, index, shortcodes)
 }

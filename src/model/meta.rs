@@ -11,10 +11,11 @@ use super::cache::{Cache, hash_of};
 use super::parse::ParsedFile;
 use super::{CaseStudy, Kind, Metric, Options, PageMeta, kind_of, stem_of};
 use crate::claims::Better;
-use crate::config::{Industry, SiteConfig, key_offset, value_offset};
+use crate::config::{Industry, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::frontmatter::{FmDate, Quote, RawFrontMatter, RawMetric};
 use crate::source::SourceFile;
+use crate::spans::Positions;
 use crate::urls::Urls;
 
 /// The longest slug: it names a folder of the output, and file systems allow 255 bytes.
@@ -172,10 +173,11 @@ struct Terms<'a> {
     options: &'a Options,
 }
 
-/// Where a file's front matter is, for diagnostics that point into it.
+/// Where a file's front matter and each key in it are, for diagnostics that point into it.
 struct Front<'a> {
     file: &'a SourceFile,
     offset: usize,
+    positions: &'a Positions,
 }
 
 impl Front<'_> {
@@ -190,12 +192,12 @@ impl Front<'_> {
 
     /// Where `key` is written.
     fn at(&self, key: &str) -> usize {
-        self.offset + key_offset(&self.file.text[self.offset..], key)
+        self.positions.offset_of(key)
     }
 
     /// Where `value` of `key` is written.
     fn at_value(&self, key: &str, value: &str) -> usize {
-        self.offset + value_offset(&self.file.text[self.offset..], key, value)
+        self.positions.value_offset(key, value)
     }
 }
 
@@ -209,6 +211,7 @@ fn resolve_meta(
     let front = Front {
         file,
         offset: front_offset,
+        positions: &fm.positions,
     };
     let mut errors = Vec::new();
     let kind = kind_of(&file.content_path);
@@ -596,7 +599,7 @@ fn resolve_metric(
     seen: &mut HashSet<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Metric> {
-    let at = front.at_value("metrics", &m.id);
+    let at = m.id_offset;
     let err = |message: String| front.err(Code::MetricInvalid, message).at(front.text(), at);
     let mut ok = check_metric_id(front, &m.id, at, seen, errors);
     let better = metric_better(front, &m, at, errors);

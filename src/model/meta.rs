@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use super::cache::{Cache, hash_of};
 use super::parse::ParsedFile;
-use super::{CaseStudy, Kind, Metric, Options, PageMeta, kind_of, stem_of};
-use crate::claims::Better;
+use super::{CaseStudy, Facts, Kind, Metric, Options, PageMeta, kind_of, stem_of};
+use crate::claims::{Better, Figures};
 use crate::config::{Industry, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::frontmatter::{FmDate, Quote, RawFrontMatter, RawMetric};
@@ -618,6 +618,15 @@ fn resolve_metric(
     let (true, Some(better)) = (ok, better) else {
         return None;
     };
+    let facts = Facts::of(
+        Figures {
+            before: m.before,
+            after: m.after,
+            better,
+        },
+        &m.label,
+        &m.unit,
+    );
     Some(Metric {
         id: m.id,
         label: m.label,
@@ -627,6 +636,7 @@ fn resolve_metric(
         better,
         period: m.period,
         source,
+        facts,
     })
 }
 

@@ -26,7 +26,7 @@ use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::claims::{Better, Figures};
+use crate::claims::{self, Better, ClaimError, Figures, Form};
 use crate::config::{Industry, SiteConfig};
 use crate::diagnostics::Diagnostic;
 use crate::frontmatter::Quote;
@@ -61,6 +61,39 @@ pub struct Metric {
     pub better: Better,
     pub period: Option<String>,
     pub source: String,
+    /// What the figures say, computed once: every page and claim shows these.
+    pub facts: Facts,
+}
+
+/// What a metric's figures say, in words, computed once from the figures when the
+/// metric is read; the `claim` shortcode and every view of the metric take them from here.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    /// `120 hours/month`
+    pub before: String,
+    pub after: String,
+    /// `from 120 to 70 hours/month`
+    pub change: String,
+    /// `reduced unplanned downtime by 41%`, or why the figures support no claim.
+    pub sentence: Result<String, ClaimError>,
+    /// `41%`, when a percentage can be claimed.
+    pub percent: Option<String>,
+    /// `1.7×`, when a multiple can be claimed.
+    pub multiple: Option<String>,
+}
+
+impl Facts {
+    /// The facts of figures `f` of a metric labelled `label`, measured in `unit`.
+    pub fn of(f: Figures, label: &str, unit: &str) -> Facts {
+        Facts {
+            before: claims::quantity(f.before, unit),
+            after: claims::quantity(f.after, unit),
+            change: claims::change(f.before, f.after, unit),
+            sentence: claims::phrase(f, label, unit, Form::Sentence, 0),
+            percent: claims::percent(f, 0).ok().map(|p| format!("{p}%")),
+            multiple: claims::multiple(f).ok().map(|x| format!("{x}×")),
+        }
+    }
 }
 
 /// Every field, figures by their bits: what fingerprints of claims and cards see.

@@ -213,8 +213,18 @@ fn find_metric<'m>(
 /// The claim's phrase, or why the metric allows none.
 fn claim_text(metric: &Metric, args: &ClaimArgs) -> Result<String, ShortcodeError> {
     let (case, metric_id) = (args.case, args.metric);
-    claims::phrase(metric.figures(), &metric.label, &metric.unit, args.form, args.precision).map_err(|e| {
-        let change = claims::change(metric.before, metric.after, &metric.unit);
+    let text = match (args.form, args.precision) {
+        (Form::Sentence, 0) => metric.facts.sentence.clone(),
+        (form, precision) => claims::phrase(
+            metric.figures(),
+            &metric.label,
+            &metric.unit,
+            form,
+            precision,
+        ),
+    };
+    text.map_err(|e| {
+        let change = &metric.facts.change;
         let (message, hint) = match e {
             claims::ClaimError::NoImprovement => (
                 format!("claim: `{case}` metric `{metric_id}` did not improve ({change}, better = \"{}\")", claims_better(metric.better)),
@@ -238,7 +248,7 @@ fn claim_values(
     text: String,
     url: String,
 ) -> Vec<(String, ArgValue)> {
-    let mut detail = claims::change(metric.before, metric.after, &metric.unit);
+    let mut detail = metric.facts.change.clone();
     if let Some(p) = &metric.period {
         detail.push_str(&format!(", {p}"));
     }

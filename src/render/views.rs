@@ -268,7 +268,6 @@ pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricVie
         .as_ref()
         .expect("metrics belong to case studies")
         .metrics[m_index];
-    let f = m.figures();
     let cited_by = cited_by(site, page, m_index);
     MetricView {
         id: &m.id,
@@ -276,17 +275,13 @@ pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricVie
         url: site.urls.href(&site.urls.metric(&p.meta.url, &m.id)),
         label: &m.label,
         unit: &m.unit,
-        before: claims::quantity(m.before, &m.unit),
-        after: claims::quantity(m.after, &m.unit),
+        before: m.facts.before.clone(),
+        after: m.facts.after.clone(),
         better: m.better,
-        change: claims::change(m.before, m.after, &m.unit),
-        claim: claims::phrase(f, &m.label, &m.unit, claims::Form::Sentence, 0).unwrap_or_default(),
-        percent: claims::percent(f, 0)
-            .map(|p| format!("{p}%"))
-            .unwrap_or_default(),
-        multiple: claims::multiple(f)
-            .map(|x| format!("{x}×"))
-            .unwrap_or_default(),
+        change: m.facts.change.clone(),
+        claim: m.facts.sentence.clone().unwrap_or_default(),
+        percent: m.facts.percent.clone().unwrap_or_default(),
+        multiple: m.facts.multiple.clone().unwrap_or_default(),
         period: m.period.as_deref().unwrap_or(""),
         source: &m.source,
         cited_by,

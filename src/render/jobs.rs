@@ -143,94 +143,94 @@ pub fn view<'a, C>(
     body: Option<&'a Rendered>,
     card_of: &CardOf<C>,
 ) -> Result<JobView<'a, C>, Diagnostic> {
-    let site = cx.site;
-    let template = template_of(site, job);
-    let u = &site.urls;
-    let listing = |url: String, values| JobView {
-        template,
-        path: urls::output_file(&url),
-        values,
-    };
-    let cards = |indices: &[usize]| -> Result<Vec<C>, Diagnostic> {
-        indices.iter().map(|&i| card_of(i)).collect()
-    };
-    Ok(match job {
+    match job {
         Job::Page(i) => page(
             cx,
             terms,
             i,
             body.expect("a page's job has its body"),
             card_of,
-        )?,
-        Job::Home => home(cx, card_of)?,
-        Job::Articles => listing(
-            u.articles(),
-            vec![("pages", Value::Cards(cards(&site.articles)?))],
         ),
-        Job::CaseStudies => listing(
-            u.case_studies(),
-            vec![
-                ("pages", Value::Cards(cards(&site.case_studies)?)),
-                (
-                    "by_industry",
-                    Value::ByIndustry(by_industry(cx, terms, card_of)?),
-                ),
-            ],
-        ),
-        Job::Roles => listing(u.roles(), Vec::new()),
-        Job::Stages => listing(u.stages(), Vec::new()),
-        Job::Industries => listing(u.industries(), Vec::new()),
+        Job::Home => home(cx, card_of),
+        Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => feed(cx, job, card_of),
+        _ => {
+            let (url, values) = listing(cx, terms, job, card_of)?;
+            Ok(JobView {
+                template: template_of(cx.site, job),
+                path: urls::output_file(&url),
+                values,
+            })
+        }
+    }
+}
+
+/// The values a job's template gets.
+type Values<'a, C> = Vec<(&'static str, Value<'a, C>)>;
+
+/// The URL of a listing or another site-wide file, and what it gives its template.
+fn listing<'a, C>(
+    cx: &'a Ctx<'a>,
+    terms: &'a SiteView<'a>,
+    job: Job,
+    card_of: &CardOf<C>,
+) -> Result<(String, Values<'a, C>), Diagnostic> {
+    let site = cx.site;
+    let u = &site.urls;
+    let cards = |indices: &[usize]| -> Result<Value<'a, C>, Diagnostic> {
+        let cards = indices.iter().map(|&i| card_of(i));
+        Ok(Value::Cards(cards.collect::<Result<_, _>>()?))
+    };
+    Ok(match job {
+        Job::Articles => (u.articles(), vec![("pages", cards(&site.articles)?)]),
+        Job::CaseStudies => {
+            let groups = Value::ByIndustry(by_industry(cx, terms, card_of)?);
+            let pages = cards(&site.case_studies)?;
+            (
+                u.case_studies(),
+                vec![("pages", pages), ("by_industry", groups)],
+            )
+        }
+        Job::Roles => (u.roles(), Vec::new()),
+        Job::Stages => (u.stages(), Vec::new()),
+        Job::Industries => (u.industries(), Vec::new()),
         Job::Role(r) => {
             let role = &terms.roles[r];
             let path = (0..site.config.stages.len())
                 .map(|s| {
+                    let pages = site.role_paths[r][s].iter().map(|&i| card_of(i));
                     Ok(StageGroup {
                         stage: terms.stages[s].clone(),
-                        pages: cards(&site.role_paths[r][s])?,
+                        pages: pages.collect::<Result<_, Diagnostic>>()?,
                     })
                 })
                 .collect::<Result<_, Diagnostic>>()?;
-            listing(
-                u.role(role.id),
-                vec![("role", Value::Term(role)), ("path", Value::Path(path))],
-            )
+            let values = vec![("role", Value::Term(role)), ("path", Value::Path(path))];
+            (u.role(role.id), values)
         }
         Job::Stage(s) => {
             let stage = &terms.stages[s];
-            listing(
-                u.stage(stage.id),
-                vec![
-                    ("stage", Value::Term(stage)),
-                    ("pages", Value::Cards(cards(&site.by_stage[s])?)),
-                ],
-            )
+            let values = vec![
+                ("stage", Value::Term(stage)),
+                ("pages", cards(&site.by_stage[s])?),
+            ];
+            (u.stage(stage.id), values)
         }
         Job::Industry(i) => {
             let industry = &terms.industries[i];
-            listing(
-                u.industry(industry.id),
-                vec![
-                    ("industry", Value::Term(industry)),
-                    ("pages", Value::Cards(cards(&site.by_industry[i])?)),
-                ],
-            )
+            let pages = cards(&site.by_industry[i])?;
+            let values = vec![("industry", Value::Term(industry)), ("pages", pages)];
+            (u.industry(industry.id), values)
         }
-        Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => feed(cx, job, card_of)?,
-        Job::Proof => listing(
-            u.proof(),
-            vec![("cases", Value::Cards(cards(&site.case_studies)?))],
-        ),
-        Job::Sitemap => JobView {
-            template,
-            path: urls::output_file(&u.sitemap()),
-            values: vec![("entries", Value::Sitemap(sitemap(cx)))],
-        },
-        Job::Robots => JobView {
-            template,
-            path: urls::output_file(&u.robots()),
-            values: vec![("sitemap_url", Value::Text(cx.abs(&u.sitemap())))],
-        },
-        Job::NotFound => listing(u.not_found(), Vec::new()),
+        Job::Proof => (u.proof(), vec![("cases", cards(&site.case_studies)?)]),
+        Job::Sitemap => (u.sitemap(), vec![("entries", Value::Sitemap(sitemap(cx)))]),
+        Job::Robots => {
+            let values = vec![("sitemap_url", Value::Text(cx.abs(&u.sitemap())))];
+            (u.robots(), values)
+        }
+        Job::NotFound => (u.not_found(), Vec::new()),
+        Job::Page(_) | Job::Home | Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => {
+            unreachable!("pages, the home page and feeds have views of their own")
+        }
     })
 }
 

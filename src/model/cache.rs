@@ -59,29 +59,21 @@ pub fn fingerprint_hasher() -> ahash::AHasher {
 pub struct Patcher {
     links: LinkIndex,
     cases: CaseIndex,
-    /// Content path → index in `Site::pages`.
-    pages: FastMap<String, usize>,
     /// The earliest date of a page held back for being in the future: from then on, the
     /// site has another page and only a full build is right.
     next_publish: Option<jiff::Timestamp>,
 }
 
 impl Patcher {
-    /// Keeps the indices a build made; `pages` are the site's pages in their final order.
+    /// Keeps the indices a build made.
     pub(super) fn new(
         links: LinkIndex,
         cases: CaseIndex,
-        pages: &[Page],
         next_publish: Option<jiff::Timestamp>,
     ) -> Patcher {
         Patcher {
             links,
             cases,
-            pages: pages
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.meta.content_path.clone(), i))
-                .collect(),
             next_publish,
         }
     }
@@ -92,12 +84,11 @@ pub(super) fn patcher(
     cache: &Cache,
     links: LinkIndex,
     cases: CaseIndex,
-    pages: &[Page],
     next_publish: Option<jiff::Timestamp>,
 ) -> Option<Patcher> {
     cache
         .enabled
-        .then(|| Patcher::new(links, cases, pages, next_publish))
+        .then(|| Patcher::new(links, cases, next_publish))
 }
 
 /// The earliest date of a page held back for being in the future (not a draft).
@@ -125,7 +116,11 @@ pub fn patch(
     if patcher.next_publish.is_some_and(|t| options.now >= t) {
         return None;
     }
-    let i = *patcher.pages.get(&new.content_path)?;
+    // One lookup per edit: a scan costs less than keeping a map up to date on every build.
+    let i = site
+        .pages
+        .iter()
+        .position(|p| p.meta.content_path == new.content_path)?;
     let page = &site.pages[i];
     let page_body = page.body.get();
     if !page_body.diagnostics.is_empty() || !page_body.anchor_refs.is_empty() {

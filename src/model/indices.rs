@@ -1,7 +1,7 @@
 //! Phase 6: the published pages in site order, and the indices over them: articles,
 //! case studies, pages by stage and industry, role paths and the next page on each.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::sync::Arc;
 
 use super::bodies::MetaAt;
@@ -25,8 +25,16 @@ pub(super) fn pages_in_order(
         let Some(body) = body else { continue };
         pages.push(Page::new(meta, body));
     }
-    let mut order: Vec<usize> = (0..pages.len()).collect();
-    order.sort_by(|&a, &b| page_order(&pages[a].meta, &pages[b].meta));
+    // Sorting the keys side by side, not by looking each page up in every comparison.
+    let order: Vec<usize> = {
+        let mut keyed: Vec<_> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (page_order(&p.meta), i))
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
+    };
     let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
     order
         .iter()
@@ -34,14 +42,9 @@ pub(super) fn pages_in_order(
         .collect()
 }
 
-/// Articles and case studies newest first, then other pages by path.
-fn page_order(a: &PageMeta, b: &PageMeta) -> Ordering {
-    let listed = |m: &PageMeta| m.kind == Kind::Page;
-    (listed(a), Reverse(a.date), &a.content_path).cmp(&(
-        listed(b),
-        Reverse(b.date),
-        &b.content_path,
-    ))
+/// Articles and case studies newest first, then other pages by path (unique: a total order).
+fn page_order(m: &PageMeta) -> (bool, Reverse<Option<jiff::Timestamp>>, &str) {
+    (m.kind == Kind::Page, Reverse(m.date), &m.content_path)
 }
 
 /// The indices over the pages (see the fields of [`super::Site`] of the same names).
@@ -82,7 +85,13 @@ pub(super) fn indices(config: &SiteConfig, industries: usize, pages: &[Page]) ->
         }
     }
     for list in role_paths.iter_mut().flatten() {
-        list.sort_by(|&a, &b| role_path_order(&pages[a].meta, &pages[b].meta));
+        // Ties keep site order: the index is the last key.
+        let mut keyed: Vec<_> = list
+            .iter()
+            .map(|&i| (role_path_order(&pages[i].meta), i))
+            .collect();
+        keyed.sort_unstable();
+        *list = keyed.into_iter().map(|(_, i)| i).collect();
     }
     let next = next_on_paths(&role_paths, pages);
     Indices {
@@ -96,13 +105,8 @@ pub(super) fn indices(config: &SiteConfig, industries: usize, pages: &[Page]) ->
 }
 
 /// Within a stage of a role's path: by weight (pages without one last), then newest, then title.
-fn role_path_order(a: &PageMeta, b: &PageMeta) -> Ordering {
-    (a.weight.is_none(), a.weight, Reverse(a.date), &a.title).cmp(&(
-        b.weight.is_none(),
-        b.weight,
-        Reverse(b.date),
-        &b.title,
-    ))
+fn role_path_order(m: &PageMeta) -> (bool, Option<i64>, Reverse<Option<jiff::Timestamp>>, &str) {
+    (m.weight.is_none(), m.weight, Reverse(m.date), &m.title)
 }
 
 /// `[page][k]`: the page after it on the path of its k-th role, across stages in

@@ -354,7 +354,7 @@ pub fn build(
     let pages = indices::pages_in_order(metas, rendered);
     let indices = indices::indices(&config, industries.len(), &pages);
     let citations = citations::citations(&pages, &indices.case_studies);
-    let patcher = cache::patcher(cache, index, cases, &pages, next_publish);
+    let patcher = cache::patcher(cache, index, cases, next_publish);
     let site = Site {
         config,
         urls,

@@ -287,3 +287,250 @@ pub fn check(options: &BuildOptions) -> CheckReport {
     diagnostics::sort(&mut diagnostics);
     CheckReport { pages, diagnostics }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const SITE_TOML: &str = "title = \"T\"\nbase_url = \"https://example.test\"\n";
+
+    /// Takes files as (path, text); gives a site folder holding them.
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    /// Takes a site folder; gives options to build it at a fixed "now".
+    fn options(dir: &Path) -> BuildOptions {
+        let mut options = BuildOptions::new(dir);
+        options.now = "2026-06-01T00:00:00Z".parse().expect("timestamp");
+        options
+    }
+
+    /// Takes diagnostics; gives them as `cairn` prints them.
+    fn shown(ds: &[Diagnostic]) -> Vec<String> {
+        ds.iter().map(|d| d.to_string()).collect()
+    }
+
+    /// An article with `roles` and `body`.
+    fn article(roles: &str, body: &str) -> String {
+        format!(
+            "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [{roles}]\n+++\n{body}"
+        )
+    }
+
+    const UNSOURCED: &str = "content/articles/a.md:7:4: {level}: unsourced claim: \"cut costs by 30%\"\n 7 | We cut costs by 30%.\n   |    ^\n  = hint: compute it from a case study: {{ claim(case=\"<case-study>\", metric=\"<id>\") }}; or mark the paragraph with <!-- cairn:allow-unsourced -->";
+    const ROLE_TYPO: &str = "content/articles/a.md:5:11: error: unknown role `decison`\n 5 | roles = [\"decison\"]\n   |           ^\n  = hint: did you mean `decider`?";
+
+    const THROWN: &str = "templates/article.html:1: error: error: no article template\n --> article.html:1:4\n  |\n1 | {{ throw(message=\"no article template\") }}\n  |    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = hint: fix the template; Tera's syntax: https://keats.github.io/tera/docs/";
+
+    /// The unsourced-claim diagnostic of [`article`]'s body `We cut costs by 30%.` at `level`.
+    fn unsourced(level: &str) -> String {
+        UNSOURCED.replace("{level}", level)
+    }
+
+    #[test]
+    fn resolved_output_takes_paths_absolute_without_dots_or_links() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let base = dir.path().canonicalize().expect("canonical");
+        std::fs::create_dir_all(base.join("real/site")).expect("folder");
+        std::os::unix::fs::symlink(base.join("real"), base.join("link")).expect("link");
+        let cwd = std::env::current_dir()
+            .expect("cwd")
+            .canonicalize()
+            .expect("canonical");
+        let table: Vec<(PathBuf, PathBuf)> = vec![
+            (base.join("real/site/public"), base.join("real/site/public")),
+            (base.join("real/site/../out"), base.join("real/out")),
+            (
+                base.join("real/./site/x/../public"),
+                base.join("real/site/public"),
+            ),
+            (base.join("link/site/public"), base.join("real/site/public")),
+            (base.join("link/../out"), base.join("out")),
+            (PathBuf::from("no-such-output"), cwd.join("no-such-output")),
+            (
+                PathBuf::from("../no-such-output"),
+                cwd.parent().expect("parent").join("no-such-output"),
+            ),
+        ];
+        for (output, want) in table {
+            let mut options = BuildOptions::new(&base);
+            options.output = output.clone();
+            assert_eq!(
+                resolved_output(&options),
+                Some(want),
+                "{}",
+                output.display()
+            );
+        }
+    }
+
+    #[test]
+    fn build_options_default_to_public_in_the_site_and_nothing_more() {
+        let options = BuildOptions::new("/sites/a");
+        assert_eq!(options.root, PathBuf::from("/sites/a"));
+        assert_eq!(options.output, PathBuf::from("/sites/a/public"));
+        assert_eq!(options.base_url, None);
+        assert!(!options.drafts);
+        assert!(!options.force);
+    }
+
+    #[test]
+    fn timings_name_each_lap_in_order_once_started() {
+        let mut started = Timings::start();
+        started.lap("config and templates");
+        started.lap("read content");
+        let names: Vec<&str> = started.phases.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["config and templates", "read content"]);
+        assert!(started.slowest.is_empty());
+        // Timings never started (a default) record no laps.
+        let mut idle = Timings::default();
+        idle.lap("render and write");
+        assert!(idle.phases.is_empty());
+    }
+
+    #[test]
+    fn build_errors_count_only_errors_and_show_failures_as_they_are() {
+        let warning = Diagnostic::warning(Code::UnsourcedClaim, "content/a.md", "unsourced claim");
+        let error = Diagnostic::error(Code::UnknownRole, "content/a.md", "unknown role");
+        let table = [
+            (
+                BuildError::Content(vec![error.clone(), warning.clone(), error.clone()]),
+                "2 error(s) in the site",
+            ),
+            (
+                BuildError::Content(vec![warning.clone()]),
+                "0 error(s) in the site",
+            ),
+            (BuildError::Io(anyhow::anyhow!("disk full")), "disk full"),
+        ];
+        for (e, want) in table {
+            assert_eq!(e.to_string(), want);
+        }
+        let report = CheckReport {
+            pages: 1,
+            diagnostics: vec![warning, error.clone(), error],
+        };
+        assert_eq!(report.errors(), 2);
+    }
+
+    /// A site's files as (path, text).
+    type Files<'a> = Vec<(&'a str, &'a str)>;
+
+    /// A build's pages and warnings as printed, or its errors as printed.
+    type Outcome = Result<(usize, Vec<String>), Vec<String>>;
+
+    /// Takes a build's outcome; gives its pages and diagnostics as printed, or `Err`
+    /// with the printed errors.
+    fn outcome(r: Result<Report, BuildError>) -> Outcome {
+        match r {
+            Ok(report) => Ok((report.pages, shown(&report.warnings))),
+            Err(BuildError::Content(ds)) => Err(shown(&ds)),
+            Err(BuildError::Io(e)) => Err(vec![format!("{e:#}")]),
+        }
+    }
+
+    #[test]
+    fn build_warns_of_unsourced_claims_and_fails_on_errors() {
+        let claim = article("\"decider\"", "We cut costs by 30%.\n");
+        let typo = article("\"decison\"", "We cut costs by 30%.\n");
+        let no_theme = "title = \"T\"\nbase_url = \"https://example.test\"\ntheme = \"nope\"\n";
+        let table: Vec<(Files, Outcome)> = vec![
+            (vec![("site.toml", SITE_TOML)], Ok((0, vec![]))),
+            (
+                vec![("site.toml", SITE_TOML), ("content/articles/a.md", &claim)],
+                Ok((1, vec![unsourced("warning")])),
+            ),
+            (
+                vec![("site.toml", SITE_TOML), ("content/articles/a.md", &typo)],
+                Err(vec![ROLE_TYPO.to_string()]),
+            ),
+            (
+                vec![("site.toml", no_theme), ("content/articles/a.md", &claim)],
+                Err(vec!["site.toml: error: theme `nope` not found (looked in themes/nope)\n  = hint: create the theme folder, or set `theme = \"default\"` to use the built-in theme".to_string()]),
+            ),
+        ];
+        for (files, want) in table {
+            let dir = site(&files);
+            assert_eq!(outcome(build(&options(dir.path()))), want, "{files:?}");
+        }
+    }
+
+    #[test]
+    fn build_rejects_a_bad_base_url_option_as_the_option() {
+        let dir = site(&[("site.toml", SITE_TOML)]);
+        let mut options = options(dir.path());
+        options.base_url = Some("example.test".into());
+        assert_eq!(
+            outcome(build(&options)),
+            Err(vec!["--base-url: error: --base-url `example.test` is not an absolute http(s) URL\n  = hint: write it like `https://insights.example.com` or `https://example.com/blog`: http(s), a host, an optional path".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_missing_theme_is_reported_with_the_problems_of_reading_content() {
+        let dir = site(&[(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://example.test\"\ntheme = \"nope\"\n",
+        )]);
+        std::fs::create_dir_all(dir.path().join("content/articles")).expect("folder");
+        std::fs::write(dir.path().join("content/articles/a.md"), b"+++\xff\xfe\n").expect("write");
+        let Err(BuildError::Content(ds)) = build(&options(dir.path())) else {
+            panic!("the build should fail");
+        };
+        assert_eq!(
+            shown(&ds),
+            [
+                "content/articles/a.md:1: error: not a UTF-8 text file (invalid or binary data at byte 3)\n 1 | +++\n  = hint: save the file as UTF-8 text, or give a non-Markdown file another extension",
+                "site.toml: error: theme `nope` not found (looked in themes/nope)\n  = hint: create the theme folder, or set `theme = \"default\"` to use the built-in theme",
+            ]
+        );
+    }
+
+    #[test]
+    fn check_makes_unsourced_claims_errors_and_counts_pages_it_could_load() {
+        let claim = article("\"decider\"", "We cut costs by 30%.\n");
+        let typo = article("\"decison\"", "We cut costs by 30%.\n");
+        let table: Vec<(Files, usize, Vec<String>)> = vec![
+            (
+                vec![("site.toml", SITE_TOML), ("content/articles/a.md", &claim)],
+                1,
+                vec![unsourced("error")],
+            ),
+            (
+                vec![("site.toml", SITE_TOML), ("content/articles/a.md", &typo)],
+                0,
+                vec![ROLE_TYPO.to_string()],
+            ),
+            (
+                vec![
+                    ("site.toml", SITE_TOML),
+                    ("content/articles/a.md", &claim),
+                    (
+                        "templates/article.html",
+                        "{{ throw(message=\"no article template\") }}",
+                    ),
+                ],
+                1,
+                vec![unsourced("error"), THROWN.to_string()],
+            ),
+        ];
+        for (files, pages, want) in table {
+            let dir = site(&files);
+            let report = check(&options(dir.path()));
+            assert_eq!(
+                (report.pages, shown(&report.diagnostics)),
+                (pages, want),
+                "{files:?}"
+            );
+            assert!(!dir.path().join("public").exists(), "check writes nothing");
+        }
+    }
+}

@@ -212,54 +212,7 @@ fn build(
     options.force = force;
     match cairn::build(&options) {
         Ok(report) => {
-            print_diagnostics(&report.warnings);
-            let mut out = std::io::stdout().lock();
-            let lists = [
-                (
-                    &report.replaced,
-                    format!(
-                        "replaced {} file(s) cairn had not written (--force)",
-                        report.replaced.len()
-                    ),
-                ),
-                (
-                    &report.kept,
-                    format!(
-                        "kept {} file(s) changed since cairn wrote them, no longer its own",
-                        report.kept.len()
-                    ),
-                ),
-                (
-                    &report.adopted,
-                    format!(
-                        "adopted {}: kept {} file(s) cairn did not write",
-                        options.output.display(),
-                        report.adopted.len()
-                    ),
-                ),
-            ];
-            for (files, what) in lists.iter().filter(|(files, _)| !files.is_empty()) {
-                writeln!(out, "{what}: {}", some_of(files))?;
-            }
-            if timings {
-                for (phase, d) in &report.timings.phases {
-                    writeln!(out, "{:>8.1} ms  {phase}", d.as_secs_f64() * 1000.0)?;
-                }
-                writeln!(out, "slowest outputs to render:")?;
-                for (path, d) in &report.timings.slowest {
-                    writeln!(out, "{:>8.1} ms  {path}", d.as_secs_f64() * 1000.0)?;
-                }
-            }
-            writeln!(
-                out,
-                "built {} pages ({} files) into {} in {} ms{}",
-                report.pages,
-                report.files,
-                options.output.display(),
-                report.elapsed.as_millis(),
-                warnings_note(&report.warnings)
-            )
-            .context("stdout")?;
+            print_build(&report, &options.output, timings)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(BuildError::Content(diagnostics)) => {
@@ -272,6 +225,82 @@ fn build(
         }
         Err(BuildError::Io(e)) => Err(e),
     }
+}
+
+/// Takes a successful build's report, its output folder and whether `--timings` was
+/// given; prints the warnings, the files cairn kept or replaced, the timings if asked
+/// for, and the closing summary line.
+fn print_build(
+    report: &cairn::Report,
+    output: &std::path::Path,
+    timings: bool,
+) -> anyhow::Result<()> {
+    print_diagnostics(&report.warnings);
+    let mut out = std::io::stdout().lock();
+    print_others_files(&mut out, report, output)?;
+    if timings {
+        print_timings(&mut out, &report.timings)?;
+    }
+    writeln!(
+        out,
+        "built {} pages ({} files) into {} in {} ms{}",
+        report.pages,
+        report.files,
+        output.display(),
+        report.elapsed.as_millis(),
+        warnings_note(&report.warnings)
+    )
+    .context("stdout")?;
+    Ok(())
+}
+
+/// Takes stdout, a build's report and its output folder; prints a line for each
+/// non-empty list of files that were not cairn's: replaced, kept, adopted.
+fn print_others_files(
+    out: &mut impl Write,
+    report: &cairn::Report,
+    output: &std::path::Path,
+) -> anyhow::Result<()> {
+    let lists = [
+        (
+            &report.replaced,
+            format!(
+                "replaced {} file(s) cairn had not written (--force)",
+                report.replaced.len()
+            ),
+        ),
+        (
+            &report.kept,
+            format!(
+                "kept {} file(s) changed since cairn wrote them, no longer its own",
+                report.kept.len()
+            ),
+        ),
+        (
+            &report.adopted,
+            format!(
+                "adopted {}: kept {} file(s) cairn did not write",
+                output.display(),
+                report.adopted.len()
+            ),
+        ),
+    ];
+    for (files, what) in lists.iter().filter(|(files, _)| !files.is_empty()) {
+        writeln!(out, "{what}: {}", some_of(files))?;
+    }
+    Ok(())
+}
+
+/// Takes stdout and a build's timings; prints each phase's time, then the slowest outputs.
+fn print_timings(out: &mut impl Write, timings: &cairn::Timings) -> anyhow::Result<()> {
+    for (phase, d) in &timings.phases {
+        writeln!(out, "{:>8.1} ms  {phase}", d.as_secs_f64() * 1000.0)?;
+    }
+    writeln!(out, "slowest outputs to render:")?;
+    for (path, d) in &timings.slowest {
+        writeln!(out, "{:>8.1} ms  {path}", d.as_secs_f64() * 1000.0)?;
+    }
+    Ok(())
 }
 
 fn check(

@@ -105,31 +105,8 @@ pub fn serve(options: ServeOptions, log: Log) -> anyhow::Result<()> {
 }
 
 async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
-    let addr = SocketAddr::new(options.bind, options.port);
-    let listener = match tokio::net::TcpListener::bind(addr).await {
-        Ok(l) => l,
-        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-            anyhow::bail!(
-                "port {} is already in use on {}; try another, e.g. --port {}",
-                options.port,
-                options.bind,
-                options.port.saturating_add(1)
-            )
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot listen on {addr}"))),
-    };
-    let local = listener.local_addr()?;
-    let host = if options.bind.is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        local.ip().to_string()
-    };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{}", local.port());
+    let listener = listen(&options).await?;
+    let url = site_url(options.bind, listener.local_addr()?);
 
     let tmp = tempfile::Builder::new().prefix("cairn-serve-").tempdir()?;
     let out = tmp.path().join("site");
@@ -143,13 +120,8 @@ async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
         log: log.clone(),
     });
 
-    let mut build_options = BuildOptions::new(&options.root);
-    build_options.output = out.clone();
-    build_options.base_url = Some(url.clone());
-    build_options.drafts = options.drafts;
-    build_options.render.live_reload = live_reload_script();
-
-    let mut session = crate::Session::new(build_options, true).with_private_output();
+    let mut session =
+        crate::Session::new(build_options(&options, out, &url), true).with_private_output();
     rebuild(&shared, &mut session, None, "initial build");
 
     // Watch, and rebuild on a thread of its own so the server keeps answering.
@@ -181,78 +153,136 @@ async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Takes the serve options; gives a listener on their address and port, or an error
+/// that suggests the next port when this one is taken.
+async fn listen(options: &ServeOptions) -> anyhow::Result<tokio::net::TcpListener> {
+    let addr = SocketAddr::new(options.bind, options.port);
+    match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            anyhow::bail!(
+                "port {} is already in use on {}; try another, e.g. --port {}",
+                options.port,
+                options.bind,
+                options.port.saturating_add(1)
+            )
+        }
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot listen on {addr}"))),
+    }
+}
+
+/// Takes the address asked for and the one listened on; gives the site's URL
+/// (`http://127.0.0.1:1111`): 127.0.0.1 for an unspecified address, IPv6 in brackets.
+fn site_url(bind: std::net::IpAddr, local: SocketAddr) -> String {
+    let host = if bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        local.ip().to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    format!("http://{host}:{}", local.port())
+}
+
+/// Takes the serve options, the output folder and the site's URL; gives the options of
+/// the builds: that output and base URL, drafts as asked, the live-reload script.
+fn build_options(options: &ServeOptions, out: PathBuf, url: &str) -> BuildOptions {
+    let mut build_options = BuildOptions::new(&options.root);
+    build_options.output = out;
+    build_options.base_url = Some(url.to_string());
+    build_options.drafts = options.drafts;
+    build_options.render.live_reload = live_reload_script();
+    build_options
+}
+
+/// Build again, log how it went, and tell the browsers: reload, or show the errors.
 fn rebuild(shared: &Shared, session: &mut crate::Session, changed: Option<&[String]>, what: &str) {
     let start = Instant::now();
     let result = session.build(changed);
     let ms = start.elapsed().as_secs_f64() * 1000.0;
-    let log = |stream: Stream, text: &str| (shared.log)(stream, text);
     match result {
-        Ok(report) => {
-            for w in &report.warnings {
-                log(Stream::Problems, &format!("{w}\n"));
-            }
-            let warnings = match report.warnings.len() {
-                0 => String::new(),
-                n => format!(", {n} warnings"),
-            };
-            log(
-                Stream::Progress,
-                &format!(
-                    "{what}: rendered {} of {} files in {ms:.0} ms{warnings}",
-                    report.rendered, report.files
-                ),
-            );
-            if shared.timings {
-                let t = &report.timings;
-                let phases = t.phases.iter().map(|(p, d)| (*p, *d));
-                log(
-                    Stream::Progress,
-                    &format!("  timings: {}", durations(phases)),
-                );
-                let slowest = t.slowest.iter().map(|(p, d)| (p.as_str(), *d));
-                log(
-                    Stream::Progress,
-                    &format!("  slowest: {}", durations(slowest)),
-                );
-            }
-            *shared.built.lock().expect("lock") = true;
-            shared.errors.lock().expect("lock").clear();
-            let _ = shared.notices.send(Notice::Reload);
-        }
+        Ok(report) => built(shared, &report, what, ms),
         Err(BuildError::Content(ds)) => {
             for d in &ds {
-                log(Stream::Problems, &format!("{d}\n"));
+                (shared.log)(Stream::Problems, &format!("{d}\n"));
             }
             let errors: Vec<OverlayError> = ds
                 .iter()
                 .filter(|d| d.is_error())
                 .map(OverlayError::from)
                 .collect();
-            log(
+            (shared.log)(
                 Stream::Progress,
                 &format!(
                     "{what}: {} errors in {ms:.0} ms; still serving the last good build",
                     errors.len()
                 ),
             );
-            *shared.errors.lock().expect("lock") = errors.clone();
-            let _ = shared.notices.send(Notice::Errors(errors));
+            show_errors(shared, errors);
         }
         Err(BuildError::Io(e)) => {
-            log(Stream::Problems, &format!("error: {e:#}"));
-            let errors = vec![OverlayError {
-                file: String::new(),
-                line: 0,
-                col: 0,
-                level: "error".into(),
-                message: format!("{e:#}"),
-                hint: String::new(),
-                source_line: String::new(),
-            }];
-            *shared.errors.lock().expect("lock") = errors.clone();
-            let _ = shared.notices.send(Notice::Errors(errors));
+            (shared.log)(Stream::Problems, &format!("error: {e:#}"));
+            show_errors(
+                shared,
+                vec![OverlayError {
+                    file: String::new(),
+                    line: 0,
+                    col: 0,
+                    level: "error".into(),
+                    message: format!("{e:#}"),
+                    hint: String::new(),
+                    source_line: String::new(),
+                }],
+            );
         }
     }
+}
+
+/// Takes a successful build's report, what the build was for and how long it took
+/// (ms); logs its warnings, a summary and the timings if asked for, marks the output
+/// as built, clears the errors and tells the browsers to reload.
+fn built(shared: &Shared, report: &crate::Report, what: &str, ms: f64) {
+    let log = |stream: Stream, text: &str| (shared.log)(stream, text);
+    for w in &report.warnings {
+        log(Stream::Problems, &format!("{w}\n"));
+    }
+    let warnings = match report.warnings.len() {
+        0 => String::new(),
+        n => format!(", {n} warnings"),
+    };
+    log(
+        Stream::Progress,
+        &format!(
+            "{what}: rendered {} of {} files in {ms:.0} ms{warnings}",
+            report.rendered, report.files
+        ),
+    );
+    if shared.timings {
+        let t = &report.timings;
+        let phases = t.phases.iter().map(|(p, d)| (*p, *d));
+        log(
+            Stream::Progress,
+            &format!("  timings: {}", durations(phases)),
+        );
+        let slowest = t.slowest.iter().map(|(p, d)| (p.as_str(), *d));
+        log(
+            Stream::Progress,
+            &format!("  slowest: {}", durations(slowest)),
+        );
+    }
+    *shared.built.lock().expect("lock") = true;
+    shared.errors.lock().expect("lock").clear();
+    let _ = shared.notices.send(Notice::Reload);
+}
+
+/// Takes a failed build's errors; keeps them for pages served from now on and sends
+/// them to the open pages' overlays.
+fn show_errors(shared: &Shared, errors: Vec<OverlayError>) {
+    *shared.errors.lock().expect("lock") = errors.clone();
+    let _ = shared.notices.send(Notice::Errors(errors));
 }
 
 fn open_browser(url: &str) {

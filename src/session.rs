@@ -86,10 +86,26 @@ impl Session {
     /// last build. `None` when that is not the case (nothing was touched then).
     fn patch(&mut self, changed: &[String], start: Instant) -> Option<Result<Report, BuildError>> {
         let mut timings = Timings::start();
+        if self.last.is_none() || self.fingerprints.is_none() {
+            return None;
+        }
+        let edits = self.body_edits(changed)?;
+        timings.lap("model and Markdown");
+        if edits.is_empty() {
+            // Saved without a change: nothing to write.
+            let last = self.last.as_ref()?;
+            return Some(Ok(patch_report(0, timings, last, start)));
+        }
+        self.write_patch(edits, timings, start)
+    }
+
+    /// Takes the content paths of the edited files; gives each changed page's new value,
+    /// or `None` when some edit is more than a body change (a full build is needed then).
+    /// Files saved without a change are left out.
+    fn body_edits(&self, changed: &[String]) -> Option<Vec<BodyEdit>> {
         let options = &self.options;
-        let last = self.last.as_mut()?;
-        let fingerprints = self.fingerprints.as_mut()?;
-        let mut edits = Vec::new();
+        let last = self.last.as_ref()?;
+        let mut edits: Vec<BodyEdit> = Vec::new();
         for c in changed {
             let old = self.texts.get(c)?;
             let abs = options.root.join(source::CONTENT_DIR).join(c);
@@ -98,7 +114,7 @@ impl Session {
             if new.text == old.text {
                 continue;
             }
-            let (i, page) = model::patch(
+            let (index, page) = model::patch(
                 &last.site,
                 &last.patcher,
                 old,
@@ -109,42 +125,40 @@ impl Session {
                     now: options.now,
                 },
             )?;
-            let same_card = render::card_hash(&last.site, i, &last.site.pages[i])
-                == render::card_hash(&last.site, i, &page);
-            if !same_card || edits.iter().any(|(j, _, _)| *j == i) {
+            let same_card = render::card_hash(&last.site, index, &last.site.pages[index])
+                == render::card_hash(&last.site, index, &page);
+            if !same_card || edits.iter().any(|e| e.index == index) {
                 return None;
             }
-            edits.push((i, page, new));
+            edits.push(BodyEdit {
+                index,
+                page,
+                text: new,
+            });
         }
-        timings.lap("model and Markdown");
-        let report = |rendered: usize, timings: Timings, last: &Last| Report {
-            pages: last.site.pages.len(),
-            files: last.files,
-            rendered,
-            warnings: last.warnings.clone(),
-            elapsed: start.elapsed(),
-            timings,
-            adopted: Vec::new(),
-            replaced: Vec::new(),
-            kept: Vec::new(),
-        };
-        if edits.is_empty() {
-            // Saved without a change: nothing to write.
-            return Some(Ok(report(0, timings, last)));
-        }
+        Some(edits)
+    }
+
+    /// Takes the (non-empty) body edits and the timings so far; puts the new pages into the
+    /// last site, renders and writes just them and commits the output. Gives the report,
+    /// or `None` (the last site restored) when a full build must find out what changed.
+    fn write_patch(
+        &mut self,
+        edits: Vec<BodyEdit>,
+        mut timings: Timings,
+        start: Instant,
+    ) -> Option<Result<Report, BuildError>> {
+        let options = &self.options;
+        let last = self.last.as_mut()?;
+        let fingerprints = self.fingerprints.as_mut()?;
         let output = self.output.as_mut()?;
         let mut staging = match output.stage() {
             Ok(s) => s,
             Err(e) => return Some(Err(BuildError::Io(e))),
         };
         staging.clean_up_in_background();
-        let pages: Vec<usize> = edits.iter().map(|(i, _, _)| *i).collect();
-        let mut old = Vec::with_capacity(edits.len());
-        let mut texts = Vec::with_capacity(edits.len());
-        for (i, page, new) in edits {
-            old.push((i, std::mem::replace(&mut last.site.pages[i], page)));
-            texts.push(new);
-        }
+        let pages: Vec<usize> = edits.iter().map(|e| e.index).collect();
+        let (old, texts) = swap_in(&mut last.site, edits);
         let rendered = render::render_pages(
             &last.site,
             &last.theme,
@@ -158,9 +172,7 @@ impl Session {
             // Something site-wide changed, or the page template failed: a full build
             // finds out which and reports every error.
             Ok(None) | Err(RenderError::Templates(_)) => {
-                for (i, page) in old {
-                    last.site.pages[i] = page;
-                }
+                swap_in(&mut last.site, old);
                 return None;
             }
             Err(RenderError::Io(e)) => {
@@ -182,13 +194,54 @@ impl Session {
         for new in texts {
             self.texts.insert(new.content_path.clone(), new);
         }
-        Some(Ok(report(written, timings, last)))
+        Some(Ok(patch_report(written, timings, last, start)))
     }
 
     /// Build. `changed` lists the content paths (`articles/x.md`, relative to `content/`)
     /// edited since the last build; other files' texts are reused. `None` reads everything.
     pub fn build(&mut self, changed: Option<&[String]>) -> Result<Report, BuildError> {
         let start = Instant::now();
+        self.open_output()?;
+        let known = self.known_edits(changed);
+        if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {
+            return report;
+        }
+        // Only a build that succeeds leaves something to patch.
+        let previous_last = self.last.take();
+        let result = match known {
+            Some(changed) => {
+                let scan = self.reread(changed);
+                load_with(&self.options, &mut self.cache, || scan)
+            }
+            None => {
+                let options = &self.options;
+                load_with(options, &mut self.cache, || {
+                    source::scan(&options.root, resolved_output(options).as_deref())
+                })
+            }
+        };
+        let (mut loaded, files) = result.map_err(BuildError::Content)?;
+        if self.incremental && known.is_none() {
+            self.texts = files
+                .into_iter()
+                .map(|f| (f.content_path.clone(), f))
+                .collect();
+            self.assets = loaded.site.assets.clone();
+            self.statics = loaded.site.statics.clone();
+        } else {
+            // Rendering needs the parsed site, not the Markdown it came from.
+            drop(files);
+        }
+        let (report, fingerprints) = self.write_site(&mut loaded, start)?;
+        if self.incremental {
+            self.remember(loaded, &report, fingerprints, previous_last);
+        }
+        Ok(report)
+    }
+
+    /// Opens the output folder on the first build (checking that cairn may write there),
+    /// and reads its state again on later ones.
+    fn open_output(&mut self) -> Result<(), BuildError> {
         let options = &self.options;
         match &mut self.output {
             Some(output) => output.refresh()?,
@@ -201,105 +254,80 @@ impl Session {
                 self.output = Some(output);
             }
         }
-        // Markdown edits reported by the watcher: re-read just those files, no walk of content/.
-        // A link among them goes through a full scan, which checks where it leads.
-        let known = changed.filter(|c| {
+        Ok(())
+    }
+
+    /// Takes the edited content paths the watcher reported; gives them back when just
+    /// those files need reading again (Markdown files, no links among them, in an
+    /// incremental session that has read the site), else `None`: walk all of content/.
+    /// A link goes through a full scan, which checks where it leads.
+    fn known_edits<'c>(&self, changed: Option<&'c [String]>) -> Option<&'c [String]> {
+        changed.filter(|c| {
             self.incremental
                 && !self.texts.is_empty()
                 && c.iter()
-                    .all(|p| p.ends_with(".md") && !source::is_linked(&options.root, p))
-        });
-        if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {
-            return report;
-        }
+                    .all(|p| p.ends_with(".md") && !source::is_linked(&self.options.root, p))
+        })
+    }
+
+    /// Takes the edited content paths; re-reads those files into the kept texts (a
+    /// removed one is forgotten) and gives the scan of the whole site: the kept texts in
+    /// path order, the last assets and static files, and the problems reading found.
+    fn reread(&mut self, changed: &[String]) -> source::Scan {
         let options = &self.options;
-        // Only a build that succeeds leaves something to patch.
-        let previous_last = self.last.take();
-        let result = match known {
-            Some(changed) => {
-                let mut diagnostics = Vec::new();
-                for c in changed {
-                    let abs = options.root.join(source::CONTENT_DIR).join(c);
-                    self.texts.remove(c);
-                    if abs.is_file() {
-                        match source::read_source(&options.root, &abs, c.clone()) {
-                            Ok(f) => {
-                                self.texts.insert(c.clone(), std::sync::Arc::new(f));
-                            }
-                            Err(d) => diagnostics.push(d),
-                        }
+        let mut diagnostics = Vec::new();
+        for c in changed {
+            let abs = options.root.join(source::CONTENT_DIR).join(c);
+            self.texts.remove(c);
+            if abs.is_file() {
+                match source::read_source(&options.root, &abs, c.clone()) {
+                    Ok(f) => {
+                        self.texts.insert(c.clone(), std::sync::Arc::new(f));
                     }
+                    Err(d) => diagnostics.push(d),
                 }
-                let mut pages: Vec<std::sync::Arc<source::SourceFile>> =
-                    self.texts.values().cloned().collect();
-                pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-                let scan = source::Scan {
-                    pages,
-                    assets: self.assets.clone(),
-                    statics: self.statics.clone(),
-                    diagnostics,
-                };
-                load_with(options, &mut self.cache, || scan)
             }
-            None => load_with(options, &mut self.cache, || {
-                source::scan(&options.root, resolved_output(options).as_deref())
-            }),
-        };
-        let (
-            Loaded {
-                site,
-                theme,
-                warnings,
-                mut timings,
-                patcher,
-            },
-            files,
-        ) = result.map_err(BuildError::Content)?;
-        if self.incremental && known.is_none() {
-            self.texts = files
-                .into_iter()
-                .map(|f| (f.content_path.clone(), f))
-                .collect();
-            self.assets = site.assets.clone();
-            self.statics = site.statics.clone();
-        } else {
-            // Rendering needs the parsed site, not the Markdown it came from.
-            drop(files);
         }
-        let output = self.output.as_mut().expect("opened above");
-        if output.manifest().is_empty() {
+        let mut pages: Vec<std::sync::Arc<source::SourceFile>> =
+            self.texts.values().cloned().collect();
+        pages.sort_by(|a, b| a.content_path.cmp(&b.content_path));
+        source::Scan {
+            pages,
+            assets: self.assets.clone(),
+            statics: self.statics.clone(),
+            diagnostics,
+        }
+    }
+
+    /// Takes the loaded site (its warnings and timings are taken out of it) and the
+    /// build's start; renders only outputs whose inputs changed (all, without
+    /// `incremental`), copies the static files and commits the output. Gives the report
+    /// and this build's fingerprints.
+    fn write_site(
+        &mut self,
+        loaded: &mut Loaded,
+        start: Instant,
+    ) -> Result<(Report, Option<render::Fingerprints>), BuildError> {
+        let warnings = std::mem::take(&mut loaded.warnings);
+        let mut timings = std::mem::take(&mut loaded.timings);
+        let (site, theme) = (&loaded.site, &loaded.theme);
+        if self
+            .output
+            .as_ref()
+            .expect("opened above")
+            .manifest()
+            .is_empty()
+        {
             // Fingerprints describe files that are no longer there.
             self.fingerprints = None;
         }
-        let mut staging = output.stage()?;
+        let mut staging = self.output.as_ref().expect("opened above").stage()?;
         if self.incremental {
             staging.clean_up_in_background();
         }
-        let previous = match (&self.fingerprints, self.incremental) {
-            (Some(f), true) => Some(f),
-            (None, true) => Some(&render::Fingerprints::default()),
-            _ => None,
-        };
-        let rendered = render::render_site(
-            &site,
-            &theme,
-            &options.render,
-            &staging,
-            previous,
-            !self.incremental,
-        );
-        let mut rendered = match rendered {
+        let mut rendered = match self.render(loaded, &staging) {
             Ok(r) => r,
-            Err(RenderError::Templates(mut ds)) => {
-                ds.extend(warnings);
-                diagnostics::sort(&mut ds);
-                return Err(BuildError::Content(ds));
-            }
-            Err(RenderError::Io(e)) => {
-                return Err(BuildError::Io(
-                    anyhow::Error::new(e).context("cannot write the output"),
-                ));
-            }
+            Err(e) => return Err(render_failure(e, warnings)),
         };
         timings.lap("render and write");
         if self.incremental {
@@ -308,9 +336,10 @@ impl Session {
                 .push(("of which fingerprints", rendered.fingerprinting));
         }
         timings.slowest = std::mem::take(&mut rendered.slowest);
-        let copied = copy_static(&theme, &site, &staging)?;
+        let copied = copy_static(theme, site, &staging)?;
         timings.lap("copy static files");
         let (manifest, committed) = staging.commit()?;
+        let output = self.output.as_mut().expect("opened above");
         output.set_manifest(manifest);
         timings.lap("swap output");
         let report = Report {
@@ -329,22 +358,121 @@ impl Session {
             replaced: committed.replaced,
             kept: committed.kept,
         };
-        if self.incremental {
-            let old = (
-                std::mem::replace(&mut self.fingerprints, rendered.fingerprints),
-                previous_last,
-            );
-            self.last = patcher.map(|patcher| Last {
-                site,
-                theme,
-                patcher,
-                warnings: report.warnings.clone(),
-                files: report.files,
-            });
-            // Freeing ten thousand pages takes milliseconds an edit-reload loop need not wait for.
-            std::thread::spawn(move || drop(old));
+        Ok((report, rendered.fingerprints))
+    }
+
+    /// Takes the loaded site and the staging folder; renders into it every output whose
+    /// inputs changed since the last build (every output without `incremental`).
+    fn render(
+        &self,
+        loaded: &Loaded,
+        staging: &output::Staging,
+    ) -> Result<render::Rendered, RenderError> {
+        let previous = match (&self.fingerprints, self.incremental) {
+            (Some(f), true) => Some(f),
+            (None, true) => Some(&render::Fingerprints::default()),
+            _ => None,
+        };
+        render::render_site(
+            &loaded.site,
+            &loaded.theme,
+            &self.options.render,
+            staging,
+            previous,
+            !self.incremental,
+        )
+    }
+
+    /// Takes a successful build's site, report and fingerprints, and what was kept of
+    /// the build before; keeps the new ones for the next build, and frees the old ones
+    /// on a thread of their own.
+    fn remember(
+        &mut self,
+        loaded: Loaded,
+        report: &Report,
+        fingerprints: Option<render::Fingerprints>,
+        previous_last: Option<Last>,
+    ) {
+        let old = (
+            std::mem::replace(&mut self.fingerprints, fingerprints),
+            previous_last,
+        );
+        let Loaded {
+            site,
+            theme,
+            patcher,
+            ..
+        } = loaded;
+        self.last = patcher.map(|patcher| Last {
+            site,
+            theme,
+            patcher,
+            warnings: report.warnings.clone(),
+            files: report.files,
+        });
+        // Freeing ten thousand pages takes milliseconds an edit-reload loop need not wait for.
+        std::thread::spawn(move || drop(old));
+    }
+}
+
+/// A page whose body an edit changed, and nothing else.
+struct BodyEdit {
+    /// Its index in the site's pages.
+    index: usize,
+    /// The page with the new body.
+    page: model::Page,
+    /// The file's new text.
+    text: std::sync::Arc<source::SourceFile>,
+}
+
+/// Takes a site and body edits; puts each edit's page in its place and gives back the
+/// pages it replaced (as edits, to undo it with) and the edits' texts.
+fn swap_in(
+    site: &mut Site,
+    edits: Vec<BodyEdit>,
+) -> (Vec<BodyEdit>, Vec<std::sync::Arc<source::SourceFile>>) {
+    let mut old = Vec::with_capacity(edits.len());
+    let mut texts = Vec::with_capacity(edits.len());
+    for BodyEdit { index, page, text } in edits {
+        let replaced = std::mem::replace(&mut site.pages[index], page);
+        old.push(BodyEdit {
+            index,
+            page: replaced,
+            text: text.clone(),
+        });
+        texts.push(text);
+    }
+    (old, texts)
+}
+
+/// Takes how many files a patch rendered, its timings, the last build and the start;
+/// gives the report: the last build's pages, files and warnings.
+fn patch_report(rendered: usize, timings: Timings, last: &Last, start: Instant) -> Report {
+    Report {
+        pages: last.site.pages.len(),
+        files: last.files,
+        rendered,
+        warnings: last.warnings.clone(),
+        elapsed: start.elapsed(),
+        timings,
+        adopted: Vec::new(),
+        replaced: Vec::new(),
+        kept: Vec::new(),
+    }
+}
+
+/// Takes a failed render and the load's warnings; gives the build error: template
+/// errors sorted in with the warnings, or the write failure with its cause.
+fn render_failure(error: RenderError, warnings: Vec<Diagnostic>) -> BuildError {
+    match error {
+        RenderError::Templates(mut ds) => {
+            ds.extend(warnings);
+            diagnostics::sort(&mut ds);
+            BuildError::Content(ds)
         }
-        Ok(report)
+        RenderError::Io(e) => {
+            BuildError::Io(anyhow::Error::new(e).context("cannot write the output"))
+        }
     }
 }
 

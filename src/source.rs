@@ -263,67 +263,101 @@ pub fn collisions<'a>(
         .iter()
         .map(|a| (a, STATIC_DIR))
         .chain(assets.iter().map(|a| (a, CONTENT_DIR)));
-    let mut by_path: std::collections::HashMap<String, String> = Default::default();
+    let outputs = PageOutputs::of(pages);
     let mut by_lower: std::collections::HashMap<String, String> = Default::default();
-    // The folders pages are written in: `articles` and `articles/b` for /articles/b/.
-    let mut folders: std::collections::HashMap<&str, String> = Default::default();
-    for (url, page) in pages {
-        // A folder is named after the page whose URL it is, else the first page inside it.
-        let own = crate::urls::output_folder(url);
-        folders.insert(own, page.clone());
-        let mut dir = own.rsplit_once('/').map_or("", |(parent, _)| parent);
-        while !dir.is_empty() {
-            folders.entry(dir).or_insert_with(|| page.clone());
-            dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
-        }
-        by_path.insert(crate::urls::output_file(url), page);
-    }
     for (file, folder) in files {
         let shown = format!("{folder}/{}", file.content_path);
-        if let Some(page) = folders.get(file.content_path.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::OutputCollision,
-                    shown.clone(),
-                    format!(
-                        "{shown} is a file where {page} needs the folder /{}/",
-                        file.content_path
-                    ),
-                )
-                .with_hint("rename or remove one of them"),
-            );
-        }
-        if let Some(page) = by_path.get(&file.content_path) {
-            diagnostics.push(
-                Diagnostic::error(
-                    Code::OutputCollision,
-                    shown.clone(),
-                    format!(
-                        "{shown} and {page} are both published at /{}",
-                        file.content_path
-                    ),
-                )
-                .with_hint("rename or remove one of them"),
-            );
-        }
-        match by_lower.entry(file.content_path.to_lowercase()) {
-            std::collections::hash_map::Entry::Occupied(other) if folder == STATIC_DIR => {
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::OutputCollision,
-                        shown.clone(),
-                        format!("{shown} and {} differ only in case: a case-insensitive host serves one of them for both", other.get()),
-                    )
-                    .with_hint("rename one of them"),
-                );
-            }
-            std::collections::hash_map::Entry::Occupied(_) => {}
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(shown);
-            }
-        }
+        diagnostics.extend(outputs.collisions(&shown, &file.content_path));
+        diagnostics.extend(case_collision(
+            &mut by_lower,
+            shown,
+            &file.content_path,
+            folder,
+        ));
     }
     diagnostics
+}
+
+/// Where pages are written, for [`collisions`].
+struct PageOutputs<'a> {
+    /// Output file path (`articles/b/index.html`) → what makes the page there.
+    files: std::collections::HashMap<String, String>,
+    /// The folders pages are written in (`articles` and `articles/b` for /articles/b/)
+    /// → the page named after it, else the first page inside it.
+    folders: std::collections::HashMap<&'a str, String>,
+}
+
+impl<'a> PageOutputs<'a> {
+    /// Takes `(URL, what makes it)` of every page; gives the files and folders they occupy.
+    fn of(pages: impl Iterator<Item = (&'a str, String)>) -> PageOutputs<'a> {
+        let mut files: std::collections::HashMap<String, String> = Default::default();
+        let mut folders: std::collections::HashMap<&str, String> = Default::default();
+        for (url, page) in pages {
+            // A folder is named after the page whose URL it is, else the first page inside it.
+            let own = crate::urls::output_folder(url);
+            folders.insert(own, page.clone());
+            let mut dir = own.rsplit_once('/').map_or("", |(parent, _)| parent);
+            while !dir.is_empty() {
+                folders.entry(dir).or_insert_with(|| page.clone());
+                dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+            }
+            files.insert(crate::urls::output_file(url), page);
+        }
+        PageOutputs { files, folders }
+    }
+
+    /// Takes a copied file (`shown` as `static/x`, `path` relative to the output); gives an
+    /// error where a page needs that path as a folder, and one where a page is written there.
+    fn collisions(&self, shown: &str, path: &str) -> Vec<Diagnostic> {
+        let mut diagnostics = Vec::new();
+        if let Some(page) = self.folders.get(path) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::OutputCollision,
+                    shown.to_string(),
+                    format!("{shown} is a file where {page} needs the folder /{path}/"),
+                )
+                .with_hint("rename or remove one of them"),
+            );
+        }
+        if let Some(page) = self.files.get(path) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::OutputCollision,
+                    shown.to_string(),
+                    format!("{shown} and {page} are both published at /{path}"),
+                )
+                .with_hint("rename or remove one of them"),
+            );
+        }
+        diagnostics
+    }
+}
+
+/// Takes the files seen so far by lower-cased output path, and the next file (`shown` as
+/// `static/x`, `path` relative to the output, `folder` it is in); records it and gives an
+/// error when it is a file of `static/` whose path differs only in case from an earlier one.
+fn case_collision(
+    by_lower: &mut std::collections::HashMap<String, String>,
+    shown: String,
+    path: &str,
+    folder: &str,
+) -> Option<Diagnostic> {
+    match by_lower.entry(path.to_lowercase()) {
+        std::collections::hash_map::Entry::Occupied(other) if folder == STATIC_DIR => Some(
+            Diagnostic::error(
+                Code::OutputCollision,
+                shown.clone(),
+                format!("{shown} and {} differ only in case: a case-insensitive host serves one of them for both", other.get()),
+            )
+            .with_hint("rename one of them"),
+        ),
+        std::collections::hash_map::Entry::Occupied(_) => None,
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(shown);
+            None
+        }
+    }
 }
 
 fn relative(base: &Path, path: &Path) -> PathBuf {

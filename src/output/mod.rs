@@ -140,61 +140,69 @@ impl Output {
         }
         let manifest_path = self.path.join(MANIFEST);
         match std::fs::read_to_string(&manifest_path) {
-            Ok(text) => {
-                let manifest = Manifest::parse(&text).map_err(|e| {
-                    refuse(
-                        shown,
-                        format_args!(
-                            "its record of the last build ({MANIFEST}) is unreadable: {e}"
-                        ),
-                        "remove the folder to start afresh, or pass --force to adopt it again",
-                    )
-                });
-                match manifest {
-                    Ok(m) => self.manifest = Arc::new(m),
-                    Err(e) if !self.force => return Err(e),
-                    Err(_) => self.adopt()?,
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let mut entries = std::fs::read_dir(&self.path)
-                    .with_context(|| format!("cannot read {}", shown.display()))?
-                    .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
-                    .collect::<io::Result<Vec<String>>>()
-                    .with_context(|| format!("cannot read {}", shown.display()))?;
-                if entries.is_empty() {
-                    self.manifest = Arc::default();
-                    return Ok(());
-                }
-                if let Some(marker) = ["site.toml", "content"]
-                    .into_iter()
-                    .find(|m| entries.iter().any(|e| e == m))
-                {
-                    return Err(refuse(
-                        shown,
-                        format_args!("it holds a site ({marker}), not a build of one"),
-                        CHOOSE,
-                    ));
-                }
-                if !self.force {
-                    entries.sort();
-                    return Err(refuse(
-                        shown,
-                        format_args!(
-                            "it holds files cairn did not write ({})",
-                            quote_some(&entries)
-                        ),
-                        "choose an empty or new folder, or pass --force to adopt this one: cairn then replaces only files the site has too and deletes nothing it did not write",
-                    ));
-                }
-                self.adopt()?;
-            }
+            Ok(text) => self.read_record(&text),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => self.check_unrecorded(),
             Err(e) => {
-                return Err(anyhow::Error::new(e)
-                    .context(format!("cannot read {}", manifest_path.display())));
+                Err(anyhow::Error::new(e)
+                    .context(format!("cannot read {}", manifest_path.display())))
             }
         }
+    }
+
+    /// Takes the text of the folder's record of the last build; keeps it as the
+    /// manifest. An unreadable record is refused, or with `--force` the folder adopted.
+    fn read_record(&mut self, text: &str) -> anyhow::Result<()> {
+        let manifest = Manifest::parse(text).map_err(|e| {
+            refuse(
+                &self.shown,
+                format_args!("its record of the last build ({MANIFEST}) is unreadable: {e}"),
+                "remove the folder to start afresh, or pass --force to adopt it again",
+            )
+        });
+        match manifest {
+            Ok(m) => self.manifest = Arc::new(m),
+            Err(e) if !self.force => return Err(e),
+            Err(_) => self.adopt()?,
+        }
         Ok(())
+    }
+
+    /// A folder with no record of a build: an empty one is started afresh; one that
+    /// holds a site, or (without `--force`) files cairn did not write, is refused;
+    /// with `--force` it is adopted.
+    fn check_unrecorded(&mut self) -> anyhow::Result<()> {
+        let shown = &self.shown;
+        let mut entries = std::fs::read_dir(&self.path)
+            .with_context(|| format!("cannot read {}", shown.display()))?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<io::Result<Vec<String>>>()
+            .with_context(|| format!("cannot read {}", shown.display()))?;
+        if entries.is_empty() {
+            self.manifest = Arc::default();
+            return Ok(());
+        }
+        if let Some(marker) = ["site.toml", "content"]
+            .into_iter()
+            .find(|m| entries.iter().any(|e| e == m))
+        {
+            return Err(refuse(
+                shown,
+                format_args!("it holds a site ({marker}), not a build of one"),
+                CHOOSE,
+            ));
+        }
+        if !self.force {
+            entries.sort();
+            return Err(refuse(
+                shown,
+                format_args!(
+                    "it holds files cairn did not write ({})",
+                    quote_some(&entries)
+                ),
+                "choose an empty or new folder, or pass --force to adopt this one: cairn then replaces only files the site has too and deletes nothing it did not write",
+            ));
+        }
+        self.adopt()
     }
 
     /// Take the folder over with no record: every file in it is someone else's.

@@ -38,91 +38,10 @@ pub struct Theme {
 impl Theme {
     /// Load the default theme, then `<root>/themes/<name>/`, then `<root>/templates/`.
     pub fn load(root: &Path, config: &SiteConfig) -> Result<Theme, Vec<Diagnostic>> {
-        let mut templates: BTreeMap<String, (String, String)> = BTreeMap::new();
-        let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for (path, bytes) in embedded::FILES {
-            if let Some(name) = path.strip_prefix("templates/") {
-                templates.insert(
-                    name.to_string(),
-                    (
-                        "(built-in default theme)".into(),
-                        String::from_utf8_lossy(bytes).into_owned(),
-                    ),
-                );
-            } else if let Some(rel) = path.strip_prefix("static/") {
-                statics.insert(rel.to_string(), bytes.to_vec());
-            }
-        }
-        let mut errors = Vec::new();
-        let theme_dir = root.join("themes").join(&config.theme);
-        if theme_dir.is_dir() {
-            read_tree(
-                root,
-                &theme_dir.join("templates"),
-                &mut |rel, origin, bytes| {
-                    templates.insert(rel, (origin, String::from_utf8_lossy(&bytes).into_owned()));
-                },
-                &mut errors,
-            );
-            read_tree(
-                root,
-                &theme_dir.join("static"),
-                &mut |rel, _, bytes| {
-                    statics.insert(rel, bytes);
-                },
-                &mut errors,
-            );
-        } else if config.theme != "default" {
-            errors.push(
-                Diagnostic::error(Code::ThemeMissing, "site.toml", format!("theme `{}` not found (looked in themes/{})", config.theme, config.theme))
-                    .with_hint("create the theme folder, or set `theme = \"default\"` to use the built-in theme"),
-            );
-        }
-        read_tree(
-            root,
-            &root.join("templates"),
-            &mut |rel, origin, bytes| {
-                templates.insert(rel, (origin, String::from_utf8_lossy(&bytes).into_owned()));
-            },
-            &mut errors,
-        );
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on([".html", ".xml", ".htm"]);
-        register_filters(&mut tera);
-        let sources: Vec<TemplateSource> = templates
-            .iter()
-            .map(|(name, (origin, _))| TemplateSource {
-                name: name.clone(),
-                origin: origin.clone(),
-            })
-            .collect();
-        tera.add_raw_templates(
-            templates
-                .iter()
-                .map(|(name, (_, text))| (name.as_str(), text.as_str())),
-        )
-        .map_err(|e| vec![template_diagnostic(&sources, &e)])?;
-        for required in REQUIRED_TEMPLATES {
-            if !tera.contains_template(required) {
-                errors.push(
-                    Diagnostic::error(
-                        Code::TemplateMissing,
-                        "templates",
-                        format!("template `{required}` is missing"),
-                    )
-                    .with_hint(
-                        "copy it from the default theme (docs/themes.md lists every template)",
-                    ),
-                );
-            }
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        let mut files = ThemeFiles::built_in();
+        files.read_overrides(root, config)?;
+        let ThemeFiles { templates, statics } = files;
+        let (tera, sources) = compile(&templates)?;
         Ok(Theme {
             tera,
             sources,
@@ -160,6 +79,124 @@ impl Theme {
         v.sort_unstable();
         v
     }
+}
+
+/// The files of a theme before Tera reads them: later sources replace earlier ones.
+struct ThemeFiles {
+    /// Template name → (where it came from, its text).
+    templates: BTreeMap<String, (String, String)>,
+    /// Relative output path → contents.
+    statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl ThemeFiles {
+    /// Gives the templates and static files of the built-in default theme.
+    fn built_in() -> ThemeFiles {
+        let mut files = ThemeFiles {
+            templates: BTreeMap::new(),
+            statics: BTreeMap::new(),
+        };
+        for (path, bytes) in embedded::FILES {
+            if let Some(name) = path.strip_prefix("templates/") {
+                files.templates.insert(
+                    name.to_string(),
+                    (
+                        "(built-in default theme)".into(),
+                        String::from_utf8_lossy(bytes).into_owned(),
+                    ),
+                );
+            } else if let Some(rel) = path.strip_prefix("static/") {
+                files.statics.insert(rel.to_string(), bytes.to_vec());
+            }
+        }
+        files
+    }
+
+    /// Takes the site root and its config; lays `themes/<name>/` (its templates and
+    /// static files) and then the site's `templates/` over these files. Gives every
+    /// problem reading them, and an error when a theme other than `default` is missing.
+    fn read_overrides(&mut self, root: &Path, config: &SiteConfig) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let templates = &mut self.templates;
+        let statics = &mut self.statics;
+        let theme_dir = root.join("themes").join(&config.theme);
+        if theme_dir.is_dir() {
+            read_tree(
+                root,
+                &theme_dir.join("templates"),
+                &mut |rel, origin, bytes| {
+                    templates.insert(rel, (origin, String::from_utf8_lossy(&bytes).into_owned()));
+                },
+                &mut errors,
+            );
+            read_tree(
+                root,
+                &theme_dir.join("static"),
+                &mut |rel, _, bytes| {
+                    statics.insert(rel, bytes);
+                },
+                &mut errors,
+            );
+        } else if config.theme != "default" {
+            errors.push(
+                Diagnostic::error(Code::ThemeMissing, "site.toml", format!("theme `{}` not found (looked in themes/{})", config.theme, config.theme))
+                    .with_hint("create the theme folder, or set `theme = \"default\"` to use the built-in theme"),
+            );
+        }
+        read_tree(
+            root,
+            &root.join("templates"),
+            &mut |rel, origin, bytes| {
+                templates.insert(rel, (origin, String::from_utf8_lossy(&bytes).into_owned()));
+            },
+            &mut errors,
+        );
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Takes the templates (name → (origin, text)); gives Tera with them loaded (autoescape
+/// and cairn's filters on) and where each came from, or the syntax error, or an error
+/// for each required template that is missing.
+fn compile(
+    templates: &BTreeMap<String, (String, String)>,
+) -> Result<(tera::Tera, Vec<TemplateSource>), Vec<Diagnostic>> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml", ".htm"]);
+    register_filters(&mut tera);
+    let sources: Vec<TemplateSource> = templates
+        .iter()
+        .map(|(name, (origin, _))| TemplateSource {
+            name: name.clone(),
+            origin: origin.clone(),
+        })
+        .collect();
+    tera.add_raw_templates(
+        templates
+            .iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+    )
+    .map_err(|e| vec![template_diagnostic(&sources, &e)])?;
+    let errors: Vec<Diagnostic> = REQUIRED_TEMPLATES
+        .iter()
+        .filter(|required| !tera.contains_template(required))
+        .map(|required| {
+            Diagnostic::error(
+                Code::TemplateMissing,
+                "templates",
+                format!("template `{required}` is missing"),
+            )
+            .with_hint("copy it from the default theme (docs/themes.md lists every template)")
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok((tera, sources))
 }
 
 /// Every template the renderer asks for.

@@ -3,13 +3,15 @@
 //! The pipeline, each module depending only on earlier ones:
 //!
 //! ```text
-//! config ← urls ← source ← frontmatter ← theme ← model (+ markdown, claims) ← render ← output
+//! config ← urls ← source ← frontmatter (+ spans) ← theme ← model (+ markdown, claims) ← render ← output
 //!     session = the pipeline again and again, rendering only what an edit changed
 //!     serve = watch + http + a session
 //! ```
 //!
-//! [`build`] runs it end to end; [`load`] stops before writing (for `check`);
-//! [`Session`] (in `session`) rebuilds after edits, rendering only what changed.
+//! [`build`] runs it once, end to end, as a plain function of its options;
+//! [`load`] stops before writing (for `check`); [`Session`] (in `session`)
+//! rebuilds after edits, rendering only what changed. Both reach the output
+//! folder through one function, `write_site`. `docs/architecture.md` tells more.
 //! The library never prints: diagnostics and reports are returned.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -240,7 +242,111 @@ fn finish_load(
 
 /// Build the site into `options.output`. On any error the previous output is left untouched.
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
-    Session::new(options.clone(), false).build(None)
+    let start = Instant::now();
+    let mut output = output::Output::open(&options.root, &options.output, options.force)?;
+    let read = || source::scan(&options.root, resolved_output(options).as_deref());
+    let (mut loaded, _) =
+        load_with(options, &mut model::Cache::new(false), read).map_err(BuildError::Content)?;
+    write_site(&mut output, &mut loaded, options, None, start).map(|(report, _)| report)
+}
+
+/// Render `loaded` into a staging area of `output`, copy the static files, and swap them
+/// in: the one way a site reaches its output folder, for `build` and for every build of a
+/// [`Session`]. With `previous` fingerprints (a session), only the outputs whose inputs
+/// changed are rendered, and the new fingerprints are returned; without, each page's
+/// body is freed once its page is written.
+fn write_site(
+    output: &mut output::Output,
+    loaded: &mut Loaded,
+    options: &BuildOptions,
+    previous: Option<&render::Fingerprints>,
+    start: Instant,
+) -> Result<(Report, Option<render::Fingerprints>), BuildError> {
+    let warnings = std::mem::take(&mut loaded.warnings);
+    let mut timings = std::mem::take(&mut loaded.timings);
+    let (site, theme) = (&loaded.site, &loaded.theme);
+    let incremental = previous.is_some();
+    let mut staging = output.stage()?;
+    if incremental {
+        staging.clean_up_in_background();
+    }
+    let rendered = render::render_site(
+        site,
+        theme,
+        &options.render,
+        &staging,
+        previous,
+        !incremental,
+    );
+    let mut rendered = rendered.map_err(|e| render_failure(e, warnings.clone()))?;
+    timings.lap("render and write");
+    if incremental {
+        timings
+            .phases
+            .push(("of which fingerprints", rendered.fingerprinting));
+    }
+    timings.slowest = std::mem::take(&mut rendered.slowest);
+    let copied = copy_static(theme, site, &staging)?;
+    timings.lap("copy static files");
+    let (manifest, committed) = staging.commit()?;
+    output.set_manifest(manifest);
+    timings.lap("swap output");
+    let report = Report {
+        pages: site.pages.len(),
+        files: rendered.files + copied,
+        rendered: rendered.rendered,
+        warnings,
+        elapsed: start.elapsed(),
+        timings,
+        adopted: output
+            .adopted()
+            .iter()
+            .filter(|f| committed.replaced.binary_search(f).is_err())
+            .cloned()
+            .collect(),
+        replaced: committed.replaced,
+        kept: committed.kept,
+    };
+    Ok((report, rendered.fingerprints))
+}
+
+/// Takes a failed render and the load's warnings; gives the build error: template
+/// errors sorted in with the warnings, or the write failure with its cause.
+fn render_failure(error: RenderError, warnings: Vec<Diagnostic>) -> BuildError {
+    match error {
+        RenderError::Templates(mut ds) => {
+            ds.extend(warnings);
+            diagnostics::sort(&mut ds);
+            BuildError::Content(ds)
+        }
+        RenderError::Io(e) => {
+            BuildError::Io(anyhow::Error::new(e).context("cannot write the output"))
+        }
+    }
+}
+
+/// Theme static files, then the site's static/, then assets beside content: later wins.
+fn copy_static(theme: &Theme, site: &Site, staging: &output::Staging) -> anyhow::Result<usize> {
+    let mut copied = 0;
+    let copy = |source: &std::path::Path, rel: &str| {
+        staging
+            .copy(source, rel)
+            .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))
+    };
+    for (rel, bytes) in &theme.statics {
+        staging
+            .write(render::OutputFile {
+                path: rel.clone(),
+                bytes: bytes.clone(),
+            })
+            .map_err(|e| anyhow::Error::new(e).context(format!("cannot write {rel}")))?;
+        copied += 1;
+    }
+    for asset in site.statics.iter().chain(&site.assets) {
+        copy(&asset.source, &asset.content_path)?;
+        copied += 1;
+    }
+    Ok(copied)
 }
 
 /// What `check` found.

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::model::{self, Site};
 use crate::render::{self, RenderError};
 use crate::theme::Theme;
@@ -303,84 +303,25 @@ impl Session {
     /// build's start; renders only outputs whose inputs changed (all, without
     /// `incremental`), copies the static files and commits the output. Gives the report
     /// and this build's fingerprints.
+    /// Render and write the loaded site over the last build's output: only the outputs
+    /// whose fingerprints changed when this session keeps them.
     fn write_site(
         &mut self,
         loaded: &mut Loaded,
         start: Instant,
     ) -> Result<(Report, Option<render::Fingerprints>), BuildError> {
-        let warnings = std::mem::take(&mut loaded.warnings);
-        let mut timings = std::mem::take(&mut loaded.timings);
-        let (site, theme) = (&loaded.site, &loaded.theme);
-        if self
-            .output
-            .as_ref()
-            .expect("opened above")
-            .manifest()
-            .is_empty()
-        {
+        let output = self.output.as_mut().expect("opened above");
+        if output.manifest().is_empty() {
             // Fingerprints describe files that are no longer there.
             self.fingerprints = None;
         }
-        let mut staging = self.output.as_ref().expect("opened above").stage()?;
-        if self.incremental {
-            staging.clean_up_in_background();
-        }
-        let mut rendered = match self.render(loaded, &staging) {
-            Ok(r) => r,
-            Err(e) => return Err(render_failure(e, warnings)),
-        };
-        timings.lap("render and write");
-        if self.incremental {
-            timings
-                .phases
-                .push(("of which fingerprints", rendered.fingerprinting));
-        }
-        timings.slowest = std::mem::take(&mut rendered.slowest);
-        let copied = copy_static(theme, site, &staging)?;
-        timings.lap("copy static files");
-        let (manifest, committed) = staging.commit()?;
-        let output = self.output.as_mut().expect("opened above");
-        output.set_manifest(manifest);
-        timings.lap("swap output");
-        let report = Report {
-            pages: site.pages.len(),
-            files: rendered.files + copied,
-            rendered: rendered.rendered,
-            warnings,
-            elapsed: start.elapsed(),
-            timings,
-            adopted: output
-                .adopted()
-                .iter()
-                .filter(|f| committed.replaced.binary_search(f).is_err())
-                .cloned()
-                .collect(),
-            replaced: committed.replaced,
-            kept: committed.kept,
-        };
-        Ok((report, rendered.fingerprints))
-    }
-
-    /// Takes the loaded site and the staging folder; renders into it every output whose
-    /// inputs changed since the last build (every output without `incremental`).
-    fn render(
-        &self,
-        loaded: &Loaded,
-        staging: &output::Staging,
-    ) -> Result<render::Rendered, RenderError> {
+        let none_yet = render::Fingerprints::default();
         let previous = match (&self.fingerprints, self.incremental) {
             (Some(f), true) => Some(f),
-            (None, true) => Some(&render::Fingerprints::default()),
+            (None, true) => Some(&none_yet),
             _ => None,
         };
-        render::render_site(
-            &loaded.site,
-            &loaded.theme,
-            &self.options.render,
-            staging,
-            previous,
-            !self.incremental,
-        )
+        crate::write_site(output, loaded, &self.options, previous, start)
     }
 
     /// Takes a successful build's site, report and fingerprints, and what was kept of
@@ -459,43 +400,4 @@ fn patch_report(rendered: usize, timings: Timings, last: &Last, start: Instant) 
         replaced: Vec::new(),
         kept: Vec::new(),
     }
-}
-
-/// Takes a failed render and the load's warnings; gives the build error: template
-/// errors sorted in with the warnings, or the write failure with its cause.
-fn render_failure(error: RenderError, warnings: Vec<Diagnostic>) -> BuildError {
-    match error {
-        RenderError::Templates(mut ds) => {
-            ds.extend(warnings);
-            diagnostics::sort(&mut ds);
-            BuildError::Content(ds)
-        }
-        RenderError::Io(e) => {
-            BuildError::Io(anyhow::Error::new(e).context("cannot write the output"))
-        }
-    }
-}
-
-/// Theme static files, then the site's static/, then assets beside content: later wins.
-fn copy_static(theme: &Theme, site: &Site, staging: &output::Staging) -> anyhow::Result<usize> {
-    let mut copied = 0;
-    let copy = |source: &std::path::Path, rel: &str| {
-        staging
-            .copy(source, rel)
-            .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))
-    };
-    for (rel, bytes) in &theme.statics {
-        staging
-            .write(render::OutputFile {
-                path: rel.clone(),
-                bytes: bytes.clone(),
-            })
-            .map_err(|e| anyhow::Error::new(e).context(format!("cannot write {rel}")))?;
-        copied += 1;
-    }
-    for asset in site.statics.iter().chain(&site.assets) {
-        copy(&asset.source, &asset.content_path)?;
-        copied += 1;
-    }
-    Ok(copied)
 }

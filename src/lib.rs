@@ -434,7 +434,7 @@ mod tests {
     const UNSOURCED: &str = "content/articles/a.md:7:4: {level}: unsourced claim: \"cut costs by 30%\"\n 7 | We cut costs by 30%.\n   |    ^\n  = hint: compute it from a case study: {{ claim(case=\"<case-study>\", metric=\"<id>\") }}; or mark the paragraph with <!-- cairn:allow-unsourced -->";
     const ROLE_TYPO: &str = "content/articles/a.md:5:11: error: unknown role `decison`\n 5 | roles = [\"decison\"]\n   |           ^\n  = hint: did you mean `decider`?";
 
-    const THROWN: &str = "templates/article.html:1: error: error: no article template\n --> article.html:1:4\n  |\n1 | {{ throw(message=\"no article template\") }}\n  |    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = hint: fix the template; Tera's syntax: https://keats.github.io/tera/docs/";
+    const THROWN: &str = "templates/article.html:1: error: no article template\n --> article.html:1:4\n  |\n1 | {{ throw(message=\"no article template\") }}\n  |    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = hint: fix the template; Tera's syntax: https://keats.github.io/tera/docs/";
 
     /// The unsourced-claim diagnostic of [`article`]'s body `We cut costs by 30%.` at `level`.
     fn unsourced(level: &str) -> String {

@@ -270,7 +270,10 @@ pub(crate) fn template_diagnostic(sources: &[TemplateSource], e: &tera::Error) -
         .max_by_key(|s| s.name.len())
         .map(|s| (s.origin.clone(), line_in(&message, &s.name)))
         .unwrap_or_else(|| ("templates".into(), 0));
-    let mut d = Diagnostic::error(Code::Template, path, message.trim().to_string())
+    // Tera's message opens with its own "error: "; the diagnostic says it once.
+    let message = message.trim();
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    let mut d = Diagnostic::error(Code::Template, path, message.to_string())
         .with_hint("fix the template; Tera's syntax: https://keats.github.io/tera/docs/");
     d.line = line;
     d

@@ -256,9 +256,12 @@ pub fn scan(root: &Path, output: Option<&Path>) -> Scan {
 pub fn collisions<'a>(
     statics: &[Asset],
     assets: &[Asset],
-    pages: impl Iterator<Item = (&'a str, String)>,
+    pages: impl Iterator<Item = (&'a str, Maker<'a>)>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    if statics.is_empty() && assets.is_empty() {
+        return diagnostics;
+    }
     let files = statics
         .iter()
         .map(|a| (a, STATIC_DIR))
@@ -281,24 +284,42 @@ pub fn collisions<'a>(
 /// Where pages are written, for [`collisions`].
 struct PageOutputs<'a> {
     /// Output file path (`articles/b/index.html`) → what makes the page there.
-    files: std::collections::HashMap<String, String>,
+    files: std::collections::HashMap<String, Maker<'a>>,
     /// The folders pages are written in (`articles` and `articles/b` for /articles/b/)
     /// → the page named after it, else the first page inside it.
-    folders: std::collections::HashMap<&'a str, String>,
+    folders: std::collections::HashMap<&'a str, Maker<'a>>,
+}
+
+/// What makes a page, named only in an error.
+#[derive(Debug, Clone, Copy)]
+pub enum Maker<'a> {
+    /// A Markdown file (its path relative to the site).
+    File(&'a Path),
+    /// cairn, at this URL.
+    Generated(&'a str),
+}
+
+impl std::fmt::Display for Maker<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Maker::File(path) => f.write_str(&crate::diagnostics::display_path(path)),
+            Maker::Generated(url) => write!(f, "the page cairn generates at {url}"),
+        }
+    }
 }
 
 impl<'a> PageOutputs<'a> {
     /// Takes `(URL, what makes it)` of every page; gives the files and folders they occupy.
-    fn of(pages: impl Iterator<Item = (&'a str, String)>) -> PageOutputs<'a> {
-        let mut files: std::collections::HashMap<String, String> = Default::default();
-        let mut folders: std::collections::HashMap<&str, String> = Default::default();
+    fn of(pages: impl Iterator<Item = (&'a str, Maker<'a>)>) -> PageOutputs<'a> {
+        let mut files: std::collections::HashMap<String, Maker> = Default::default();
+        let mut folders: std::collections::HashMap<&str, Maker> = Default::default();
         for (url, page) in pages {
             // A folder is named after the page whose URL it is, else the first page inside it.
             let own = crate::urls::output_folder(url);
-            folders.insert(own, page.clone());
+            folders.insert(own, page);
             let mut dir = own.rsplit_once('/').map_or("", |(parent, _)| parent);
             while !dir.is_empty() {
-                folders.entry(dir).or_insert_with(|| page.clone());
+                folders.entry(dir).or_insert(page);
                 dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
             }
             files.insert(crate::urls::output_file(url), page);

@@ -11,7 +11,7 @@ use super::{CaseStudy, FastMap, PageMeta};
 use crate::config::{Industry, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic, Locator, display_path};
 use crate::markdown::{self, AnchorRef, Input, LinkProblem, Links, Rendered};
-use crate::source::{Asset, SourceFile};
+use crate::source::{Asset, Maker, SourceFile};
 use crate::urls::{self, Urls};
 
 /// Phase 3. Takes every page's metadata; gives the URLs cairn generates. Two published
@@ -71,11 +71,11 @@ pub(super) fn collisions(
         metas
             .iter()
             .filter(|(m, _)| m.published)
-            .map(|(m, _)| (m.url.as_str(), display_path(&m.path)))
+            .map(|(m, _)| (m.url.as_str(), Maker::File(&m.path)))
             .chain(
                 generated
                     .iter()
-                    .map(|url| (url.as_str(), format!("the page cairn generates at {url}"))),
+                    .map(|url| (url.as_str(), Maker::Generated(url))),
             ),
     )
 }

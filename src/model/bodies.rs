@@ -83,12 +83,15 @@ pub(super) fn render_bodies(
     } else {
         (0, Cases::default())
     };
+    let cases_unchanged = enabled && cases.all == cache.cases;
+    let cases_all = cases.all;
     let renderer = Renderer {
         inputs,
         cache: &cache.bodies,
         enabled,
         links,
         cases,
+        cases_unchanged,
     };
     let rendered: Vec<(usize, Option<BodyKey>, Arc<markdown::Rendered>)> = metas
         .par_iter()
@@ -105,6 +108,15 @@ pub(super) fn render_bodies(
             let entry = (*key, r.clone());
             cache.bodies.insert(metas[*i].0.content_path.clone(), entry);
         }
+    }
+    if enabled && !cases_unchanged {
+        // Only bodies looked at under the new case studies may skip that look next time.
+        let looked: std::collections::HashSet<&str> = rendered
+            .iter()
+            .map(|(i, _, _)| metas[*i].0.content_path.as_str())
+            .collect();
+        cache.bodies.retain(|k, _| looked.contains(k.as_str()));
+        cache.cases = cases_all;
     }
     rendered.into_iter().map(|(i, _, r)| (i, r)).collect()
 }
@@ -180,6 +192,8 @@ struct Renderer<'a> {
     enabled: bool,
     links: u64,
     cases: Cases<'a>,
+    /// Every case study shows claims what it showed at the last build.
+    cases_unchanged: bool,
 }
 
 impl Renderer<'_> {
@@ -198,7 +212,7 @@ impl Renderer<'_> {
         if let Some((key, r)) = self.cache.get(&meta.content_path).filter(|_| self.enabled) {
             let still = key.source == meta.source_hash
                 && key.links == self.links
-                && key.cases == cited_cases(r, body, &self.cases);
+                && (self.cases_unchanged || key.cases == cited_cases(r, body, &self.cases));
             if still {
                 return (None, r.clone());
             }

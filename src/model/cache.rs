@@ -24,6 +24,9 @@ pub struct Cache {
     pub(super) metas: FastMap<String, (u64, u64, Arc<PageMeta>)>,
     /// content path → the inputs the body was rendered with, and the result.
     pub(super) bodies: FastMap<String, (BodyKey, Arc<markdown::Rendered>)>,
+    /// What claims could see of all case studies at the last build: while it is the
+    /// same, no cached body's claims need a look.
+    pub(super) cases: u64,
 }
 
 impl Cache {

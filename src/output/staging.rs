@@ -501,7 +501,11 @@ impl crate::render::Sink for Staging {
     }
 
     fn keep(&self, path: &Arc<str>) -> io::Result<()> {
-        self.push(path, Entry::Unchanged);
+        // The shared path itself: ten thousand kept files cost no new strings.
+        self.entries
+            .lock()
+            .expect("staging lock")
+            .push((path.clone(), Entry::Unchanged));
         Ok(())
     }
 }

@@ -280,3 +280,64 @@ fn a_body_only_edit_renders_one_page_and_other_edits_still_match() {
     let r = assert_same(&site, &mut session, &["articles/d.md"]);
     assert!(r.rendered > 1, "listings show the title");
 }
+
+#[test]
+fn a_draft_citing_a_metric_that_changed_meanwhile_is_rendered_anew_when_published() {
+    let site = fixture();
+    let mut session = Session::new(options(&site, "inc"), true);
+    let echo = |draft: bool| {
+        format!(
+            "+++\ntitle = \"Echo\"\ndate = 2026-01-05\nstage = \"decision\"\nroles = [\"buyer\"]\ndraft = {draft}\n+++\nEcho {{{{ claim(case=\"c\", metric=\"m\") }}}}.\n"
+        )
+    };
+    let case = |after: u32| {
+        format!(
+            "+++\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\n[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = {after}\nbetter = \"lower\"\nsource = \"ledger\"\n+++\nCase body.\n"
+        )
+    };
+    site.write("content/articles/e.md", echo(false));
+    session.build(None).unwrap();
+    let echo_page = || std::fs::read_to_string(site.path("inc/articles/e/index.html")).unwrap();
+    assert!(echo_page().contains("by 40%"), "{}", echo_page());
+    site.write("content/articles/e.md", echo(true));
+    assert_same(&site, &mut session, &["articles/e.md"]);
+    // While Echo is a draft, the metric it cites changes, then something else does.
+    site.write("content/case-studies/c.md", case(50));
+    assert_same(&site, &mut session, &["case-studies/c.md"]);
+    site.write("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\", \"buyer\"]\nindustries = [\"logistics\"]\n+++\nDelta text, edited.\n");
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    // Published again, Echo claims what the metric says now, not what it said.
+    site.write("content/articles/e.md", echo(false));
+    assert_same(&site, &mut session, &["articles/e.md"]);
+    assert!(echo_page().contains("by 50%"), "{}", echo_page());
+}
+
+#[test]
+fn a_stage_edit_renders_the_listings_that_show_it_not_every_page() {
+    let site = fixture();
+    let mut session = Session::new(options(&site, "inc"), true);
+    let first = session.build(None).unwrap();
+    let modified = |rel: &str| {
+        std::fs::metadata(site.path(rel))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let about = modified("inc/about/index.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.write("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"decision\"\nroles = [\"user\", \"buyer\"]\nindustries = [\"logistics\"]\n+++\nDelta text.\n");
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    // The stage counts changed, which only the home page and the stages index show (in
+    // the default theme); a page that shows neither Delta's card nor a count is kept.
+    assert!(
+        r.rendered < first.rendered / 2,
+        "rendered {} of {}",
+        r.rendered,
+        first.rendered
+    );
+    assert_eq!(
+        modified("inc/about/index.html"),
+        about,
+        "about/ was not rendered again"
+    );
+}

@@ -93,6 +93,13 @@ fn hash_value(h: &mut ahash::AHasher, value: &impl Serialize) {
     h.write_u8(0xff);
 }
 
+/// Card fingerprints and memos by page: a slot for every page when a build takes every
+/// fingerprint, a small map when it renders a few pages (fresh memory is not free).
+enum Cards {
+    Every(Vec<OnceLock<(u64, Memo)>>),
+    Few(Mutex<FastMap<usize, (u64, Memo)>>),
+}
+
 /// The fingerprints of one build, made from its [`Ctx`] and the previous build's memo.
 pub struct Fingerprinter<'a> {
     cx: &'a Ctx<'a>,
@@ -104,32 +111,39 @@ pub struct Fingerprinter<'a> {
     site_without_counts: u64,
     previous: &'a Fingerprints,
     /// Each page's card fingerprint and memo, made when first asked for.
-    cards: Vec<OnceLock<(u64, Memo)>>,
+    cards: Cards,
     /// Page fingerprints made this build: (page, fingerprint, inputs).
     pages: Mutex<Vec<(usize, u64, u64)>>,
 }
 
 impl<'a> Fingerprinter<'a> {
-    /// `without_counts` is [`without_counts`] of the context's site view.
+    /// `without_counts` is [`without_counts`] of the context's site view; `every` when
+    /// the build will take the fingerprint of every page.
     pub fn new(
         cx: &'a Ctx<'a>,
         without_counts: &'a SiteView<'a>,
         previous: &'a Fingerprints,
+        every: bool,
     ) -> Fingerprinter<'a> {
+        let cards = if every {
+            Cards::Every((0..cx.site.pages.len()).map(|_| OnceLock::new()).collect())
+        } else {
+            Cards::Few(Mutex::new(FastMap::default()))
+        };
         Fingerprinter {
             cx,
             without_counts,
             site_full: hash_site(&cx.site_view),
             site_without_counts: hash_site(without_counts),
             previous,
-            cards: (0..cx.site.pages.len()).map(|_| OnceLock::new()).collect(),
+            cards,
             pages: Mutex::new(Vec::new()),
         }
     }
 
     /// Make every card's fingerprint, in parallel.
     pub fn all_cards(&self) {
-        (0..self.cards.len()).into_par_iter().for_each(|i| {
+        (0..self.cx.site.pages.len()).into_par_iter().for_each(|i| {
             self.card_of(i);
         });
     }
@@ -154,7 +168,17 @@ impl<'a> Fingerprinter<'a> {
 
     /// Page `i`'s card fingerprint.
     pub fn card_of(&self, i: usize) -> u64 {
-        self.cards[i].get_or_init(|| self.card(i)).0
+        match &self.cards {
+            Cards::Every(cards) => cards[i].get_or_init(|| self.card(i)).0,
+            Cards::Few(cards) => {
+                let lock = || cards.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some((fp, _)) = lock().get(&i) {
+                    return *fp;
+                }
+                let made = self.card(i);
+                lock().entry(i).or_insert(made).0
+            }
+        }
     }
 
     /// Page `i`'s card fingerprint, and the memo to keep for its page.
@@ -220,7 +244,13 @@ impl<'a> Fingerprinter<'a> {
             .collect();
         let inputs = crate::model::hash_of(&(self.site_part(template), self.card_of(i), next));
         self.card_of(i);
-        let remembered = self.cards[i].get().and_then(|(_, m)| m.page);
+        let remembered = match &self.cards {
+            Cards::Every(cards) => cards[i].get().and_then(|(_, m)| m.page),
+            Cards::Few(cards) => {
+                let cards = cards.lock().unwrap_or_else(|e| e.into_inner());
+                cards.get(&i).and_then(|(_, m)| m.page)
+            }
+        };
         if let Some((fp, _)) = remembered.filter(|&(_, k)| k == inputs) {
             return Ok(fp);
         }
@@ -250,26 +280,35 @@ impl<'a> Fingerprinter<'a> {
     fn into_memo(self) -> Vec<(String, Memo)> {
         let pages = &self.cx.site.pages;
         let cx = self.cx;
-        let mut cards: Vec<Option<Memo>> = self
-            .cards
+        let page_fps: FastMap<usize, (u64, u64)> = self
+            .pages
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
             .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let (fp, mut m) = c.into_inner()?;
-                m.value = cx.made_card(i).map(|v| (fp, v.clone()));
-                Some(m)
-            })
+            .map(|(i, fp, inputs)| (i, (fp, inputs)))
             .collect();
-        for (i, fp, inputs) in self.pages.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            if let Some(m) = &mut cards[i] {
-                m.page = Some((fp, inputs));
+        // One pass, over the cards made this build only (a patch makes a few).
+        let mut memo = Vec::with_capacity(if page_fps.len() > 64 { pages.len() } else { 64 });
+        let made: Vec<(usize, (u64, Memo))> = match self.cards {
+            Cards::Every(cards) => cards
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((i, c.into_inner()?)))
+                .collect(),
+            Cards::Few(cards) => cards
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .into_iter()
+                .collect(),
+        };
+        for (i, (fp, mut m)) in made {
+            m.value = cx.made_card(i).map(|v| (fp, v.clone()));
+            if let Some(&page) = page_fps.get(&i) {
+                m.page = Some(page);
             }
+            memo.push((pages[i].meta.url.clone(), m));
         }
-        cards
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, m)| Some((pages[i].meta.url.clone(), m?)))
-            .collect()
+        memo
     }
 
     /// The fingerprints of a build that wrote every file of the site, `files`.

@@ -98,7 +98,7 @@ pub fn render_site(
     let cx = Ctx::new(site, theme, options, free_bodies);
     let jobs = jobs(site);
     let without = without_counts(&cx.site_view);
-    let printer = previous.map(|p| Fingerprinter::new(&cx, &without, p));
+    let printer = previous.map(|p| Fingerprinter::new(&cx, &without, p, true));
     // Each job's fingerprint and output file, and the file it wrote last time when
     // its inputs are unchanged.
     let started = Instant::now();
@@ -213,7 +213,7 @@ pub fn render_pages(
 ) -> Result<Option<usize>, RenderError> {
     let cx = Ctx::new(site, theme, options, false);
     let without = without_counts(&cx.site_view);
-    let printer = Fingerprinter::new(&cx, &without, fingerprints);
+    let printer = Fingerprinter::new(&cx, &without, fingerprints, false);
     if !printer.same_site() {
         return Ok(None);
     }

@@ -1,7 +1,10 @@
 //! Claim arithmetic: a case-study metric's before/after figures → "reduced
 //! unplanned downtime by 41%". Computed in exact decimal integers (never
 //! binary floating point), truncated toward zero, so a claim can never
-//! overstate the data it cites.
+//! overstate the data it cites. A metric measured in percent (unit `%`)
+//! changes by percentage points: OEE from 61.5% to 72% "increased by 10
+//! percentage points"; its relative change (17%) is stated only when asked
+//! for, and worded as relative.
 
 use serde::Serialize;
 
@@ -25,10 +28,13 @@ pub enum Form {
     Change,
     /// `1.7×`
     Multiple,
+    /// `increased OEE by 17% relative to its starting value`: the relative change,
+    /// said to be relative (for a metric in percent, the sentence states points).
+    Relative,
 }
 
 impl Form {
-    pub const NAMES: [&'static str; 4] = ["sentence", "percent", "change", "multiple"];
+    pub const NAMES: [&'static str; 5] = ["sentence", "percent", "change", "multiple", "relative"];
 
     pub fn parse(s: &str) -> Option<Form> {
         Some(match s {
@@ -36,9 +42,16 @@ impl Form {
             "percent" => Form::Percent,
             "change" => Form::Change,
             "multiple" => Form::Multiple,
+            "relative" => Form::Relative,
             _ => return None,
         })
     }
+}
+
+/// Whether a metric's figures are percentages (`unit = "%"`): their change is a number
+/// of percentage points, not a percentage of the starting value.
+pub fn in_percent(unit: &str) -> bool {
+    unit.trim() == "%"
 }
 
 /// The figures a claim is computed from.
@@ -146,6 +159,27 @@ fn improvement(f: Figures) -> Result<(i128, i128), ClaimError> {
     Ok((b, a))
 }
 
+/// |after − before| of figures in percent, truncated toward zero to `precision`
+/// decimals, with its unit: `10 percentage points`, `10.5 percentage points`.
+pub fn points(f: Figures, precision: u32) -> Result<String, ClaimError> {
+    let (b, a) = improvement(f)?;
+    let scale = Decimal::from_f64(f.before)?
+        .scale
+        .max(Decimal::from_f64(f.after)?.scale);
+    let diff = (a - b).abs();
+    let value = if precision >= scale {
+        diff * 10i128.pow(precision - scale)
+    } else {
+        diff / 10i128.pow(scale - precision)
+    };
+    let figure = fixed(value, precision);
+    Ok(if figure == "1" {
+        "1 percentage point".to_string()
+    } else {
+        format!("{figure} percentage points")
+    })
+}
+
 /// |after − before| / before × 100, truncated toward zero to `precision` decimals (`"41.6"`).
 pub fn percent(f: Figures, precision: u32) -> Result<String, ClaimError> {
     let (b, a) = improvement(f)?;
@@ -221,9 +255,19 @@ pub fn phrase(
     form: Form,
     precision: u32,
 ) -> Result<String, ClaimError> {
+    let points_apply = in_percent(unit);
     Ok(match form {
+        Form::Sentence if points_apply => {
+            format!("{} {label} by {}", verb(f.better), points(f, precision)?)
+        }
+        Form::Percent if points_apply => points(f, precision)?,
         Form::Sentence => format!("{} {label} by {}%", verb(f.better), percent(f, precision)?),
         Form::Percent => format!("{}%", percent(f, precision)?),
+        Form::Relative => format!(
+            "{} {label} by {}% relative to its starting value",
+            verb(f.better),
+            percent(f, precision)?
+        ),
         Form::Change => {
             improvement(f)?;
             change(f.before, f.after, unit)
@@ -327,5 +371,102 @@ mod tests {
         assert_eq!(number(1234567.25), "1,234,567.25");
         assert_eq!(quantity(72.0, "%"), "72%");
         assert_eq!(quantity(3.0, "days"), "3 days");
+    }
+
+    #[test]
+    fn metrics_in_percent_change_by_points_truncated_toward_zero() {
+        let rows: &[(&str, Figures, u32, &str)] = &[
+            (
+                "OEE 61.5 → 72",
+                higher(61.5, 72.0),
+                0,
+                "10 percentage points",
+            ),
+            (
+                "with a decimal",
+                higher(61.5, 72.0),
+                1,
+                "10.5 percentage points",
+            ),
+            (
+                "more decimals than written",
+                higher(61.5, 72.0),
+                2,
+                "10.50 percentage points",
+            ),
+            (
+                "never rounded up",
+                higher(61.0, 72.99),
+                1,
+                "11.9 percentage points",
+            ),
+            ("one point", lower(5.0, 4.0), 0, "1 percentage point"),
+            ("less than one", lower(5.0, 4.5), 0, "0 percentage points"),
+            ("from zero", higher(0.0, 5.0), 0, "5 percentage points"),
+            (
+                "binary fractions stay exact",
+                lower(0.3, 0.1),
+                1,
+                "0.2 percentage points",
+            ),
+        ];
+        for (what, f, precision, expected) in rows {
+            assert_eq!(points(*f, *precision).as_deref(), Ok(*expected), "{what}");
+        }
+        assert_eq!(points(lower(4.0, 5.0), 0), Err(ClaimError::NoImprovement));
+    }
+
+    #[test]
+    fn a_metric_in_percent_is_claimed_in_points_unless_relative_is_asked_for() {
+        let oee = higher(61.5, 72.0);
+        let rows: &[(&str, Form, u32, &str)] = &[
+            (
+                "%",
+                Form::Sentence,
+                0,
+                "increased OEE by 10 percentage points",
+            ),
+            (
+                "%",
+                Form::Sentence,
+                1,
+                "increased OEE by 10.5 percentage points",
+            ),
+            ("%", Form::Percent, 1, "10.5 percentage points"),
+            ("%", Form::Change, 0, "from 61.5% to 72%"),
+            (
+                "%",
+                Form::Relative,
+                0,
+                "increased OEE by 17% relative to its starting value",
+            ),
+            (
+                " % ",
+                Form::Sentence,
+                0,
+                "increased OEE by 10 percentage points",
+            ),
+            ("t/h", Form::Sentence, 0, "increased OEE by 17%"),
+            (
+                "t/h",
+                Form::Relative,
+                1,
+                "increased OEE by 17.0% relative to its starting value",
+            ),
+        ];
+        for (unit, form, precision, expected) in rows {
+            let got = phrase(oee, "OEE", unit, *form, *precision);
+            assert_eq!(got.as_deref(), Ok(*expected), "{unit} {form:?} {precision}");
+        }
+        // Points need no starting value; a relative change does.
+        assert_eq!(
+            phrase(higher(0.0, 5.0), "uptime", "%", Form::Sentence, 0).as_deref(),
+            Ok("increased uptime by 5 percentage points")
+        );
+        assert_eq!(
+            phrase(higher(0.0, 5.0), "uptime", "%", Form::Relative, 0),
+            Err(ClaimError::ZeroBefore)
+        );
+        assert_eq!(Form::parse("relative"), Some(Form::Relative));
     }
 }

@@ -76,8 +76,11 @@ pub struct Facts {
     pub change: String,
     /// `reduced unplanned downtime by 41%`, or why the figures support no claim.
     pub sentence: Result<String, ClaimError>,
-    /// `41%`, when a percentage can be claimed.
+    /// `41%`, when a percentage can be claimed; never for a metric in percent, whose
+    /// relative change is stated only when a claim asks for it.
     pub percent: Option<String>,
+    /// `10 percentage points`, for a metric in percent that improved.
+    pub points: Option<String>,
     /// `1.7×`, when a multiple can be claimed.
     pub multiple: Option<String>,
 }
@@ -90,7 +93,12 @@ impl Facts {
             after: claims::quantity(f.after, unit),
             change: claims::change(f.before, f.after, unit),
             sentence: claims::phrase(f, label, unit, Form::Sentence, 0),
-            percent: claims::percent(f, 0).ok().map(|p| format!("{p}%")),
+            percent: (!claims::in_percent(unit))
+                .then(|| claims::percent(f, 0).ok().map(|p| format!("{p}%")))
+                .flatten(),
+            points: claims::in_percent(unit)
+                .then(|| claims::points(f, 0).ok())
+                .flatten(),
             multiple: claims::multiple(f).ok().map(|x| format!("{x}×")),
         }
     }

@@ -272,6 +272,7 @@ fn claim_values(
                 Form::Percent => "percent",
                 Form::Change => "change",
                 Form::Multiple => "multiple",
+                Form::Relative => "relative",
             }),
         ),
     ]

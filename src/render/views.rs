@@ -61,8 +61,10 @@ pub struct MetricView<'a> {
     pub change: String,
     /// `reduced unplanned downtime by 41%`; empty when the metric supports no claim.
     pub claim: String,
-    /// `41%`; empty when none.
+    /// `41%`; empty when none, and for a metric in percent (see `points`).
     pub percent: String,
+    /// `10 percentage points`, for a metric in percent; empty otherwise.
+    pub points: String,
     /// `1.7×`; empty when none.
     pub multiple: String,
     pub period: &'a str,
@@ -281,6 +283,7 @@ pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricVie
         change: m.facts.change.clone(),
         claim: m.facts.sentence.clone().unwrap_or_default(),
         percent: m.facts.percent.clone().unwrap_or_default(),
+        points: m.facts.points.clone().unwrap_or_default(),
         multiple: m.facts.multiple.clone().unwrap_or_default(),
         period: m.period.as_deref().unwrap_or(""),
         source: &m.source,

@@ -87,6 +87,10 @@ fn claims_render_in_every_form_and_precision() {
         r#"{{ claim(case="acme-steel", metric="oee", precision=1) }}"#,
         r#"{{ claim(case="acme-steel", metric="oee", form="change") }}"#,
         r#"{{ claim(case="acme-steel", metric="new", form="change") }}"#,
+        r#"{{ claim(case="acme-steel", metric="oee") }}"#,
+        r#"{{ claim(case="acme-steel", metric="oee", form="percent") }}"#,
+        r#"{{ claim(case="acme-steel", metric="oee", form="relative") }}"#,
+        r#"{{ claim(case="acme-steel", metric="downtime", form="relative") }}"#,
     ]
     .join("\n\n");
     let site = site_with(&body).with_plain_theme();
@@ -102,9 +106,14 @@ fn claims_render_in_every_form_and_precision() {
             "multiple: 1.7×",
             "sentence: increased line throughput by 60%",
             "multiple: 1.6×",
-            "sentence: increased OEE by 17.0%",
+            // OEE is measured in %: 61.5% → 72% is 10.5 points, not "17%".
+            "sentence: increased OEE by 10.5 percentage points",
             "change: from 61.5% to 72%",
             "change: from 0 to 12",
+            "sentence: increased OEE by 10 percentage points",
+            "percent: 10 percentage points",
+            "relative: increased OEE by 17% relative to its starting value",
+            "relative: reduced unplanned downtime by 41% relative to its starting value",
         ]
     );
 }

@@ -21,6 +21,7 @@ pub mod claims;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod inventory;
 pub mod markdown;
 pub mod model;
 pub mod output;

@@ -43,6 +43,11 @@ enum Command {
         after_help = "Exit status: 0 when the [audit] requirements of site.toml are met, 1 otherwise.\n\nExamples:\n  cairn audit\n  cairn audit --industry logistics\n  cairn audit --html audit.html\n  cairn audit --format json"
     )]
     Audit(AuditArgs),
+    /// One row per published page (URL, type, stage, roles, industries, dates, claims) as CSV or JSON
+    #[command(
+        after_help = "Columns: docs/inventory.md. Lists (roles, industries, claims) are joined with ';' in CSV.\n\nExamples:\n  cairn inventory > inventory.csv\n  cairn inventory --format json --output inventory.json\n  cairn inventory --bom --output inventory.csv   # for spreadsheets that need a byte-order mark"
+    )]
+    Inventory(InventoryArgs),
     /// Create a new article, case study or page with valid front matter (never overwrites)
     #[command(
         after_help = "New files are drafts (draft = true) until you publish them.\n\nExamples:\n  cairn new article \"Ten questions IT will ask\" --stage consideration --role approver --role influencer\n  cairn new case-study \"Acme Steel\" --industry manufacturing --role decider\n  cairn new page \"Contact\""
@@ -129,6 +134,31 @@ struct AuditArgs {
 }
 
 #[derive(clap::Args)]
+struct InventoryArgs {
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value = "csv")]
+    format: InventoryFormat,
+    /// Write to FILE (a new file, or an inventory cairn wrote) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Start the CSV with a UTF-8 byte-order mark
+    #[arg(long)]
+    bom: bool,
+    /// Include drafts and future-dated pages
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum InventoryFormat {
+    Csv,
+    Json,
+}
+
+#[derive(clap::Args)]
 struct NewArgs {
     /// What to create
     #[arg(value_enum)]
@@ -187,6 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::Audit(args) => audit(args),
+        Command::Inventory(args) => inventory(args),
         Command::New(args) => new(args),
         Command::Init(args) => init(args),
         Command::Serve(args) => serve(args),
@@ -396,7 +427,12 @@ fn audit(
     };
     let audit = cairn::audit::audit(site, focus);
     if let Some(path) = &html {
-        let resolved = cairn::output::check_report_file(&root, path, cairn::audit::HTML_MARKER)?;
+        let resolved = cairn::output::check_report_file(
+            &root,
+            path,
+            cairn::audit::HTML_MARKER,
+            "--html audit.html",
+        )?;
         cairn::output::write_atomically(&resolved, audit.to_html(&site.config.title).as_bytes())?;
     }
     let mut out = std::io::stdout().lock();
@@ -414,6 +450,52 @@ fn audit(
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn inventory(
+    InventoryArgs {
+        root,
+        format,
+        output,
+        bom,
+        drafts,
+    }: InventoryArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut options = BuildOptions::new(&root);
+    options.drafts = drafts;
+    let loaded = match cairn::load(&options) {
+        Ok(l) => l,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            eprintln!(
+                "inventory needs a site that builds: fix the errors above (cairn check lists them)"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let rows = cairn::inventory::rows(&loaded.site);
+    let header = cairn::inventory::COLUMNS.join(",");
+    let (bytes, marker) = match format {
+        InventoryFormat::Csv => (cairn::inventory::to_csv(&rows, bom), header.as_str()),
+        InventoryFormat::Json => (
+            cairn::inventory::to_json(&rows).into_bytes(),
+            cairn::inventory::JSON_MARKER,
+        ),
+    };
+    match &output {
+        Some(path) => {
+            let example = "--output inventory.csv";
+            let resolved = cairn::output::check_report_file(&root, path, marker, example)?;
+            cairn::output::write_atomically(&resolved, &bytes)?;
+            let pages = match rows.len() {
+                1 => "1 page".to_string(),
+                n => format!("{n} pages"),
+            };
+            eprintln!("{pages} written to {}", path.display());
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn new(

@@ -202,6 +202,11 @@ impl Page {
     pub fn summary(&self) -> &str {
         &self.summary
     }
+
+    /// Minutes to read the body, at 230 words a minute, at least 1.
+    pub fn reading_minutes(&self) -> usize {
+        self.word_count.div_ceil(230).max(1)
+    }
 }
 
 /// A page's rendered body, shared with a serve session's cache. A build takes each

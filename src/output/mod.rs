@@ -297,14 +297,20 @@ fn slashed(rel: &Path) -> String {
 /// Check that a report (`audit --html FILE`) may be written at `file`: not a site file,
 /// not a link, not a folder, and not a file that some other program wrote (`marker`
 /// identifies cairn's own reports). Returns the resolved path.
-pub fn check_report_file(root: &Path, file: &Path, marker: &str) -> anyhow::Result<PathBuf> {
+pub fn check_report_file(
+    root: &Path,
+    file: &Path,
+    marker: &str,
+    example: &str,
+) -> anyhow::Result<PathBuf> {
     let refuse = |why: &str, hint: &str| {
         anyhow::anyhow!(
             "refusing to write the report to {}: {why}\n  = hint: {hint}",
             file.display()
         )
     };
-    let choose = "choose a new file name outside the site's folders, e.g. --html audit.html";
+    let choose = format!("choose a new file name outside the site's folders, e.g. {example}");
+    let choose = choose.as_str();
     let site = root
         .canonicalize()
         .with_context(|| format!("cannot open the site folder {}", root.display()))?;

@@ -337,7 +337,7 @@ pub fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<
         },
         author: m.author.as_deref(),
         weight: m.weight,
-        reading_minutes: p.word_count.div_ceil(230).max(1),
+        reading_minutes: p.reading_minutes(),
         case,
         draft: m.draft,
     }

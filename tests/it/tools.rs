@@ -349,7 +349,15 @@ fn init_then_check_build_new_check_stays_clean() {
 
 #[test]
 fn every_command_has_help_with_examples() {
-    for cmd in ["build", "serve", "check", "audit", "new", "init"] {
+    for cmd in [
+        "build",
+        "serve",
+        "check",
+        "audit",
+        "inventory",
+        "new",
+        "init",
+    ] {
         let run: Run = std::process::Command::new(cairn_bin())
             .args([cmd, "--help"])
             .output()
@@ -383,4 +391,129 @@ fn every_diagnostic_code_is_documented() {
         documented, codes,
         "docs/diagnostics.md and diagnostics::Code differ"
     );
+}
+
+/// The columns docs/inventory.md documents, in its table's order.
+fn documented_inventory_columns() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/inventory.md")).unwrap();
+    docs.lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once("` |").map(|(c, _)| c.to_string()))
+        .collect()
+}
+
+#[test]
+fn inventory_of_the_demo_reads_as_csv_and_json_with_every_documented_column() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| -> Run {
+        std::process::Command::new(cairn_bin())
+            .args(args)
+            .arg("--root")
+            .arg(root)
+            .output()
+            .unwrap()
+            .into()
+    };
+    let columns = documented_inventory_columns();
+    assert_eq!(
+        columns,
+        cairn::inventory::COLUMNS,
+        "docs/inventory.md and COLUMNS differ"
+    );
+
+    let csv_run = run(&["inventory"]).success();
+    let mut reader = csv::Reader::from_reader(csv_run.stdout.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header, columns);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let acme = rows
+        .iter()
+        .find(|r| &r[0] == "https://insights.northwind.example/case-studies/acme-steel/")
+        .expect("the Acme Steel case study is a row");
+    assert_eq!(&acme[1], "content/case-studies/acme-steel.md");
+    assert_eq!(&acme[2], "case_study");
+    assert_eq!(&acme[4], "en");
+    let review = rows
+        .iter()
+        .find(|r| r[0].ends_with("/articles/quarterly-review-pack/"))
+        .unwrap();
+    assert_eq!(&review[5], "retention");
+    assert_eq!(&review[6], "gatekeeper;buyer;decider;approver");
+    assert_eq!(&review[12], "acme-steel:oee");
+
+    let json_run = run(&["inventory", "--format", "json"]).success();
+    let doc: serde_json::Value = serde_json::from_str(&json_run.stdout).unwrap();
+    assert_eq!(doc["cairn_inventory"], 1);
+    let pages = doc["pages"].as_array().unwrap();
+    assert_eq!(pages.len(), rows.len(), "the same pages in both formats");
+    for page in pages {
+        let keys: Vec<&String> = page.as_object().unwrap().keys().collect();
+        for column in &columns {
+            assert!(keys.contains(&column), "{column} missing from {page}");
+        }
+    }
+    let review = pages
+        .iter()
+        .find(|p| {
+            p["url"]
+                .as_str()
+                .unwrap()
+                .ends_with("/articles/quarterly-review-pack/")
+        })
+        .unwrap();
+    assert_eq!(
+        review["roles"],
+        serde_json::json!(["gatekeeper", "buyer", "decider", "approver"])
+    );
+    assert_eq!(review["type"], "article");
+}
+
+#[test]
+fn inventory_writes_a_new_file_or_its_own_and_nothing_else() {
+    let s = TestSite::new().file("site.toml", SITE_TOML).file(
+        "content/about.md",
+        "+++\ntitle = \"About\"\n+++\nAbout us.\n",
+    );
+    let out = s.path("inventory.csv");
+    let out = out.to_str().unwrap();
+    let first = s.cairn(&["inventory", "--bom", "--output", out]).success();
+    assert_eq!(first.stderr, format!("1 page written to {out}\n"));
+    let bytes = std::fs::read(out).unwrap();
+    assert!(
+        bytes.starts_with(b"\xef\xbb\xbfurl,path,type,"),
+        "{bytes:?}"
+    );
+    // Its own inventory, written again.
+    s.cairn(&["inventory", "--output", out]).success();
+    // A file of someone else's is left alone.
+    let other = s.path("notes.csv");
+    std::fs::write(&other, "mine\n").unwrap();
+    let refused = s.cairn(&["inventory", "--output", other.to_str().unwrap()]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("a file that cairn did not write is there"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "mine\n");
+    // Nor inside the site's folders.
+    let inside = s.path("content/inventory.csv");
+    let refused = s.cairn(&["inventory", "--output", inside.to_str().unwrap()]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("it is inside the site's content/ folder"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!inside.exists());
 }

@@ -1,0 +1,186 @@
+//! `cairn inventory`: one row per published page, for marketing operations to
+//! map into their automation or CMS tools without scraping the site. The
+//! columns ([`COLUMNS`]) are stable; `docs/inventory.md` documents each.
+
+use serde::Serialize;
+
+use crate::model::{Kind, Page, Site};
+
+/// The columns, in order: the CSV header and the JSON keys.
+pub const COLUMNS: [&str; 13] = [
+    "url",
+    "path",
+    "type",
+    "title",
+    "language",
+    "stage",
+    "roles",
+    "industries",
+    "date",
+    "updated",
+    "word_count",
+    "reading_minutes",
+    "claims",
+];
+
+/// What marks a JSON inventory as cairn's (and a file it may write over).
+pub const JSON_MARKER: &str = "\"cairn_inventory\"";
+
+/// One published page.
+#[derive(Debug, Serialize)]
+pub struct Row<'a> {
+    /// Absolute URL.
+    pub url: String,
+    /// The source file, relative to the site folder.
+    pub path: String,
+    #[serde(rename = "type")]
+    pub kind: Kind,
+    pub title: &'a str,
+    pub language: &'a str,
+    /// Stage id; empty for pages outside the journey.
+    pub stage: &'a str,
+    /// Role ids, in the order written.
+    pub roles: Vec<&'a str>,
+    /// Industry ids.
+    pub industries: Vec<&'a str>,
+    /// `2026-03-14`, empty when undated.
+    pub date: String,
+    /// `2026-03-14`, empty when the page has no `updated`.
+    pub updated: String,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    /// The metrics the page's claims cite, as `case:metric`, each once, in order.
+    pub claims: Vec<String>,
+}
+
+/// Every published page of `site`, in site order.
+pub fn rows(site: &Site) -> Vec<Row<'_>> {
+    site.pages.iter().map(|p| row(site, p)).collect()
+}
+
+fn row<'a>(site: &'a Site, page: &'a Page) -> Row<'a> {
+    let m = &page.meta;
+    let day = |t: Option<jiff::Timestamp>| {
+        t.map(|t| jiff::tz::Offset::UTC.to_datetime(t).date().to_string())
+            .unwrap_or_default()
+    };
+    let mut claims: Vec<String> = Vec::new();
+    for call in page
+        .body
+        .get()
+        .shortcodes
+        .iter()
+        .filter(|c| c.name == "claim")
+    {
+        if let (Some(case), Some(metric)) = (call.str_arg("case"), call.str_arg("metric")) {
+            let cited = format!("{case}:{metric}");
+            if !claims.contains(&cited) {
+                claims.push(cited);
+            }
+        }
+    }
+    Row {
+        url: site.urls.absolute(&m.url),
+        path: crate::diagnostics::display_path(&m.path),
+        kind: m.kind,
+        title: &m.title,
+        language: &site.config.language,
+        stage: m.stage.map_or("", |s| site.config.stages[s].id.as_str()),
+        roles: m
+            .roles
+            .iter()
+            .map(|&r| site.config.roles[r].id.as_str())
+            .collect(),
+        industries: m
+            .industries
+            .iter()
+            .map(|&i| site.industries[i].id.as_str())
+            .collect(),
+        date: day(m.date),
+        updated: day(m.updated),
+        word_count: page.word_count,
+        reading_minutes: page.reading_minutes(),
+        claims,
+    }
+}
+
+/// The rows as CSV (RFC 4180, UTF-8, CRLF line ends; with `bom`, a byte-order mark
+/// first, for spreadsheets that need it). Lists are joined with `;`, as
+/// multi-select fields are imported by most marketing-automation tools.
+pub fn to_csv(rows: &[Row], bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    // Writing to memory cannot fail.
+    let _ = w.write_record(COLUMNS);
+    for r in rows {
+        let kind = match r.kind {
+            Kind::Article => "article",
+            Kind::CaseStudy => "case_study",
+            Kind::Page => "page",
+        };
+        let _ = w.write_record([
+            r.url.as_str(),
+            &r.path,
+            kind,
+            r.title,
+            r.language,
+            r.stage,
+            &r.roles.join(";"),
+            &r.industries.join(";"),
+            &r.date,
+            &r.updated,
+            &r.word_count.to_string(),
+            &r.reading_minutes.to_string(),
+            &r.claims.join(";"),
+        ]);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The rows as JSON: `{"cairn_inventory": 1, "columns": [...], "pages": [...]}`.
+pub fn to_json(rows: &[Row]) -> String {
+    let doc = serde_json::json!({
+        "cairn_inventory": 1,
+        "columns": COLUMNS,
+        "pages": rows,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_as_rfc_4180_and_marks_utf8_on_request() {
+        let row = Row {
+            url: "https://x.test/articles/a/".into(),
+            path: "content/articles/a.md".into(),
+            kind: Kind::Article,
+            title: "Costs, \"true\" costs",
+            language: "en",
+            stage: "awareness",
+            roles: vec!["decider", "user"],
+            industries: vec![],
+            date: "2026-03-14".into(),
+            updated: String::new(),
+            word_count: 460,
+            reading_minutes: 2,
+            claims: vec!["acme:downtime".into(), "acme:oee".into()],
+        };
+        let csv = String::from_utf8(to_csv(std::slice::from_ref(&row), false)).unwrap();
+        assert_eq!(
+            csv,
+            "url,path,type,title,language,stage,roles,industries,date,updated,word_count,reading_minutes,claims\r\n\
+             https://x.test/articles/a/,content/articles/a.md,article,\"Costs, \"\"true\"\" costs\",en,awareness,decider;user,,2026-03-14,,460,2,acme:downtime;acme:oee\r\n"
+        );
+        let with_bom = to_csv(&[row], true);
+        assert_eq!(&with_bom[..3], b"\xef\xbb\xbf");
+        assert!(to_json(&[]).contains(JSON_MARKER));
+    }
+}

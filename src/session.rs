@@ -89,6 +89,10 @@ impl Session {
         if self.last.is_none() || self.fingerprints.is_none() {
             return None;
         }
+        // An output emptied behind the session's back (someone removed it) takes a full build.
+        if self.output.as_ref().is_none_or(|o| o.manifest().is_empty()) {
+            return None;
+        }
         let edits = self.body_edits(changed)?;
         timings.lap("model and Markdown");
         if edits.is_empty() {

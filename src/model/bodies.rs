@@ -48,6 +48,8 @@ pub(super) struct Inputs<'a> {
     pub assets: &'a [Asset],
     pub links: &'a LinkIndex,
     pub shortcodes: &'a SiteShortcodes<'a>,
+    /// The URLs cairn generates (listings, terms, feeds): links may point at them.
+    pub generated: &'a std::collections::HashSet<String>,
 }
 
 impl<'a> Inputs<'a> {
@@ -57,6 +59,7 @@ impl<'a> Inputs<'a> {
         assets: &'a [Asset],
         links: &'a LinkIndex,
         shortcodes: &'a SiteShortcodes<'a>,
+        generated: &'a std::collections::HashSet<String>,
     ) -> Self {
         Inputs {
             config,
@@ -64,6 +67,7 @@ impl<'a> Inputs<'a> {
             assets,
             links,
             shortcodes,
+            generated,
         }
     }
 }
@@ -129,8 +133,8 @@ struct Cases<'m> {
     all: u64,
 }
 
-/// A body's rendering depends on its text, every page's URL (links), and the case
-/// studies its claims cite: fingerprints of the last two.
+/// A body's rendering depends on its text, every page's URL and every URL cairn
+/// generates (links), and the case studies its claims cite: fingerprints of the last two.
 fn fingerprints<'m>(inputs: &Inputs, metas: &'m [MetaAt]) -> (u64, Cases<'m>) {
     // Order-independent (a sum of per-page hashes): no sort of every path on each rebuild.
     let links: u64 = metas
@@ -151,8 +155,20 @@ fn fingerprints<'m>(inputs: &Inputs, metas: &'m [MetaAt]) -> (u64, Cases<'m>) {
     let mut all: Vec<u64> = by_slug.values().copied().collect();
     all.sort_unstable();
     let safe_html = inputs.config.safe_html;
+    // Industries found in content make URLs of their own (`/industries/<id>/`).
+    let generated: u64 = inputs
+        .generated
+        .iter()
+        .map(hash_of)
+        .fold(0, u64::wrapping_add);
     (
-        hash_of(&(links, assets_list, inputs.urls.base_path(), safe_html)),
+        hash_of(&(
+            links,
+            generated,
+            assets_list,
+            inputs.urls.base_path(),
+            safe_html,
+        )),
         Cases {
             all: hash_of(&all),
             by_slug,
@@ -161,8 +177,13 @@ fn fingerprints<'m>(inputs: &Inputs, metas: &'m [MetaAt]) -> (u64, Cases<'m>) {
 }
 
 /// What a body's claims depend on: the case studies they cite (or that none of that
-/// name exists). A body whose shortcodes could not be read depends on every case study.
+/// name exists). A body with a problem (a claim that failed is not among its calls) or
+/// whose shortcodes could not be read depends on every case study.
 fn cited_cases(r: &markdown::Rendered, body: &str, cases: &Cases) -> u64 {
+    // A claim that failed is not among the calls; its case study may be any of them.
+    if !r.diagnostics.is_empty() {
+        return cases.all;
+    }
     if r.shortcodes.is_empty() {
         return if body.contains("{{") { cases.all } else { 0 };
     }

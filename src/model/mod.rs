@@ -354,7 +354,7 @@ pub fn build(
     let index = LinkIndex::new(&urls, &metas, &assets, &generated);
     let cases = CaseIndex::new(&metas, parsed.case_files);
     let shortcodes = SiteShortcodes::new(&cases, templates, &urls);
-    let inputs = bodies::Inputs::new(&config, &urls, &assets, &index, &shortcodes);
+    let inputs = bodies::Inputs::new(&config, &urls, &assets, &index, &shortcodes, &generated);
     let rendered = bodies::render_bodies(&inputs, &metas, &mut files, cache);
     links::check_anchors(&config, &metas, &files, &rendered, &mut diagnostics);
     diagnostics.extend(links::collisions(&statics, &assets, &metas, &generated));

@@ -54,7 +54,7 @@ impl Theme {
         })
     }
 
-    /// Whether template `name`, or a template it extends, includes or imports, may show
+    /// Whether template `name`, or a template it extends or includes, may show
     /// a count of pages (a term's `count`, `site.article_count`, …). Templates that
     /// cannot are not rendered again when only counts change.
     pub fn reads_counts(&self, name: &str) -> bool {

@@ -1,6 +1,6 @@
 //! Which parts of `site` a template can show, found by reading its code: the
 //! expressions inside `{{ }}` and `{% %}` of the template and of every template
-//! it names (extends, includes, imports), and of every template that defines a
+//! it names (extends, includes), and of every template that defines a
 //! component. Conservative: a template that might show a count is taken to.
 //!
 //! Only counts are told apart: they change when one page changes its stage,
@@ -15,8 +15,25 @@ const COUNT_WORDS: &[&str] = &[
     "count",
     "article_count",
     "case_study_count",
+    // Filters and functions that show a value whole, or a field named at run time.
     "json_encode",
+    "str",
+    "values",
+    "pairs",
+    "get",
     "__tera_context",
+];
+
+/// Names under which a term (with its count) or a list of terms reaches a template:
+/// printing one of these whole shows the count.
+const TERM_NAMES: &[&str] = &[
+    "site",
+    "role",
+    "roles",
+    "stage",
+    "stages",
+    "industry",
+    "industries",
 ];
 
 /// The names of the templates among `templates` (name, text) that may show a count.
@@ -38,7 +55,11 @@ pub fn count_readers<'t>(templates: impl Iterator<Item = (&'t str, &'t str)>) ->
             if !seen.insert(t) {
                 continue;
             }
-            if COUNT_WORDS.iter().any(|w| has_word(c, w)) || shows_site_whole(c) {
+            if COUNT_WORDS.iter().any(|w| has_word(c, w))
+                || shows_site_whole(c)
+                || prints_a_whole_value(c)
+                || loops_over_fields(c)
+            {
                 return true;
             }
             todo.extend(quoted(c).filter(|q| code.contains_key(q)));
@@ -51,8 +72,8 @@ pub fn count_readers<'t>(templates: impl Iterator<Item = (&'t str, &'t str)>) ->
         .collect()
 }
 
-/// The code of a template: what is inside `{{ … }}` and `{% … %}`, each followed by a
-/// newline (comments and text left out).
+/// The code of a template: what is inside `{{ … }}` (marked `=`) and `{% … %}`, one
+/// line each (comments and text left out).
 fn code_of(text: &str) -> String {
     let mut code = String::new();
     let mut rest = text;
@@ -68,7 +89,11 @@ fn code_of(text: &str) -> String {
         };
         let body = &after[1..];
         let end = body.find(close).unwrap_or(body.len());
-        code.push_str(&body[..end]);
+        // One line a tag; what is printed (`{{ … }}`) marked with `=`.
+        if close == "}}" {
+            code.push('=');
+        }
+        code.push_str(&body[..end].replace(['\n', '\r'], " "));
         code.push('\n');
         rest = &body[(end + close.len()).min(body.len())..];
     }
@@ -95,6 +120,38 @@ fn has_word(code: &str, word: &str) -> bool {
 /// `site` used as a whole value (`site | …`, `{% set s = site %}`), not only `site.x`.
 fn shows_site_whole(code: &str) -> bool {
     word_starts(code, "site").any(|i| !code[i + 4..].trim_start().starts_with('.'))
+}
+
+/// `{{ x }}` or `{{ page.next_for[0].role }}`: a value printed whole, which shows every
+/// field of a map. A bare name may hold anything (`{% set r = site.roles[0] %}`); a path
+/// shows a whole map when it ends in a term's name.
+fn prints_a_whole_value(code: &str) -> bool {
+    code.lines()
+        .filter_map(|l| l.strip_prefix('='))
+        .any(|expr| {
+            let expr = expr.trim().trim_matches('-').trim();
+            let expr = expr.split('|').next().unwrap_or("").trim();
+            let is_path = !expr.is_empty()
+                && expr
+                    .bytes()
+                    .all(|b| is_word_byte(b) || matches!(b, b'.' | b'[' | b']'));
+            if !is_path || expr.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            let last = expr.rsplit('.').next().unwrap_or(expr);
+            let last = last.split('[').next().unwrap_or(last);
+            !expr.contains('.') || TERM_NAMES.contains(&last)
+        })
+}
+
+/// `{% for key, value in map %}`: a loop over every field of a map.
+fn loops_over_fields(code: &str) -> bool {
+    code.lines().any(|stmt| {
+        let stmt = stmt.trim().trim_start_matches('-').trim();
+        stmt.strip_prefix("for ")
+            .and_then(|rest| rest.split(" in ").next())
+            .is_some_and(|vars| vars.contains(','))
+    })
 }
 
 /// The string literals of `code`.
@@ -177,6 +234,42 @@ mod tests {
                 "site set aside",
                 &[("a.html", "{% set s = site %}{{ s.title }}")],
                 &["a.html"],
+            ),
+            (
+                "a term printed whole",
+                &[(
+                    "a.html",
+                    "{% for n in page.next_for %}{{ n.role }}{% endfor %}",
+                )],
+                &["a.html"],
+            ),
+            (
+                "terms printed whole",
+                &[("a.html", "{{ site.roles }}")],
+                &["a.html"],
+            ),
+            (
+                "a name that may hold a term",
+                &[("a.html", "{% set r = site.roles | first %}{{ r }}")],
+                &["a.html"],
+            ),
+            (
+                "a loop over a map's fields",
+                &[("a.html", "{% for k, v in page.stage %}{{ k }}{% endfor %}")],
+                &["a.html"],
+            ),
+            (
+                "a filter that shows a value whole",
+                &[("a.html", "{{ page.stage | str }}")],
+                &["a.html"],
+            ),
+            (
+                "statements and fields are not values printed whole",
+                &[(
+                    "a.html",
+                    "{% if page.stage %}{{- page.stage.name -}}{% endif %}{% block x %}{% endblock %}",
+                )],
+                &[],
             ),
             (
                 "a component may be used anywhere",

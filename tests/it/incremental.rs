@@ -341,3 +341,51 @@ fn a_stage_edit_renders_the_listings_that_show_it_not_every_page() {
         "about/ was not rendered again"
     );
 }
+
+#[test]
+fn a_claim_that_failed_is_rendered_again_once_its_case_study_is_fixed() {
+    let site = fixture();
+    let mut session = Session::new(options(&site, "inc"), true);
+    // Beta has a shortcode that works beside the claim.
+    site.write("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"consideration\"\nroles = [\"decider\"]\n+++\n{{ callout(text=\"Read this first.\") }}\n\nBeta {{ claim(case=\"c\", metric=\"m\") }}. Back to [Alpha](a.md#part-one).\n");
+    session.build(None).unwrap();
+    let case = |id: &str| {
+        format!(
+            "+++\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\n[[metrics]]\nid = \"{id}\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\n+++\nCase body.\n"
+        )
+    };
+    // The metric Beta cites (and Alpha links to) is renamed: the build fails.
+    site.write("content/case-studies/c.md", case("m2"));
+    let failed = session.build(Some(&["case-studies/c.md".to_string()]));
+    assert!(
+        failed.is_err(),
+        "a claim citing a metric that is gone fails"
+    );
+    // Renamed back: Beta's claim renders again, as in a fresh build.
+    site.write("content/case-studies/c.md", case("m"));
+    assert_same(&site, &mut session, &["case-studies/c.md"]);
+}
+
+#[test]
+fn a_link_to_an_industry_page_that_front_matter_removes_fails_as_in_a_full_build() {
+    // No declared industries: they come from the pages, and so do their URLs.
+    let site = TestSite::new()
+        .file("site.toml", SITE_TOML)
+        .file("content/articles/a.md", "+++\ntitle = \"Alpha\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\"]\n+++\nSee [energy](/industries/energy/).\n")
+        .file("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\"]\nindustries = [\"energy\"]\n+++\nDelta text.\n");
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    site.write("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\"]\nindustries = [\"logistics\"]\n+++\nDelta text.\n");
+    let full = cairn::build(&options(&site, "full"));
+    let Err(cairn::BuildError::Content(full)) = full else {
+        panic!("a fresh build fails: /industries/energy/ is gone");
+    };
+    let inc = session.build(Some(&["articles/d.md".to_string()]));
+    let Err(cairn::BuildError::Content(inc)) = inc else {
+        panic!("the incremental build fails too");
+    };
+    let messages = |ds: &[cairn::diagnostics::Diagnostic]| {
+        ds.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(messages(&inc), messages(&full));
+}

@@ -97,6 +97,8 @@ codes! {
     ClaimSyntax = "claim-syntax",
     /// no case study has that slug, or the one that has it has errors of its own
     ClaimUnknownCase = "claim-unknown-case",
+    /// the case study is a draft or dated in the future: a claim cites only evidence the site publishes
+    ClaimDraftCase = "claim-draft-case",
     /// the case study has no metric with that id (its ids are listed)
     ClaimUnknownMetric = "claim-unknown-metric",
     /// the metric supports no claim: it did not improve in its `better` direction, `before` is 0 for a percentage, a figure is negative, or a multiple of 0

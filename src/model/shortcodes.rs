@@ -107,6 +107,15 @@ impl SiteShortcodes<'_> {
     /// The published case study a claim names, or why there is none.
     fn case_study(&self, case: &str) -> Result<&PageMeta, ShortcodeError> {
         if let Some(meta) = self.cases.cases.get(case) {
+            if !meta.published {
+                return Err(shortcode_error(
+                    Code::ClaimDraftCase,
+                    format!(
+                        "claim: case study `{case}` is a draft or scheduled for later, so the site does not publish the evidence"
+                    ),
+                    "publish the case study (draft = false, a date not in the future), or build with --drafts",
+                ));
+            }
             return Ok(meta);
         }
         if let Some(path) = self.cases.files.get(case) {

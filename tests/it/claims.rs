@@ -173,7 +173,7 @@ fn claims_the_data_do_not_support_fail_the_build() {
         "content/articles/cite.md:9:3: error: claim: case study `acme-steel` has no metric `dowtime`\n 9 | b {{ claim(case=\"acme-steel\", metric=\"dowtime\") }}\n   |   ^\n  = hint: did you mean `downtime`? metrics of `acme-steel`: downtime, throughput, oee, scrap, new",
         "content/articles/cite.md:11:3: error: claim: `acme-steel` metric `scrap` did not improve (from 4% to 5%, better = \"lower\")",
         "content/articles/cite.md:13:3: error: claim: `acme-steel` metric `new` starts from 0, so no percentage can be claimed\n 13 | d {{ claim(case=\"acme-steel\", metric=\"new\") }}\n    |   ^\n  = hint: use form=\"change\" to state the figures instead",
-        "content/articles/cite.md:15:3: error: claim: unknown form `ratio`\n 15 | e {{ claim(case=\"acme-steel\", metric=\"downtime\", form=\"ratio\") }}\n    |   ^\n  = hint: use one of: sentence, percent, change, multiple",
+        "content/articles/cite.md:15:3: error: claim: unknown form `ratio`\n 15 | e {{ claim(case=\"acme-steel\", metric=\"downtime\", form=\"ratio\") }}\n    |   ^\n  = hint: use one of: sentence, percent, change, multiple, relative",
     ];
     for e in expected {
         assert!(
@@ -247,4 +247,35 @@ fn unsourced_claims_in_prose_are_warnings_in_build() {
     );
     assert_eq!(run.stderr.matches("warning:").count(), 1, "{}", run.stderr);
     assert!(run.stdout.ends_with(", 1 warning\n"), "{}", run.stdout);
+}
+
+#[test]
+fn a_claim_cannot_cite_a_case_study_the_site_does_not_publish() {
+    let draft = CASE.replacen("+++\n", "+++\ndraft = true\n", 1);
+    let site = TestSite::new()
+        .file("content/case-studies/acme-steel.md", &draft)
+        .file(
+            "content/articles/cite.md",
+            article(
+                "Cite",
+                "decision",
+                &["decider"],
+                "2026-01-02",
+                "Plants {{ claim(case=\"acme-steel\", metric=\"downtime\") }}.\n",
+            ),
+        );
+    let run = site.build().failure();
+    let expected = "content/articles/cite.md:7:8: error: claim: case study `acme-steel` is a draft or scheduled for later, so the site does not publish the evidence\n 7 | Plants {{ claim(case=\"acme-steel\", metric=\"downtime\") }}.\n   |        ^\n  = hint: publish the case study (draft = false, a date not in the future), or build with --drafts";
+    assert!(
+        run.stderr.contains(expected),
+        "missing:\n{expected}\n\nin:\n{}",
+        run.stderr
+    );
+    assert!(!site.exists("index.html"), "nothing is published");
+    // A preview with drafts publishes both, and the claim links to the case study.
+    site.cairn(&["build", "--drafts"]).success();
+    assert!(
+        site.read("articles/cite/index.html")
+            .contains("/case-studies/acme-steel/#metric-downtime")
+    );
 }

@@ -21,7 +21,8 @@ pub(super) struct SiteShortcodes<'a> {
 
 /// What claims resolve against. Owned, so that a serve session can keep it.
 pub(super) struct CaseIndex {
-    /// Published case studies by their key (slug).
+    /// Case studies by their key (slug), published or not: a claim citing one that is
+    /// not published is an error of its own (`claim-draft-case`).
     cases: HashMap<String, Arc<PageMeta>>,
     /// Every case-study file by the slug of its name, including those with errors.
     files: HashMap<String, PathBuf>,

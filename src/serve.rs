@@ -120,8 +120,9 @@ async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
         log: log.clone(),
     });
 
-    let mut session =
-        crate::Session::new(build_options(&options, out, &url), true).with_private_output();
+    let mut session = crate::Session::new(build_options(&options, out, &url), true)
+        .with_private_output()
+        .following_the_clock();
     rebuild(&shared, &mut session, None, "initial build");
 
     // Watch, and rebuild on a thread of its own so the server keeps answering.

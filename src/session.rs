@@ -27,6 +27,9 @@ pub struct Session {
     texts: std::collections::BTreeMap<String, std::sync::Arc<source::SourceFile>>,
     /// Inputs of each output file of the last committed build.
     fingerprints: Option<render::Fingerprints>,
+    /// "Now" is the clock's time at each build (`cairn serve`), not the options' fixed time:
+    /// a page scheduled for later appears with the first build after its time.
+    follow_clock: bool,
     /// The output folder, once the first build has checked that cairn may write there.
     output: Option<output::Output>,
     /// The output is this session's own temporary folder: its record stays in memory.
@@ -57,6 +60,7 @@ impl Session {
             cache: model::Cache::new(incremental),
             texts: Default::default(),
             fingerprints: None,
+            follow_clock: false,
             output: None,
             private_output: false,
             assets: Vec::new(),
@@ -69,6 +73,13 @@ impl Session {
     /// serve`): the record of its files is kept in memory, not rewritten on every edit.
     pub fn with_private_output(mut self) -> Session {
         self.private_output = true;
+        self
+    }
+
+    /// Take "now" from the clock at each build instead of the options (`cairn serve`,
+    /// which runs for hours: a page scheduled for later appears once its time has come).
+    pub fn following_the_clock(mut self) -> Session {
+        self.follow_clock = true;
         self
     }
 
@@ -205,6 +216,9 @@ impl Session {
     /// edited since the last build; other files' texts are reused. `None` reads everything.
     pub fn build(&mut self, changed: Option<&[String]>) -> Result<Report, BuildError> {
         let start = Instant::now();
+        if self.follow_clock {
+            self.options.now = jiff::Timestamp::now();
+        }
         self.open_output()?;
         let known = self.known_edits(changed);
         if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {

@@ -389,3 +389,20 @@ fn a_link_to_an_industry_page_that_front_matter_removes_fails_as_in_a_full_build
     };
     assert_eq!(messages(&inc), messages(&full));
 }
+
+#[test]
+fn a_session_following_the_clock_publishes_a_scheduled_page_once_its_time_comes() {
+    let site = fixture();
+    let soon = jiff::Timestamp::now() + std::time::Duration::from_secs(2);
+    let soon = soon.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    site.write("content/articles/soon.md", format!("+++\ntitle = \"Soon\"\ndate = {soon}\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nSoon text.\n"));
+    let mut session = Session::new(options(&site, "inc"), true).following_the_clock();
+    session.build(None).unwrap();
+    let page = site.path("inc/articles/soon/index.html");
+    assert!(!page.exists(), "scheduled for later: not published yet");
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    // An edit of another page's body: the site now has one more page, so not a patch.
+    site.write("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\", \"buyer\"]\nindustries = [\"logistics\"]\n+++\nDelta text.\n\nAnd more.\n");
+    session.build(Some(&["articles/d.md".to_string()])).unwrap();
+    assert!(page.exists(), "its time has come: published");
+}

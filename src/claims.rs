@@ -116,13 +116,17 @@ impl Decimal {
         })
     }
 
-    /// Both values as integers at a common scale.
-    fn align(a: Decimal, b: Decimal) -> (i128, i128) {
+    /// Both values as integers at a common scale, or `TooPrecise` when that does not fit
+    /// (`1e-300` beside `5`).
+    fn align(a: Decimal, b: Decimal) -> Result<(i128, i128), ClaimError> {
         let s = a.scale.max(b.scale);
-        (
-            a.mantissa * 10i128.pow(s - a.scale),
-            b.mantissa * 10i128.pow(s - b.scale),
-        )
+        let at = |d: Decimal| {
+            10i128
+                .checked_pow(s - d.scale)
+                .and_then(|k| d.mantissa.checked_mul(k))
+                .ok_or(ClaimError::TooPrecise)
+        };
+        Ok((at(a)?, at(b)?))
     }
 }
 
@@ -145,7 +149,7 @@ fn fixed(value: i128, precision: u32) -> String {
 fn improvement(f: Figures) -> Result<(i128, i128), ClaimError> {
     let before = Decimal::from_f64(f.before)?;
     let after = Decimal::from_f64(f.after)?;
-    let (b, a) = Decimal::align(before, after);
+    let (b, a) = Decimal::align(before, after)?;
     if b < 0 || a < 0 {
         return Err(ClaimError::Negative);
     }
@@ -170,7 +174,10 @@ pub fn points(f: Figures, precision: u32) -> Result<String, ClaimError> {
     let value = if precision >= scale {
         diff * 10i128.pow(precision - scale)
     } else {
-        diff / 10i128.pow(scale - precision)
+        // A unit too small for i128 leaves nothing above it.
+        10i128
+            .checked_pow(scale - precision)
+            .map_or(0, |unit| diff / unit)
     };
     let figure = fixed(value, precision);
     Ok(if figure == "1" {
@@ -186,7 +193,11 @@ pub fn percent(f: Figures, precision: u32) -> Result<String, ClaimError> {
     if b == 0 {
         return Err(ClaimError::ZeroBefore);
     }
-    let scaled = (a - b).abs() * 100 * 10i128.pow(precision) / b;
+    let scaled = (a - b)
+        .abs()
+        .checked_mul(100 * 10i128.pow(precision))
+        .ok_or(ClaimError::TooPrecise)?
+        / b;
     Ok(fixed(scaled, precision))
 }
 
@@ -197,7 +208,8 @@ pub fn multiple(f: Figures) -> Result<String, ClaimError> {
     if small == 0 {
         return Err(ClaimError::ZeroMultiple);
     }
-    Ok(fixed(big * 10 / small, 1))
+    let tenths = big.checked_mul(10).ok_or(ClaimError::TooPrecise)? / small;
+    Ok(fixed(tenths, 1))
 }
 
 /// "reduced" or "increased".
@@ -468,5 +480,30 @@ mod tests {
             Err(ClaimError::ZeroBefore)
         );
         assert_eq!(Form::parse("relative"), Some(Form::Relative));
+    }
+
+    #[test]
+    fn figures_too_far_apart_for_exact_arithmetic_are_too_precise_not_a_panic() {
+        let rows = [
+            higher(1e-300, 5.0),
+            lower(5.0, 1e-300),
+            higher(1e-30, 2e-30),
+        ];
+        for f in rows {
+            for form in [
+                Form::Sentence,
+                Form::Percent,
+                Form::Multiple,
+                Form::Relative,
+            ] {
+                let _ = phrase(f, "x", "", form, 2);
+                let _ = phrase(f, "x", "%", form, 0);
+            }
+        }
+        assert_eq!(percent(higher(1e-300, 5.0), 0), Err(ClaimError::TooPrecise));
+        assert_eq!(
+            points(higher(1e-30, 2e-30), 0).as_deref(),
+            Ok("0 percentage points")
+        );
     }
 }

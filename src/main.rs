@@ -74,6 +74,9 @@ struct BuildArgs {
     /// Include drafts and pages dated in the future
     #[arg(long)]
     drafts: bool,
+    /// Build as of DATE (2026-03-14: the end of that day, UTC; or 2026-03-14T09:30:00Z) instead of now: which pages are published, reproducibly
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    as_of: Option<jiff::Timestamp>,
     /// Adopt an output folder that holds files cairn did not write (they are kept; files the site also has are replaced)
     #[arg(long)]
     force: bool,
@@ -115,6 +118,9 @@ struct CheckArgs {
     /// Also check drafts and pages dated in the future as if published
     #[arg(long)]
     drafts: bool,
+    /// Build as of DATE (2026-03-14: the end of that day, UTC; or 2026-03-14T09:30:00Z) instead of now: which pages are published, reproducibly
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    as_of: Option<jiff::Timestamp>,
 }
 
 #[derive(clap::Args)]
@@ -131,6 +137,9 @@ struct AuditArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Build as of DATE (2026-03-14: the end of that day, UTC; or 2026-03-14T09:30:00Z) instead of now: which pages are published, reproducibly
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    as_of: Option<jiff::Timestamp>,
 }
 
 #[derive(clap::Args)]
@@ -150,6 +159,9 @@ struct InventoryArgs {
     /// Include drafts and future-dated pages
     #[arg(long)]
     drafts: bool,
+    /// Build as of DATE (2026-03-14: the end of that day, UTC; or 2026-03-14T09:30:00Z) instead of now: which pages are published, reproducibly
+    #[arg(long, value_name = "DATE", value_parser = as_of)]
+    as_of: Option<jiff::Timestamp>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -212,6 +224,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--as-of`: a date is the end of that day (UTC), so that everything dated that day is
+/// published; a date and time is that moment.
+fn as_of(text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(day) = text.trim().parse::<jiff::civil::Date>() {
+        let end = day.to_datetime(jiff::civil::Time::constant(23, 59, 59, 999_999_999));
+        return end
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string());
+    }
+    cairn::frontmatter::FmDate::parse(text).map(|d| d.0)
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(args) => build(args),
@@ -230,11 +255,13 @@ fn build(
         output,
         base_url,
         drafts,
+        as_of,
         force,
         timings,
     }: BuildArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut options = BuildOptions::new(&root);
+    options.now = as_of.unwrap_or(options.now);
     if let Some(o) = output {
         options.output = o;
     }
@@ -339,9 +366,11 @@ fn check(
         root,
         format,
         drafts,
+        as_of,
     }: CheckArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut options = BuildOptions::new(&root);
+    options.now = as_of.unwrap_or(options.now);
     options.drafts = drafts;
     let report = cairn::check(&options);
     let errors = report.errors();
@@ -398,9 +427,11 @@ fn audit(
         html,
         industry,
         format,
+        as_of,
     }: AuditArgs,
 ) -> anyhow::Result<ExitCode> {
-    let options = BuildOptions::new(&root);
+    let mut options = BuildOptions::new(&root);
+    options.now = as_of.unwrap_or(options.now);
     let loaded = match cairn::load(&options) {
         Ok(l) => l,
         Err(ds) => {
@@ -459,9 +490,11 @@ fn inventory(
         output,
         bom,
         drafts,
+        as_of,
     }: InventoryArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut options = BuildOptions::new(&root);
+    options.now = as_of.unwrap_or(options.now);
     options.drafts = drafts;
     let loaded = match cairn::load(&options) {
         Ok(l) => l,

@@ -517,3 +517,38 @@ fn inventory_writes_a_new_file_or_its_own_and_nothing_else() {
     );
     assert!(!inside.exists());
 }
+
+#[test]
+fn as_of_fixes_today_for_build_check_and_inventory() {
+    let s = TestSite::new()
+        .file("site.toml", SITE_TOML)
+        .file(
+            "content/articles/now.md",
+            article("Now", "awareness", &["user"], "2026-01-01", "Now.\n"),
+        )
+        .file(
+            "content/articles/later.md",
+            article("Later", "awareness", &["user"], "2030-01-01", "Later.\n"),
+        );
+    let rows = |as_of: &str| -> usize {
+        let run = s.cairn(&["inventory", "--as-of", as_of]).success();
+        run.stdout.lines().count() - 1
+    };
+    assert_eq!(rows("2029-12-31"), 1, "the day before: only Now");
+    assert_eq!(rows("2030-01-01"), 2, "a date is the whole day: Later too");
+    assert_eq!(rows("2029-12-31T23:59:59Z"), 1);
+    s.cairn(&["build", "--as-of", "2029-12-31"]).success();
+    assert!(!s.exists("articles/later/index.html"));
+    s.cairn(&["build", "--as-of", "2030-01-01"]).success();
+    assert!(s.exists("articles/later/index.html"));
+    let check = s.cairn(&["check", "--as-of", "2030-06-01"]).success();
+    assert!(check.stdout.contains("checked 2 pages"), "{}", check.stdout);
+    let bad = s.cairn(&["build", "--as-of", "next tuesday"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr
+            .contains("invalid value 'next tuesday' for '--as-of <DATE>'"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -60,19 +60,10 @@ pub fn rows(site: &Site) -> Vec<Row<'_>> {
 
 fn row<'a>(site: &'a Site, page: &'a Page) -> Row<'a> {
     let m = &page.meta;
-    let day = |t: Option<jiff::Timestamp>| {
-        t.map(|t| jiff::tz::Offset::UTC.to_datetime(t).date().to_string())
-            .unwrap_or_default()
-    };
+    let day = |t: Option<jiff::Timestamp>| crate::render::fmt_date(t, "%Y-%m-%d");
     let mut claims: Vec<String> = Vec::new();
-    for call in page
-        .body
-        .get()
-        .shortcodes
-        .iter()
-        .filter(|c| c.name == "claim")
-    {
-        if let (Some(case), Some(metric)) = (call.str_arg("case"), call.str_arg("metric")) {
+    for (case, metric) in page.body.get().claims() {
+        if let (Some(case), Some(metric)) = (case, metric) {
             let cited = format!("{case}:{metric}");
             if !claims.contains(&cited) {
                 claims.push(cited);

@@ -123,6 +123,16 @@ pub struct Rendered {
     pub summary: String,
 }
 
+impl Rendered {
+    /// The `claim` calls that rendered, in order: their `case` and `metric` as written.
+    pub fn claims(&self) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
+        self.shortcodes
+            .iter()
+            .filter(|c| c.name == "claim")
+            .map(|c| (c.str_arg("case"), c.str_arg("metric")))
+    }
+}
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES

@@ -188,8 +188,7 @@ fn cited_cases(r: &markdown::Rendered, body: &str, cases: &Cases) -> u64 {
         return if body.contains("{{") { cases.all } else { 0 };
     }
     let mut h = fingerprint_hasher();
-    for call in r.shortcodes.iter().filter(|c| c.name == "claim") {
-        let case = call.str_arg("case");
+    for (case, _) in r.claims() {
         (case, case.and_then(|c| cases.by_slug.get(c))).hash(&mut h);
     }
     h.finish()

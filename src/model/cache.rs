@@ -157,18 +157,8 @@ pub fn patch(
 }
 
 /// The `(case, metric)` pairs a body's claims cite, sorted, each once.
-fn claims_of(r: &markdown::Rendered) -> Vec<(Option<String>, Option<String>)> {
-    let mut v: Vec<_> = r
-        .shortcodes
-        .iter()
-        .filter(|c| c.name == "claim")
-        .map(|c| {
-            (
-                c.str_arg("case").map(str::to_string),
-                c.str_arg("metric").map(str::to_string),
-            )
-        })
-        .collect();
+fn claims_of(r: &markdown::Rendered) -> Vec<(Option<&str>, Option<&str>)> {
+    let mut v: Vec<_> = r.claims().collect();
     v.sort_unstable();
     v.dedup();
     v

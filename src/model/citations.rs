@@ -18,8 +18,8 @@ pub(super) fn citations(
         .collect();
     let mut citations: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for (page, p) in pages.iter().enumerate() {
-        for call in p.body.get().shortcodes.iter().filter(|c| c.name == "claim") {
-            let (Some(case), Some(metric)) = (call.str_arg("case"), call.str_arg("metric")) else {
+        for (case, metric) in p.body.get().claims() {
+            let (Some(case), Some(metric)) = (case, metric) else {
                 continue;
             };
             let Some(&case_page) = case_by_key.get(case) else {

@@ -26,7 +26,7 @@ use fingerprint::{Fingerprinter, without_counts};
 pub use fingerprint::{Fingerprints, card_hash};
 pub use jobs::Job;
 use jobs::{jobs, listed_pages, view};
-pub use views::{CardView, MetricView, TermView};
+pub use views::{CardView, MetricView, TermView, fmt_date};
 
 /// One output file.
 pub struct OutputFile {

@@ -174,6 +174,7 @@ pub struct SitemapEntry {
     pub lastmod: String,
 }
 
+/// `ts` in UTC, formatted with `fmt` (strftime); empty when there is none.
 pub fn fmt_date(ts: Option<jiff::Timestamp>, fmt: &str) -> String {
     let Some(t) = ts else {
         return String::new();

@@ -7,7 +7,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::model::{Kind, Site};
+use crate::model::evidence::{DUE_SOON_DAYS, days_between, utc_date};
+use crate::model::{Approval, Kind, Site};
 
 /// Marks an HTML report as cairn's own: `audit --html` overwrites only a file that has it.
 pub const HTML_MARKER: &str = "<meta name=\"generator\" content=\"cairn audit\">";
@@ -39,6 +40,38 @@ pub struct UncitedMetric {
     pub label: String,
 }
 
+/// A metric or quote of a published case study due for review within
+/// [`DUE_SOON_DAYS`] days, or past its review date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueEvidence {
+    pub case_study: String,
+    /// The case study's source file.
+    pub path: String,
+    /// `metric` or `quote`.
+    pub kind: &'static str,
+    /// The metric's id, or the name of the person quoted.
+    pub id: String,
+    /// The metric's label, or the quote's text.
+    pub label: String,
+    /// `2027-02-28`
+    pub review_by: String,
+    /// Days from the audit's day to the review date; negative when overdue.
+    pub days_left: i64,
+}
+
+/// A case study held back, or a quote not shown, until the customer approves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingApproval {
+    pub case_study: String,
+    pub path: String,
+    /// `case_study` or `quote`.
+    pub kind: &'static str,
+    /// The case study's title, or the name of the person quoted.
+    pub name: String,
+    /// An approval recorded for a later day (`2027-01-15`); empty when pending.
+    pub approved_from: String,
+}
+
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Audit {
@@ -54,6 +87,12 @@ pub struct Audit {
     pub path_lengths: Vec<usize>,
     pub industries_without_case_study: Vec<String>,
     pub uncited_metrics: Vec<UncitedMetric>,
+    /// The day the audit is as of (`--as-of`, else today), `2026-11-30`.
+    pub as_of: String,
+    /// Evidence due for review within 90 days or overdue, soonest first.
+    pub evidence_due: Vec<DueEvidence>,
+    /// Case studies and quotes waiting for the customer's approval.
+    pub pending_approvals: Vec<PendingApproval>,
     /// Requirements of `[audit]` that are not met; non-empty means exit 1.
     pub unmet: Vec<String>,
 }
@@ -122,6 +161,9 @@ pub fn audit(site: &Site, industry: Option<usize>) -> Audit {
         gaps,
         industries_without_case_study,
         uncited_metrics: uncited_metrics(site),
+        as_of: utc_date(site.now).to_string(),
+        evidence_due: evidence_due(site),
+        pending_approvals: pending_approvals(site),
         unmet,
     }
 }
@@ -209,8 +251,79 @@ fn uncited_metrics(site: &Site) -> Vec<UncitedMetric> {
     uncited
 }
 
+/// Metrics and shown quotes of published case studies whose review date is at most
+/// [`DUE_SOON_DAYS`] away (or past), soonest first.
+fn evidence_due(site: &Site) -> Vec<DueEvidence> {
+    let today = utc_date(site.now);
+    let mut due = Vec::new();
+    for &c in &site.case_studies {
+        let meta = &site.pages[c].meta;
+        let Some(case) = &meta.case else { continue };
+        let metrics = case
+            .metrics
+            .iter()
+            .map(|m| ("metric", m.id.clone(), m.label.clone(), &m.review));
+        let quotes = case
+            .quotes
+            .iter()
+            .filter(|q| q.approval.granted(site.now))
+            .map(|q| ("quote", q.name.clone(), q.text.clone(), &q.review));
+        for (kind, id, label, review) in metrics.chain(quotes) {
+            let Some(review) = review else { continue };
+            let days_left = days_between(today, review.by);
+            if days_left <= DUE_SOON_DAYS {
+                due.push(DueEvidence {
+                    case_study: meta.slug.clone(),
+                    path: crate::diagnostics::display_path(&meta.path),
+                    kind,
+                    id,
+                    label,
+                    review_by: review.by.to_string(),
+                    days_left,
+                });
+            }
+        }
+    }
+    due.sort_by(|a, b| (a.days_left, &a.path).cmp(&(b.days_left, &b.path)));
+    due
+}
+
+/// Case studies held back for approval, then quotes of published case studies that
+/// are not shown for want of it.
+fn pending_approvals(site: &Site) -> Vec<PendingApproval> {
+    let held = site.withheld.iter().map(|meta| PendingApproval {
+        case_study: meta.slug.clone(),
+        path: crate::diagnostics::display_path(&meta.path),
+        kind: "case_study",
+        name: meta.title.clone(),
+        approved_from: approved_from(meta.case.as_ref().map(|c| c.approval)),
+    });
+    let quotes = site.case_studies.iter().flat_map(|&c| {
+        let meta = &site.pages[c].meta;
+        meta.case
+            .iter()
+            .flat_map(|case| &case.quotes)
+            .filter(|q| !q.approval.granted(site.now))
+            .map(|q| PendingApproval {
+                case_study: meta.slug.clone(),
+                path: crate::diagnostics::display_path(&meta.path),
+                kind: "quote",
+                name: q.name.clone(),
+                approved_from: approved_from(Some(q.approval)),
+            })
+    });
+    held.chain(quotes).collect()
+}
+
+fn approved_from(approval: Option<Approval>) -> String {
+    approval
+        .and_then(Approval::date)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
 /// The report's page up to the first heading: head, inline styles, title, legend.
-const HTML_HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{marker}\n<title>Content audit · {t}</title>\n<style>\nbody{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:0;color:#1e293b;background:#f8fafc}\nmain{max-width:72rem;margin:0 auto;padding:2rem 1rem}\nh1{margin-top:0}\ntable.heat{border-collapse:separate;border-spacing:3px;margin:1rem 0 2rem}\n.heat th{font-weight:600;text-align:left;padding:.4rem .6rem}\n.heat thead th{text-align:center}\n.heat td{min-width:5.5rem;height:2.6rem;text-align:center;font-weight:600;border-radius:4px}\n.heat td.empty{background:#fee2e2;color:#991b1b;outline:2px dashed #dc2626;outline-offset:-3px}\n.legend{color:#475569}\nul{padding-left:1.2rem}\n.unmet{background:#fef2f2;border-left:4px solid #dc2626;padding:.5rem 1rem}\n.ok{background:#f0fdf4;border-left:4px solid #16a34a;padding:.5rem 1rem}\n</style>\n</head>\n<body>\n<main>\n<h1>Content audit: {t}</h1>\n<p class=\"legend\">Published articles and case studies per buying-center role and journey stage. Darker is more; dashed red cells are empty.</p>\n";
+const HTML_HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{marker}\n<title>Content audit · {t}</title>\n<style>\nbody{font:16px/1.5 system-ui,-apple-system,\"Segoe UI\",sans-serif;margin:0;color:#1e293b;background:#f8fafc}\nmain{max-width:72rem;margin:0 auto;padding:2rem 1rem}\nh1{margin-top:0}\ntable.heat{border-collapse:separate;border-spacing:3px;margin:1rem 0 2rem}\n.heat th{font-weight:600;text-align:left;padding:.4rem .6rem}\n.heat thead th{text-align:center}\n.heat td{min-width:5.5rem;height:2.6rem;text-align:center;font-weight:600;border-radius:4px}\n.heat td.empty{background:#fee2e2;color:#991b1b;outline:2px dashed #dc2626;outline-offset:-3px}\n.legend{color:#475569}\nul{padding-left:1.2rem}\n.unmet{background:#fef2f2;border-left:4px solid #dc2626;padding:.5rem 1rem}\n.ok{background:#f0fdf4;border-left:4px solid #16a34a;padding:.5rem 1rem}\n.overdue{color:#9f1239;font-weight:600}\n</style>\n</head>\n<body>\n<main>\n<h1>Content audit: {t}</h1>\n<p class=\"legend\">Published articles and case studies per buying-center role and journey stage. Darker is more; dashed red cells are empty.</p>\n";
 
 impl Audit {
     /// An aligned table per matrix; empty cells are `·` with a `!` marker column.
@@ -312,12 +425,47 @@ impl Audit {
             "Case-study metrics not cited anywhere: {}",
             list_or_none(&uncited)
         );
+        self.text_evidence(out);
         if !self.unmet.is_empty() {
             let _ = writeln!(out, "\nUnmet [audit] requirements ({}):", self.unmet.len());
             for u in &self.unmet {
                 let _ = writeln!(out, "  {u}");
             }
         }
+    }
+
+    /// Evidence due for review, and approvals still pending.
+    fn text_evidence(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "\nEvidence due for review within {DUE_SOON_DAYS} days of {} ({}):",
+            self.as_of,
+            self.evidence_due.len()
+        );
+        if self.evidence_due.is_empty() {
+            let _ = write!(out, " none");
+        }
+        for d in &self.evidence_due {
+            let _ = write!(
+                out,
+                "\n  {}: review by {}, {}",
+                d.describe(),
+                d.review_by,
+                d.when()
+            );
+        }
+        let _ = write!(
+            out,
+            "\nPending approvals ({}):",
+            self.pending_approvals.len()
+        );
+        if self.pending_approvals.is_empty() {
+            let _ = write!(out, " none");
+        }
+        for p in &self.pending_approvals {
+            let _ = write!(out, "\n  {} ({}): {}", p.describe(), p.path, p.state());
+        }
+        let _ = writeln!(out);
     }
 
     /// One self-contained HTML page (no external assets) with heat maps and lists.
@@ -344,6 +492,7 @@ impl Audit {
             self.html_heat(&mut h, m, &id, max);
         }
         self.html_lists(&mut h);
+        self.html_evidence(&mut h);
         self.html_requirements(&mut h);
         h.push_str("</main>\n</body>\n</html>\n");
         h
@@ -429,6 +578,53 @@ impl Audit {
         h.push_str("</ul>\n");
     }
 
+    /// Evidence due for review, and approvals still pending.
+    fn html_evidence(&self, h: &mut String) {
+        let e = crate::markdown::escape_attr;
+        let _ = writeln!(
+            h,
+            "<h2>Evidence due for review within {DUE_SOON_DAYS} days of {}</h2>",
+            e(&self.as_of)
+        );
+        if self.evidence_due.is_empty() {
+            h.push_str("<p>None.</p>\n");
+        } else {
+            h.push_str("<ul class=\"due\">\n");
+            for d in &self.evidence_due {
+                let class = if d.days_left < 0 {
+                    " class=\"overdue\""
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    h,
+                    "<li{class}>{}: review by <time datetime=\"{}\">{}</time>, {}</li>",
+                    e(&d.describe()),
+                    e(&d.review_by),
+                    e(&d.review_by),
+                    e(&d.when())
+                );
+            }
+            h.push_str("</ul>\n");
+        }
+        h.push_str("<h2>Pending approvals</h2>\n");
+        if self.pending_approvals.is_empty() {
+            h.push_str("<p>None.</p>\n");
+        } else {
+            h.push_str("<ul class=\"pending\">\n");
+            for p in &self.pending_approvals {
+                let _ = writeln!(
+                    h,
+                    "<li>{} ({}): {}</li>",
+                    e(&p.describe()),
+                    e(&p.path),
+                    e(&p.state())
+                );
+            }
+            h.push_str("</ul>\n");
+        }
+    }
+
     fn html_requirements(&self, h: &mut String) {
         let e = crate::markdown::escape_attr;
         h.push_str("<h2>Requirements</h2>\n");
@@ -440,6 +636,45 @@ impl Audit {
                 let _ = writeln!(h, "<li>{}</li>", e(u));
             }
             h.push_str("</ul></div>\n");
+        }
+    }
+}
+
+impl DueEvidence {
+    /// `acme-steel#oee (overall equipment effectiveness)`, `acme-steel: quote by Maria Lopez`
+    fn describe(&self) -> String {
+        match self.kind {
+            "quote" => format!("{}: quote by {}", self.case_study, self.id),
+            _ => format!("{}#{} ({})", self.case_study, self.id, self.label),
+        }
+    }
+
+    /// `in 12 days`, `today`, `3 days overdue`
+    fn when(&self) -> String {
+        let plural = |n: i64| if n == 1 { "" } else { "s" };
+        match self.days_left {
+            0 => "today".into(),
+            n if n < 0 => format!("{} day{} overdue", -n, plural(-n)),
+            n => format!("in {n} day{}", plural(n)),
+        }
+    }
+}
+
+impl PendingApproval {
+    /// `case study larkspur (Title)`, `larkspur: quote by Pieter de Waal`
+    fn describe(&self) -> String {
+        match self.kind {
+            "quote" => format!("{}: quote by {}", self.case_study, self.name),
+            _ => format!("case study {} ({})", self.case_study, self.name),
+        }
+    }
+
+    /// `pending`, or `approved from 2027-01-15`
+    fn state(&self) -> String {
+        if self.approved_from.is_empty() {
+            "pending".into()
+        } else {
+            format!("approved from {}", self.approved_from)
         }
     }
 }

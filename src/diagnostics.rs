@@ -77,7 +77,7 @@ codes! {
     UnknownIndustry = "unknown-industry",
     /// `stage`, `roles` or `industries` on a page outside `articles/` and `case-studies/`
     NotOnJourney = "not-on-journey",
-    /// `customer`, `metrics`, `quotes` or `featured` outside `case-studies/`
+    /// `customer`, `metrics`, `quotes`, `featured`, `approved` or `approval` outside `case-studies/`
     CaseStudyKey = "case-study-key",
     /// the file name or `slug` has no letters or digits to make a URL from, or makes a URL name longer than 255 bytes (no file system can hold its folder)
     BadSlug = "bad-slug",
@@ -93,12 +93,18 @@ codes! {
     UrlTaken = "url-taken",
     /// a metric has no `source`, no or a wrong `better`, a duplicate or non-slug `id`, or a figure that is not a number
     MetricInvalid = "metric-invalid",
+    /// an approval or review date that cannot hold: `approval` other than `"pending"`, both `approved` and `approval`, or `review_by` before `as_of`
+    EvidenceInvalid = "evidence-invalid",
+    /// a published metric or quote is past its `review_by` date — a warning in `build`, an error in `check` and in `build --strict`
+    EvidenceOverdue = "evidence-overdue",
     /// the `claim` shortcode lacks `case` or `metric`, or has an unknown argument, `form` or `precision`
     ClaimSyntax = "claim-syntax",
     /// no case study has that slug, or the one that has it has errors of its own
     ClaimUnknownCase = "claim-unknown-case",
     /// the case study is a draft or dated in the future: a claim cites only evidence the site publishes
     ClaimDraftCase = "claim-draft-case",
+    /// the case study waits for the customer's approval (`approval = "pending"`, or an `approved` date still to come), so the site does not publish it
+    ClaimPendingCase = "claim-pending-case",
     /// the case study has no metric with that id (its ids are listed)
     ClaimUnknownMetric = "claim-unknown-metric",
     /// the metric supports no claim: it did not improve in its `better` direction, `before` is 0 for a percentage, a figure is negative, or a multiple of 0

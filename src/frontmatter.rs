@@ -81,15 +81,22 @@ pub struct RawMetric {
     pub period: Option<String>,
     #[serde(default, deserialize_with = "opt_text")]
     pub source: Option<String>,
+    /// When the figures were measured.
+    pub as_of: Option<FmDate>,
+    /// When the figures must be checked again.
+    pub review_by: Option<FmDate>,
     /// Where its `id` is written in the file.
     #[serde(skip)]
     pub id_offset: usize,
+    /// Where its `review_by` value is written (else where its `id` is).
+    #[serde(skip)]
+    pub review_by_offset: usize,
 }
 
-/// A customer quote on a case study.
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+/// A customer quote on a case study, as written.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Quote {
+pub struct RawQuote {
     #[serde(deserialize_with = "text")]
     pub text: String,
     #[serde(deserialize_with = "text")]
@@ -98,6 +105,20 @@ pub struct Quote {
     pub title: String,
     #[serde(default, deserialize_with = "opt_text")]
     pub company: Option<String>,
+    /// The day the customer approved the quote.
+    pub approved: Option<FmDate>,
+    /// `"pending"`: the customer has not approved it yet.
+    #[serde(default, deserialize_with = "opt_text")]
+    pub approval: Option<String>,
+    /// When the quote must be checked again.
+    pub review_by: Option<FmDate>,
+    /// Where the quote, its `approval`/`approved` and its `review_by` are written.
+    #[serde(skip)]
+    pub offset: usize,
+    #[serde(skip)]
+    pub approval_offset: usize,
+    #[serde(skip)]
+    pub review_by_offset: usize,
 }
 
 /// Front matter keys exactly as written.
@@ -132,7 +153,12 @@ pub struct RawFrontMatter {
     #[serde(default)]
     pub metrics: Vec<RawMetric>,
     #[serde(default)]
-    pub quotes: Vec<Quote>,
+    pub quotes: Vec<RawQuote>,
+    /// Case studies: the day the customer approved publication.
+    pub approved: Option<FmDate>,
+    /// Case studies: `"pending"` while the customer has not approved publication.
+    #[serde(default, deserialize_with = "opt_text")]
+    pub approval: Option<String>,
     #[serde(default, deserialize_with = "extra_values")]
     pub extra: Option<serde_json::Value>,
     /// Where each key and value is written in the file, for diagnostics.
@@ -147,15 +173,30 @@ impl RawFrontMatter {
         let metrics = root.get("metrics");
         for (i, m) in self.metrics.iter_mut().enumerate() {
             let item = metrics.and_then(|e| e.value.items().get(i).copied());
-            m.id_offset = item
-                .and_then(|n| n.get("id"))
-                .map(|id| id.value.at)
+            m.id_offset = value_at(item, "id")
                 .or(metrics.map(|e| e.at))
                 .unwrap_or(start);
+            m.review_by_offset = value_at(item, "review_by").unwrap_or(m.id_offset);
+        }
+        let quotes = root.get("quotes");
+        for (i, q) in self.quotes.iter_mut().enumerate() {
+            let item = quotes.and_then(|e| e.value.items().get(i).copied());
+            q.offset = value_at(item, "text")
+                .or(quotes.map(|e| e.at))
+                .unwrap_or(start);
+            q.approval_offset = value_at(item, "approval")
+                .or_else(|| value_at(item, "approved"))
+                .unwrap_or(q.offset);
+            q.review_by_offset = value_at(item, "review_by").unwrap_or(q.offset);
         }
         self.positions = Positions { start, root };
         self
     }
+}
+
+/// Where the value of `key` in the table `item` is written.
+fn value_at(item: Option<&Node>, key: &str) -> Option<usize> {
+    item.and_then(|n| n.get(key)).map(|e| e.value.at)
 }
 
 /// Front-matter text ends up in pages, feeds and the sitemap, where control characters
@@ -253,12 +294,31 @@ const KEYS: &[&str] = &[
     "customer",
     "metrics",
     "quotes",
+    "approved",
+    "approval",
     "extra",
 ];
 const METRIC_KEYS: &[&str] = &[
-    "id", "label", "unit", "before", "after", "better", "period", "source",
+    "id",
+    "label",
+    "unit",
+    "before",
+    "after",
+    "better",
+    "period",
+    "source",
+    "as_of",
+    "review_by",
 ];
-const QUOTE_KEYS: &[&str] = &["text", "name", "title", "company"];
+const QUOTE_KEYS: &[&str] = &[
+    "text",
+    "name",
+    "title",
+    "company",
+    "approved",
+    "approval",
+    "review_by",
+];
 
 /// Every key of the block that is not one cairn knows, each at its line with the nearest
 /// known key; empty when the block cannot be read as a table at all.
@@ -350,7 +410,7 @@ mod tests {
     fn the_known_key_lists_are_the_structs_fields() {
         assert_eq!(crate::config::expected_keys::<RawFrontMatter>(), KEYS);
         assert_eq!(crate::config::expected_keys::<RawMetric>(), METRIC_KEYS);
-        assert_eq!(crate::config::expected_keys::<Quote>(), QUOTE_KEYS);
+        assert_eq!(crate::config::expected_keys::<RawQuote>(), QUOTE_KEYS);
     }
 
     #[test]
@@ -365,10 +425,10 @@ mod tests {
         assert_eq!(
             got,
             [
-                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, extra; free-form values go under [extra]",
-                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, extra; free-form values go under [extra]",
+                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, approved, approval, extra; free-form values go under [extra]",
+                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, approved, approval, extra; free-form values go under [extra]",
                 "7:1 unknown key `lable` / did you mean `label`? Free-form values go under [extra]",
-                "11:1 unknown key `role` / valid keys of quotes: text, name, title, company; free-form values go under [extra]",
+                "11:1 unknown key `role` / valid keys of quotes: text, name, title, company, approved, approval, review_by; free-form values go under [extra]",
             ]
         );
     }

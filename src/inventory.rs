@@ -4,10 +4,12 @@
 
 use serde::Serialize;
 
-use crate::model::{Kind, Page, Site};
+use std::collections::HashMap;
+
+use crate::model::{CaseStudy, Kind, Metric, Page, Site};
 
 /// The columns, in order: the CSV header and the JSON keys.
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 17] = [
     "url",
     "path",
     "type",
@@ -21,7 +23,20 @@ pub const COLUMNS: [&str; 13] = [
     "word_count",
     "reading_minutes",
     "claims",
+    "approval",
+    "approved",
+    "as_of",
+    "review_by",
 ];
+
+/// How many columns the first inventory had: a CSV starting with their header is one
+/// that cairn wrote (and may write over), from this version or an earlier one.
+const FIRST_COLUMNS: usize = 13;
+
+/// What marks a CSV inventory as cairn's: the header of the first columns.
+pub fn csv_marker() -> String {
+    COLUMNS[..FIRST_COLUMNS].join(",")
+}
 
 /// What marks a JSON inventory as cairn's (and a file it may write over).
 pub const JSON_MARKER: &str = "\"cairn_inventory\"";
@@ -51,14 +66,33 @@ pub struct Row<'a> {
     pub reading_minutes: usize,
     /// The metrics the page's claims cite, as `case:metric`, each once, in order.
     pub claims: Vec<String>,
+    /// Case studies: `approved`, `pending` or `not recorded`; empty for other pages.
+    pub approval: &'static str,
+    /// Case studies: the day the customer approved publication; else empty.
+    pub approved: String,
+    /// The earliest `as_of` of the metrics the page shows or cites; empty when none has one.
+    pub as_of: String,
+    /// The earliest `review_by` of the evidence the page shows or cites; empty when none.
+    pub review_by: String,
 }
+
+/// Case studies by slug.
+type Cases<'a> = HashMap<&'a str, &'a CaseStudy>;
 
 /// Every published page of `site`, in site order.
 pub fn rows(site: &Site) -> Vec<Row<'_>> {
-    site.pages.iter().map(|p| row(site, p)).collect()
+    let cases: Cases = site
+        .case_studies
+        .iter()
+        .filter_map(|&c| {
+            let m = &site.pages[c].meta;
+            Some((m.slug.as_str(), m.case.as_ref()?))
+        })
+        .collect();
+    site.pages.iter().map(|p| row(site, &cases, p)).collect()
 }
 
-fn row<'a>(site: &'a Site, page: &'a Page) -> Row<'a> {
+fn row<'a>(site: &'a Site, cases: &Cases, page: &'a Page) -> Row<'a> {
     let m = &page.meta;
     let day = |t: Option<jiff::Timestamp>| crate::render::fmt_date(t, "%Y-%m-%d");
     let mut claims: Vec<String> = Vec::new();
@@ -91,7 +125,42 @@ fn row<'a>(site: &'a Site, page: &'a Page) -> Row<'a> {
         updated: day(m.updated),
         word_count: page.word_count,
         reading_minutes: page.reading_minutes(),
+        approval: m.case.as_ref().map_or("", |c| c.approval.state(site.now)),
+        approved: m
+            .case
+            .as_ref()
+            .and_then(|c| c.approval.date())
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        as_of: String::new(),
+        review_by: String::new(),
         claims,
+    }
+    .with_evidence(site, cases, m.case.as_ref())
+}
+
+impl Row<'_> {
+    /// The earliest `as_of` and `review_by` of the metrics `case` (the page's own, for a
+    /// case study) shows and of those its claims cite, and of the quotes `case` shows.
+    fn with_evidence(mut self, site: &Site, cases: &Cases, case: Option<&CaseStudy>) -> Self {
+        let own = case.into_iter().flat_map(|c| &c.metrics);
+        let cited = self.claims.iter().filter_map(|claim| {
+            let (case, metric) = claim.split_once(':')?;
+            cases.get(case)?.metrics.iter().find(|m| m.id == metric)
+        });
+        let metrics: Vec<&Metric> = own.chain(cited).collect();
+        let quotes = case
+            .into_iter()
+            .flat_map(|c| &c.quotes)
+            .filter(|q| q.approval.granted(site.now));
+        let reviews = metrics
+            .iter()
+            .map(|m| &m.review)
+            .chain(quotes.map(|q| &q.review));
+        let day = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        self.as_of = day(metrics.iter().filter_map(|m| m.as_of).min());
+        self.review_by = day(reviews.flatten().map(|r| r.by).min());
+        self
     }
 }
 
@@ -128,6 +197,10 @@ pub fn to_csv(rows: &[Row], bom: bool) -> Vec<u8> {
             &r.word_count.to_string(),
             &r.reading_minutes.to_string(),
             &r.claims.join(";"),
+            r.approval,
+            &r.approved,
+            &r.as_of,
+            &r.review_by,
         ]);
     }
     w.into_inner().unwrap_or_default()
@@ -163,15 +236,24 @@ mod tests {
             word_count: 460,
             reading_minutes: 2,
             claims: vec!["acme:downtime".into(), "acme:oee".into()],
+            approval: "",
+            approved: String::new(),
+            as_of: "2025-06-30".into(),
+            review_by: "2027-02-28".into(),
         };
         let csv = String::from_utf8(to_csv(std::slice::from_ref(&row), false)).unwrap();
         assert_eq!(
             csv,
-            "url,path,type,title,language,stage,roles,industries,date,updated,word_count,reading_minutes,claims\r\n\
-             https://x.test/articles/a/,content/articles/a.md,article,\"Costs, \"\"true\"\" costs\",en,awareness,decider;user,,2026-03-14,,460,2,acme:downtime;acme:oee\r\n"
+            "url,path,type,title,language,stage,roles,industries,date,updated,word_count,reading_minutes,claims,approval,approved,as_of,review_by\r\n\
+             https://x.test/articles/a/,content/articles/a.md,article,\"Costs, \"\"true\"\" costs\",en,awareness,decider;user,,2026-03-14,,460,2,acme:downtime;acme:oee,,,2025-06-30,2027-02-28\r\n"
         );
         let with_bom = to_csv(&[row], true);
         assert_eq!(&with_bom[..3], b"\xef\xbb\xbf");
         assert!(to_json(&[]).contains(JSON_MARKER));
+        assert!(csv.starts_with(&csv_marker()));
+        assert_eq!(
+            csv_marker(),
+            "url,path,type,title,language,stage,roles,industries,date,updated,word_count,reading_minutes,claims"
+        );
     }
 }

@@ -59,6 +59,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Adopt an output folder that holds files cairn did not write (`--force`).
     pub force: bool,
+    /// Warnings are errors: the build fails and the output is left as it was (`--strict`).
+    pub strict: bool,
     /// "Now", for scheduled pages.
     pub now: jiff::Timestamp,
     pub render: RenderOptions,
@@ -74,6 +76,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             force: false,
+            strict: false,
             now: jiff::Timestamp::now(),
             render: RenderOptions::default(),
         }
@@ -248,6 +251,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     let read = || source::scan(&options.root, resolved_output(options).as_deref());
     let (mut loaded, _) =
         load_with(options, &mut model::Cache::new(false), read).map_err(BuildError::Content)?;
+    if options.strict && !loaded.warnings.is_empty() {
+        let mut errors = std::mem::take(&mut loaded.warnings);
+        for d in &mut errors {
+            d.level = diagnostics::Level::Error;
+        }
+        return Err(BuildError::Content(errors));
+    }
     write_site(&mut output, &mut loaded, options, None, start).map(|(report, _)| report)
 }
 
@@ -366,7 +376,8 @@ impl CheckReport {
 }
 
 /// Validate everything `build` validates, render every page in memory to
-/// catch template errors, and write nothing. Unsourced claims are errors.
+/// catch template errors, and write nothing. Unsourced claims and evidence past its
+/// review date are errors.
 pub fn check(options: &BuildOptions) -> CheckReport {
     let (pages, mut diagnostics) = match load(options) {
         Err(ds) => (0, ds),
@@ -387,7 +398,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
         }
     };
     for d in &mut diagnostics {
-        if d.code == Code::UnsourcedClaim {
+        if matches!(d.code, Code::UnsourcedClaim | Code::EvidenceOverdue) {
             d.level = diagnostics::Level::Error;
         }
     }

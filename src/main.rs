@@ -71,15 +71,18 @@ struct BuildArgs {
     /// Absolute URL the site is served from, instead of site.toml's base_url
     #[arg(long)]
     base_url: Option<String>,
-    /// Include drafts and pages dated in the future
+    /// Include drafts, pages dated in the future and case studies waiting for approval
     #[arg(long)]
     drafts: bool,
-    /// Build as of DATE (2026-03-14: the end of that day, UTC; or 2026-03-14T09:30:00Z) instead of now: which pages are published, reproducibly
+    /// Build as of DATE (2026-03-14: the end of that day, UTC; or 2026-03-14T09:30:00Z) instead of now: which pages are published and which evidence is due for review, reproducibly
     #[arg(long, value_name = "DATE", value_parser = as_of)]
     as_of: Option<jiff::Timestamp>,
     /// Adopt an output folder that holds files cairn did not write (they are kept; files the site also has are replaced)
     #[arg(long)]
     force: bool,
+    /// Treat warnings (evidence past its review date, unsourced claims, …) as errors: write nothing
+    #[arg(long)]
+    strict: bool,
     /// Print how long each phase of the build took
     #[arg(long)]
     timings: bool,
@@ -257,6 +260,7 @@ fn build(
         drafts,
         as_of,
         force,
+        strict,
         timings,
     }: BuildArgs,
 ) -> anyhow::Result<ExitCode> {
@@ -268,6 +272,7 @@ fn build(
     options.base_url = base_url;
     options.drafts = drafts;
     options.force = force;
+    options.strict = strict;
     match cairn::build(&options) {
         Ok(report) => {
             print_build(&report, &options.output, timings)?;
@@ -507,7 +512,7 @@ fn inventory(
         }
     };
     let rows = cairn::inventory::rows(&loaded.site);
-    let header = cairn::inventory::COLUMNS.join(",");
+    let header = cairn::inventory::csv_marker();
     let (bytes, marker) = match format {
         InventoryFormat::Csv => (cairn::inventory::to_csv(&rows, bom), header.as_str()),
         InventoryFormat::Json => (

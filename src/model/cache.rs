@@ -9,7 +9,7 @@ use super::bodies::{BodyKey, MetaAt, render_body};
 use super::links::LinkIndex;
 use super::parse::RawResult;
 use super::shortcodes::{CaseIndex, SiteShortcodes};
-use super::{FastMap, Options, Page, PageMeta, Site};
+use super::{Approval, FastMap, Options, Page, PageMeta, Site};
 use crate::markdown::{self, Shortcodes};
 use crate::source::{SourceFile, split_front_matter};
 
@@ -94,12 +94,21 @@ pub(super) fn patcher(
         .then(|| Patcher::new(links, cases, next_publish))
 }
 
-/// The earliest date of a page held back for being in the future (not a draft).
-pub(super) fn next_publish(metas: &[MetaAt]) -> Option<jiff::Timestamp> {
+/// The earliest time a page held back only by its date, or by an approval dated later,
+/// is published (drafts and pages pending approval wait for an edit).
+pub(super) fn next_publish(metas: &[MetaAt], now: jiff::Timestamp) -> Option<jiff::Timestamp> {
     metas
         .iter()
         .filter(|(m, _)| !m.published && !m.draft)
-        .filter_map(|(m, _)| m.date)
+        .filter_map(|(m, _)| {
+            let approval = m.case.as_ref().map_or(Approval::Unrecorded, |c| c.approval);
+            let approved = match approval {
+                Approval::Pending => return None,
+                Approval::Approved(t) => Some(t),
+                Approval::Unrecorded => None,
+            };
+            m.date.max(approved).filter(|&t| t > now)
+        })
         .min()
 }
 

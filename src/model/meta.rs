@@ -8,12 +8,13 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::cache::{Cache, hash_of};
+use super::evidence;
 use super::parse::ParsedFile;
 use super::{CaseStudy, Facts, Kind, Metric, Options, PageMeta, kind_of, stem_of};
 use crate::claims::{Better, Figures};
 use crate::config::{Industry, SiteConfig};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::frontmatter::{FmDate, Quote, RawFrontMatter, RawMetric};
+use crate::frontmatter::{FmDate, RawFrontMatter, RawMetric, RawQuote};
 use crate::source::SourceFile;
 use crate::spans::Positions;
 use crate::urls::Urls;
@@ -106,7 +107,7 @@ fn meta_of(terms: &Terms, p: ParsedFile, cached: Option<&Arc<PageMeta>>) -> Reso
     let (front_offset, body_offset) = (*front_offset, *body_offset);
     if let Some(meta) = cached {
         let mut meta = meta.clone();
-        let published = is_published(meta.draft, meta.date, terms.options);
+        let published = is_published(&meta, terms.options);
         if meta.published != published {
             Arc::make_mut(&mut meta).published = published;
         }
@@ -119,9 +120,12 @@ fn meta_of(terms: &Terms, p: ParsedFile, cached: Option<&Arc<PageMeta>>) -> Reso
     (p.file, body_offset, meta)
 }
 
-/// Drafts and pages dated after `now` are left out unless `--drafts`.
-pub(super) fn is_published(draft: bool, date: Option<jiff::Timestamp>, options: &Options) -> bool {
-    options.drafts || !(draft || date.is_some_and(|d| d > options.now))
+/// Drafts, pages dated after `now` and case studies waiting for the customer's approval
+/// are left out unless `--drafts`.
+pub(super) fn is_published(meta: &PageMeta, options: &Options) -> bool {
+    let now = options.now;
+    let approved = meta.case.as_ref().is_none_or(|c| c.approval.granted(now));
+    options.drafts || !(meta.draft || meta.date.is_some_and(|d| d > now) || !approved)
 }
 
 /// Declared industries, or (when site.toml declares none) those the front matter
@@ -174,19 +178,19 @@ struct Terms<'a> {
 }
 
 /// Where a file's front matter and each key in it are, for diagnostics that point into it.
-struct Front<'a> {
+pub(super) struct Front<'a> {
     file: &'a SourceFile,
     offset: usize,
     positions: &'a Positions,
 }
 
 impl Front<'_> {
-    fn text(&self) -> &str {
+    pub(super) fn text(&self) -> &str {
         &self.file.text
     }
 
     /// An error about this file.
-    fn err(&self, code: Code, message: String) -> Diagnostic {
+    pub(super) fn err(&self, code: Code, message: String) -> Diagnostic {
         Diagnostic::error(code, self.file.path.clone(), message)
     }
 
@@ -205,9 +209,10 @@ impl Front<'_> {
 fn resolve_meta(
     terms: &Terms,
     file: &SourceFile,
-    fm: RawFrontMatter,
+    mut fm: RawFrontMatter,
     front_offset: usize,
 ) -> Result<PageMeta, Vec<Diagnostic>> {
+    let case_keys = Case::of(&mut fm);
     let front = Front {
         file,
         offset: front_offset,
@@ -221,22 +226,14 @@ fn resolve_meta(
     check_on_journey(&front, kind, &fm.roles, &fm.industries, &mut errors);
     let roles = role_indices(&front, terms.config, &fm.roles, &mut errors);
     let industries = industry_indices(&front, terms, &fm.industries, &mut errors);
-    let case = case_of(
-        &front,
-        kind,
-        fm.customer,
-        fm.metrics,
-        fm.quotes,
-        fm.featured,
-        &mut errors,
-    );
+    let case = case_of(&front, kind, case_keys, &mut errors);
     let slug = slug_of(&front, fm.slug.as_deref(), &mut errors);
     let url = url_of(terms.urls, kind, &front, &slug, fm.slug.is_some());
     if !errors.is_empty() {
         return Err(errors);
     }
     let date = fm.date.map(|d: FmDate| d.0);
-    Ok(PageMeta {
+    let mut meta = PageMeta {
         kind,
         path: file.path.clone(),
         content_path: file.content_path.clone(),
@@ -256,9 +253,11 @@ fn resolve_meta(
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),
         case,
-        published: is_published(fm.draft, date, terms.options),
+        published: false,
         source_hash: 0,
-    })
+    };
+    meta.published = is_published(&meta, terms.options);
+    Ok(meta)
 }
 
 /// The title, trimmed; it must not be empty.
@@ -432,26 +431,46 @@ fn industry_indices(
     indices
 }
 
+/// The case-study keys of a front matter, taken out of it.
+struct Case {
+    customer: Option<String>,
+    metrics: Vec<RawMetric>,
+    quotes: Vec<RawQuote>,
+    featured: bool,
+    approved: Option<FmDate>,
+    approval: Option<String>,
+}
+
+impl Case {
+    fn of(fm: &mut RawFrontMatter) -> Case {
+        Case {
+            customer: fm.customer.take(),
+            metrics: std::mem::take(&mut fm.metrics),
+            quotes: std::mem::take(&mut fm.quotes),
+            featured: fm.featured,
+            approved: fm.approved.take(),
+            approval: fm.approval.take(),
+        }
+    }
+}
+
 /// A case study's data; other pages must not have case-study keys.
 fn case_of(
     front: &Front,
     kind: Kind,
-    customer: Option<String>,
-    metrics: Vec<RawMetric>,
-    quotes: Vec<Quote>,
-    featured: bool,
+    case: Case,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<CaseStudy> {
     if kind == Kind::CaseStudy {
-        return Some(resolve_case(
-            front, customer, metrics, quotes, featured, errors,
-        ));
+        return Some(resolve_case(front, case, errors));
     }
     for (key, present) in [
-        ("customer", customer.is_some()),
-        ("metrics", !metrics.is_empty()),
-        ("quotes", !quotes.is_empty()),
-        ("featured", featured),
+        ("customer", case.customer.is_some()),
+        ("metrics", !case.metrics.is_empty()),
+        ("quotes", !case.quotes.is_empty()),
+        ("featured", case.featured),
+        ("approved", case.approved.is_some()),
+        ("approval", case.approval.is_some()),
     ] {
         if present {
             errors.push(
@@ -561,16 +580,10 @@ fn url_of(urls: &Urls, kind: Kind, front: &Front, slug: &str, slug_written: bool
     }
 }
 
-/// A case study's customer and metrics, checked; invalid metrics are left out.
-fn resolve_case(
-    front: &Front,
-    customer: Option<String>,
-    metrics: Vec<RawMetric>,
-    quotes: Vec<Quote>,
-    featured: bool,
-    errors: &mut Vec<Diagnostic>,
-) -> CaseStudy {
-    let customer = customer.unwrap_or_default();
+/// A case study's customer, approval, metrics and quotes, checked; invalid metrics are
+/// left out.
+fn resolve_case(front: &Front, case: Case, errors: &mut Vec<Diagnostic>) -> CaseStudy {
+    let customer = case.customer.unwrap_or_default();
     if customer.trim().is_empty() {
         errors.push(
             front
@@ -579,16 +592,30 @@ fn resolve_case(
                 .with_hint("add `customer = \"Acme Steel\"`"),
         );
     }
+    let approval_at = if case.approval.is_some() {
+        front.at("approval")
+    } else {
+        front.at("approved")
+    };
+    let approval = evidence::approval_of(
+        front,
+        case.approved,
+        case.approval.as_deref(),
+        approval_at,
+        errors,
+    );
     let mut seen = HashSet::new();
-    let metrics = metrics
+    let metrics = case
+        .metrics
         .into_iter()
         .filter_map(|m| resolve_metric(front, m, &mut seen, errors))
         .collect();
     CaseStudy {
         customer: customer.trim().to_string(),
         metrics,
-        quotes,
-        featured,
+        quotes: evidence::quotes_of(front, case.quotes, approval, errors),
+        featured: case.featured,
+        approval,
     }
 }
 
@@ -615,6 +642,9 @@ fn resolve_metric(
         )));
         ok = false;
     }
+    let as_of = m.as_of.map(|d| evidence::utc_date(d.0));
+    let what = format!("metric `{}`", m.id);
+    let review = evidence::review_of(front, &what, m.review_by, as_of, m.review_by_offset, errors);
     let (true, Some(better)) = (ok, better) else {
         return None;
     };
@@ -636,6 +666,8 @@ fn resolve_metric(
         better,
         period: m.period,
         source,
+        as_of,
+        review,
         facts,
     })
 }

@@ -13,6 +13,7 @@
 mod bodies;
 mod cache;
 mod citations;
+pub mod evidence;
 mod indices;
 mod links;
 mod meta;
@@ -29,12 +30,12 @@ use std::sync::{Arc, Mutex};
 use crate::claims::{self, Better, ClaimError, Figures, Form};
 use crate::config::{Industry, SiteConfig};
 use crate::diagnostics::Diagnostic;
-use crate::frontmatter::Quote;
 use crate::markdown::{self, Shortcodes};
 use crate::source::{Asset, Scan};
 use crate::urls::Urls;
 
 pub use cache::{Cache, Patcher, fingerprint_hasher, hash_of, patch};
+pub use evidence::{Approval, Review, Status};
 use links::LinkIndex;
 use shortcodes::{CaseIndex, SiteShortcodes};
 
@@ -61,6 +62,10 @@ pub struct Metric {
     pub better: Better,
     pub period: Option<String>,
     pub source: String,
+    /// When the figures were measured.
+    pub as_of: Option<jiff::civil::Date>,
+    /// When they must be checked again.
+    pub review: Option<Review>,
     /// What the figures say, computed once: every page and claim shows these.
     pub facts: Facts,
 }
@@ -129,6 +134,18 @@ impl Metric {
     }
 }
 
+/// A customer quote on a case study.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    pub text: String,
+    pub name: String,
+    pub title: String,
+    pub company: Option<String>,
+    /// Its own approval, or else its case study's.
+    pub approval: Approval,
+    pub review: Option<Review>,
+}
+
 /// The case-study part of a page.
 #[derive(Debug, Clone)]
 pub struct CaseStudy {
@@ -136,6 +153,8 @@ pub struct CaseStudy {
     pub metrics: Vec<Metric>,
     pub quotes: Vec<Quote>,
     pub featured: bool,
+    /// Whether the customer approved publication.
+    pub approval: Approval,
 }
 
 /// A page's front matter, resolved and validated; its URL is final.
@@ -269,6 +288,12 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// Files of `static/`, published at the same paths.
     pub statics: Vec<Asset>,
+    /// The build's "now" (`--as-of`): evidence is reviewed and approved as of this day.
+    pub now: jiff::Timestamp,
+    /// Case studies held back because they wait for the customer's approval.
+    pub withheld: Vec<Arc<PageMeta>>,
+    /// A `--drafts` preview: pending quotes are shown too, marked.
+    pub drafts: bool,
 }
 
 impl Site {
@@ -362,11 +387,13 @@ pub fn build(
         return Outcome::failed(diagnostics);
     }
 
-    let next_publish = cache::next_publish(&metas);
+    let next_publish = cache::next_publish(&metas, options.now);
+    let withheld = evidence::withheld(&metas, options.now);
     drop(files);
     let pages = indices::pages_in_order(metas, rendered);
     let indices = indices::indices(&config, industries.len(), &pages);
     let citations = citations::citations(&pages, &indices.case_studies);
+    diagnostics.extend(evidence::overdue(&pages, options.now));
     let patcher = cache::patcher(cache, index, cases, next_publish);
     let site = Site {
         config,
@@ -382,6 +409,9 @@ pub fn build(
         next: indices.next,
         assets,
         statics,
+        now: options.now,
+        withheld,
+        drafts: options.drafts,
     };
     Outcome::built(site, diagnostics, patcher)
 }

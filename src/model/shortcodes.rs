@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::bodies::MetaAt;
-use super::{Kind, Metric, PageMeta};
+use super::{Approval, Kind, Metric, PageMeta};
 use crate::claims::{self, Better, Form};
 use crate::diagnostics::{Code, did_you_mean, display_path};
 use crate::markdown::{ArgValue, ShortcodeCall, ShortcodeError, Shortcodes};
@@ -50,6 +50,17 @@ impl CaseIndex {
             files,
         }
     }
+}
+
+/// Whether an unpublished case study (not a draft) is held back by its approval rather
+/// than only by its date: pending, or approved on a day after its date.
+fn waits_for_approval(meta: &PageMeta) -> bool {
+    !meta.draft
+        && meta.case.as_ref().is_some_and(|c| match c.approval {
+            Approval::Pending => true,
+            Approval::Approved(t) => meta.date.is_none_or(|d| d < t),
+            Approval::Unrecorded => false,
+        })
 }
 
 /// The name a claim uses for a case study: its slug.
@@ -108,6 +119,15 @@ impl SiteShortcodes<'_> {
     /// The published case study a claim names, or why there is none.
     fn case_study(&self, case: &str) -> Result<&PageMeta, ShortcodeError> {
         if let Some(meta) = self.cases.cases.get(case) {
+            if !meta.published && waits_for_approval(meta) {
+                return Err(shortcode_error(
+                    Code::ClaimPendingCase,
+                    format!(
+                        "claim: case study `{case}` waits for the customer's approval, so the site does not publish the evidence"
+                    ),
+                    "record the approval (`approved = 2026-01-15`) once the customer signs off, or preview with --drafts",
+                ));
+            }
             if !meta.published {
                 return Err(shortcode_error(
                     Code::ClaimDraftCase,

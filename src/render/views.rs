@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::claims;
 use crate::config::Cta;
-use crate::model::{Kind, Page, Site};
+use crate::model::evidence::utc_date;
+use crate::model::{Kind, Page, Quote, Site, Status};
 use crate::urls;
 
 /// A vocabulary term as templates see it.
@@ -69,8 +70,45 @@ pub struct MetricView<'a> {
     pub multiple: String,
     pub period: &'a str,
     pub source: &'a str,
+    /// When the figures were measured.
+    pub as_of: Option<DateView>,
+    /// When they must be checked again.
+    pub review_by: Option<DateView>,
+    /// `current`, `due-soon` (within 90 days), `overdue` or `unscheduled`, as of the build's day.
+    pub status: Status,
     /// Pages whose claims cite this metric.
     pub cited_by: Vec<LinkView<'a>>,
+}
+
+/// A date as templates show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2026-03-14`
+    pub date: String,
+    /// `14 March 2026`
+    pub display: String,
+}
+
+impl DateView {
+    pub fn of(date: Option<jiff::civil::Date>) -> Option<DateView> {
+        let t = date?.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
+        Some(DateView {
+            date: fmt_date(Some(t), "%Y-%m-%d"),
+            display: fmt_date(Some(t), "%-d %B %Y"),
+        })
+    }
+}
+
+/// A customer quote the page shows: approved, or (previewing with `--drafts`) pending.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteView<'a> {
+    pub text: &'a str,
+    pub name: &'a str,
+    pub title: &'a str,
+    pub company: Option<&'a str>,
+    /// Not approved yet: shown only in a `--drafts` preview.
+    pub pending: bool,
+    pub review_by: Option<DateView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,7 +123,12 @@ pub struct CaseView<'a> {
     pub customer: &'a str,
     pub featured: bool,
     pub metrics: Vec<MetricView<'a>>,
-    pub quotes: &'a [crate::frontmatter::Quote],
+    /// The quotes the customer approved (all of them in a `--drafts` preview, marked).
+    pub quotes: Vec<QuoteView<'a>>,
+    /// `approved`, `pending` or `not recorded`, as of the build's day.
+    pub approval: &'static str,
+    /// The day the customer approved publication.
+    pub approved: Option<DateView>,
     /// The first metric with a claim, for cards and the home page.
     pub headline: Option<MetricView<'a>>,
 }
@@ -288,8 +331,29 @@ pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricVie
         multiple: m.facts.multiple.clone().unwrap_or_default(),
         period: m.period.as_deref().unwrap_or(""),
         source: &m.source,
+        as_of: DateView::of(m.as_of),
+        review_by: DateView::of(m.review.as_ref().map(|r| r.by)),
+        status: Status::of(m.review.as_ref().map(|r| r.by), utc_date(site.now)),
         cited_by,
     }
+}
+
+/// The quotes of a case study a page shows.
+fn quote_views<'a>(site: &Site, quotes: &'a [Quote]) -> Vec<QuoteView<'a>> {
+    quotes
+        .iter()
+        .filter_map(|q| {
+            let pending = !q.approval.granted(site.now);
+            (site.drafts || !pending).then(|| QuoteView {
+                text: &q.text,
+                name: &q.name,
+                title: &q.title,
+                company: q.company.as_deref(),
+                pending,
+                review_by: DateView::of(q.review.as_ref().map(|r| r.by)),
+            })
+        })
+        .collect()
 }
 
 /// Page `i`'s card; with `terms`, its stage, roles and industries too (else none).
@@ -305,7 +369,9 @@ pub fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<
             customer: &c.customer,
             featured: c.featured,
             metrics,
-            quotes: &c.quotes,
+            quotes: quote_views(site, &c.quotes),
+            approval: c.approval.state(site.now),
+            approved: DateView::of(c.approval.date()),
             headline,
         }
     });

@@ -81,6 +81,8 @@ struct Metric {
     label: &'static str,
     before: u32,
     after: u32,
+    /// `review_by`: none, one past (overdue: a warning) or one to come.
+    review_by: Option<&'static str>,
 }
 
 #[derive(Clone)]
@@ -88,6 +90,8 @@ struct Model {
     articles: Vec<Article>,
     metrics: Vec<Metric>,
     case_text: String,
+    /// The case study's quote: none, or one that is (`false`) or is not (`true`) approved.
+    quote_pending: Option<bool>,
     /// For fresh names: pages, headings, metrics.
     counter: u32,
 }
@@ -98,6 +102,7 @@ impl Model {
             articles: Vec::new(),
             metrics: Vec::new(),
             case_text: "Case body.".into(),
+            quote_pending: None,
             counter: 0,
         };
         for _ in 0..2 {
@@ -121,6 +126,7 @@ impl Model {
             label: rng.pick(&LABELS),
             before: 100 + rng.below(100) as u32,
             after: 10 + rng.below(90) as u32,
+            review_by: None,
         });
         id
     }
@@ -209,6 +215,18 @@ impl Model {
                 "[[metrics]]\nid = \"{}\"\nlabel = \"{}\"\nbefore = {}\nafter = {}\nbetter = \"lower\"\nsource = \"ledger\"\n",
                 m.id, m.label, m.before, m.after
             );
+            if let Some(day) = m.review_by {
+                s += &format!("review_by = {day}\n");
+            }
+        }
+        match self.quote_pending {
+            Some(true) => {
+                s += "[[quotes]]\ntext = \"Soon.\"\nname = \"Q\"\napproval = \"pending\"\n"
+            }
+            Some(false) => {
+                s += "[[quotes]]\ntext = \"Soon.\"\nname = \"Q\"\napproved = 2026-02-01\n"
+            }
+            None => {}
         }
         s + &format!("+++\n{}\n", self.case_text)
     }
@@ -275,7 +293,7 @@ fn save(site: &TestSite, before: &Model, after: &Model) -> Vec<String> {
 fn edit(m: &mut Model, rng: &mut Rng) -> String {
     let i = rng.below(m.articles.len());
     let file = m.articles[i].file.clone();
-    let kind = rng.below(20);
+    let kind = rng.below(22);
     let a = &mut m.articles[i];
     match kind {
         0 => {
@@ -385,6 +403,19 @@ fn edit(m: &mut Model, rng: &mut Rng) -> String {
         19 if m.articles.len() > 2 => {
             m.articles.remove(i);
             format!("delete {file} (links to it move on)")
+        }
+        20 => {
+            let k = rng.below(m.metrics.len());
+            let mt = &mut m.metrics[k];
+            mt.review_by = rng.pick(&[None, Some("2026-03-01"), Some("2027-01-31")]);
+            format!(
+                "case-studies/c.md: metric {} review_by = {:?}",
+                mt.id, mt.review_by
+            )
+        }
+        21 => {
+            m.quote_pending = rng.pick(&[None, Some(true), Some(false)]);
+            format!("case-studies/c.md: quote pending = {:?}", m.quote_pending)
         }
         _ => {
             m.case_text = sentence(rng);

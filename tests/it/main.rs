@@ -8,6 +8,7 @@ mod build;
 mod claims;
 mod edits;
 mod errors;
+mod evidence;
 mod incremental;
 mod safe_html;
 mod safety;

@@ -446,6 +446,16 @@ fn inventory_of_the_demo_reads_as_csv_and_json_with_every_documented_column() {
     assert_eq!(&review[5], "retention");
     assert_eq!(&review[6], "gatekeeper;buyer;decider;approver");
     assert_eq!(&review[12], "acme-steel:oee");
+    // Evidence: the case study's approval and its earliest dates; the article's from
+    // the one metric it cites.
+    assert_eq!(
+        acme.iter().skip(13).collect::<Vec<_>>(),
+        ["approved", "2026-01-28", "2025-06-30", "2027-02-28"]
+    );
+    assert_eq!(
+        review.iter().skip(13).collect::<Vec<_>>(),
+        ["", "", "2025-12-31", "2027-02-28"]
+    );
 
     let json_run = run(&["inventory", "--format", "json"]).success();
     let doc: serde_json::Value = serde_json::from_str(&json_run.stdout).unwrap();

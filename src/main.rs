@@ -561,10 +561,12 @@ fn new(
         date,
     };
     let rel = cairn::scaffold::create_page(&root, &page)?;
-    let note = if kind == cairn::scaffold::NewKind::Page {
-        ""
-    } else {
-        " (a draft: set draft = false to publish)"
+    let note = match kind {
+        cairn::scaffold::NewKind::Page => "",
+        cairn::scaffold::NewKind::Article => " (a draft: set draft = false to publish)",
+        cairn::scaffold::NewKind::CaseStudy => {
+            " (a draft waiting for the customer's approval: set draft = false, and approved = DATE once they sign off)"
+        }
     };
     writeln!(
         std::io::stdout().lock(),

@@ -106,8 +106,10 @@ pub fn new_page_text(config: &SiteConfig, page: &NewPage) -> anyhow::Result<Stri
             "{head}+++\nOpen with the problem your reader has, in their words.\n\n## Why it matters\n\n## What to do about it\n\n## Next step\n"
         ),
         NewKind::CaseStudy => format!(
-            "{head}customer = \"Customer name\"\n\n[[metrics]]\nid = \"downtime\"\nlabel = \"unplanned downtime\"\nunit = \"hours/month\"\nbefore = 100\nafter = 80\nbetter = \"lower\"\nperiod = \"first 6 months\"\nsource = \"Name the report, log or system these figures come from\"\n\n[[quotes]]\ntext = \"What the customer said, in their words.\"\nname = \"Full name\"\ntitle = \"Job title\"\n+++\n## The challenge\n\n## The solution\n\n## The results\n\nThe customer {{{{ claim(case=\"{slug}\", metric=\"downtime\") }}}}.\n",
-            slug = slug::slugify(&page.title)
+            "{head}customer = \"Customer name\"\n# Until the customer signs off; then `approved = YYYY-MM-DD` (the day they did).\napproval = \"pending\"\n\n[[metrics]]\nid = \"downtime\"\nlabel = \"unplanned downtime\"\nunit = \"hours/month\"\nbefore = 100\nafter = 80\nbetter = \"lower\"\nperiod = \"first 6 months\"\nsource = \"Name the report, log or system these figures come from\"\nas_of = {date}\nreview_by = {review}\n\n[[quotes]]\ntext = \"What the customer said, in their words.\"\nname = \"Full name\"\ntitle = \"Job title\"\n+++\n## The challenge\n\n## The solution\n\n## The results\n\nThe customer {{{{ claim(case=\"{slug}\", metric=\"downtime\") }}}}.\n",
+            slug = slug::slugify(&page.title),
+            date = page.date,
+            review = page.date.saturating_add(jiff::Span::new().years(1)),
         ),
         NewKind::Page => unreachable!(),
     })

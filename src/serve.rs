@@ -145,13 +145,35 @@ async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
     if options.open {
         open_browser(&format!("{url}/"));
     }
-    let stop = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    http::serve(listener, app, http::Timeouts::from_env(), stop).await;
+    http::serve(listener, app, http::Timeouts::from_env(), stop_signal()).await;
     log(Stream::Progress, "stopped");
     drop(tmp);
     Ok(())
+}
+
+/// Resolves on Ctrl-C, or (on Unix) when a service manager or terminal asks the server
+/// to stop (SIGTERM, SIGHUP): the server then stops and removes its private output.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hangup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+            _ = hangup.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Takes the serve options; gives a listener on their address and port, or an error

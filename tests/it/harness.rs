@@ -309,8 +309,7 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop(&mut self.child);
     }
 }
 
@@ -389,4 +388,21 @@ impl TestSite {
         let toml = std::fs::read_to_string(self.path("site.toml")).unwrap_or_default();
         self.file("site.toml", format!("theme = \"plain\"\n{toml}"))
     }
+}
+
+/// Ask a `cairn serve` to stop as a service manager would (SIGTERM), so that it removes
+/// its private output folder; kill it if it has not stopped within 5 s.
+pub fn stop(child: &mut std::process::Child) {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }

@@ -176,6 +176,43 @@ fn ctrl_c_stops_cleanly() {
     assert_eq!(server.interrupt(), 0);
 }
 
+/// Ctrl-C, SIGTERM (service managers, `kill`) and SIGHUP (a closed terminal) stop the
+/// server with status 0, and it removes the private folder it built the site in.
+#[test]
+fn every_stop_signal_stops_cleanly_and_leaves_no_temporary_files() {
+    use std::io::BufRead;
+    let site = site();
+    for signal in ["-INT", "-TERM", "-HUP"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new(cairn_bin())
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .env("TMPDIR", tmp.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.starts_with("serving ") {
+            line.clear();
+            assert!(out.read_line(&mut line).unwrap() > 0, "serve ended early");
+        }
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "serve builds in a folder of its own"
+        );
+        std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert_eq!(child.wait().unwrap().code(), Some(0), "{signal}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "{signal} left {left:?}");
+    }
+}
+
 // Watches outlive the folders they were set on.
 
 /// Poll `path` until its body contains `text`; up to 20 s.
@@ -361,8 +398,7 @@ impl Custom {
 
 impl Drop for Custom {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop(&mut self.child);
     }
 }
 

@@ -7,7 +7,8 @@
 //! ([`parse`]), page metadata ([`meta`]: front matter resolved, URL known),
 //! the URL index ([`links`]), bodies ([`bodies`], once every URL is known),
 //! the anchors check ([`links`]), the page order and indices ([`indices`]),
-//! and citations ([`citations`]). A serve session's [`Cache`] is consulted
+//! citations ([`citations`]), evidence past its review date ([`evidence`]) and the
+//! pages to read next ([`read_next`]). A serve session's [`Cache`] is consulted
 //! inside the phases it serves; [`patch`] re-renders one edited body.
 
 mod bodies;
@@ -18,6 +19,7 @@ mod indices;
 mod links;
 mod meta;
 mod parse;
+pub mod read_next;
 mod shortcodes;
 #[cfg(test)]
 mod tests;
@@ -294,6 +296,8 @@ pub struct Site {
     pub withheld: Vec<Arc<PageMeta>>,
     /// A `--drafts` preview: pending quotes are shown too, marked.
     pub drafts: bool,
+    /// `[page]`: up to three pages to read next, each with its reason.
+    pub read_next: Vec<Vec<read_next::Recommendation>>,
 }
 
 impl Site {
@@ -395,7 +399,7 @@ pub fn build(
     let citations = citations::citations(&pages, &indices.case_studies);
     diagnostics.extend(evidence::overdue(&pages, options.now));
     let patcher = cache::patcher(cache, index, cases, next_publish);
-    let site = Site {
+    let mut site = Site {
         config,
         urls,
         industries,
@@ -412,7 +416,9 @@ pub fn build(
         now: options.now,
         withheld,
         drafts: options.drafts,
+        read_next: Vec::new(),
     };
+    site.read_next = read_next::read_next(&site);
     Outcome::built(site, diagnostics, patcher)
 }
 

@@ -642,3 +642,124 @@ fn url_index_rejects_duplicate_and_generated_urls() {
         );
     }
 }
+
+/// An article with industries, dated `2026-01-<day>`.
+fn article_in(stage: &str, role: &str, industries: &[&str], day: u32, extra: &str) -> String {
+    let industries: Vec<String> = industries.iter().map(|i| format!("\"{i}\"")).collect();
+    format!(
+        "+++\ntitle = \"T{day}\"\ndate = 2026-01-{day:02}\nstage = \"{stage}\"\nroles = [\"{role}\"]\nindustries = [{}]\n{extra}+++\nText.\n",
+        industries.join(", ")
+    )
+}
+
+#[test]
+fn read_next_prefers_the_next_stage_and_shared_industry_and_skips_what_next_for_shows() {
+    let files = vec![
+        (
+            "articles/a1.md",
+            article_in("awareness", "decider", &["energy"], 2, ""),
+        ),
+        (
+            "articles/a2.md",
+            article_in("awareness", "decider", &["energy"], 1, ""),
+        ),
+        (
+            "articles/c1.md",
+            article_in("consideration", "decider", &["energy"], 5, ""),
+        ),
+        (
+            "articles/c2.md",
+            article_in("consideration", "decider", &["logistics"], 4, ""),
+        ),
+        (
+            "articles/c3.md",
+            article_in("consideration", "user", &["energy"], 6, ""),
+        ),
+        (
+            "articles/d1.md",
+            article_in("decision", "decider", &[], 7, ""),
+        ),
+        (
+            "articles/draft.md",
+            article_in("consideration", "decider", &["energy"], 8, "draft = true\n"),
+        ),
+        ("about.md", "+++\ntitle = \"About\"\n+++\nUs.\n".to_string()),
+    ];
+    let site = built("read next", &files);
+    let by_path = |path: &str| {
+        (0..site.pages.len())
+            .find(|&i| content_path(&site, i) == path)
+            .unwrap_or_else(|| panic!("{path} is published"))
+    };
+    let described = |path: &str| -> Vec<String> {
+        site.read_next[by_path(path)]
+            .iter()
+            .map(|r| {
+                let role = r.role.map_or("-", |x| site.config.roles[x].id.as_str());
+                let industry = r.industry.map_or("-", |x| site.industries[x].id.as_str());
+                let why = serde_json::to_value(r.why).expect("a reason");
+                let page = content_path(&site, r.page).trim_start_matches("articles/");
+                format!("{page} {} {role} {industry}", why.as_str().unwrap_or(""))
+            })
+            .collect()
+    };
+    let rows: &[(&str, &[&str])] = &[
+        // Next for the decider after a1 is a2 (same stage, older): not recommended again.
+        (
+            "articles/a1.md",
+            &[
+                "c1.md next-stage decider energy",
+                "c2.md next-stage decider -",
+                "d1.md later-stage decider -",
+            ],
+        ),
+        // Next for the decider after a2 is c1: skipped; a1 shares stage and industry.
+        (
+            "articles/a2.md",
+            &[
+                "c2.md next-stage decider -",
+                "a1.md same-stage decider energy",
+                "d1.md later-stage decider -",
+            ],
+        ),
+        // c3 is alone on the user's path: its industry's pages follow.
+        (
+            "articles/c3.md",
+            &[
+                "a1.md industry - energy",
+                "a2.md industry - energy",
+                "c1.md industry - energy",
+            ],
+        ),
+        ("about.md", &[]),
+    ];
+    for (path, want) in rows {
+        let got = described(path);
+        let mut got_sorted = got.clone();
+        let mut want_sorted: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        // Within a tier the order is the spread order; across tiers it is fixed.
+        if path.ends_with("c3.md") {
+            got_sorted.sort();
+            want_sorted.sort();
+        }
+        assert_eq!(got_sorted, want_sorted, "{path}");
+    }
+    for (i, recs) in site.read_next.iter().enumerate() {
+        assert!(
+            recs.len() <= read_next::READ_NEXT,
+            "{}",
+            content_path(&site, i)
+        );
+        for r in recs {
+            assert_ne!(r.page, i, "{} recommends itself", content_path(&site, i));
+            assert!(
+                !site.next[i].contains(&Some(r.page)),
+                "{} repeats next-for",
+                content_path(&site, i)
+            );
+            assert_ne!(site.pages[r.page].meta.kind, Kind::Page);
+        }
+    }
+    // The same site builds the same recommendations.
+    assert_eq!(built("again", &files).read_next, site.read_next);
+}

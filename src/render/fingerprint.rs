@@ -242,7 +242,17 @@ impl<'a> Fingerprinter<'a> {
             .iter()
             .map(|n| n.map(|n| self.card_of(n)))
             .collect();
-        let inputs = crate::model::hash_of(&(self.site_part(template), self.card_of(i), next));
+        // What the page shows of other pages: the cards its links and recommendations
+        // show, and why each is recommended.
+        let read_next: Vec<(u64, u64)> = site.read_next[i]
+            .iter()
+            .map(|r| {
+                let why = crate::model::hash_of(&(r.why, r.role, r.industry));
+                (self.card_of(r.page), why)
+            })
+            .collect();
+        let inputs =
+            crate::model::hash_of(&(self.site_part(template), self.card_of(i), next, read_next));
         self.card_of(i);
         let remembered = match &self.cards {
             Cards::Every(cards) => cards[i].get().and_then(|(_, m)| m.page),

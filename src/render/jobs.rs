@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::context::Ctx;
 use super::views::{
-    FeedView, IndustryGroup, NextView, PageView, SiteView, SitemapEntry, StageGroup, TermView,
-    card, fmt_date, json_ld,
+    FeedView, IndustryGroup, NextView, PageView, ReadNextView, SiteView, SitemapEntry, StageGroup,
+    TermView, card, fmt_date, json_ld,
 };
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
@@ -256,6 +256,7 @@ fn page<'a, C>(
             })
         })
         .collect::<Result<_, Diagnostic>>()?;
+    let read_next = read_next(site, terms, i, card_of)?;
     let json_ld = json_ld(site, &card, page);
     let view = PageView {
         card,
@@ -264,6 +265,7 @@ fn page<'a, C>(
         word_count: page.word_count,
         extra: &page.meta.extra,
         next_for,
+        read_next,
         json_ld,
     };
     Ok(JobView {
@@ -271,6 +273,33 @@ fn page<'a, C>(
         path: page_path(site, i),
         values: vec![("page", Value::Page(Box::new(view)))],
     })
+}
+
+/// Page `i`'s recommendations, each with its card and reason.
+fn read_next<'a, C>(
+    site: &'a Site,
+    terms: &'a SiteView<'a>,
+    i: usize,
+    card_of: &CardOf<C>,
+) -> Result<Vec<ReadNextView<'a, C>>, Diagnostic> {
+    site.read_next[i]
+        .iter()
+        .map(|rec| {
+            let role = rec.role.map(|r| terms.roles[r].clone());
+            let industry = rec.industry.map(|x| terms.industries[x].clone());
+            Ok(ReadNextView {
+                page: card_of(rec.page)?,
+                why: rec.why,
+                reason: ReadNextView::<C>::reason_of(
+                    rec.why,
+                    role.as_ref().map(|t| t.name),
+                    industry.as_ref().map(|t| t.name),
+                ),
+                role,
+                industry,
+            })
+        })
+        .collect()
 }
 
 /// The home page: the latest articles and the featured case studies (or the latest).

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::claims;
 use crate::config::Cta;
 use crate::model::evidence::utc_date;
+use crate::model::read_next::Why;
 use crate::model::{Kind, Page, Quote, Site, Status};
 use crate::urls;
 
@@ -170,6 +171,38 @@ pub struct NextView<'a, C> {
     pub next: Option<C>,
 }
 
+/// A page recommended to read next, with why.
+#[derive(Debug, Serialize)]
+pub struct ReadNextView<'a, C> {
+    pub page: C,
+    /// `next-stage`, `same-stage`, `later-stage` or `industry`.
+    pub why: Why,
+    /// The role whose path both pages are on (none for `industry`).
+    pub role: Option<TermView<'a>>,
+    /// The industry both pages serve, when the reason rests on it.
+    pub industry: Option<TermView<'a>>,
+    /// `Next step for Decision maker · Manufacturing`
+    pub reason: String,
+}
+
+impl<C> ReadNextView<'_, C> {
+    /// The reason in words, from its parts.
+    pub fn reason_of(why: Why, role: Option<&str>, industry: Option<&str>) -> String {
+        let role = role.unwrap_or_default();
+        let mut text = match why {
+            Why::NextStage => format!("Next step for {role}"),
+            Why::SameStage => format!("More for {role} at this stage"),
+            Why::LaterStage => format!("Further along for {role}"),
+            Why::Industry => format!("More from {}", industry.unwrap_or_default()),
+        };
+        if let (Some(industry), false) = (industry, why == Why::Industry) {
+            text.push_str(" · ");
+            text.push_str(industry);
+        }
+        text
+    }
+}
+
 /// A page as its own template sees it.
 #[derive(Debug, Serialize)]
 pub struct PageView<'a, C> {
@@ -180,6 +213,8 @@ pub struct PageView<'a, C> {
     pub word_count: usize,
     pub extra: &'a serde_json::Value,
     pub next_for: Vec<NextView<'a, C>>,
+    /// Up to three pages to read next (none for pages off the journey).
+    pub read_next: Vec<ReadNextView<'a, C>>,
     /// `<script type="application/ld+json">` body, already escaped for HTML.
     pub json_ld: String,
 }

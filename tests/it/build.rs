@@ -738,3 +738,42 @@ fn the_demo_site_builds_cleanly_with_no_broken_links() {
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+#[test]
+fn articles_end_with_read_next_and_its_reason() {
+    let page = |stage: &str, role: &str, day: u32| {
+        format!(
+            "+++\ntitle = \"{stage} {day}\"\ndate = 2026-01-{day:02}\nstage = \"{stage}\"\nroles = [\"{role}\"]\nindustries = [\"energy\"]\n+++\nText.\n"
+        )
+    };
+    let site = TestSite::new()
+        .file("content/articles/a.md", page("awareness", "decider", 1))
+        .file("content/articles/b.md", page("consideration", "decider", 2))
+        .file("content/articles/c.md", page("consideration", "decider", 3))
+        .file("content/articles/d.md", page("decision", "user", 4));
+    site.build().success();
+    // "Next for the decider" after a is c (newest of the next stage): b is read next.
+    let html = site.read("articles/a/index.html");
+    let aside = between(&html, "<aside class=\"read-next\"", "</aside>");
+    assert!(
+        aside.contains("<h2 id=\"read-next-heading\">Read next</h2>"),
+        "{aside}"
+    );
+    assert!(
+        aside.contains("<a class=\"read-next-link\" href=\"/articles/b/\">consideration 2</a>\n      <span class=\"read-next-why\">Next step for Decision maker · Energy</span>"),
+        "{aside}"
+    );
+    assert!(
+        !aside.contains("/articles/a/"),
+        "never the page itself: {aside}"
+    );
+    assert!(
+        !aside.contains("/articles/c/"),
+        "never what next-for shows: {aside}"
+    );
+    // d is on no path of a's role, but shares its industry.
+    assert!(
+        aside.contains("href=\"/articles/d/\">decision 4</a>\n      <span class=\"read-next-why\">More from Energy</span>"),
+        "{aside}"
+    );
+}

@@ -13,6 +13,8 @@
 //! order, so `serve` re-renders few pages. Each page looks at a bounded number of
 //! candidates per list: the phase is linear in the number of pages.
 
+use rayon::prelude::*;
+
 use super::{Page, Site};
 
 /// Recommendations per page.
@@ -56,8 +58,9 @@ struct Lists {
 /// Phase 8. Takes the site with its indices; gives `[page]` → its recommendations (empty
 /// for pages off the journey).
 pub(super) fn read_next(site: &Site) -> Vec<Vec<Recommendation>> {
+    let keys: Vec<u64> = site.pages.iter().map(key).collect();
     let keyed = |list: &[usize]| -> Vec<(u64, usize)> {
-        let mut v: Vec<(u64, usize)> = list.iter().map(|&i| (key(&site.pages[i]), i)).collect();
+        let mut v: Vec<(u64, usize)> = list.iter().map(|&i| (keys[i], i)).collect();
         v.sort_unstable();
         v
     };
@@ -70,7 +73,8 @@ pub(super) fn read_next(site: &Site) -> Vec<Vec<Recommendation>> {
         industries: site.by_industry.iter().map(|l| keyed(l)).collect(),
     };
     (0..site.pages.len())
-        .map(|i| for_page(site, &lists, i))
+        .into_par_iter()
+        .map(|i| for_page(site, &lists, i, keys[i]))
         .collect()
 }
 
@@ -92,13 +96,12 @@ fn around(list: &[(u64, usize)], from: u64) -> impl Iterator<Item = usize> + '_ 
 }
 
 /// Page `i`'s recommendations, tier by tier.
-fn for_page(site: &Site, lists: &Lists, i: usize) -> Vec<Recommendation> {
+fn for_page(site: &Site, lists: &Lists, i: usize, from: u64) -> Vec<Recommendation> {
     let meta = &site.pages[i].meta;
     let Some(stage) = meta.stage.filter(|_| meta.kind != super::Kind::Page) else {
         return Vec::new();
     };
     let mut picked = Picked::new(site, i);
-    let from = key(&site.pages[i]);
     let shared = |q: usize| {
         let theirs = &site.pages[q].meta.industries;
         meta.industries.iter().copied().find(|x| theirs.contains(x))

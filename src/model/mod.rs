@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::claims::{self, Better, ClaimError, Figures, Form};
 use crate::config::{Industry, SiteConfig};
+use crate::data::Data;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Shortcodes};
 use crate::source::{Asset, Scan};
@@ -294,6 +295,8 @@ pub struct Site {
     pub withheld: Vec<Arc<PageMeta>>,
     /// A `--drafts` preview: pending quotes are shown too, marked.
     pub drafts: bool,
+    /// The files of `data/`: `data` in templates.
+    pub data: Data,
 }
 
 impl Site {
@@ -348,11 +351,13 @@ impl Outcome {
 /// A hash map with a fast hasher, for the maps a rebuild walks for every page.
 type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
-/// Validate every file and build the site, phase by phase. `templates` renders
+/// Validate every file and build the site, phase by phase, with the files of `data/`
+/// (read beforehand: templates get them, case studies take metrics from them). `templates` renders
 /// shortcodes other than `claim`; `cache` carries what a serve session reuses.
 pub fn build(
     config: SiteConfig,
     scan: Scan,
+    data: Data,
     options: &Options,
     templates: &dyn Shortcodes,
     cache: &mut Cache,
@@ -368,6 +373,7 @@ pub fn build(
     let (industries, metas) = meta::page_metas(
         &config,
         &urls,
+        &data,
         parsed.files,
         options,
         cache,
@@ -412,6 +418,7 @@ pub fn build(
         now: options.now,
         withheld,
         drafts: options.drafts,
+        data,
     };
     Outcome::built(site, diagnostics, patcher)
 }

@@ -235,7 +235,8 @@ fn finish_load(
     let mut diagnostics = outcome.diagnostics;
     diagnostics::sort(&mut diagnostics);
     // Two case studies naming one CSV report its bad rows once.
-    diagnostics.dedup();
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.path.clone(), d.line, d.col, d.message.clone())));
     timings.lap("model and Markdown");
     match outcome.site {
         Some(site) => Ok((

@@ -132,8 +132,10 @@ build failed: 4 errors; the previous output (if any) is unchanged
 
 #[test]
 fn every_check_of_inline_metrics_applies_to_csv_rows_at_their_row() {
+    // Two case studies with one CSV: each problem is reported once.
     let site = TestSite::new()
         .file("content/case-studies/acme.md", case("acme.csv"))
+        .file("content/case-studies/acme-again.md", case("acme.csv"))
         .file(
             "data/acme.csv",
             format!("{HEADER}{ROWS}downtime,again,h,1,2,lower,,logs\nBad Id,x,h,1,2,sideways,,\nnan,x,h,NaN,2,lower,,s\n"),

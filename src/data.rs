@@ -432,9 +432,10 @@ pub fn case_metrics(
             err(format!(
                 "`metrics_from` names `{name}`, which is not a .csv file"
             ))
-            .with_hint(
-                "metrics come from a CSV: one row per metric, the keys of [[metrics]] as columns",
-            ),
+            .with_hint(match data.files.contains_key(&format!("{name}.csv")) {
+                true => format!("did you mean `{name}.csv`?"),
+                false => "metrics come from a CSV: one row per metric, the keys of [[metrics]] as columns".into(),
+            }),
         );
         return None;
     }

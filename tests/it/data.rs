@@ -180,6 +180,7 @@ fn metrics_from_must_name_a_csv_inside_data_in_toml_and_yaml_front_matter() {
         .file("content/case-studies/up.md", case("../secrets.csv"))
         .file("content/case-studies/abs.md", yaml("/etc/passwd"))
         .file("content/case-studies/typo.md", case("acme-metrics.csv"))
+        .file("content/case-studies/bare.md", case("acme"))
         .file("content/case-studies/json.md", yaml("acme-list.json"))
         .file(
             "content/case-studies/both.md",
@@ -206,6 +207,11 @@ content/case-studies/abs.md:5:15: error: `metrics_from` must be a path inside da
    |               ^
   = hint: write the CSV's path relative to data/, e.g. `metrics_from = \"acme-steel-metrics.csv\"`, without `..` or a leading `/`
 
+content/case-studies/bare.md:6:17: error: `metrics_from` names `acme`, which is not a .csv file
+ 6 | metrics_from = \"acme\"
+   |                 ^
+  = hint: did you mean `acme.csv`?
+
 content/case-studies/both.md:6:17: error: both `metrics_from` and `[[metrics]]` give this case study's metrics
  6 | metrics_from = \"acme.csv\"
    |                 ^
@@ -226,7 +232,7 @@ content/case-studies/up.md:6:17: error: `metrics_from` must be a path inside dat
    |                 ^
   = hint: write the CSV's path relative to data/, e.g. `metrics_from = \"acme-steel-metrics.csv\"`, without `..` or a leading `/`
 
-build failed: 6 errors; the previous output (if any) is unchanged
+build failed: 7 errors; the previous output (if any) is unchanged
 "
     );
 }

@@ -360,4 +360,20 @@ fn a_data_file_linked_from_outside_the_site_is_refused() {
         )),
         "{stderr}"
     );
+    // Nor may a data file be a link into the output.
+    std::fs::remove_file(site.path("data/secret.json")).unwrap();
+    site.build().success();
+    std::os::unix::fs::symlink(
+        site.path("public/robots.txt"),
+        site.path("data/robots.json"),
+    )
+    .unwrap();
+    let stderr = errors_of(&site);
+    assert!(
+        stderr.starts_with(&format!(
+            "data/robots.json: error: symbolic link to `{}`, which is or holds the output folder: the site would publish its own output\n",
+            site.path("public/robots.txt").display()
+        )),
+        "{stderr}"
+    );
 }

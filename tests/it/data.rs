@@ -377,3 +377,43 @@ fn a_data_file_linked_from_outside_the_site_is_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn review_dates_come_from_csv_columns_and_their_diagnostics_point_at_the_cells() {
+    let header = "id,label,before,after,better,source,as_of,review_by\n";
+    let site = TestSite::new()
+        .file("content/case-studies/acme.md", case("acme.csv"))
+        .file(
+            "data/acme.csv",
+            format!("{header}downtime,downtime,120,70,lower,logs,2025-06-30,2025-01-01\noee,OEE,61,72,higher,mes,2025-06-31,\n"),
+        );
+    assert_eq!(
+        site.cairn(&["build", "--as-of", "2026-11-30"]).failure().stderr,
+        "data/acme.csv:2:48: error: metric `downtime`: `review_by = 2025-01-01` is before `as_of = 2025-06-30`
+ 2 | downtime,downtime,120,70,lower,logs,2025-06-30,2025-01-01
+   |                                                ^
+  = hint: a review date comes after the day the figures were measured
+
+data/acme.csv:3:26: error: column `as_of`: `2025-06-31` is not a date; write it as 2026-03-14 or 2026-03-14T09:30:00Z
+ 3 | oee,OEE,61,72,higher,mes,2025-06-31,
+   |                          ^
+
+build failed: 2 errors; the previous output (if any) is unchanged
+"
+    );
+    site.write(
+        "data/acme.csv",
+        format!("{header}downtime,downtime,120,70,lower,logs,2025-06-30,2027-01-01\nmttr,MTTR,6,4,lower,cmms,,2026-02-01\n"),
+    );
+    assert_eq!(
+        site.cairn(&["build", "--as-of", "2026-11-30"])
+            .success()
+            .stderr,
+        "data/acme.csv:3:27: warning: metric `mttr` was due for review on 2026-02-01
+ 3 | mttr,MTTR,6,4,lower,cmms,,2026-02-01
+   |                           ^
+  = hint: check it with the customer and set a new `review_by`, or remove it
+
+"
+    );
+}

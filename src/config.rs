@@ -741,8 +741,8 @@ pub fn default_roles() -> Vec<Role> {
 }
 
 /// The keys a struct with `deny_unknown_fields` takes, from serde's message for an
-/// unknown one: to check a hand-kept key list against the struct.
-#[cfg(test)]
+/// unknown one: to check a hand-kept key list against the struct, and the columns of a
+/// metrics CSV.
 pub(crate) fn expected_keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
     let e = toml::from_str::<T>("zzz = 1\n").unwrap_err().to_string();
     let list = e.split("expected one of ").nth(1).expect("a list of keys");

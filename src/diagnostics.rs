@@ -63,7 +63,7 @@ codes! {
     ThemeMissing = "theme-missing",
     /// a file or folder cannot be read
     Io = "io",
-    /// a `.md` file is not UTF-8 text (or holds binary data)
+    /// a `.md` file or a file of `data/` is not UTF-8 text (or holds binary data)
     Encoding = "encoding",
     /// the file does not start with `+++` or `---`, or the block is never closed
     FrontMatter = "front-matter",
@@ -77,11 +77,11 @@ codes! {
     UnknownIndustry = "unknown-industry",
     /// `stage`, `roles` or `industries` on a page outside `articles/` and `case-studies/`
     NotOnJourney = "not-on-journey",
-    /// `customer`, `metrics`, `quotes`, `featured`, `approved` or `approval` outside `case-studies/`
+    /// `customer`, `metrics`, `metrics_from`, `quotes`, `featured`, `approved` or `approval` outside `case-studies/`
     CaseStudyKey = "case-study-key",
     /// the file name or `slug` has no letters or digits to make a URL from, or makes a URL name longer than 255 bytes (no file system can hold its folder)
     BadSlug = "bad-slug",
-    /// a symbolic link in `content/`, `static/` or a theme leads outside the site folder (or nowhere); nothing from outside the site is published
+    /// a symbolic link in `content/`, `static/`, `data/` or a theme leads outside the site folder (or nowhere); nothing from outside the site is published
     LinkOutsideSite = "link-outside-site",
     /// a symbolic link leads to a hidden file or folder of the site (`.git`, `.env`), or to the output folder (or a folder holding it)
     LinkHidden = "link-hidden",
@@ -91,8 +91,16 @@ codes! {
     UrlDuplicate = "url-duplicate",
     /// a page would take a URL cairn generates (`/proof/`, `/roles/…`)
     UrlTaken = "url-taken",
-    /// a metric has no `source`, no or a wrong `better`, a duplicate or non-slug `id`, or a figure that is not a number
+    /// a file of `data/` is not valid JSON, TOML or CSV (a row with more or fewer cells than the header, a header column without a name or named twice)
+    DataInvalid = "data-invalid",
+    /// two files of `data/` would have the same name in templates: `rates.csv` and `rates.json`, or `finance.json` and the folder `finance/`
+    DataName = "data-name",
+    /// a metric has no `source`, no or a wrong `better`, a duplicate or non-slug `id`, or a figure that is not a number; in a metrics CSV, also a cell that cannot be read (`before` = `abc`), at its line and column
     MetricInvalid = "metric-invalid",
+    /// `metrics_from` leads out of `data/` (`..`, an absolute path), names no file of `data/` (with the nearest name) or not a `.csv`, or the case study also has `[[metrics]]`
+    MetricsFrom = "metrics-from",
+    /// the header of a metrics CSV has a column that is not a key of `[[metrics]]` (with the nearest one), or lacks a required one (`id`, `label`, `before`, `after`)
+    MetricsColumn = "metrics-column",
     /// an approval or review date that cannot hold: `approval` other than `"pending"`, both `approved` and `approval`, or `review_by` before `as_of`
     EvidenceInvalid = "evidence-invalid",
     /// a published metric or quote is past its `review_by` date — a warning in `build`, an error in `check` and in `build --strict`

@@ -152,6 +152,9 @@ pub struct RawFrontMatter {
     pub customer: Option<String>,
     #[serde(default)]
     pub metrics: Vec<RawMetric>,
+    /// Case studies: the metrics come from this CSV of `data/`, one row each.
+    #[serde(default, deserialize_with = "opt_text")]
+    pub metrics_from: Option<String>,
     #[serde(default)]
     pub quotes: Vec<RawQuote>,
     /// Case studies: the day the customer approved publication.
@@ -293,6 +296,7 @@ const KEYS: &[&str] = &[
     "featured",
     "customer",
     "metrics",
+    "metrics_from",
     "quotes",
     "approved",
     "approval",
@@ -425,8 +429,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, approved, approval, extra; free-form values go under [extra]",
-                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, quotes, approved, approval, extra; free-form values go under [extra]",
+                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, extra; free-form values go under [extra]",
+                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, extra; free-form values go under [extra]",
                 "7:1 unknown key `lable` / did you mean `label`? Free-form values go under [extra]",
                 "11:1 unknown key `role` / valid keys of quotes: text, name, title, company, approved, approval, review_by; free-form values go under [extra]",
             ]

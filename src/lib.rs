@@ -3,7 +3,7 @@
 //! The pipeline, each module depending only on earlier ones:
 //!
 //! ```text
-//! config ← urls ← source ← frontmatter (+ spans) ← theme ← model (+ markdown, claims) ← render ← output
+//! config ← urls ← source ← frontmatter (+ spans) ← data ← theme ← model (+ markdown, claims) ← render ← output
 //!     session = the pipeline again and again, rendering only what an edit changed
 //!     serve = watch + http + a session
 //! ```
@@ -19,6 +19,7 @@
 pub mod audit;
 pub mod claims;
 pub mod config;
+pub mod data;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod inventory;
@@ -189,16 +190,20 @@ pub(crate) fn load_with(
     }
     let theme = Theme::load(&options.root, &config);
     timings.lap("config and templates");
-    let scan = read();
+    let mut scan = read();
+    // data/ is read afresh for every build, also a serve session's: it is small, and no
+    // cache then holds a file that changed.
+    let (data, mut problems) = data::load(&options.root, resolved_output(options).as_deref());
+    scan.diagnostics.append(&mut problems);
     timings.lap("read content");
-    finish_load(options, config, theme, scan, cache, timings)
+    finish_load(options, config, theme, (scan, data), cache, timings)
 }
 
 fn finish_load(
     options: &BuildOptions,
     config: SiteConfig,
     theme: Result<Theme, Vec<Diagnostic>>,
-    scan: source::Scan,
+    (scan, data): (source::Scan, data::Data),
     cache: &mut model::Cache,
     mut timings: Timings,
 ) -> Result<(Loaded, Vec<std::sync::Arc<source::SourceFile>>), Vec<Diagnostic>> {
@@ -219,6 +224,7 @@ fn finish_load(
     let outcome = model::build(
         config,
         scan,
+        data,
         &model::Options {
             drafts: options.drafts,
             now: options.now,
@@ -228,6 +234,9 @@ fn finish_load(
     );
     let mut diagnostics = outcome.diagnostics;
     diagnostics::sort(&mut diagnostics);
+    // Two case studies naming one CSV report its bad rows once.
+    let mut seen = std::collections::HashSet::new();
+    diagnostics.retain(|d| seen.insert((d.path.clone(), d.line, d.col, d.message.clone())));
     timings.lap("model and Markdown");
     match outcome.site {
         Some(site) => Ok((

@@ -213,7 +213,8 @@ impl Session {
     }
 
     /// Build. `changed` lists the content paths (`articles/x.md`, relative to `content/`)
-    /// edited since the last build; other files' texts are reused. `None` reads everything.
+    /// edited since the last build; other files' texts are reused. `None` reads everything
+    /// (after an edit in `data/`, which every build reads afresh, the caches still apply).
     pub fn build(&mut self, changed: Option<&[String]>) -> Result<Report, BuildError> {
         let start = Instant::now();
         if self.follow_clock {

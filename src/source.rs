@@ -71,7 +71,7 @@ pub fn is_published_name(name: &str) -> bool {
 }
 
 /// The site's own folders: what is published comes from them, and no output may be in one.
-pub const SITE_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
+pub const SITE_FOLDERS: [&str; 5] = ["content", "static", "templates", "themes", "data"];
 
 /// Resolve `path` like `canonicalize`, also when its last parts do not exist yet:
 /// symbolic links and `..` of the existing part are resolved, the rest is taken as written.
@@ -412,7 +412,7 @@ pub fn read_source(
 }
 
 /// UTF-8 text without BOM; on failure the offset of the first bad byte and the valid prefix.
-fn decode(mut bytes: Vec<u8>) -> Result<String, (usize, String)> {
+pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, (usize, String)> {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }

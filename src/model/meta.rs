@@ -13,6 +13,7 @@ use super::parse::ParsedFile;
 use super::{CaseStudy, Facts, Kind, Metric, Options, PageMeta, kind_of, stem_of};
 use crate::claims::{Better, Figures};
 use crate::config::{Industry, SiteConfig};
+use crate::data::Data;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::frontmatter::{FmDate, RawFrontMatter, RawMetric, RawQuote};
 use crate::source::SourceFile;
@@ -30,6 +31,7 @@ pub(super) type MetaFile = (Arc<PageMeta>, Arc<SourceFile>, usize);
 pub(super) fn page_metas(
     config: &SiteConfig,
     urls: &Urls,
+    data: &Data,
     parsed: Vec<ParsedFile>,
     options: &Options,
     cache: &mut Cache,
@@ -58,24 +60,32 @@ pub(super) fn page_metas(
         industries: &industries,
         industry_index: &industry_index,
         options,
+        data,
+    };
+    // What a page's metadata depends on besides its text: the industries, and the CSV
+    // its metrics come from (a data change re-resolves just the case studies using it).
+    let context = |p: &ParsedFile| match &front_of(p).0.metrics_from {
+        Some(name) if enabled => hash_of(&(industries_fp, data.hash_of(name))),
+        _ => industries_fp,
     };
     let meta_cache = &cache.metas;
     let resolved: Vec<_> = parsed
         .into_par_iter()
         .map(|p| {
+            let context = context(&p);
             let cached = meta_cache
                 .get(&p.file.content_path)
-                .filter(|(h, i, _)| enabled && *h == p.hash && *i == industries_fp);
+                .filter(|(h, i, _)| enabled && *h == p.hash && *i == context);
             let hit = cached.is_some();
-            (hit, meta_of(&terms, p, cached.map(|(_, _, m)| m)))
+            (hit, context, meta_of(&terms, p, cached.map(|(_, _, m)| m)))
         })
         .collect();
     let mut metas = Vec::with_capacity(resolved.len());
-    for (hit, (file, body_offset, meta)) in resolved {
+    for (hit, context, (file, body_offset, meta)) in resolved {
         match meta {
             Ok(meta) => {
                 if enabled && !hit {
-                    let entry = (meta.source_hash, industries_fp, meta.clone());
+                    let entry = (meta.source_hash, context, meta.clone());
                     cache.metas.insert(meta.content_path.clone(), entry);
                 }
                 metas.push((meta, file, body_offset))
@@ -175,6 +185,8 @@ struct Terms<'a> {
     industries: &'a [Industry],
     industry_index: &'a HashMap<&'a str, usize>,
     options: &'a Options,
+    /// The files of `data/`, for `metrics_from`.
+    data: &'a Data,
 }
 
 /// Where a file's front matter and each key in it are, for diagnostics that point into it.
@@ -226,7 +238,7 @@ fn resolve_meta(
     check_on_journey(&front, kind, &fm.roles, &fm.industries, &mut errors);
     let roles = role_indices(&front, terms.config, &fm.roles, &mut errors);
     let industries = industry_indices(&front, terms, &fm.industries, &mut errors);
-    let case = case_of(&front, kind, case_keys, &mut errors);
+    let case = case_of(&front, terms.data, kind, case_keys, &mut errors);
     let slug = slug_of(&front, fm.slug.as_deref(), &mut errors);
     let url = url_of(terms.urls, kind, &front, &slug, fm.slug.is_some());
     if !errors.is_empty() {
@@ -435,6 +447,8 @@ fn industry_indices(
 struct Case {
     customer: Option<String>,
     metrics: Vec<RawMetric>,
+    /// A CSV of `data/` with the metrics, one row each (instead of `metrics`).
+    metrics_from: Option<String>,
     quotes: Vec<RawQuote>,
     featured: bool,
     approved: Option<FmDate>,
@@ -446,6 +460,7 @@ impl Case {
         Case {
             customer: fm.customer.take(),
             metrics: std::mem::take(&mut fm.metrics),
+            metrics_from: fm.metrics_from.take(),
             quotes: std::mem::take(&mut fm.quotes),
             featured: fm.featured,
             approved: fm.approved.take(),
@@ -454,19 +469,45 @@ impl Case {
     }
 }
 
+/// A case study's metrics as written: `[[metrics]]`, or the rows of the CSV of `data/`
+/// that `metrics_from` names, with that file (diagnostics about a row point into it).
+fn metrics_of(
+    front: &Front,
+    data: &Data,
+    inline: Vec<RawMetric>,
+    from: Option<String>,
+    errors: &mut Vec<Diagnostic>,
+) -> (Vec<RawMetric>, Option<Arc<crate::data::DataFile>>) {
+    let Some(name) = from else {
+        return (inline, None);
+    };
+    let from = crate::data::MetricsFrom {
+        page: front.file,
+        name: &name,
+        at: front.at_value("metrics_from", &name),
+        inline: !inline.is_empty(),
+    };
+    match crate::data::case_metrics(data, from, errors) {
+        Some((file, rows)) => (rows, Some(file)),
+        None => (Vec::new(), None),
+    }
+}
+
 /// A case study's data; other pages must not have case-study keys.
 fn case_of(
     front: &Front,
+    data: &Data,
     kind: Kind,
     case: Case,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<CaseStudy> {
     if kind == Kind::CaseStudy {
-        return Some(resolve_case(front, case, errors));
+        return Some(resolve_case(front, data, case, errors));
     }
     for (key, present) in [
         ("customer", case.customer.is_some()),
         ("metrics", !case.metrics.is_empty()),
+        ("metrics_from", case.metrics_from.is_some()),
         ("quotes", !case.quotes.is_empty()),
         ("featured", case.featured),
         ("approved", case.approved.is_some()),
@@ -582,7 +623,7 @@ fn url_of(urls: &Urls, kind: Kind, front: &Front, slug: &str, slug_written: bool
 
 /// A case study's customer, approval, metrics and quotes, checked; invalid metrics are
 /// left out.
-fn resolve_case(front: &Front, case: Case, errors: &mut Vec<Diagnostic>) -> CaseStudy {
+fn resolve_case(front: &Front, data: &Data, case: Case, errors: &mut Vec<Diagnostic>) -> CaseStudy {
     let customer = case.customer.unwrap_or_default();
     if customer.trim().is_empty() {
         errors.push(
@@ -605,10 +646,17 @@ fn resolve_case(front: &Front, case: Case, errors: &mut Vec<Diagnostic>) -> Case
         errors,
     );
     let mut seen = HashSet::new();
-    let metrics = case
-        .metrics
+    let (metrics, table) = metrics_of(front, data, case.metrics, case.metrics_from, errors);
+    // Rows of a CSV are checked like [[metrics]], each diagnostic at its row of the CSV.
+    let positions = Positions::default();
+    let rows = table.as_ref().map(|t| Front {
+        file: &t.file,
+        offset: 0,
+        positions: &positions,
+    });
+    let metrics = metrics
         .into_iter()
-        .filter_map(|m| resolve_metric(front, m, &mut seen, errors))
+        .filter_map(|m| resolve_metric(rows.as_ref().unwrap_or(front), m, &mut seen, errors))
         .collect();
     CaseStudy {
         customer: customer.trim().to_string(),

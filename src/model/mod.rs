@@ -31,6 +31,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::claims::{self, Better, ClaimError, Figures, Form};
 use crate::config::{Industry, SiteConfig};
+use crate::data::Data;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Shortcodes};
 use crate::source::{Asset, Scan};
@@ -298,6 +299,8 @@ pub struct Site {
     pub drafts: bool,
     /// `[page]`: up to three pages to read next, each with its reason.
     pub read_next: Vec<Vec<read_next::Recommendation>>,
+    /// The files of `data/`: `data` in templates.
+    pub data: Data,
 }
 
 impl Site {
@@ -352,11 +355,13 @@ impl Outcome {
 /// A hash map with a fast hasher, for the maps a rebuild walks for every page.
 type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
-/// Validate every file and build the site, phase by phase. `templates` renders
+/// Validate every file and build the site, phase by phase, with the files of `data/`
+/// (read beforehand: templates get them, case studies take metrics from them). `templates` renders
 /// shortcodes other than `claim`; `cache` carries what a serve session reuses.
 pub fn build(
     config: SiteConfig,
     scan: Scan,
+    data: Data,
     options: &Options,
     templates: &dyn Shortcodes,
     cache: &mut Cache,
@@ -372,6 +377,7 @@ pub fn build(
     let (industries, metas) = meta::page_metas(
         &config,
         &urls,
+        &data,
         parsed.files,
         options,
         cache,
@@ -417,6 +423,7 @@ pub fn build(
         withheld,
         drafts: options.drafts,
         read_next: Vec::new(),
+        data,
     };
     site.read_next = read_next::read_next(&site);
     Outcome::built(site, diagnostics, patcher)

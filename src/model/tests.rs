@@ -67,6 +67,7 @@ fn build_site(files: &[(&str, String)]) -> Outcome {
     build(
         config(),
         scan(files, &[]),
+        Default::default(),
         &options(),
         &ClaimText,
         &mut Cache::new(false),
@@ -436,6 +437,7 @@ fn link_index(files: &[(&str, String)], assets: &[&str]) -> LinkIndex {
     let (industries, metas) = meta::page_metas(
         &config,
         &urls,
+        &Default::default(),
         parsed.files,
         &options(),
         &mut cache,

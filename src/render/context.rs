@@ -17,6 +17,8 @@ pub struct Ctx<'a> {
     pub site_view: SiteView<'a>,
     /// `site_view` as a template value, made once: every render shares it.
     site_value: tera::Value,
+    /// The files of `data/` as the template value `data`, made once.
+    data_value: tera::Value,
     /// Vocabulary terms as cards show them, each made once: every card value shares them.
     card_terms: CardTerms,
     /// Each card as a template value, with `html`: the card rendered once through
@@ -98,6 +100,7 @@ impl<'a> Ctx<'a> {
             site,
             theme,
             site_value: tera::Value::from_serializable(&site_view),
+            data_value: tera::Value::from_serializable(&site.data.value),
             site_view,
             card_terms,
             card_values,
@@ -105,7 +108,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// `template` with `site` and what `extra` adds, into a buffer of `capacity` bytes
+    /// `template` with `site`, `data` and what `extra` adds, into a buffer of `capacity` bytes
     /// (a good guess spares a 30 MB listing its copies while it grows).
     pub fn render(
         &self,
@@ -134,6 +137,7 @@ impl<'a> Ctx<'a> {
     ) -> Result<Vec<u8>, Diagnostic> {
         let mut ctx = tera::Context::new();
         ctx.insert_value("site", self.site_value.clone());
+        ctx.insert_value("data", self.data_value.clone());
         extra(&mut ctx);
         let mut out = Vec::with_capacity(capacity);
         match self.theme.tera.render_to(template, &ctx, &mut out) {

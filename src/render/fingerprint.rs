@@ -133,8 +133,8 @@ impl<'a> Fingerprinter<'a> {
         Fingerprinter {
             cx,
             without_counts,
-            site_full: hash_site(&cx.site_view),
-            site_without_counts: hash_site(without_counts),
+            site_full: hash_site(&cx.site_view, cx.site.data.hash()),
+            site_without_counts: hash_site(without_counts, cx.site.data.hash()),
             previous,
             cards,
             pages: Mutex::new(Vec::new()),
@@ -352,10 +352,12 @@ pub fn card_hash(site: &Site, i: usize, page: &Page) -> u64 {
     h.finish()
 }
 
-/// `site` as templates see it, hashed.
-fn hash_site(view: &SiteView) -> u64 {
+/// `site` as templates see it, and the hash of `data`, hashed.
+fn hash_site(view: &SiteView, data: u64) -> u64 {
     let mut h = fingerprint_hasher();
     hash_value(&mut h, view);
+    // `data` is beside `site` in every template.
+    h.write_u64(data);
     h.finish()
 }
 

@@ -2,7 +2,7 @@
 //! that outlive the folders they were set on.
 //!
 //! The site root is watched on its own (for `site.toml`), and each of
-//! `content/`, `static/`, `templates/` and `themes/` recursively. Such a
+//! `content/`, `static/`, `templates/`, `themes/` and `data/` recursively. Such a
 //! folder is often replaced as a whole: `git checkout` of another branch, a
 //! sync tool, `mv content x && mv x content`, `rm -rf content && cp -r
 //! backup content`. A watch belongs to the folder it was set on, and notify
@@ -40,6 +40,9 @@ pub enum Change {
     Static,
     Templates,
     Config,
+    /// A file of `data/`: every page is read again, and the caches tell what changed (the
+    /// case studies whose metrics CSV changed; every output, which can show `data`).
+    Data,
 }
 
 /// Classify a changed path relative to the site root; `None` for files that never affect the site.
@@ -58,6 +61,7 @@ pub fn classify(rel: &Path) -> Option<Change> {
         "content" => Some(Change::Content),
         "static" => Some(Change::Static),
         "templates" | "themes" => Some(Change::Templates),
+        "data" => Some(Change::Data),
         _ => None,
     }
 }
@@ -110,7 +114,7 @@ pub(super) struct Watch {
     /// Kept for its watches; replaced by [`Watch::renew`].
     debouncer: Watcher,
     /// Each of [`FOLDERS`] as watched; `None` when it was not there.
-    watched: [Option<FolderId>; 4],
+    watched: [Option<FolderId>; FOLDERS.len()],
     log: super::Log,
 }
 
@@ -189,6 +193,7 @@ impl Watch {
             let Batch {
                 changed,
                 content,
+                data,
                 mut full,
                 renew,
                 lost,
@@ -221,10 +226,11 @@ impl Watch {
             if full {
                 session.invalidate();
             }
+            // A data file can touch any page: read them all, and let the caches decide.
             rebuild(
                 shared,
                 &mut session,
-                (!full).then_some(content.as_slice()),
+                (!full && !data).then_some(content.as_slice()),
                 &what,
             );
         }
@@ -238,6 +244,8 @@ struct Batch {
     changed: Vec<String>,
     /// Those in `content/`, relative to it.
     content: Vec<String>,
+    /// Whether a file of `data/` changed.
+    data: bool,
     /// Whether every page may have changed.
     full: bool,
     /// Whether the watches must be set afresh.
@@ -245,7 +253,7 @@ struct Batch {
     /// Whether events were lost (the kernel's queue overflowed).
     lost: bool,
     /// Which of [`FOLDERS`] were themselves created, removed or renamed.
-    touched: [bool; 4],
+    touched: [bool; FOLDERS.len()],
 }
 
 impl Batch {
@@ -273,6 +281,7 @@ impl Batch {
                 let s = display_path(rel);
                 match (kind, s.strip_prefix("content/")) {
                     (Change::Content, Some(c)) => batch.content.push(c.to_string()),
+                    (Change::Data, _) => batch.data = true,
                     _ => batch.full = true,
                 }
                 if !batch.changed.contains(&s) {
@@ -288,10 +297,10 @@ impl Batch {
 fn watch_afresh(
     root: &Path,
     tx: &Sender<DebounceEventResult>,
-) -> notify::Result<(Watcher, [Option<FolderId>; 4])> {
+) -> notify::Result<(Watcher, [Option<FolderId>; FOLDERS.len()])> {
     let mut debouncer = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx.clone())?;
     debouncer.watch(root, RecursiveMode::NonRecursive)?;
-    let mut watched = [None; 4];
+    let mut watched = [None; FOLDERS.len()];
     for (i, name) in FOLDERS.iter().enumerate() {
         let path = root.join(name);
         let Some(id) = folder_id(&path) else { continue };
@@ -317,6 +326,9 @@ mod tests {
             ("content/articles/chart.png", Some(Change::Content)),
             ("static/style.css", Some(Change::Static)),
             ("templates/page.html", Some(Change::Templates)),
+            ("data/rates.csv", Some(Change::Data)),
+            ("data/finance/rates.json", Some(Change::Data)),
+            ("data/.rates.csv.swp", None),
             (
                 "themes/default/templates/base.html",
                 Some(Change::Templates),
@@ -342,6 +354,7 @@ mod tests {
             ("static", Some(1)),
             ("templates", Some(2)),
             ("themes", Some(3)),
+            ("data", Some(4)),
             ("content/a.md", None),
             ("content.new", None),
             ("site.toml", None),
@@ -390,10 +403,11 @@ mod tests {
             Batch {
                 changed: vec!["content/articles/a.md".into()],
                 content: vec!["articles/a.md".into()],
+                data: false,
                 full: false,
                 renew: true,
                 lost: false,
-                touched: [true, true, false, false],
+                touched: [true, true, false, false, false],
             }
         );
         let overflow = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
@@ -409,7 +423,7 @@ mod tests {
             &[event(EventKind::Remove(RemoveKind::Folder), &["templates"])],
             root,
         );
-        assert_eq!(removed.touched, [false, false, true, false]);
+        assert_eq!(removed.touched, [false, false, true, false, false]);
     }
 
     #[test]

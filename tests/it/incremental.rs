@@ -406,3 +406,55 @@ fn a_session_following_the_clock_publishes_a_scheduled_page_once_its_time_comes(
     session.build(Some(&["articles/d.md".to_string()])).unwrap();
     assert!(page.exists(), "its time has come: published");
 }
+
+/// A case study whose metrics come from `data/c.csv`, and a page template showing a
+/// value of `data/team.json`: after an edit of either, the session (which reads every
+/// page again after a data edit, as serve does) writes what a full build writes.
+#[test]
+fn an_edit_of_a_data_file_rebuilds_like_a_full_build() {
+    let csv = |after: u32| {
+        format!("id,label,before,after,better,source\nm,cost,100,{after},lower,ledger\n")
+    };
+    let site = fixture()
+        .file("content/case-studies/c.md", "+++\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\nmetrics_from = \"c.csv\"\n+++\nCase body.\n")
+        .file("data/c.csv", csv(60))
+        .file("data/team.json", "{\"lead\": \"Ada\"}")
+        .with_plain_theme()
+        .file(
+            "templates/page.html",
+            "{{ page.title }}, led by {{ data.team.lead }}\n",
+        );
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let read = |path: &str| std::fs::read_to_string(site.path(path)).unwrap();
+    assert!(read("inc/articles/b/index.html").contains("reduced cost by 40%"));
+    let rebuild = |session: &mut Session| {
+        let report = session.build(None);
+        if let Some(difference) = first_difference(&site) {
+            panic!("{difference}");
+        }
+        report
+    };
+
+    // The CSV: the case study, the claim citing it and the proof page change.
+    site.write("data/c.csv", csv(45));
+    rebuild(&mut session).unwrap();
+    assert!(read("inc/articles/b/index.html").contains("reduced cost by 55%"));
+
+    // A JSON file a template shows.
+    site.write("data/team.json", "{\"lead\": \"Grace\"}");
+    rebuild(&mut session).unwrap();
+    assert_eq!(read("inc/about/index.html"), "About, led by Grace\n");
+
+    // A content edit after data edits; then a bad cell, and the CSV fixed again.
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About us\"\n+++\nAbout [Delta](articles/d.md).\n",
+    );
+    assert_same(&site, &mut session, &["about.md"]);
+    site.write("data/c.csv", csv(45).replace(",45,", ",4 5,"));
+    assert!(session.build(None).is_err());
+    site.write("data/c.csv", csv(30));
+    rebuild(&mut session).unwrap();
+    assert!(read("inc/articles/b/index.html").contains("reduced cost by 70%"));
+}

@@ -6,6 +6,7 @@ mod harness;
 mod browser;
 mod build;
 mod claims;
+mod data;
 mod edits;
 mod errors;
 mod evidence;

@@ -552,3 +552,33 @@ fn bound_to_all_addresses_any_host_is_answered() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("<h1>Alpha</h1>"), "{body}");
 }
+
+#[test]
+fn a_save_of_a_data_file_rebuilds_the_case_study_and_the_claims_citing_it() {
+    let csv = |after: u32| {
+        format!("id,label,before,after,better,source\nm,cost,100,{after},lower,ledger\n")
+    };
+    let s = site()
+        .file("content/case-studies/c.md", "+++\ntitle = \"Case\"\ndate = 2026-01-04\ncustomer = \"C Corp\"\nmetrics_from = \"c.csv\"\n+++\nCase body.\n")
+        .file("data/c.csv", csv(60))
+        .file(
+            "content/articles/a.md",
+            alpha(&["user"], "We {{ claim(case=\"c\", metric=\"m\") }}.\n"),
+        );
+    let server = s.serve();
+    let mut events = server.events();
+    assert_eq!(events.next(), ("hello".to_string(), "[]".to_string()));
+    assert!(server.get("/articles/a/").1.contains("reduced cost by 40%"));
+    s.write("data/c.csv", csv(45));
+    assert_eq!(events.next().0, "reload");
+    assert!(server.get("/articles/a/").1.contains("reduced cost by 55%"));
+    server.wait_for_line(|l| l.starts_with("changed data/c.csv: rendered "));
+    // A bad cell is a build error the overlay shows, at the CSV's line and column.
+    s.write("data/c.csv", csv(45).replace(",45,", ",4 5,"));
+    let (event, data) = events.next();
+    assert_eq!(event, "build-error");
+    assert!(
+        data.contains("\"file\":\"data/c.csv\",\"line\":2,\"col\":12"),
+        "{data}"
+    );
+}

@@ -754,6 +754,12 @@ pub(crate) fn expected_keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() 
         .collect()
 }
 
+/// The top-level keys of site.toml, from the struct.
+#[cfg(test)]
+pub(crate) fn config_keys() -> Vec<String> {
+    expected_keys::<RawConfig>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,17 @@ enum Command {
         after_help = "Columns: docs/inventory.md. Lists (roles, industries, claims) are joined with ';' in CSV.\n\nExamples:\n  cairn inventory > inventory.csv\n  cairn inventory --format json --output inventory.json\n  cairn inventory --bom --output inventory.csv   # for spreadsheets that need a byte-order mark"
     )]
     Inventory(InventoryArgs),
+    /// JSON Schemas of site.toml and front matter, with the site's stages, roles and industries, for editors
+    #[command(
+        after_help = "Writes site.schema.json, article.schema.json, case-study.schema.json and page.schema.json
+(new files, or files cairn schema wrote before). Run it again after changing site.toml's vocabularies.
+Editor setup: docs/schema.md.
+
+Examples:
+  cairn schema
+  cairn schema --output .vscode/schemas"
+    )]
+    Schema(SchemaArgs),
     /// Create a new article, case study or page with valid front matter (never overwrites)
     #[command(
         after_help = "New files are drafts (draft = true) until you publish them.\n\nExamples:\n  cairn new article \"Ten questions IT will ask\" --stage consideration --role approver --role influencer\n  cairn new case-study \"Acme Steel\" --industry manufacturing --role decider\n  cairn new page \"Contact\""
@@ -167,6 +178,16 @@ struct InventoryArgs {
     as_of: Option<jiff::Timestamp>,
 }
 
+#[derive(clap::Args)]
+struct SchemaArgs {
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The folder to write the schemas in [default: <root>/schemas]
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum InventoryFormat {
     Csv,
@@ -246,6 +267,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check(args),
         Command::Audit(args) => audit(args),
         Command::Inventory(args) => inventory(args),
+        Command::Schema(args) => schema(args),
         Command::New(args) => new(args),
         Command::Init(args) => init(args),
         Command::Serve(args) => serve(args),
@@ -532,6 +554,39 @@ fn inventory(
             eprintln!("{pages} written to {}", path.display());
         }
         None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn schema(SchemaArgs { root, output }: SchemaArgs) -> anyhow::Result<ExitCode> {
+    let config = match cairn::config::SiteConfig::load(&root) {
+        Ok(c) => c,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            eprintln!("{}", summary(&ds));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let dir = output.unwrap_or_else(|| root.join("schemas"));
+    let schemas = cairn::schema::all(&config);
+    // Check every file before writing any, so a refusal leaves all of them as they were.
+    let mut checked = Vec::new();
+    for (name, _) in &schemas {
+        let example = "--output schemas";
+        checked.push(cairn::output::check_report_file(
+            &root,
+            &dir.join(name),
+            cairn::schema::MARKER,
+            example,
+        )?);
+    }
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let mut out = std::io::stdout().lock();
+    for ((name, value), path) in schemas.iter().zip(&checked) {
+        let text = serde_json::to_string_pretty(value)? + "\n";
+        cairn::output::write_atomically(path, text.as_bytes())?;
+        writeln!(out, "wrote {}", dir.join(name).display())?;
     }
     Ok(ExitCode::SUCCESS)
 }

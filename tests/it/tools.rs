@@ -562,3 +562,101 @@ fn as_of_fixes_today_for_build_check_and_inventory() {
         bad.stderr
     );
 }
+
+/// Whether Python with `jsonschema` and `yaml` is here. Without it the schema test
+/// prints a note and passes, except under CI (`CI` set), where `.ci/run` installs it.
+fn python_jsonschema() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import jsonschema, yaml"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 with jsonschema and yaml is missing (.ci/run installs them)"
+        );
+        eprintln!(
+            "note: python3 with jsonschema and yaml not found (apt-get install python3-jsonschema python3-yaml); schema validation not tested"
+        );
+    }
+    ok
+}
+
+/// Runs tests/tools/validate_front_matter.py (Python's `jsonschema`) on `site` with
+/// the schemas in `schemas`.
+fn validate_with_jsonschema(site: &std::path::Path, schemas: &std::path::Path) -> Run {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/tools/validate_front_matter.py");
+    std::process::Command::new("python3")
+        .arg(script)
+        .arg(site)
+        .arg(schemas)
+        .output()
+        .expect("python3 with jsonschema and yaml (.ci/run installs them)")
+        .into()
+}
+
+#[test]
+fn schemas_validate_the_demo_and_reject_a_typo_in_a_role() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let schemas = out.path().join("schemas");
+    let run: Run = std::process::Command::new(cairn_bin())
+        .args(["schema", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(&schemas)
+        .output()
+        .unwrap()
+        .into();
+    run.success();
+    if !python_jsonschema() {
+        return;
+    }
+    let demo = validate_with_jsonschema(root, &schemas);
+    assert_eq!(demo.code, 0, "{}{}", demo.stdout, demo.stderr);
+    assert!(demo.stdout.ends_with(" files\n"), "{}", demo.stdout);
+
+    // A typo'd role, an unknown stage and a case-study key on an article are caught.
+    let site = TestSite::new()
+        .file(
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"awarness\"\nroles = [\"aprover\"]\ncustomer = \"X\"\n+++\nText.\n",
+        )
+        .file(
+            "content/case-studies/c.md",
+            "---\ntitle: C\ndate: 2026-01-01\ncustomer: C Corp\nmetrics:\n  - {id: m, label: cost, before: 2, after: 1, better: less, source: ledger}\n---\nText.\n",
+        );
+    site.cairn(&["schema"]).success();
+    let bad = validate_with_jsonschema(site.root(), &site.root().join("schemas"));
+    assert_eq!(bad.code, 1, "{}{}", bad.stdout, bad.stderr);
+    let mut lines: Vec<&str> = bad.stdout.lines().collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "checked 3 files",
+            "content/articles/a.md: 'aprover' is not one of ['initiator', 'user', 'influencer', 'decider', 'approver', 'buyer', 'gatekeeper']",
+            "content/articles/a.md: 'awarness' is not one of ['awareness', 'consideration', 'decision', 'retention']",
+            "content/articles/a.md: Additional properties are not allowed ('customer' was unexpected)",
+            "content/case-studies/c.md: 'less' is not one of ['lower', 'higher']",
+        ]
+    );
+
+    // Written again over its own files; never over someone else's.
+    site.cairn(&["schema"]).success();
+    site.write("schemas/page.schema.json", "{\"mine\": true}\n");
+    let refused = site.cairn(&["schema"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("page.schema.json: a file that cairn did not write is there"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path("schemas/page.schema.json")).unwrap(),
+        "{\"mine\": true}\n"
+    );
+}

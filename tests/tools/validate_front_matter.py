@@ -1,0 +1,63 @@
+"""Validate a cairn site's site.toml and every content file's front matter against
+the JSON Schemas `cairn schema` wrote, with the standard `jsonschema` validator.
+
+usage: validate_front_matter.py SITE_DIR SCHEMA_DIR
+Prints one line per file that does not validate (path: message) and exits 1 if any.
+"""
+import datetime
+import json
+import pathlib
+import sys
+import tomllib
+
+import jsonschema
+import yaml
+
+
+def plain(value):
+    """TOML and YAML dates as the strings editors and the schemas see."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def front_matter(text):
+    fence = text[:3]
+    body = text[3:].lstrip("\r\n")
+    end = body.index("\n" + fence)
+    block = body[:end]
+    return plain(tomllib.loads(block) if fence == "+++" else (yaml.safe_load(block) or {}))
+
+
+def schema_for(rel):
+    if rel.parts[0] == "articles":
+        return "article"
+    if rel.parts[0] == "case-studies":
+        return "case-study"
+    return "page"
+
+
+def main():
+    site, schemas = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    load = lambda name: json.loads((schemas / f"{name}.schema.json").read_text())
+    validators = {n: jsonschema.Draft202012Validator(load(n)) for n in ["site", "article", "case-study", "page"]}
+    failures = []
+    config = plain(tomllib.loads((site / "site.toml").read_text()))
+    failures += [f"site.toml: {e.message}" for e in validators["site"].iter_errors(config)]
+    checked = 1
+    for path in sorted((site / "content").rglob("*.md")):
+        rel = path.relative_to(site / "content")
+        errors = validators[schema_for(rel)].iter_errors(front_matter(path.read_text()))
+        failures += [f"content/{rel}: {e.message}" for e in errors]
+        checked += 1
+    for line in failures:
+        print(line)
+    print(f"checked {checked} files")
+    sys.exit(1 if failures else 0)
+
+
+main()

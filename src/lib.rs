@@ -18,6 +18,7 @@
 
 pub mod audit;
 pub mod claims;
+pub mod cms;
 pub mod config;
 pub mod data;
 pub mod diagnostics;

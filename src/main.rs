@@ -59,6 +59,11 @@ Examples:
   cairn schema --output .vscode/schemas"
     )]
     Schema(SchemaArgs),
+    /// A content-editing web form (Decap CMS) whose selects offer only the site's stages, roles and industries
+    #[command(
+        after_help = "Writes static/admin/config.yml and static/admin/index.html (the editor at /admin/).\nRun it again after changing the vocabularies: it replaces config.yml while it is as cairn wrote it,\nand refuses once it was edited (use --print and merge by hand).\nSetup: docs/cms.md.\n\nExamples:\n  cairn cms decap\n  cairn cms decap --print > new-config.yml"
+    )]
+    Cms(CmsArgs),
     /// Create a new article, case study or page with valid front matter (never overwrites)
     #[command(
         after_help = "New files are drafts (draft = true) until you publish them.\n\nExamples:\n  cairn new article \"Ten questions IT will ask\" --stage consideration --role approver --role influencer\n  cairn new case-study \"Acme Steel\" --industry manufacturing --role decider\n  cairn new page \"Contact\""
@@ -179,6 +184,24 @@ struct InventoryArgs {
 }
 
 #[derive(clap::Args)]
+struct CmsArgs {
+    /// The CMS to configure
+    #[arg(value_enum)]
+    cms: CmsKind,
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Print the configuration instead of writing it
+    #[arg(long)]
+    print: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CmsKind {
+    Decap,
+}
+
+#[derive(clap::Args)]
 struct SchemaArgs {
     /// The site folder (holds site.toml)
     #[arg(long, default_value = ".")]
@@ -268,6 +291,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit(args),
         Command::Inventory(args) => inventory(args),
         Command::Schema(args) => schema(args),
+        Command::Cms(args) => cms(args),
         Command::New(args) => new(args),
         Command::Init(args) => init(args),
         Command::Serve(args) => serve(args),
@@ -556,6 +580,84 @@ fn inventory(
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn cms(
+    CmsArgs {
+        cms: _,
+        root,
+        print,
+    }: CmsArgs,
+) -> anyhow::Result<ExitCode> {
+    let config = match cairn::config::SiteConfig::load(&root) {
+        Ok(c) => c,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            eprintln!("{}", summary(&ds));
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let files = [
+        (cairn::cms::CONFIG_PATH, cairn::cms::config(&config)),
+        (cairn::cms::PAGE_PATH, cairn::cms::page()),
+    ];
+    if print {
+        std::io::stdout().lock().write_all(files[0].1.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Check both before writing either: a refusal leaves both as they were.
+    let site = root
+        .canonicalize()
+        .map_err(|e| anyhow::anyhow!("cannot open the site folder {}: {e}", root.display()))?;
+    for (rel, _) in &files {
+        cms_may_write(&site, rel)?;
+    }
+    std::fs::create_dir_all(site.join("static/admin"))?;
+    let mut out = std::io::stdout().lock();
+    for (rel, text) in &files {
+        cairn::output::write_atomically(&site.join(rel), text.as_bytes())?;
+        writeln!(out, "wrote {rel}")?;
+    }
+    writeln!(
+        out,
+        "next: set up the backend (docs/cms.md); the editor is at /admin/"
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `rel` (under `static/admin/`) may be written: inside the site, not a link,
+/// and absent or as cairn wrote it.
+fn cms_may_write(site: &std::path::Path, rel: &str) -> anyhow::Result<()> {
+    use cairn::cms::Written;
+    let path = site.join(rel);
+    let refuse =
+        |why: &str, hint: &str| anyhow::anyhow!("refusing to write {rel}: {why}\n  = hint: {hint}");
+    let resolved = cairn::output::resolve(&path)?;
+    if !resolved.starts_with(site) {
+        return Err(refuse(
+            "it leads outside the site folder",
+            "make static/admin a plain folder of the site",
+        ));
+    }
+    let meta = std::fs::symlink_metadata(&path).ok();
+    if meta.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+        return Err(refuse("it is a symbolic link", "remove the link"));
+    }
+    if meta.as_ref().is_some_and(|m| !m.is_file()) {
+        return Err(refuse("it is not a regular file", "move it away"));
+    }
+    let existing = meta.map(|_| std::fs::read_to_string(&path)).transpose();
+    match Written::of(existing.ok().flatten().as_deref()) {
+        Written::Absent | Written::Ours => Ok(()),
+        Written::Edited => Err(refuse(
+            "it was edited since cairn wrote it, and your edits are kept",
+            "run `cairn cms decap --print` and merge what changed by hand",
+        )),
+        Written::Foreign => Err(refuse(
+            "a file that cairn did not write is there",
+            "move it away, or merge `cairn cms decap --print` into it by hand",
+        )),
+    }
 }
 
 fn schema(SchemaArgs { root, output }: SchemaArgs) -> anyhow::Result<ExitCode> {

@@ -51,6 +51,14 @@ pub fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
     h.finish()
 }
 
+/// A hash of `bytes` that is the same on every machine, build and version (FNV-1a,
+/// 64 bits): for what is written to disk or decides output, unlike [`hash_of`].
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A fast, well-mixing hasher with fixed keys, for fingerprints within one process.
 pub fn fingerprint_hasher() -> ahash::AHasher {
     ahash::RandomState::with_seeds(0x6361_6972, 0x6e5f_6670, 0x2023_1122, 0x7365_7373)

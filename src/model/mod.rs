@@ -37,7 +37,7 @@ use crate::markdown::{self, Shortcodes};
 use crate::source::{Asset, Scan};
 use crate::urls::Urls;
 
-pub use cache::{Cache, Patcher, fingerprint_hasher, hash_of, patch};
+pub use cache::{Cache, Patcher, fingerprint_hasher, hash_of, patch, stable_hash};
 pub use evidence::{Approval, Review, Status};
 use links::LinkIndex;
 use shortcodes::{CaseIndex, SiteShortcodes};

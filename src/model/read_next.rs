@@ -81,12 +81,7 @@ pub(super) fn read_next(site: &Site) -> Vec<Vec<Recommendation>> {
 /// Where a page falls in the spread order: a hash of its source path that is the same
 /// on every machine and every build (FNV-1a).
 fn key(page: &Page) -> u64 {
-    page.meta
-        .content_path
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
+    super::stable_hash(page.meta.content_path.as_bytes())
 }
 
 /// At most [`LOOK`] pages of `list`, in spread order from where `from` falls in it.

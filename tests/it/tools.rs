@@ -660,3 +660,74 @@ fn schemas_validate_the_demo_and_reject_a_typo_in_a_role() {
         "{\"mine\": true}\n"
     );
 }
+
+#[test]
+fn cms_decap_offers_only_the_sites_vocabulary_and_keeps_edits() {
+    let site = TestSite::new().file(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\"]\n+++\nText.\n",
+    );
+    let run = site.cairn(&["cms", "decap"]).success();
+    assert_eq!(
+        run.stdout,
+        "wrote static/admin/config.yml\nwrote static/admin/index.html\nnext: set up the backend (docs/cms.md); the editor is at /admin/\n"
+    );
+    let config = std::fs::read_to_string(site.path("static/admin/config.yml")).unwrap();
+    assert!(
+        config.contains("  - label: Stage\n    name: stage\n    options:\n    - label: Awareness\n      value: awareness\n    - label: Consideration\n      value: consideration\n    - label: Decision\n      value: decision\n    - label: Retention\n      value: retention\n    widget: select\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("    - label: Decision maker\n      value: decider\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("  folder: content/case-studies\n  format: toml-frontmatter\n"),
+        "{config}"
+    );
+    assert_eq!(
+        site.cairn(&["cms", "decap", "--print"]).success().stdout,
+        config
+    );
+
+    // The editor is published at /admin/.
+    site.build().success();
+    assert!(site.read("admin/index.html").contains("decap-cms"));
+
+    // Unchanged, it is replaced when the vocabulary changes; edited, it is kept.
+    site.write(
+        "site.toml",
+        format!("{SITE_TOML}[[industries]]\nid = \"energy\"\nname = \"Energy\"\n"),
+    );
+    site.cairn(&["cms", "decap"]).success();
+    let config = std::fs::read_to_string(site.path("static/admin/config.yml")).unwrap();
+    assert!(
+        config.contains("    - label: Energy\n      value: energy\n"),
+        "{config}"
+    );
+    let edited = config.replace("name: git-gateway", "name: github\n  repo: acme/site");
+    site.write("static/admin/config.yml", &edited);
+    let refused = site.cairn(&["cms", "decap"]);
+    assert_eq!(refused.code, 2);
+    assert_eq!(
+        refused.stderr,
+        "error: refusing to write static/admin/config.yml: it was edited since cairn wrote it, and your edits are kept\n  = hint: run `cairn cms decap --print` and merge what changed by hand\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path("static/admin/config.yml")).unwrap(),
+        edited
+    );
+    // Someone else's file is never replaced either, and neither file is written then.
+    std::fs::remove_file(site.path("static/admin/config.yml")).unwrap();
+    site.write("static/admin/index.html", "<p>our admin</p>\n");
+    let refused = site.cairn(&["cms", "decap"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("static/admin/index.html: a file that cairn did not write is there"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!site.path("static/admin/config.yml").exists());
+}

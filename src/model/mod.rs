@@ -225,6 +225,12 @@ impl Body {
             .expect("a page's body is taken only by its own output")
     }
 
+    /// Whether the body is `other` itself (not a copy), without taking a share of it.
+    pub fn is(&self, other: &Arc<markdown::Rendered>) -> bool {
+        let body = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        body.as_ref().is_some_and(|b| Arc::ptr_eq(b, other))
+    }
+
     /// Take the body out, leaving nothing (the body's memory goes when its last user drops it).
     pub fn take(&self) -> Arc<markdown::Rendered> {
         self.0
@@ -365,8 +371,11 @@ pub fn build(
     let next_publish = cache::next_publish(&metas);
     drop(files);
     let pages = indices::pages_in_order(metas, rendered);
-    let indices = indices::indices(&config, industries.len(), &pages);
-    let citations = citations::citations(&pages, &indices.case_studies);
+    // Independent passes over every page: one on each core.
+    let (indices, citations) = rayon::join(
+        || indices::indices(&config, industries.len(), &pages),
+        || citations::citations(&pages),
+    );
     let patcher = cache::patcher(cache, index, cases, next_publish);
     let site = Site {
         config,

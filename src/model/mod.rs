@@ -357,10 +357,22 @@ pub fn build(
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
 
     let (metas, mut files) = bodies::set_texts_apart(metas);
-    let index = LinkIndex::new(&urls, &metas, &assets, &generated);
+    let links = if cache.enabled {
+        bodies::links_fingerprint(&config, &urls, &assets, &generated, &metas)
+    } else {
+        0
+    };
+    let index = link_index(cache, links, || {
+        LinkIndex::new(&urls, &metas, &assets, &generated)
+    });
     let cases = CaseIndex::new(&metas, parsed.case_files);
     let shortcodes = SiteShortcodes::new(&cases, templates, &urls);
-    let inputs = bodies::Inputs::new(&config, &urls, &assets, &index, &shortcodes, &generated);
+    let inputs = bodies::Inputs {
+        config: &config,
+        links: &index,
+        shortcodes: &shortcodes,
+        links_fingerprint: links,
+    };
     let rendered = bodies::render_bodies(&inputs, &metas, &mut files, cache);
     links::check_anchors(&config, &metas, &files, &rendered, &mut diagnostics);
     diagnostics.extend(links::collisions(&statics, &assets, &metas, &generated));
@@ -393,6 +405,19 @@ pub fn build(
         statics,
     };
     Outcome::built(site, diagnostics, patcher)
+}
+
+/// The link index: the last build's while what it is made of has the same fingerprint
+/// `links`, else made anew (and kept, with a cache).
+fn link_index(cache: &mut Cache, links: u64, make: impl FnOnce() -> LinkIndex) -> Arc<LinkIndex> {
+    if let Some((_, index)) = cache.links.as_ref().filter(|(fp, _)| *fp == links) {
+        return index.clone();
+    }
+    let index = Arc::new(make());
+    if cache.enabled {
+        cache.links = Some((links, index.clone()));
+    }
+    index
 }
 
 /// What kind of document a file is, by its folder.

@@ -21,7 +21,7 @@ mod shortcodes;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -357,14 +357,7 @@ pub fn build(
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
 
     let (metas, mut files) = bodies::set_texts_apart(metas);
-    let links = if cache.enabled {
-        bodies::links_fingerprint(&config, &urls, &assets, &generated, &metas)
-    } else {
-        0
-    };
-    let index = link_index(cache, links, || {
-        LinkIndex::new(&urls, &metas, &assets, &generated)
-    });
+    let (links, index) = link_index(cache, (&config, &urls, &assets, &generated), &metas);
     let cases = CaseIndex::new(&metas, parsed.case_files);
     let shortcodes = SiteShortcodes::new(&cases, templates, &urls);
     let inputs = bodies::Inputs {
@@ -407,17 +400,25 @@ pub fn build(
     Outcome::built(site, diagnostics, patcher)
 }
 
-/// The link index: the last build's while what it is made of has the same fingerprint
-/// `links`, else made anew (and kept, with a cache).
-fn link_index(cache: &mut Cache, links: u64, make: impl FnOnce() -> LinkIndex) -> Arc<LinkIndex> {
+/// Takes the cache, what links resolve against besides pages (the config, URLs,
+/// assets and generated URLs) and every page's metadata; gives the fingerprint of all
+/// of it (0 without a cache) and the link index: the last build's while the fingerprint
+/// is the same, else made anew (and kept, with a cache).
+fn link_index(
+    cache: &mut Cache,
+    (config, urls, assets, generated): (&SiteConfig, &Urls, &[Asset], &HashSet<String>),
+    metas: &[bodies::MetaAt],
+) -> (u64, Arc<LinkIndex>) {
+    if !cache.enabled {
+        return (0, Arc::new(LinkIndex::new(urls, metas, assets, generated)));
+    }
+    let links = bodies::links_fingerprint(config, urls, assets, generated, metas);
     if let Some((_, index)) = cache.links.as_ref().filter(|(fp, _)| *fp == links) {
-        return index.clone();
+        return (links, index.clone());
     }
-    let index = Arc::new(make());
-    if cache.enabled {
-        cache.links = Some((links, index.clone()));
-    }
-    index
+    let index = Arc::new(LinkIndex::new(urls, metas, assets, generated));
+    cache.links = Some((links, index.clone()));
+    (links, index)
 }
 
 /// What kind of document a file is, by its folder.

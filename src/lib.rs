@@ -283,7 +283,7 @@ fn write_site(
     options: &BuildOptions,
     previous: Option<&render::Fingerprints>,
     start: Instant,
-) -> Result<(Report, Option<render::Fingerprints>), BuildError> {
+) -> Result<(Report, Option<render::Made>), BuildError> {
     let warnings = std::mem::take(&mut loaded.warnings);
     let mut timings = std::mem::take(&mut loaded.timings);
     let (site, theme) = (&loaded.site, &loaded.theme);

@@ -328,7 +328,7 @@ impl Session {
         &mut self,
         loaded: &mut Loaded,
         start: Instant,
-    ) -> Result<(Report, Option<render::Fingerprints>), BuildError> {
+    ) -> Result<(Report, Option<render::Made>), BuildError> {
         let output = self.output.as_mut().expect("opened above");
         if output.manifest().is_empty() {
             // Fingerprints describe files that are no longer there.
@@ -343,16 +343,25 @@ impl Session {
         crate::write_site(output, loaded, &self.options, previous, start)
     }
 
-    /// Takes a successful build's site, report and fingerprints, and what was kept of
-    /// the build before; keeps the new ones for the next build, and frees the old ones
-    /// on a thread of their own.
+    /// Takes a successful build's site, report and fingerprints (whole, or the changes
+    /// to the kept ones), and what was kept of the build before; keeps the new ones for
+    /// the next build, and frees the old ones on a thread of their own.
     fn remember(
         &mut self,
         loaded: Loaded,
         report: &Report,
-        fingerprints: Option<render::Fingerprints>,
+        fingerprints: Option<render::Made>,
         previous_last: Option<Last>,
     ) {
+        let fingerprints = match (fingerprints, self.fingerprints.take()) {
+            (Some(render::Made::Changes(c)), Some(mut kept)) => {
+                kept.apply(render::Made::Changes(c));
+                Some(kept)
+            }
+            (Some(render::Made::Whole(whole)), _) => Some(whole),
+            // Changes to fingerprints no longer kept cannot be: start again.
+            (Some(render::Made::Changes(_)), None) | (None, _) => None,
+        };
         let old = (
             std::mem::replace(&mut self.fingerprints, fingerprints),
             previous_last,

@@ -44,32 +44,10 @@ pub(super) fn set_texts_apart(metas: Vec<MetaFile>) -> (Vec<MetaAt>, Texts) {
 /// What bodies render against.
 pub(super) struct Inputs<'a> {
     pub config: &'a SiteConfig,
-    pub urls: &'a Urls,
-    pub assets: &'a [Asset],
     pub links: &'a LinkIndex,
     pub shortcodes: &'a SiteShortcodes<'a>,
-    /// The URLs cairn generates (listings, terms, feeds): links may point at them.
-    pub generated: &'a std::collections::HashSet<String>,
-}
-
-impl<'a> Inputs<'a> {
-    pub(super) fn new(
-        config: &'a SiteConfig,
-        urls: &'a Urls,
-        assets: &'a [Asset],
-        links: &'a LinkIndex,
-        shortcodes: &'a SiteShortcodes<'a>,
-        generated: &'a std::collections::HashSet<String>,
-    ) -> Self {
-        Inputs {
-            config,
-            urls,
-            assets,
-            links,
-            shortcodes,
-            generated,
-        }
-    }
+    /// [`links_fingerprint`] of what `links` is made of (0 without a cache).
+    pub links_fingerprint: u64,
 }
 
 /// Phase 4. Takes every page's metadata and text; gives the published pages' bodies
@@ -83,7 +61,7 @@ pub(super) fn render_bodies(
 ) -> Vec<(usize, Arc<markdown::Rendered>)> {
     let enabled = cache.enabled;
     let (links, cases) = if enabled {
-        fingerprints(inputs, metas)
+        (inputs.links_fingerprint, cases(metas))
     } else {
         (0, Cases::default())
     };
@@ -133,20 +111,37 @@ struct Cases<'m> {
     all: u64,
 }
 
-/// A body's rendering depends on its text, every page's URL and every URL cairn
-/// generates (links), and the case studies its claims cite: fingerprints of the last two.
-fn fingerprints<'m>(inputs: &Inputs, metas: &'m [MetaAt]) -> (u64, Cases<'m>) {
+/// What links resolve against, hashed: every page's URL and status, every URL cairn
+/// generates, every asset, the base path and `safe_html`. Bodies and the link index
+/// ([`LinkIndex`]) are made of these.
+pub(super) fn links_fingerprint(
+    config: &SiteConfig,
+    urls: &Urls,
+    assets: &[Asset],
+    generated: &std::collections::HashSet<String>,
+    metas: &[MetaAt],
+) -> u64 {
     // Order-independent (a sum of per-page hashes): no sort of every path on each rebuild.
     let links: u64 = metas
         .par_iter()
         .map(|(m, _)| hash_of(&(m.content_path.as_str(), m.url.as_str(), m.published)))
         .reduce(|| 0, u64::wrapping_add);
-    let mut assets_list: Vec<&str> = inputs
-        .assets
-        .iter()
-        .map(|a| a.content_path.as_str())
-        .collect();
+    let mut assets_list: Vec<&str> = assets.iter().map(|a| a.content_path.as_str()).collect();
     assets_list.sort_unstable();
+    // Industries found in content make URLs of their own (`/industries/<id>/`).
+    let generated: u64 = generated.iter().map(hash_of).fold(0, u64::wrapping_add);
+    hash_of(&(
+        links,
+        generated,
+        assets_list,
+        urls.base_path(),
+        config.safe_html,
+    ))
+}
+
+/// A body's rendering depends on its text, what links resolve against
+/// ([`links_fingerprint`]), and the case studies its claims cite: what claims see of them.
+fn cases<'m>(metas: &'m [MetaAt]) -> Cases<'m> {
     let by_slug: FastMap<&str, u64> = metas
         .iter()
         .filter(|(m, _)| m.kind == Kind::CaseStudy)
@@ -154,26 +149,10 @@ fn fingerprints<'m>(inputs: &Inputs, metas: &'m [MetaAt]) -> (u64, Cases<'m>) {
         .collect();
     let mut all: Vec<u64> = by_slug.values().copied().collect();
     all.sort_unstable();
-    let safe_html = inputs.config.safe_html;
-    // Industries found in content make URLs of their own (`/industries/<id>/`).
-    let generated: u64 = inputs
-        .generated
-        .iter()
-        .map(hash_of)
-        .fold(0, u64::wrapping_add);
-    (
-        hash_of(&(
-            links,
-            generated,
-            assets_list,
-            inputs.urls.base_path(),
-            safe_html,
-        )),
-        Cases {
-            all: hash_of(&all),
-            by_slug,
-        },
-    )
+    Cases {
+        all: hash_of(&all),
+        by_slug,
+    }
 }
 
 /// What a body's claims depend on: the case studies they cite (or that none of that

@@ -27,6 +27,9 @@ pub struct Cache {
     /// What claims could see of all case studies at the last build: while it is the
     /// same, no cached body's claims need a look.
     pub(super) cases: u64,
+    /// The last build's link index, with the fingerprint of what it was made from
+    /// ([`super::bodies::links_fingerprint`]): reused while that is the same.
+    pub(super) links: Option<(u64, Arc<LinkIndex>)>,
 }
 
 impl Cache {
@@ -68,7 +71,7 @@ pub fn fingerprint_hasher() -> ahash::AHasher {
 /// What a serve session keeps from a successful build to re-render one edited body
 /// without building the whole model again: what links and claims resolve against.
 pub struct Patcher {
-    links: LinkIndex,
+    links: Arc<LinkIndex>,
     cases: CaseIndex,
     /// The earliest date of a page held back for being in the future: from then on, the
     /// site has another page and only a full build is right.
@@ -78,7 +81,7 @@ pub struct Patcher {
 impl Patcher {
     /// Keeps the indices a build made.
     pub(super) fn new(
-        links: LinkIndex,
+        links: Arc<LinkIndex>,
         cases: CaseIndex,
         next_publish: Option<jiff::Timestamp>,
     ) -> Patcher {
@@ -93,7 +96,7 @@ impl Patcher {
 /// With the cache enabled: what [`patch`] needs for the next edit.
 pub(super) fn patcher(
     cache: &Cache,
-    links: LinkIndex,
+    links: Arc<LinkIndex>,
     cases: CaseIndex,
     next_publish: Option<jiff::Timestamp>,
 ) -> Option<Patcher> {

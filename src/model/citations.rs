@@ -1,20 +1,19 @@
 //! Phase 7: which pages cite which case-study metric (through `claim`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use super::Page;
 use super::shortcodes::case_key;
+use super::{FastMap, Kind, Page};
 
-/// Phase 7. Takes the pages in site order and the indices of the case studies among
-/// them; gives `(case-study page, metric index)` → the pages whose claims cite that
-/// metric, each once, in page order. Claims naming no such case or metric are left out.
-pub(super) fn citations(
-    pages: &[Page],
-    case_studies: &[usize],
-) -> BTreeMap<(usize, usize), Vec<usize>> {
-    let case_by_key: HashMap<&str, usize> = case_studies
+/// Phase 7. Takes the pages in site order; gives `(case-study page, metric index)` →
+/// the pages whose claims cite that metric, each once, in page order. Claims naming no
+/// such case or metric are left out. (It needs no other index: it runs beside them.)
+pub(super) fn citations(pages: &[Page]) -> BTreeMap<(usize, usize), Vec<usize>> {
+    let case_by_key: FastMap<&str, usize> = pages
         .iter()
-        .map(|&i| (case_key(&pages[i].meta), i))
+        .enumerate()
+        .filter(|(_, p)| p.meta.kind == Kind::CaseStudy)
+        .map(|(i, p)| (case_key(&p.meta), i))
         .collect();
     let mut citations: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
     for (page, p) in pages.iter().enumerate() {

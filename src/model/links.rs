@@ -151,6 +151,11 @@ pub(super) fn check_anchors(
     rendered: &[(usize, Arc<Rendered>)],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // Only pages with diagnostics or links to other pages' anchors need a look.
+    let needs_look = |r: &Rendered| !r.diagnostics.is_empty() || !r.anchor_refs.is_empty();
+    if !rendered.iter().any(|(_, r)| needs_look(r)) {
+        return;
+    }
     // Anchors of every page, for `page.md#anchor` links.
     let mut anchors_of: FastMap<&str, (&[String], Option<&CaseStudy>)> =
         FastMap::with_capacity_and_hasher(rendered.len(), Default::default());
@@ -163,11 +168,7 @@ pub(super) fn check_anchors(
         anchor_sets: FastMap::default(),
         safe_html: config.safe_html,
     };
-    // Only pages with diagnostics or links to other pages' anchors need a look.
-    for (i, r) in rendered
-        .iter()
-        .filter(|(_, r)| !r.diagnostics.is_empty() || !r.anchor_refs.is_empty())
-    {
+    for (i, r) in rendered.iter().filter(|(_, r)| needs_look(r)) {
         let (meta, body_offset) = &metas[*i];
         let file = files[*i]
             .as_ref()

@@ -24,7 +24,7 @@ mod shortcodes;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -247,6 +247,12 @@ impl Body {
             .expect("a page's body is taken only by its own output")
     }
 
+    /// Whether the body is `other` itself (not a copy), without taking a share of it.
+    pub fn is(&self, other: &Arc<markdown::Rendered>) -> bool {
+        let body = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        body.as_ref().is_some_and(|b| Arc::ptr_eq(b, other))
+    }
+
     /// Take the body out, leaving nothing (the body's memory goes when its last user drops it).
     pub fn take(&self) -> Arc<markdown::Rendered> {
         self.0
@@ -386,10 +392,15 @@ pub fn build(
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
 
     let (metas, mut files) = bodies::set_texts_apart(metas);
-    let index = LinkIndex::new(&urls, &metas, &assets, &generated);
+    let (links, index) = link_index(cache, (&config, &urls, &assets, &generated), &metas);
     let cases = CaseIndex::new(&metas, parsed.case_files);
     let shortcodes = SiteShortcodes::new(&cases, templates, &urls);
-    let inputs = bodies::Inputs::new(&config, &urls, &assets, &index, &shortcodes, &generated);
+    let inputs = bodies::Inputs {
+        config: &config,
+        links: &index,
+        shortcodes: &shortcodes,
+        links_fingerprint: links,
+    };
     let rendered = bodies::render_bodies(&inputs, &metas, &mut files, cache);
     links::check_anchors(&config, &metas, &files, &rendered, &mut diagnostics);
     diagnostics.extend(links::collisions(&statics, &assets, &metas, &generated));
@@ -401,8 +412,11 @@ pub fn build(
     let withheld = evidence::withheld(&metas, options.now);
     drop(files);
     let pages = indices::pages_in_order(metas, rendered);
-    let indices = indices::indices(&config, industries.len(), &pages);
-    let citations = citations::citations(&pages, &indices.case_studies);
+    // Independent passes over every page: one on each core.
+    let (indices, citations) = rayon::join(
+        || indices::indices(&config, industries.len(), &pages),
+        || citations::citations(&pages),
+    );
     diagnostics.extend(evidence::overdue(&pages, options.now));
     let patcher = cache::patcher(cache, index, cases, next_publish);
     let mut site = Site {
@@ -427,6 +441,27 @@ pub fn build(
     };
     site.read_next = read_next::read_next(&site);
     Outcome::built(site, diagnostics, patcher)
+}
+
+/// Takes the cache, what links resolve against besides pages (the config, URLs,
+/// assets and generated URLs) and every page's metadata; gives the fingerprint of all
+/// of it (0 without a cache) and the link index: the last build's while the fingerprint
+/// is the same, else made anew (and kept, with a cache).
+fn link_index(
+    cache: &mut Cache,
+    (config, urls, assets, generated): (&SiteConfig, &Urls, &[Asset], &HashSet<String>),
+    metas: &[bodies::MetaAt],
+) -> (u64, Arc<LinkIndex>) {
+    if !cache.enabled {
+        return (0, Arc::new(LinkIndex::new(urls, metas, assets, generated)));
+    }
+    let links = bodies::links_fingerprint(config, urls, assets, generated, metas);
+    if let Some((_, index)) = cache.links.as_ref().filter(|(fp, _)| *fp == links) {
+        return (links, index.clone());
+    }
+    let index = Arc::new(LinkIndex::new(urls, metas, assets, generated));
+    cache.links = Some((links, index.clone()));
+    (links, index)
 }
 
 /// What kind of document a file is, by its folder.

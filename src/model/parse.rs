@@ -107,13 +107,21 @@ fn parse_file(file: &SourceFile) -> RawResult {
 
 /// Forget files that are gone from every part of the cache; remember new parses.
 fn remember(cache: &mut Cache, raws: &[(ParsedFile, bool)]) {
-    let seen: HashSet<&str> = raws
+    // The other parts hold only files the raw part holds: when every file it holds is
+    // still here (an edit, not a removal), there is nothing to forget.
+    let still_here = raws
         .iter()
-        .map(|(p, _)| p.file.content_path.as_str())
-        .collect();
-    cache.raw.retain(|k, _| seen.contains(k.as_str()));
-    cache.metas.retain(|k, _| seen.contains(k.as_str()));
-    cache.bodies.retain(|k, _| seen.contains(k.as_str()));
+        .filter(|(p, hit)| *hit || cache.raw.contains_key(&p.file.content_path))
+        .count();
+    if still_here != cache.raw.len() {
+        let seen: HashSet<&str, ahash::RandomState> = raws
+            .iter()
+            .map(|(p, _)| p.file.content_path.as_str())
+            .collect();
+        cache.raw.retain(|k, _| seen.contains(k.as_str()));
+        cache.metas.retain(|k, _| seen.contains(k.as_str()));
+        cache.bodies.retain(|k, _| seen.contains(k.as_str()));
+    }
     for (p, hit) in raws {
         if !hit {
             cache.raw.insert(

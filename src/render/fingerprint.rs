@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::{CARD_TEMPLATE, CardValue, Ctx};
-use super::jobs::{Job, JobView, page_path, template_of, view};
+use super::jobs::{Job, JobView, page_path, sitemap_entry, sitemap_parts, template_of, view};
 use super::views::{SiteView, TermView, card, shown_from_others};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
@@ -38,12 +38,44 @@ pub struct Fingerprints {
     memo: FastMap<String, Memo>,
     /// The hash of `site` as the build showed it.
     site: u64,
+    /// Each page's sitemap entry, hashed, with the front matter it was made from.
+    sitemap: SitemapMemo,
+}
+
+/// The sitemap's entries for pages, hashed, in page order, with the front matter each
+/// was made from and the site part they were made with (an entry is made of a page's
+/// metadata and the site's URLs only).
+#[derive(Debug, Clone, Default)]
+struct SitemapMemo {
+    site: u64,
+    entries: Vec<(Arc<PageMeta>, u64)>,
 }
 
 impl Fingerprints {
     /// The fingerprint the last build recorded for output file `path`, and its shared path.
     pub fn of(&self, path: &str) -> Option<&(u64, Arc<str>)> {
         self.files.get(path)
+    }
+
+    /// How many output files the fingerprints describe.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether they describe no file.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Take in what a build over the one these describe made.
+    pub fn apply(&mut self, made: Made) {
+        match made {
+            Made::Whole(whole) => *self = whole,
+            Made::Changes(c) => {
+                self.update(c.files, c.update);
+                self.site = c.site;
+            }
+        }
     }
 
     /// Add that `files` were written again from the inputs of their fingerprints, and
@@ -53,11 +85,32 @@ impl Fingerprints {
             self.files.insert(path.to_string(), (fp, path));
         }
         self.memo.extend(update.0);
+        if let Some(sitemap) = update.1 {
+            self.sitemap = sitemap;
+        }
     }
 }
 
 /// Memo entries made by a [`Fingerprinter`] that only rendered some pages again.
-pub struct Update(Vec<(String, Memo)>);
+#[derive(Debug)]
+pub struct Update(Vec<(String, Memo)>, Option<SitemapMemo>);
+
+/// What a build over the last one changed in its fingerprints: when it made the very
+/// same files, the last build's fingerprints are updated in place
+/// ([`Fingerprints::apply`]) rather than made again for ten thousand files.
+#[derive(Debug)]
+pub struct Changes {
+    files: Vec<(u64, Arc<str>)>,
+    update: Update,
+    site: u64,
+}
+
+/// A build's fingerprints: all of them, or the changes to the last build's.
+#[derive(Debug)]
+pub enum Made {
+    Whole(Fingerprints),
+    Changes(Changes),
+}
 
 #[derive(Debug, Clone)]
 struct Memo {
@@ -71,6 +124,34 @@ struct Memo {
     /// The card rendered, and the card fingerprint it was rendered with: a listing
     /// needs every card it shows, and a card's view decides what it renders to.
     value: Option<(u64, CardValue)>,
+}
+
+/// What a build made of one page's card and page fingerprints: the memo entry to keep,
+/// made only when the previous build's entry does not already hold it.
+#[derive(Debug, Clone, Copy)]
+struct Taken<'a> {
+    /// The previous build's entry for the page's URL, when made from the very same
+    /// front matter and body.
+    same: Option<&'a Memo>,
+    /// The card's fingerprint and inputs.
+    card: (u64, u64),
+    /// The page's fingerprint and inputs, when known.
+    page: Option<(u64, u64)>,
+}
+
+impl Taken<'_> {
+    /// Whether the previous entry serves as well as the one this build would make, with
+    /// the page fingerprint `page` and a card rendered for fingerprint `value` (if any):
+    /// made from the same objects, with the same fingerprints, and a card rendered for
+    /// the same fingerprint (or, when none was rendered, for the card's).
+    fn held(&self, page: Option<(u64, u64)>, value: Option<u64>) -> bool {
+        self.same.is_some_and(|m| {
+            let kept = m.value.as_ref().map(|(f, _)| *f);
+            m.card == Some(self.card)
+                && m.page == page
+                && (kept == value || value.is_none() && kept == Some(self.card.0))
+        })
+    }
 }
 
 /// A [`Hasher`] as an [`std::io::Write`], to hash what serde writes.
@@ -95,9 +176,9 @@ fn hash_value(h: &mut ahash::AHasher, value: &impl Serialize) {
 
 /// Card fingerprints and memos by page: a slot for every page when a build takes every
 /// fingerprint, a small map when it renders a few pages (fresh memory is not free).
-enum Cards {
-    Every(Vec<OnceLock<(u64, Memo)>>),
-    Few(Mutex<FastMap<usize, (u64, Memo)>>),
+enum Cards<'a> {
+    Every(Vec<OnceLock<Taken<'a>>>),
+    Few(Mutex<FastMap<usize, Taken<'a>>>),
 }
 
 /// The fingerprints of one build, made from its [`Ctx`] and the previous build's memo.
@@ -111,9 +192,11 @@ pub struct Fingerprinter<'a> {
     site_without_counts: u64,
     previous: &'a Fingerprints,
     /// Each page's card fingerprint and memo, made when first asked for.
-    cards: Cards,
+    cards: Cards<'a>,
     /// Page fingerprints made this build: (page, fingerprint, inputs).
     pages: Mutex<Vec<(usize, u64, u64)>>,
+    /// The sitemap's page entries, when its fingerprint was taken this build.
+    sitemap: Mutex<Option<SitemapMemo>>,
 }
 
 impl<'a> Fingerprinter<'a> {
@@ -138,6 +221,7 @@ impl<'a> Fingerprinter<'a> {
             previous,
             cards,
             pages: Mutex::new(Vec::new()),
+            sitemap: Mutex::new(None),
         }
     }
 
@@ -169,26 +253,25 @@ impl<'a> Fingerprinter<'a> {
     /// Page `i`'s card fingerprint.
     pub fn card_of(&self, i: usize) -> u64 {
         match &self.cards {
-            Cards::Every(cards) => cards[i].get_or_init(|| self.card(i)).0,
+            Cards::Every(cards) => cards[i].get_or_init(|| self.card(i)).card.0,
             Cards::Few(cards) => {
                 let lock = || cards.lock().unwrap_or_else(|e| e.into_inner());
-                if let Some((fp, _)) = lock().get(&i) {
-                    return *fp;
+                if let Some(made) = lock().get(&i) {
+                    return made.card.0;
                 }
                 let made = self.card(i);
-                lock().entry(i).or_insert(made).0
+                lock().entry(i).or_insert(made).card.0
             }
         }
     }
 
-    /// Page `i`'s card fingerprint, and the memo to keep for its page.
-    fn card(&self, i: usize) -> (u64, Memo) {
+    /// Page `i`'s card fingerprint, with what the memo entry to keep for its page needs.
+    fn card(&self, i: usize) -> Taken<'a> {
         let site = self.site_part(CARD_TEMPLATE);
         let page = &self.cx.site.pages[i];
-        let body = page.body.get();
         let remembered = self.previous.memo.get(&page.meta.url);
         let previous =
-            remembered.filter(|m| Arc::ptr_eq(&m.meta, &page.meta) && Arc::ptr_eq(&m.body, &body));
+            remembered.filter(|m| Arc::ptr_eq(&m.meta, &page.meta) && page.body.is(&m.body));
         let others = if page.meta.case.is_some() {
             let mut h = fingerprint_hasher();
             hash_value(&mut h, &shown_from_others(self.cx.site, i));
@@ -212,20 +295,20 @@ impl<'a> Fingerprinter<'a> {
         {
             self.cx.reuse_card(i, value.clone());
         }
-        let memo = Memo {
-            meta: page.meta.clone(),
-            body,
-            card: Some((fp, inputs)),
+        Taken {
+            same: previous,
+            card: (fp, inputs),
             page: previous.and_then(|m| m.page),
-            value: None,
-        };
-        (fp, memo)
+        }
     }
 
     /// The fingerprint of `job`, and its output file.
     pub fn job(&self, job: Job) -> Result<(u64, String), Diagnostic> {
         if let Job::Page(i) = job {
             return Ok((self.page(i)?, page_path(self.cx.site, i)));
+        }
+        if job == Job::Sitemap {
+            return Ok(self.sitemap());
         }
         let card_of = |i: usize| Ok(self.card_of(i));
         let terms = self.terms(template_of(self.cx.site, job));
@@ -255,10 +338,10 @@ impl<'a> Fingerprinter<'a> {
             crate::model::hash_of(&(self.site_part(template), self.card_of(i), next, read_next));
         self.card_of(i);
         let remembered = match &self.cards {
-            Cards::Every(cards) => cards[i].get().and_then(|(_, m)| m.page),
+            Cards::Every(cards) => cards[i].get().and_then(|m| m.page),
             Cards::Few(cards) => {
                 let cards = cards.lock().unwrap_or_else(|e| e.into_inner());
-                cards.get(&i).and_then(|(_, m)| m.page)
+                cards.get(&i).and_then(|m| m.page)
             }
         };
         if let Some((fp, _)) = remembered.filter(|&(_, k)| k == inputs) {
@@ -276,6 +359,40 @@ impl<'a> Fingerprinter<'a> {
         Ok(fp)
     }
 
+    /// The sitemap's fingerprint and file: its view hashed entry by entry, each page's
+    /// entry remembered with the very front matter it was made from.
+    fn sitemap(&self) -> (u64, String) {
+        let cx = self.cx;
+        let template = template_of(cx.site, Job::Sitemap);
+        let site = self.site_part(template);
+        let previous = &self.previous.sitemap;
+        let previous = if previous.site == site {
+            &previous.entries[..]
+        } else {
+            &[]
+        };
+        let entries: Vec<(Arc<PageMeta>, u64)> = (cx.site.pages.par_iter().enumerate())
+            .map(|(i, p)| match previous.get(i) {
+                Some((meta, h)) if Arc::ptr_eq(meta, &p.meta) => (meta.clone(), *h),
+                _ => {
+                    let mut h = fingerprint_hasher();
+                    hash_value(&mut h, &sitemap_entry(cx, &p.meta));
+                    (p.meta.clone(), h.finish())
+                }
+            })
+            .collect();
+        let (home, listings) = sitemap_parts(cx);
+        let path = crate::urls::output_file(&cx.site.urls.sitemap());
+        let mut h = fingerprint_hasher();
+        (template, site, &path, "entries").hash(&mut h);
+        hash_value(&mut h, &home);
+        entries.iter().for_each(|(_, e)| h.write_u64(*e));
+        hash_value(&mut h, &listings);
+        let memo = SitemapMemo { site, entries };
+        *self.sitemap.lock().unwrap_or_else(|e| e.into_inner()) = Some(memo);
+        (h.finish(), path)
+    }
+
     fn hash_view(&self, view: &JobView<u64>) -> u64 {
         let mut h = fingerprint_hasher();
         (view.template, self.site_part(view.template), &view.path).hash(&mut h);
@@ -286,8 +403,14 @@ impl<'a> Fingerprinter<'a> {
         h.finish()
     }
 
-    /// The memo entries made this build, by page URL.
-    fn into_memo(self) -> Vec<(String, Memo)> {
+    /// The memo entries made this build, by page URL, and the sitemap's if it was taken.
+    /// With `only_new`, entries the previous build's memo holds as they are are left out.
+    fn into_memo(self, only_new: bool) -> (Vec<(String, Memo)>, Option<SitemapMemo>) {
+        let sitemap = self
+            .sitemap
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         let pages = &self.cx.site.pages;
         let cx = self.cx;
         let page_fps: FastMap<usize, (u64, u64)> = self
@@ -299,7 +422,7 @@ impl<'a> Fingerprinter<'a> {
             .collect();
         // One pass, over the cards made this build only (a patch makes a few).
         let mut memo = Vec::with_capacity(if page_fps.len() > 64 { pages.len() } else { 64 });
-        let made: Vec<(usize, (u64, Memo))> = match self.cards {
+        let made: Vec<(usize, Taken)> = match self.cards {
             Cards::Every(cards) => cards
                 .into_iter()
                 .enumerate()
@@ -311,31 +434,57 @@ impl<'a> Fingerprinter<'a> {
                 .into_iter()
                 .collect(),
         };
-        for (i, (fp, mut m)) in made {
-            m.value = cx.made_card(i).map(|v| (fp, v.clone()));
-            if let Some(&page) = page_fps.get(&i) {
-                m.page = Some(page);
+        for (i, m) in made {
+            let fp = m.card.0;
+            let value = cx.made_card(i);
+            let page = page_fps.get(&i).copied().or(m.page);
+            if only_new && m.held(page, value.map(|_| fp)) {
+                continue;
             }
-            memo.push((pages[i].meta.url.clone(), m));
+            let p = &pages[i];
+            let entry = Memo {
+                meta: p.meta.clone(),
+                body: p.body.get(),
+                card: Some(m.card),
+                page,
+                value: value.map(|v| (fp, v.clone())),
+            };
+            memo.push((p.meta.url.clone(), entry));
         }
-        memo
+        (memo, sitemap)
     }
 
     /// The fingerprints of a build that wrote every file of the site, `files`.
     pub fn finish(self, files: impl Iterator<Item = (u64, Arc<str>)>) -> Fingerprints {
         let site = self.site_full;
+        let (memo, sitemap) = self.into_memo(false);
         Fingerprints {
             files: files
                 .map(|(fp, path)| (path.to_string(), (fp, path)))
                 .collect(),
-            memo: self.into_memo().into_iter().collect(),
+            memo: memo.into_iter().collect(),
             site,
+            sitemap: sitemap.unwrap_or_default(),
         }
     }
 
     /// What [`Fingerprints::update`] needs to add this build's work to the last build's.
     pub fn into_update(self) -> Update {
-        Update(self.into_memo())
+        let (memo, sitemap) = self.into_memo(false);
+        Update(memo, sitemap)
+    }
+
+    /// The changes to the previous build's fingerprints for a build that made the same
+    /// files, `rendered` of them anew (the others unchanged): fingerprints of those, and
+    /// the memo entries that are not already there as they are.
+    pub fn changes(self, rendered: Vec<(u64, Arc<str>)>) -> Changes {
+        let site = self.site_full;
+        let (memo, sitemap) = self.into_memo(true);
+        Changes {
+            files: rendered,
+            update: Update(memo, sitemap),
+            site,
+        }
     }
 
     /// Whether `site` (counts and all) is what the previous build showed.

@@ -11,7 +11,7 @@ use super::views::{
 };
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
-use crate::model::{Kind, Site};
+use crate::model::{Kind, PageMeta, Site};
 use crate::urls;
 
 /// One file to render.
@@ -427,16 +427,19 @@ fn feed<'a, C>(
 
 /// The home page, every page, then every generated listing, by URL.
 fn sitemap(cx: &Ctx) -> Vec<SitemapEntry> {
+    let (home, listings) = sitemap_parts(cx);
+    let mut entries = Vec::with_capacity(cx.site.pages.len() + listings.len() + 1);
+    entries.push(home);
+    entries.extend(cx.site.pages.iter().map(|p| sitemap_entry(cx, &p.meta)));
+    entries.extend(listings);
+    entries
+}
+
+/// The sitemap's entries other than pages: the home page, and every generated listing
+/// by URL.
+pub fn sitemap_parts(cx: &Ctx) -> (SitemapEntry, Vec<SitemapEntry>) {
     let site = cx.site;
     let u = &site.urls;
-    let mut entries = vec![SitemapEntry {
-        loc: cx.abs(&u.home()),
-        lastmod: String::new(),
-    }];
-    entries.extend(site.pages.iter().map(|p| SitemapEntry {
-        loc: cx.abs(&p.meta.url),
-        lastmod: fmt_date(p.meta.updated.or(p.meta.date), "%Y-%m-%d"),
-    }));
     let home = u.home();
     let mut listing: Vec<String> = u
         .generated(&site.config, site.industries.iter().map(|i| i.id.as_str()))
@@ -444,9 +447,18 @@ fn sitemap(cx: &Ctx) -> Vec<SitemapEntry> {
         .filter(|url| *url != home)
         .collect();
     listing.sort();
-    entries.extend(listing.into_iter().map(|url| SitemapEntry {
-        loc: cx.abs(&url),
+    let entry = |url: &str| SitemapEntry {
+        loc: cx.abs(url),
         lastmod: String::new(),
-    }));
-    entries
+    };
+    let listings = listing.iter().map(|url| entry(url)).collect();
+    (entry(&home), listings)
+}
+
+/// A page's sitemap entry: made from its metadata and the site's URLs only.
+pub fn sitemap_entry(cx: &Ctx, meta: &PageMeta) -> SitemapEntry {
+    SitemapEntry {
+        loc: cx.abs(&meta.url),
+        lastmod: fmt_date(meta.updated.or(meta.date), "%Y-%m-%d"),
+    }
 }

@@ -23,7 +23,7 @@ use crate::model::Site;
 use crate::theme::Theme;
 use context::{Ctx, PAGE_CAPACITY};
 use fingerprint::{Fingerprinter, without_counts};
-pub use fingerprint::{Fingerprints, card_hash};
+pub use fingerprint::{Fingerprints, Made, card_hash};
 pub use jobs::Job;
 use jobs::{jobs, listed_pages, view};
 pub use views::{CardView, MetricView, TermView, fmt_date};
@@ -68,8 +68,9 @@ pub struct Rendered {
     pub files: usize,
     /// Files rendered this time (the rest were unchanged).
     pub rendered: usize,
-    /// Fingerprints of this build's outputs, when asked for.
-    pub fingerprints: Option<Fingerprints>,
+    /// Fingerprints of this build's outputs, when asked for: whole, or the changes to
+    /// the previous ones when the build made the same files.
+    pub fingerprints: Option<Made>,
     /// The files that took longest to render, slowest first, with their times.
     pub slowest: Vec<(String, Duration)>,
     /// Time spent taking fingerprints and finding the unchanged outputs.
@@ -104,45 +105,85 @@ pub fn render_site(
     let started = Instant::now();
     let mut unchanged: Vec<Option<Arc<str>>> = vec![None; jobs.len()];
     let mut fingerprints = Vec::new();
+    // Whether this build makes the very files the previous one made.
+    let mut same_files = false;
     if let (Some(printer), Some(previous)) = (&printer, previous) {
         printer.all_cards();
         fingerprints = jobs
             .par_iter()
             .map(|&job| printer.job(job))
             .collect::<Result<_, _>>()?;
+        let mut found = 0;
         for (k, (fp, path)) in fingerprints.iter().enumerate() {
-            unchanged[k] = previous
-                .of(path)
-                .filter(|(f, _)| f == fp)
-                .map(|(_, p)| p.clone());
+            let before = previous.of(path);
+            found += usize::from(before.is_some());
+            unchanged[k] = before.filter(|(f, _)| f == fp).map(|(_, p)| p.clone());
         }
+        // Each job makes a file of its own: as many files, all known, are the same files.
+        same_files = found == jobs.len() && found == previous.len();
     }
     let fingerprinting = started.elapsed();
     make_cards(&cx, &jobs, &unchanged)?;
-    let results: Vec<Done> = jobs
-        .par_iter()
-        .zip(&unchanged)
-        .map(|(&job, unchanged)| {
-            if let Some(path) = unchanged {
-                sink.keep(path).map_err(RenderError::Io)?;
-                return Ok((path.clone(), None));
-            }
-            let start = Instant::now();
-            let file = render_job(&cx, job)?;
-            let path: Arc<str> = file.path.as_str().into();
-            sink.write(file).map_err(RenderError::Io)?;
-            Ok((path, Some(start.elapsed())))
-        })
-        .collect();
+    let results = render_jobs(&cx, &jobs, &unchanged, sink);
     let (paths, rendered, slowest) = gather(results)?;
+    let made = fingerprints.into_iter().map(|(fp, _)| fp).zip(paths);
+    let fps = printer.map(|p| {
+        if same_files {
+            let rendered = made.zip(&unchanged).filter(|(_, u)| u.is_none());
+            Made::Changes(p.changes(rendered.map(|(f, _)| f).collect()))
+        } else {
+            Made::Whole(p.finish(made))
+        }
+    });
     Ok(Rendered {
         files: jobs.len(),
         rendered,
         slowest,
         fingerprinting,
-        fingerprints: printer
-            .map(|p| p.finish(fingerprints.into_iter().map(|(fp, _)| fp).zip(paths))),
+        fingerprints: fps,
     })
+}
+
+/// Takes the jobs and, for each, the file it left unchanged (none: render it); renders
+/// and writes the others and tells `sink` to keep the unchanged. Gives each job's file,
+/// in job order, and how long rendering it took.
+fn render_jobs(
+    cx: &Ctx,
+    jobs: &[Job],
+    unchanged: &[Option<Arc<str>>],
+    sink: &dyn Sink,
+) -> Vec<Done> {
+    let render = |job: Job| -> Done {
+        let start = Instant::now();
+        let file = render_job(cx, job)?;
+        let path: Arc<str> = file.path.as_str().into();
+        sink.write(file).map_err(RenderError::Io)?;
+        Ok((path, Some(start.elapsed())))
+    };
+    let todo: Vec<usize> = (0..jobs.len())
+        .filter(|&k| unchanged[k].is_none())
+        .collect();
+    // One task per job: in a shared task, the listings (which come first) would be
+    // rendered one after another on one core.
+    let rendered: Vec<(usize, Done)> = todo
+        .par_iter()
+        .with_max_len(1)
+        .map(|&k| (k, render(jobs[k])))
+        .collect();
+    let mut done: Vec<Option<Done>> = Vec::with_capacity(jobs.len());
+    done.resize_with(jobs.len(), || None);
+    for (k, r) in rendered {
+        done[k] = Some(r);
+    }
+    for (slot, path) in done.iter_mut().zip(unchanged) {
+        if let Some(path) = path {
+            let kept = sink.keep(path).map_err(RenderError::Io);
+            *slot = Some(kept.map(|()| (path.clone(), None)));
+        }
+    }
+    let done = done.into_iter();
+    done.map(|d| d.expect("every job is rendered or kept"))
+        .collect()
 }
 
 /// Listings show many cards, each rendered once: make those of the listings to render

@@ -458,3 +458,52 @@ fn an_edit_of_a_data_file_rebuilds_like_a_full_build() {
     rebuild(&mut session).unwrap();
     assert!(read("inc/articles/b/index.html").contains("reduced cost by 70%"));
 }
+
+/// A rebuild that makes the same files as the last one updates the kept fingerprints
+/// in place (and the sitemap's entries page by page); one that adds or removes a file
+/// makes them all again. Either way, every later build still matches a full build.
+#[test]
+fn fingerprints_kept_in_place_stay_right_over_a_run_of_edits() {
+    let site = fixture();
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let delta = |front: &str| {
+        format!(
+            "+++\ntitle = \"Delta\"\n{front}stage = \"awareness\"\nroles = [\"user\", \"buyer\"]\nindustries = [\"logistics\"]\n+++\nDelta text.\n"
+        )
+    };
+    let sitemap = || std::fs::read_to_string(site.path("inc/sitemap.xml")).unwrap();
+
+    // `updated` shows in the sitemap only: its entry for Delta is made again.
+    site.write(
+        "content/articles/d.md",
+        delta("date = 2026-01-03\nupdated = 2026-03-09\n"),
+    );
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(sitemap().contains("2026-03-09"), "{}", sitemap());
+    // A date that moves Delta to the end of the site's order, then back.
+    site.write("content/articles/d.md", delta("date = 2025-12-01\n"));
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(!sitemap().contains("2026-03-09"), "{}", sitemap());
+    site.write("content/articles/d.md", delta("date = 2026-01-03\n"));
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert_eq!(r.rendered, 0, "saved unchanged: nothing rendered");
+
+    // A new page (new files: fingerprints made whole), edits over it, then it goes.
+    let epsilon = |title: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-02-01\nstage = \"retention\"\nroles = [\"user\"]\n+++\nNew.\n"
+        )
+    };
+    site.write("content/articles/e.md", epsilon("Epsilon"));
+    assert_same(&site, &mut session, &["articles/e.md"]);
+    site.write("content/articles/e.md", epsilon("Epsilon, renamed"));
+    assert_same(&site, &mut session, &["articles/e.md"]);
+    site.write("content/articles/d.md", delta("date = 2026-02-02\n"));
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    std::fs::remove_file(site.path("content/articles/e.md")).unwrap();
+    assert_same(&site, &mut session, &["articles/e.md"]);
+    site.write("content/articles/d.md", delta("date = 2026-01-03\n"));
+    assert_same(&site, &mut session, &["articles/d.md"]);
+}

@@ -461,19 +461,15 @@ pub fn case_metrics(
     Some((file.clone(), metrics))
 }
 
-/// The rows of a metrics table as metrics, after checking its header.
-fn table_metrics(
-    file: &SourceFile,
-    table: &Table,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<Vec<RawMetric>> {
+/// Every unknown column of a metrics table's header (with the nearest known one) and
+/// every missing required column.
+fn check_header(file: &SourceFile, table: &Table, errors: &mut Vec<Diagnostic>) {
     let text = &*file.text;
     let header_at = table.header.position().map_or(0, |p| p.byte() as usize);
     let err = |code: Code, message: String, offset: usize| {
         Diagnostic::error(code, file.path.clone(), message).at(text, offset)
     };
     let columns: Vec<&str> = COLUMNS.iter().map(String::as_str).collect();
-    let before = errors.len();
     for (i, name) in table.header.iter().enumerate() {
         if !columns.contains(&name) {
             let hint = match crate::diagnostics::did_you_mean(name, columns.iter().copied()) {
@@ -508,6 +504,20 @@ fn table_metrics(
             );
         }
     }
+}
+
+/// The rows of a metrics table as metrics, after checking its header.
+fn table_metrics(
+    file: &SourceFile,
+    table: &Table,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Vec<RawMetric>> {
+    let text = &*file.text;
+    let err = |code: Code, message: String, offset: usize| {
+        Diagnostic::error(code, file.path.clone(), message).at(text, offset)
+    };
+    let before = errors.len();
+    check_header(file, table, errors);
     if errors.len() > before {
         return None;
     }

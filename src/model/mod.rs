@@ -412,35 +412,63 @@ pub fn build(
     let withheld = evidence::withheld(&metas, options.now);
     drop(files);
     let pages = indices::pages_in_order(metas, rendered);
-    // Independent passes over every page: one on each core.
-    let (indices, citations) = rayon::join(
-        || indices::indices(&config, industries.len(), &pages),
-        || citations::citations(&pages),
-    );
     diagnostics.extend(evidence::overdue(&pages, options.now));
     let patcher = cache::patcher(cache, index, cases, next_publish);
-    let mut site = Site {
+    let parts = Parts {
         config,
         urls,
         industries,
-        pages,
-        articles: indices.articles,
-        case_studies: indices.case_studies,
-        role_paths: indices.role_paths,
-        by_stage: indices.by_stage,
-        by_industry: indices.by_industry,
-        citations,
-        next: indices.next,
         assets,
         statics,
-        now: options.now,
-        withheld,
-        drafts: options.drafts,
-        read_next: Vec::new(),
         data,
+        withheld,
     };
-    site.read_next = read_next::read_next(&site);
-    Outcome::built(site, diagnostics, patcher)
+    Outcome::built(parts.site(pages, options), diagnostics, patcher)
+}
+
+/// What a [`Site`] holds besides its pages and the indices over them.
+struct Parts {
+    config: SiteConfig,
+    urls: Urls,
+    industries: Vec<Industry>,
+    assets: Vec<Asset>,
+    statics: Vec<Asset>,
+    data: Data,
+    withheld: Vec<Arc<PageMeta>>,
+}
+
+impl Parts {
+    /// Phases 6 to 9: the indices over the published `pages`, citations and what to
+    /// read next; the site.
+    fn site(self, pages: Vec<Page>, options: &Options) -> Site {
+        // Independent passes over every page: one on each core.
+        let (indices, citations) = rayon::join(
+            || indices::indices(&self.config, self.industries.len(), &pages),
+            || citations::citations(&pages),
+        );
+        let mut site = Site {
+            config: self.config,
+            urls: self.urls,
+            industries: self.industries,
+            pages,
+            articles: indices.articles,
+            case_studies: indices.case_studies,
+            role_paths: indices.role_paths,
+            by_stage: indices.by_stage,
+            by_industry: indices.by_industry,
+            citations,
+            next: indices.next,
+            assets: self.assets,
+            statics: self.statics,
+            now: options.now,
+            withheld: self.withheld,
+            drafts: options.drafts,
+            read_next: Vec::new(),
+            data: self.data,
+        };
+        site.read_next = read_next::read_next(&site);
+        site
+    }
 }
 
 /// Takes the cache, what links resolve against besides pages (the config, URLs,

@@ -284,8 +284,10 @@ fn render_job(cx: &Ctx, job: Job) -> Result<OutputFile, Diagnostic> {
     let capacity = match (&job, &body) {
         (_, Some(body)) => PAGE_CAPACITY + body.html.len(),
         (Job::Sitemap, _) => (site.pages.len() + 64) * 128,
+        // At most as many entries as pages: `feed_limit = 99999999999` is a site's
+        // "no limit", not a size to reserve.
         (Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_), _) => {
-            4096 + site.config.feed_limit * 1024
+            4096 + site.config.feed_limit.min(site.pages.len()) * 1024
         }
         _ => cx.capacity(&job),
     };

@@ -777,3 +777,18 @@ fn articles_end_with_read_next_and_its_reason() {
         "{aside}"
     );
 }
+
+/// `feed_limit` is a cap, not a size to reserve: a huge one (a site's "no limit") builds
+/// feeds of every page instead of aborting on a failed allocation (found by the
+/// property tests).
+#[test]
+fn a_huge_feed_limit_means_every_page() {
+    let site = TestSite::empty()
+        .file("site.toml", format!("{SITE_TOML}feed_limit = 99999999999\n"))
+        .file(
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nText.\n",
+        );
+    site.build().success();
+    assert_eq!(site.read("atom.xml").matches("<entry>").count(), 1);
+}

@@ -30,6 +30,9 @@ pub struct Cache {
     /// The last build's link index, with the fingerprint of what it was made from
     /// ([`super::bodies::links_fingerprint`]): reused while that is the same.
     pub(super) links: Option<(u64, Arc<LinkIndex>)>,
+    /// The last build's recommendations, with the hash of everything they were made
+    /// from ([`super::read_next::inputs`]): reused while that is the same.
+    pub(super) read_next: Option<(u64, Vec<Vec<super::read_next::Recommendation>>)>,
 }
 
 impl Cache {

@@ -43,7 +43,7 @@ use links::LinkIndex;
 use shortcodes::{CaseIndex, SiteShortcodes};
 
 /// What kind of document a file is, by its folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// `content/articles/**`
@@ -423,7 +423,7 @@ pub fn build(
         data,
         withheld,
     };
-    Outcome::built(parts.site(pages, options), diagnostics, patcher)
+    Outcome::built(parts.site(pages, options, cache), diagnostics, patcher)
 }
 
 /// What a [`Site`] holds besides its pages and the indices over them.
@@ -440,7 +440,7 @@ struct Parts {
 impl Parts {
     /// Phases 6 to 9: the indices over the published `pages`, citations and what to
     /// read next; the site.
-    fn site(self, pages: Vec<Page>, options: &Options) -> Site {
+    fn site(self, pages: Vec<Page>, options: &Options, cache: &mut Cache) -> Site {
         // Independent passes over every page: one on each core.
         let (indices, citations) = rayon::join(
             || indices::indices(&self.config, self.industries.len(), &pages),
@@ -466,7 +466,7 @@ impl Parts {
             read_next: Vec::new(),
             data: self.data,
         };
-        site.read_next = read_next::read_next(&site);
+        site.read_next = read_next::read_next_cached(&site, cache);
         site
     }
 }

@@ -78,6 +78,35 @@ pub(super) fn read_next(site: &Site) -> Vec<Vec<Recommendation>> {
         .collect()
 }
 
+/// Phase 9 in a serve session: the last build's recommendations while everything they
+/// are made from is the same (a title, summary, body or metric edit), else made anew.
+pub(super) fn read_next_cached(site: &Site, cache: &mut super::Cache) -> Vec<Vec<Recommendation>> {
+    if !cache.enabled {
+        return read_next(site);
+    }
+    let key = inputs(site);
+    if let Some((_, recs)) = cache.read_next.as_ref().filter(|(k, _)| *k == key) {
+        return recs.clone();
+    }
+    let recs = read_next(site);
+    cache.read_next = Some((key, recs.clone()));
+    recs
+}
+
+/// A hash of all that [`read_next`] reads: each page's path, kind, stage, roles and
+/// industries in site order, the role paths, the industries' pages, the next-for links.
+pub(super) fn inputs(site: &Site) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = super::fingerprint_hasher();
+    for p in &site.pages {
+        let m = &p.meta;
+        (&m.content_path, m.kind, m.stage, &m.roles, &m.industries).hash(&mut h);
+    }
+    (&site.role_paths, &site.by_industry, &site.next).hash(&mut h);
+    site.config.stages.len().hash(&mut h);
+    h.finish()
+}
+
 /// Where a page falls in the spread order: a hash of its source path that is the same
 /// on every machine and every build (FNV-1a).
 fn key(page: &Page) -> u64 {

@@ -589,13 +589,8 @@ fn cms(
         print,
     }: CmsArgs,
 ) -> anyhow::Result<ExitCode> {
-    let config = match cairn::config::SiteConfig::load(&root) {
-        Ok(c) => c,
-        Err(ds) => {
-            print_diagnostics(&ds);
-            eprintln!("{}", summary(&ds));
-            return Ok(ExitCode::FAILURE);
-        }
+    let Some(config) = site_config(&root) else {
+        return Ok(ExitCode::FAILURE);
     };
     let files = [
         (cairn::cms::CONFIG_PATH, cairn::cms::config(&config)),
@@ -660,14 +655,19 @@ fn cms_may_write(site: &std::path::Path, rel: &str) -> anyhow::Result<()> {
     }
 }
 
-fn schema(SchemaArgs { root, output }: SchemaArgs) -> anyhow::Result<ExitCode> {
-    let config = match cairn::config::SiteConfig::load(&root) {
-        Ok(c) => c,
-        Err(ds) => {
+/// The site's `site.toml`, or `None` after printing what is wrong with it.
+fn site_config(root: &std::path::Path) -> Option<cairn::config::SiteConfig> {
+    cairn::config::SiteConfig::load(root)
+        .map_err(|ds| {
             print_diagnostics(&ds);
             eprintln!("{}", summary(&ds));
-            return Ok(ExitCode::FAILURE);
-        }
+        })
+        .ok()
+}
+
+fn schema(SchemaArgs { root, output }: SchemaArgs) -> anyhow::Result<ExitCode> {
+    let Some(config) = site_config(&root) else {
+        return Ok(ExitCode::FAILURE);
     };
     let dir = output.unwrap_or_else(|| root.join("schemas"));
     let schemas = cairn::schema::all(&config);

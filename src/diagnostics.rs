@@ -91,6 +91,10 @@ codes! {
     UrlDuplicate = "url-duplicate",
     /// a page would take a URL cairn generates (`/proof/`, `/roles/…`)
     UrlTaken = "url-taken",
+    /// an alias is not a path from the site's root (`/blog/old-post/`): no leading `/`, the home page, a character a URL path cannot hold as it is, or an empty, `.` or `..` part
+    AliasInvalid = "alias-invalid",
+    /// an alias is already a page's URL, a URL cairn generates, a file's path, or another page's alias (both are named)
+    AliasTaken = "alias-taken",
     /// a file of `data/` is not valid JSON, TOML or CSV (a row with more or fewer cells than the header, a header column without a name or named twice)
     DataInvalid = "data-invalid",
     /// two files of `data/` would have the same name in templates: `rates.csv` and `rates.json`, or `finance.json` and the folder `finance/`

@@ -162,6 +162,9 @@ pub struct RawFrontMatter {
     /// Case studies: `"pending"` while the customer has not approved publication.
     #[serde(default, deserialize_with = "opt_text")]
     pub approval: Option<String>,
+    /// Old URLs of the page (`/blog/old-url/`): each gets a page that redirects here.
+    #[serde(default, deserialize_with = "texts")]
+    pub aliases: Vec<String>,
     #[serde(default, deserialize_with = "extra_values")]
     pub extra: Option<serde_json::Value>,
     /// Where each key and value is written in the file, for diagnostics.
@@ -300,6 +303,7 @@ const KEYS: &[&str] = &[
     "quotes",
     "approved",
     "approval",
+    "aliases",
     "extra",
 ];
 const METRIC_KEYS: &[&str] = &[
@@ -429,8 +433,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, extra; free-form values go under [extra]",
-                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, extra; free-form values go under [extra]",
+                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, aliases, extra; free-form values go under [extra]",
+                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, aliases, extra; free-form values go under [extra]",
                 "7:1 unknown key `lable` / did you mean `label`? Free-form values go under [extra]",
                 "11:1 unknown key `role` / valid keys of quotes: text, name, title, company, approved, approval, review_by; free-form values go under [extra]",
             ]

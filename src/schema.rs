@@ -93,6 +93,13 @@ pub fn front_matter(config: &SiteConfig, kind: Kind) -> Value {
         "extra".into(),
         json!({"type": "object", "description": "Free-form values for templates."}),
     );
+    p.insert(
+        "aliases".into(),
+        list_of(
+            json!({"type": "string", "pattern": "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$"}),
+            "Old URLs of the page (`/blog/old-post/`): each redirects here.",
+        ),
+    );
     let required: &[&str] = match kind {
         Kind::Page => &["title"],
         Kind::Article => &["title", "date", "stage"],

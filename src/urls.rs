@@ -214,6 +214,9 @@ pub fn metric_of_anchor(anchor: &str) -> Option<&str> {
     anchor.strip_prefix(METRIC_ANCHOR)
 }
 
+/// The file of redirects some hosts read (Netlify, Cloudflare Pages).
+pub const REDIRECTS_FILE: &str = "_redirects";
+
 /// The output file of a site path, relative to the output folder: a folder URL gets its
 /// `index.html` (`/articles/x/` → `articles/x/index.html`), a file URL is that file.
 pub fn output_file(path: &str) -> String {

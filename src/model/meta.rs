@@ -212,7 +212,7 @@ impl Front<'_> {
     }
 
     /// Where `value` of `key` is written.
-    fn at_value(&self, key: &str, value: &str) -> usize {
+    pub(super) fn at_value(&self, key: &str, value: &str) -> usize {
         self.positions.value_offset(key, value)
     }
 }
@@ -240,6 +240,7 @@ fn resolve_meta(
     let industries = industry_indices(&front, terms, &fm.industries, &mut errors);
     let case = case_of(&front, terms.data, kind, case_keys, &mut errors);
     let slug = slug_of(&front, fm.slug.as_deref(), &mut errors);
+    let aliases = super::aliases::aliases_of(&front, &fm.aliases, &mut errors);
     let url = url_of(terms.urls, kind, &front, &slug, fm.slug.is_some());
     if !errors.is_empty() {
         return Err(errors);
@@ -265,6 +266,7 @@ fn resolve_meta(
             .extra
             .unwrap_or(serde_json::Value::Object(Default::default())),
         case,
+        aliases,
         published: false,
         source_hash: 0,
     };

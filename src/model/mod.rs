@@ -11,6 +11,7 @@
 //! pages to read next ([`read_next`]). A serve session's [`Cache`] is consulted
 //! inside the phases it serves; [`patch`] re-renders one edited body.
 
+mod aliases;
 mod bodies;
 mod cache;
 mod citations;
@@ -187,6 +188,8 @@ pub struct PageMeta {
     pub author: Option<String>,
     pub extra: serde_json::Value,
     pub case: Option<CaseStudy>,
+    /// Old URLs of the page (`/blog/old-url/`, `/old.html`), each with where it is written.
+    pub aliases: Vec<(String, usize)>,
     /// Whether the page is published in this build (not a draft, not scheduled).
     pub published: bool,
     /// Hash of the file's text (0 when the build keeps no cache).
@@ -390,6 +393,7 @@ pub fn build(
         &mut diagnostics,
     );
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
+    aliases::check(&metas, &generated, (&statics, &assets), &mut diagnostics);
 
     let (metas, mut files) = bodies::set_texts_apart(metas);
     let (links, index) = link_index(cache, (&config, &urls, &assets, &generated), &metas);

@@ -34,6 +34,10 @@ pub enum Job {
     Sitemap,
     Robots,
     NotFound,
+    /// The `k`-th alias of page `i`: a page that redirects to it.
+    Alias(usize, usize),
+    /// `_redirects`: every alias and where it leads, for hosts that read it.
+    Redirects,
 }
 
 /// Every output file of `site`.
@@ -60,6 +64,19 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         Job::NotFound,
     ]);
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    let aliased = (0..site.pages.len()).filter(|&i| !site.pages[i].meta.aliases.is_empty());
+    for i in aliased {
+        jobs.extend((0..site.pages[i].meta.aliases.len()).map(|k| Job::Alias(i, k)));
+    }
+    // A `_redirects` of the site's own (in static/ or beside the content) wins.
+    let own = site
+        .statics
+        .iter()
+        .chain(&site.assets)
+        .any(|a| a.content_path == urls::REDIRECTS_FILE);
+    if jobs.last().is_some_and(|j| matches!(j, Job::Alias(..))) && !own {
+        jobs.push(Job::Redirects);
+    }
     jobs
 }
 
@@ -76,6 +93,15 @@ pub enum Value<'a, C> {
     Feed(FeedView<C>),
     Sitemap(Vec<SitemapEntry>),
     Text(String),
+    Card(C),
+    Redirects(Vec<Redirect>),
+}
+
+/// One line of `_redirects`: an old URL and the page it leads to (paths with the base).
+#[derive(Debug, Serialize)]
+pub struct Redirect {
+    pub from: String,
+    pub to: String,
 }
 
 /// Everything one output file is made of.
@@ -112,6 +138,8 @@ pub fn template_of(site: &Site, job: Job) -> &'static str {
         Job::Sitemap => "sitemap.xml",
         Job::Robots => "robots.txt",
         Job::NotFound => "404.html",
+        Job::Alias(..) => "alias.html",
+        Job::Redirects => "redirects.txt",
     }
 }
 
@@ -153,6 +181,17 @@ pub fn view<'a, C>(
         ),
         Job::Home => home(cx, card_of),
         Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => feed(cx, job, card_of),
+        Job::Alias(i, k) => {
+            let alias = &cx.site.pages[i].meta.aliases[k].0;
+            Ok(JobView {
+                template: template_of(cx.site, job),
+                path: urls::output_file(alias),
+                values: vec![
+                    ("page", Value::Card(card_of(i)?)),
+                    ("from", Value::Text(cx.site.urls.href(alias))),
+                ],
+            })
+        }
         _ => {
             let (url, values) = listing(cx, terms, job, card_of)?;
             Ok(JobView {
@@ -228,10 +267,32 @@ fn listing<'a, C>(
             (u.robots(), values)
         }
         Job::NotFound => (u.not_found(), Vec::new()),
-        Job::Page(_) | Job::Home | Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => {
-            unreachable!("pages, the home page and feeds have views of their own")
+        Job::Redirects => (
+            format!("/{}", urls::REDIRECTS_FILE),
+            vec![("redirects", Value::Redirects(redirects(site)))],
+        ),
+        Job::Page(_)
+        | Job::Home
+        | Job::Feed
+        | Job::RoleFeed(_)
+        | Job::IndustryFeed(_)
+        | Job::Alias(..) => {
+            unreachable!("pages, aliases, the home page and feeds have views of their own")
         }
     })
+}
+
+/// Every alias of every page, in page order, and the page's path.
+fn redirects(site: &Site) -> Vec<Redirect> {
+    site.pages
+        .iter()
+        .flat_map(|p| {
+            p.meta.aliases.iter().map(|(alias, _)| Redirect {
+                from: site.urls.href(alias),
+                to: site.urls.href(&p.meta.url),
+            })
+        })
+        .collect()
 }
 
 /// A page's own file: its card, body, next pages on its roles' paths, JSON-LD.

@@ -218,6 +218,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "atom.xml",
     "sitemap.xml",
     "robots.txt",
+    "alias.html",
+    "redirects.txt",
     "shortcodes/claim.html",
 ];
 

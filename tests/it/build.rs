@@ -792,3 +792,80 @@ fn a_huge_feed_limit_means_every_page() {
     site.build().success();
     assert_eq!(site.read("atom.xml").matches("<entry>").count(), 1);
 }
+
+const MOVED: &str = "+++\ntitle = \"New home\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\naliases = [\"/old-post/\", \"/2019/05/old.html\", \"/legacy\"]\n+++\nText.\n";
+
+#[test]
+fn aliases_redirect_old_urls_to_the_page() {
+    let site = TestSite::empty()
+        .file(
+            "site.toml",
+            "title = \"T\"\nbase_url = \"https://x.test/blog\"\n",
+        )
+        .file("content/articles/a.md", MOVED);
+    site.build().success();
+    let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>New home · T</title>\n<link rel=\"canonical\" href=\"https://x.test/blog/articles/a/\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url=/blog/articles/a/\">\n</head>\n<body>\n<p>This page has moved: <a href=\"/blog/articles/a/\">New home</a>.</p>\n</body>\n</html>\n";
+    assert_eq!(site.read("old-post/index.html"), page);
+    assert_eq!(site.read("2019/05/old.html"), page);
+    assert_eq!(site.read("legacy/index.html"), page);
+    assert_eq!(
+        site.read("_redirects"),
+        "# Old URLs of this site and where they lead now, for hosts that read _redirects\n# (Netlify, Cloudflare Pages). Written by cairn from the pages' `aliases`.\n/blog/old-post/ /blog/articles/a/ 301\n/blog/2019/05/old.html /blog/articles/a/ 301\n/blog/legacy/ /blog/articles/a/ 301\n\n"
+    );
+    assert!(
+        !site.read("sitemap.xml").contains("old"),
+        "redirects are not pages"
+    );
+
+    // A `_redirects` of the site's own is published instead of cairn's.
+    site.write("static/_redirects", "/x /y 302\n");
+    site.build().success();
+    assert_eq!(site.read("_redirects"), "/x /y 302\n");
+    assert!(site.exists("old-post/index.html"));
+}
+
+#[test]
+fn aliases_that_cannot_be_paths_or_are_taken_are_errors_naming_both() {
+    let bad = "+++\ntitle = \"B\"\ndate = 2026-01-02\nstage = \"awareness\"\nroles = [\"user\"]\naliases = [\"old\", \"/\", \"/a/../b/\", \"/q?x=1\", \"/proof/\", \"/articles/a/\", \"/legacy/\", \"/logo.png\"]\n+++\nText.\n";
+    let site = TestSite::new()
+        .file("content/articles/a.md", MOVED)
+        .file("content/articles/b.md", bad)
+        .file("static/logo.png", "png");
+    let run = site.build().failure();
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "content/articles/b.md:6:13: error: alias `old` is not a path from the site's root",
+            "content/articles/b.md:6:20: error: the home page cannot be an alias",
+            "content/articles/b.md:6:25: error: alias `/a/../b/` has an empty, `.` or `..` part",
+            "content/articles/b.md:6:37: error: alias `/q?x=1` holds `?`, which a URL path cannot hold as it is",
+        ],
+        "{}",
+        run.stderr
+    );
+    // Once the aliases are paths, the ones that are taken are reported.
+    let taken = bad.replace("\"old\", \"/\", \"/a/../b/\", \"/q?x=1\", ", "");
+    site.write("content/articles/b.md", &taken);
+    let run = site.build().failure();
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "content/articles/b.md:6:13: error: alias /proof/ is already a URL cairn generates",
+            "content/articles/b.md:6:24: error: alias /articles/a/ is already the URL of content/articles/a.md",
+            "content/articles/b.md:6:40: error: alias /legacy/ is already an alias of content/articles/a.md",
+            "content/articles/b.md:6:52: error: alias /logo.png is already the path of static/logo.png",
+        ],
+        "{}",
+        run.stderr
+    );
+}

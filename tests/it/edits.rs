@@ -73,6 +73,8 @@ struct Article {
     headings: Vec<u32>,
     /// Cites metric `claim % metrics.len()` of the case study.
     claim: Option<usize>,
+    /// Has the old URL `/old/<file stem>/` as an alias.
+    alias: bool,
 }
 
 #[derive(Clone)]
@@ -156,6 +158,7 @@ impl Model {
             text: sentence(rng),
             headings,
             claim: rng.chance(50).then(|| rng.below(8)),
+            alias: rng.chance(20),
         });
         file
     }
@@ -187,6 +190,13 @@ impl Model {
         }
         if a.draft {
             s += "draft = true\n";
+        }
+        if a.alias {
+            let stem = a
+                .file
+                .trim_start_matches("articles/")
+                .trim_end_matches(".md");
+            s += &format!("aliases = [\"/old/{stem}/\"]\n");
         }
         s += &format!("+++\n{}\n", a.text);
         if let Some(t) = self.link_target(i) {
@@ -293,7 +303,7 @@ fn save(site: &TestSite, before: &Model, after: &Model) -> Vec<String> {
 fn edit(m: &mut Model, rng: &mut Rng) -> String {
     let i = rng.below(m.articles.len());
     let file = m.articles[i].file.clone();
-    let kind = rng.below(22);
+    let kind = rng.below(23);
     let a = &mut m.articles[i];
     match kind {
         0 => {
@@ -412,6 +422,11 @@ fn edit(m: &mut Model, rng: &mut Rng) -> String {
                 "case-studies/c.md: metric {} review_by = {:?}",
                 mt.id, mt.review_by
             )
+        }
+        22 => {
+            let a = &mut m.articles[i];
+            a.alias = !a.alias;
+            format!("{file}: alias = {}", a.alias)
         }
         21 => {
             m.quote_pending = rng.pick(&[None, Some(true), Some(false)]);

@@ -112,6 +112,7 @@ fn document(site: &SiteConfig) -> Value {
             collection("pages", "Pages", "Page", "content", vec![
                 field("Title", "title", "string"),
                 optional(field("Summary", "summary", "text")),
+                optional(field("Old URLs (redirected here)", "aliases", "list")),
                 field("Body", "body", "markdown"),
             ]),
         ],
@@ -158,6 +159,7 @@ fn article_fields(site: &SiteConfig) -> Vec<Value> {
         roles,
         industries,
         draft,
+        optional(field("Old URLs (redirected here)", "aliases", "list")),
         field("Body", "body", "markdown"),
     ]
 }

@@ -87,6 +87,8 @@ struct RawConfig {
     safe_html: bool,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    #[serde(default = "default_per_page")]
+    per_page: usize,
     #[serde(default)]
     author: Option<String>,
     #[serde(default)]
@@ -107,6 +109,9 @@ fn default_language() -> String {
 fn default_theme() -> String {
     "default".into()
 }
+fn default_per_page() -> usize {
+    100
+}
 fn default_feed_limit() -> usize {
     20
 }
@@ -124,6 +129,8 @@ pub struct SiteConfig {
     pub safe_html: bool,
     /// Entries per Atom feed.
     pub feed_limit: usize,
+    /// Cards per page of a long listing (`/articles/`, a stage, an industry); 0: one page.
+    pub per_page: usize,
     /// Default author for pages that name none.
     pub author: Option<String>,
     pub stages: Vec<Stage>,
@@ -190,6 +197,7 @@ impl SiteConfig {
             theme: raw.theme,
             safe_html: raw.safe_html,
             feed_limit: raw.feed_limit,
+            per_page: raw.per_page,
             author: raw.author,
             stages,
             roles,
@@ -349,6 +357,7 @@ const CONFIG_KEYS: &[&str] = &[
     "theme",
     "safe_html",
     "feed_limit",
+    "per_page",
     "author",
     "stages",
     "roles",
@@ -785,7 +794,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, author, stages, roles, industries, audit, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

@@ -249,6 +249,10 @@ pub fn site() -> Value {
     );
     p.insert("safe_html".into(), json!({"type": "boolean"}));
     p.insert(
+        "per_page".into(),
+        json!({"type": "integer", "minimum": 0, "description": "Cards per page of /articles/, stage and industry listings; 0: one page. Default 100."}),
+    );
+    p.insert(
         "feed_limit".into(),
         json!({"type": "integer", "minimum": 1}),
     );

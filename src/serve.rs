@@ -133,6 +133,7 @@ async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
         std::thread::spawn(move || watch.run(rx, &shared, session));
     }
     let local_only = options.bind.to_canonical().is_loopback();
+    let stop = stop_signal();
     let app = http::router(shared, local_only);
 
     log(
@@ -145,7 +146,7 @@ async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
     if options.open {
         open_browser(&format!("{url}/"));
     }
-    http::serve(listener, app, http::Timeouts::from_env(), stop_signal()).await;
+    http::serve(listener, app, http::Timeouts::from_env(), stop).await;
     log(Stream::Progress, "stopped");
     drop(tmp);
     Ok(())
@@ -153,26 +154,33 @@ async fn run(options: ServeOptions, log: Log) -> anyhow::Result<()> {
 
 /// Resolves on Ctrl-C, or (on Unix) when a service manager or terminal asks the server
 /// to stop (SIGTERM, SIGHUP): the server then stops and removes its private output.
-async fn stop_signal() {
+/// The handlers are in place when this returns, before the future is first polled, so
+/// a signal sent as soon as the server says it is serving is not missed.
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut term), Ok(mut hangup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-            _ = hangup.recv() => {}
+        let term = signal(SignalKind::terminate()).ok();
+        let hangup = signal(SignalKind::hangup()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        async move {
+            let (Some(mut term), Some(mut hangup), Some(mut interrupt)) = (term, hangup, interrupt)
+            else {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            };
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = term.recv() => {}
+                _ = hangup.recv() => {}
+            }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

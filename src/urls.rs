@@ -72,6 +72,16 @@ impl Urls {
     pub fn home(&self) -> String {
         self.folder::<&str>(&[])
     }
+    /// Page `n` (0-based) of the listing at `url`: the first keeps the listing's URL, the
+    /// others are `<url>page/<n+1>/`.
+    pub fn paged(&self, url: String, n: usize) -> String {
+        if n == 0 {
+            url
+        } else {
+            format!("{url}page/{}/", n + 1)
+        }
+    }
+
     pub fn articles(&self) -> String {
         self.folder(&[ARTICLES])
     }

@@ -19,15 +19,18 @@ use crate::urls;
 pub enum Job {
     Page(usize),
     Home,
-    Articles,
+    /// Page `n` (0-based) of `/articles/`.
+    Articles(usize),
     CaseStudies,
     Roles,
     Role(usize),
     RoleFeed(usize),
     Stages,
-    Stage(usize),
+    /// Stage `s`, page `n`.
+    Stage(usize, usize),
     Industries,
-    Industry(usize),
+    /// Industry `i`, page `n`.
+    Industry(usize, usize),
     IndustryFeed(usize),
     Proof,
     Feed,
@@ -44,10 +47,14 @@ pub enum Job {
 pub fn jobs(site: &Site) -> Vec<Job> {
     // Listings first, the longest first: rendered in parallel, a listing that
     // starts last would leave one core busy while the other has nothing to do.
-    let mut jobs = vec![Job::Articles, Job::Sitemap, Job::CaseStudies, Job::Proof];
-    jobs.extend((0..site.config.stages.len()).map(Job::Stage));
-    for i in 0..site.industries.len() {
-        jobs.push(Job::Industry(i));
+    let pages = |list: &[usize]| page_count(site, list.len());
+    let mut jobs: Vec<Job> = (0..pages(&site.articles)).map(Job::Articles).collect();
+    jobs.extend([Job::Sitemap, Job::CaseStudies, Job::Proof]);
+    for (s, list) in site.by_stage.iter().enumerate() {
+        jobs.extend((0..pages(list)).map(|n| Job::Stage(s, n)));
+    }
+    for (i, list) in site.by_industry.iter().enumerate() {
+        jobs.extend((0..pages(list)).map(|n| Job::Industry(i, n)));
         jobs.push(Job::IndustryFeed(i));
     }
     for r in 0..site.config.roles.len() {
@@ -95,6 +102,64 @@ pub enum Value<'a, C> {
     Text(String),
     Card(C),
     Redirects(Vec<Redirect>),
+    Paginator(Paginator),
+}
+
+/// Where a page of a paged listing is among the others.
+#[derive(Debug, Serialize)]
+pub struct Paginator {
+    /// 1-based.
+    pub current: usize,
+    pub total: usize,
+    /// Paths (with the base path); empty on the first or last page.
+    pub previous: String,
+    pub next: String,
+    /// Every page's number and path, for a list of page links.
+    pub pages: Vec<PageLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+}
+
+/// How many pages a listing of `len` cards has (at least one).
+fn page_count(site: &Site, len: usize) -> usize {
+    match site.config.per_page {
+        0 => 1,
+        per => len.div_ceil(per).max(1),
+    }
+}
+
+/// The cards of page `n` of `list`.
+fn page_of<'s>(site: &Site, list: &'s [usize], n: usize) -> &'s [usize] {
+    match site.config.per_page {
+        0 => list,
+        per => &list[(n * per).min(list.len())..((n + 1) * per).min(list.len())],
+    }
+}
+
+/// The paginator of page `n` of the listing at `url` with `len` cards.
+fn pager(site: &Site, url: &str, len: usize, n: usize) -> Paginator {
+    let total = page_count(site, len);
+    let path = |k: usize| site.urls.href(&site.urls.paged(url.to_string(), k));
+    Paginator {
+        current: n + 1,
+        total,
+        previous: if n > 0 { path(n - 1) } else { String::new() },
+        next: if n + 1 < total {
+            path(n + 1)
+        } else {
+            String::new()
+        },
+        pages: (0..total)
+            .map(|k| PageLink {
+                number: k + 1,
+                url: path(k),
+            })
+            .collect(),
+    }
 }
 
 /// One line of `_redirects`: an old URL and the page it leads to (paths with the base).
@@ -125,14 +190,14 @@ pub fn template_of(site: &Site, job: Job) -> &'static str {
             Kind::Page => "page.html",
         },
         Job::Home => "index.html",
-        Job::Articles => "articles.html",
+        Job::Articles(_) => "articles.html",
         Job::CaseStudies => "case_studies.html",
         Job::Roles => "roles.html",
         Job::Role(_) => "role.html",
         Job::Stages => "stages.html",
-        Job::Stage(_) => "stage.html",
+        Job::Stage(..) => "stage.html",
         Job::Industries => "industries.html",
-        Job::Industry(_) => "industry.html",
+        Job::Industry(..) => "industry.html",
         Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => "atom.xml",
         Job::Proof => "proof.html",
         Job::Sitemap => "sitemap.xml",
@@ -152,11 +217,11 @@ pub fn page_path(site: &Site, i: usize) -> String {
 /// such as the home page or a feed, are not listings here).
 pub fn listed_pages<'s>(site: &'s Site, job: &Job) -> Vec<&'s [usize]> {
     match *job {
-        Job::Articles => vec![&site.articles],
+        Job::Articles(n) => vec![page_of(site, &site.articles, n)],
         Job::CaseStudies | Job::Proof => vec![&site.case_studies],
         Job::Role(r) => site.role_paths[r].iter().map(Vec::as_slice).collect(),
-        Job::Stage(s) => vec![&site.by_stage[s]],
-        Job::Industry(i) => vec![&site.by_industry[i]],
+        Job::Stage(s, n) => vec![page_of(site, &site.by_stage[s], n)],
+        Job::Industry(i, n) => vec![page_of(site, &site.by_industry[i], n)],
         _ => Vec::new(),
     }
 }
@@ -220,7 +285,15 @@ fn listing<'a, C>(
         Ok(Value::Cards(cards.collect::<Result<_, _>>()?))
     };
     Ok(match job {
-        Job::Articles => (u.articles(), vec![("pages", cards(&site.articles)?)]),
+        Job::Articles(n) => {
+            let url = u.articles();
+            let pager = pager(site, &url, site.articles.len(), n);
+            let values = vec![
+                ("pages", cards(page_of(site, &site.articles, n))?),
+                ("paginator", Value::Paginator(pager)),
+            ];
+            (u.paged(url, n), values)
+        }
         Job::CaseStudies => {
             let groups = Value::ByIndustry(by_industry(cx, terms, card_of)?);
             let pages = cards(&site.case_studies)?;
@@ -246,19 +319,31 @@ fn listing<'a, C>(
             let values = vec![("role", Value::Term(role)), ("path", Value::Path(path))];
             (u.role(role.id), values)
         }
-        Job::Stage(s) => {
+        Job::Stage(s, n) => {
             let stage = &terms.stages[s];
+            let (url, list) = (u.stage(stage.id), &site.by_stage[s]);
             let values = vec![
                 ("stage", Value::Term(stage)),
-                ("pages", cards(&site.by_stage[s])?),
+                ("pages", cards(page_of(site, list, n))?),
+                (
+                    "paginator",
+                    Value::Paginator(pager(site, &url, list.len(), n)),
+                ),
             ];
-            (u.stage(stage.id), values)
+            (u.paged(url, n), values)
         }
-        Job::Industry(i) => {
+        Job::Industry(i, n) => {
             let industry = &terms.industries[i];
-            let pages = cards(&site.by_industry[i])?;
-            let values = vec![("industry", Value::Term(industry)), ("pages", pages)];
-            (u.industry(industry.id), values)
+            let (url, list) = (u.industry(industry.id), &site.by_industry[i]);
+            let values = vec![
+                ("industry", Value::Term(industry)),
+                ("pages", cards(page_of(site, list, n))?),
+                (
+                    "paginator",
+                    Value::Paginator(pager(site, &url, list.len(), n)),
+                ),
+            ];
+            (u.paged(url, n), values)
         }
         Job::Proof => (u.proof(), vec![("cases", cards(&site.case_studies)?)]),
         Job::Sitemap => (u.sitemap(), vec![("entries", Value::Sitemap(sitemap(cx)))]),

@@ -869,3 +869,81 @@ fn aliases_that_cannot_be_paths_or_are_taken_are_errors_naming_both() {
         run.stderr
     );
 }
+
+#[test]
+fn long_listings_are_paged_and_the_first_page_keeps_its_url() {
+    let article = |i: u32| {
+        format!(
+            "+++\ntitle = \"A{i}\"\ndate = 2026-01-{i:02}\nstage = \"awareness\"\nroles = [\"user\"]\nindustries = [\"energy\"]\n+++\nText.\n"
+        )
+    };
+    let mut site = TestSite::empty().file("site.toml", format!("{SITE_TOML}per_page = 2\n"));
+    for i in 1..=5 {
+        site = site.file(&format!("content/articles/a{i}.md"), article(i));
+    }
+    site.build().success();
+    let titles = |path: &str| -> Vec<String> {
+        let html = site.read(path);
+        html.split("class=\"card-title\"><a href=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    for base in ["articles/", "stages/awareness/", "industries/energy/"] {
+        assert_eq!(
+            titles(&format!("{base}index.html")),
+            ["/articles/a5/", "/articles/a4/"],
+            "{base}"
+        );
+        assert_eq!(
+            titles(&format!("{base}page/2/index.html")),
+            ["/articles/a3/", "/articles/a2/"],
+            "{base}"
+        );
+        assert_eq!(
+            titles(&format!("{base}page/3/index.html")),
+            ["/articles/a1/"],
+            "{base}"
+        );
+        assert!(!site.exists(&format!("{base}page/4/index.html")), "{base}");
+        assert!(!site.exists(&format!("{base}page/1/index.html")), "{base}");
+    }
+    let page2 = site.read("articles/page/2/index.html");
+    assert!(
+        page2.contains("<title>All articles (page 2 of 3) · Test Site</title>"),
+        "{page2}"
+    );
+    let nav = between(
+        &page2,
+        "<nav class=\"pagination\" aria-label=\"Pages\">",
+        "</nav>",
+    );
+    assert!(
+        nav.contains("<a rel=\"prev\" href=\"/articles/\">← Newer</a>"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("<a rel=\"next\" href=\"/articles/page/3/\">Older →</a>"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("<a href=\"/articles/page/2/\" aria-current=\"page\">2</a>"),
+        "{nav}"
+    );
+    let first = site.read("articles/index.html");
+    assert!(!between(&first, "<nav class=\"pagination\"", "</nav>").contains("rel=\"prev\""));
+
+    // per_page = 0: one page, no navigation.
+    site.write("site.toml", format!("{SITE_TOML}per_page = 0\n"));
+    site.build().success();
+    assert_eq!(titles("articles/index.html").len(), 5);
+    assert!(
+        !site.exists("articles/page/2/index.html"),
+        "removed with the build that no longer makes it"
+    );
+    assert!(
+        !site
+            .read("articles/index.html")
+            .contains("class=\"pagination\"")
+    );
+}

@@ -493,7 +493,8 @@ fn run_seed(seed: u64) -> Vec<String> {
     let mut site = TestSite::new()
         .file(
             "site.toml",
-            format!("{SITE_TOML}[[industries]]\nid = \"energy\"\nname = \"Energy\"\n[[industries]]\nid = \"logistics\"\nname = \"Logistics\"\n"),
+            // Three cards a page: listings are paged, and edits move cards across pages.
+            format!("{SITE_TOML}per_page = 3\n[[industries]]\nid = \"energy\"\nname = \"Energy\"\n[[industries]]\nid = \"logistics\"\nname = \"Logistics\"\n"),
         )
         .file("static/robots-extra.txt", "x");
     for (name, text) in model.files() {

@@ -832,11 +832,7 @@ fn aliases_that_cannot_be_paths_or_are_taken_are_errors_naming_both() {
         .file("content/articles/b.md", bad)
         .file("static/logo.png", "png");
     let run = site.build().failure();
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains(": error: "))
-        .collect();
+    let errors = run.error_lines();
     assert_eq!(
         errors,
         [
@@ -852,11 +848,7 @@ fn aliases_that_cannot_be_paths_or_are_taken_are_errors_naming_both() {
     let taken = bad.replace("\"old\", \"/\", \"/a/../b/\", \"/q?x=1\", ", "");
     site.write("content/articles/b.md", &taken);
     let run = site.build().failure();
-    let errors: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains(": error: "))
-        .collect();
+    let errors = run.error_lines();
     assert_eq!(
         errors,
         [

@@ -214,11 +214,7 @@ fn approval_and_review_values_that_cannot_hold_are_errors_all_at_once() {
         .file("content/case-studies/acme-steel.md", bad)
         .file("content/articles/a.md", article);
     let run = site.cairn(&["check", "--as-of", "2026-03-01"]).failure();
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains(": error: "))
-        .collect();
+    let lines = run.error_lines();
     assert_eq!(
         lines,
         [

@@ -406,3 +406,13 @@ pub fn stop(child: &mut std::process::Child) {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+impl Run {
+    /// The first line of each error diagnostic on standard error (`file:line:col: error: …`).
+    pub fn error_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.contains(": error: "))
+            .collect()
+    }
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::context::Ctx;
 use super::views::{
     FeedView, IndustryGroup, NextView, PageView, ReadNextView, SiteView, SitemapEntry, StageGroup,
-    TermView, card, fmt_date, json_ld,
+    TermView, card, fmt_date, json_ld, segments,
 };
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
@@ -404,6 +404,7 @@ fn page<'a, C>(
         .collect::<Result<_, Diagnostic>>()?;
     let read_next = read_next(site, terms, i, card_of)?;
     let json_ld = json_ld(site, &card, page);
+    let segments = segments(&card);
     let view = PageView {
         card,
         content: &body.html,
@@ -412,6 +413,7 @@ fn page<'a, C>(
         extra: &page.meta.extra,
         next_for,
         read_next,
+        segments,
         json_ld,
     };
     Ok(JobView {

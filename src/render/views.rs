@@ -215,6 +215,9 @@ pub struct PageView<'a, C> {
     pub next_for: Vec<NextView<'a, C>>,
     /// Up to three pages to read next (none for pages off the journey).
     pub read_next: Vec<ReadNextView<'a, C>>,
+    /// `{"type":"article","stage":"decision","roles":[…],"industries":[…]}` for analytics
+    /// scripts, already escaped for a `<script type="application/json">`.
+    pub segments: String,
     /// `<script type="application/ld+json">` body, already escaped for HTML.
     pub json_ld: String,
 }
@@ -484,10 +487,29 @@ pub fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
     if let Some(c) = &m.case {
         v["about"] = serde_json::json!({ "@type": "Organization", "name": c.customer });
     }
-    // Inside <script>, markup characters must not appear at all: escape them as JSON allows.
-    serde_json::to_string(&v)
+    script_json(&v)
+}
+
+/// JSON to put inside a `<script>`: markup characters must not appear there at all, so
+/// they are escaped as JSON allows.
+fn script_json(v: &serde_json::Value) -> String {
+    serde_json::to_string(v)
         .unwrap_or_default()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+/// What analytics and marketing-automation scripts segment a page by, as JSON for a
+/// `<script type="application/json">`: its type, stage, roles and industries (ids).
+pub fn segments(card: &CardView) -> String {
+    fn ids<'t>(terms: &[TermView<'t>]) -> Vec<&'t str> {
+        terms.iter().map(|t| t.id).collect()
+    }
+    script_json(&serde_json::json!({
+        "type": card.kind,
+        "stage": card.stage.as_ref().map(|s| s.id),
+        "roles": ids(&card.roles),
+        "industries": ids(&card.industries),
+    }))
 }

@@ -939,3 +939,28 @@ fn long_listings_are_paged_and_the_first_page_keeps_its_url() {
             .contains("class=\"pagination\"")
     );
 }
+
+/// Analytics and marketing-automation scripts can segment a page by its stage, roles
+/// and industries without a tracker: they are on `<body>` and in a JSON block.
+#[test]
+fn pages_carry_their_segments_for_analytics_scripts() {
+    let site = TestSite::new().file(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"decision\"\nroles = [\"decider\", \"buyer\"]\nindustries = [\"energy\"]\n+++\nText.\n",
+    );
+    site.build().success();
+    let html = site.read("articles/a/index.html");
+    assert!(
+        html.contains("<body data-type=\"article\" data-stage=\"decision\" data-roles=\"decider buyer\" data-industries=\"energy\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<script type=\"application/json\" id=\"cairn-segments\">{\"industries\":[\"energy\"],\"roles\":[\"decider\",\"buyer\"],\"stage\":\"decision\",\"type\":\"article\"}</script>"),
+        "{html}"
+    );
+    assert!(
+        site.read("index.html").contains("<body>"),
+        "listings carry none"
+    );
+    assert!(site.exists("favicon.svg"));
+}

@@ -123,8 +123,8 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
     let first = session.build(None).unwrap();
     assert_eq!(
         first.rendered,
-        first.files - 2,
-        "everything rendered once (the theme stylesheet and one static file are copied)"
+        first.files - 3,
+        "everything rendered once (the theme's stylesheet and favicon and one static file are copied)"
     );
 
     // A body-only edit renders the page and what shows its reading time or summary, not everything.

@@ -444,7 +444,11 @@ fn hidden_files_and_links_out_of_the_site_are_never_published() {
     site.build().success();
     let mut published: Vec<String> = site.snapshot().into_iter().map(|(p, _)| p).collect();
     published.retain(|p| {
-        !p.ends_with(".html") && !p.ends_with(".xml") && !p.ends_with(".css") && p != "robots.txt"
+        !p.ends_with(".html")
+            && !p.ends_with(".xml")
+            && !p.ends_with(".css")
+            && p != "robots.txt"
+            && p != "favicon.svg"
     });
     assert_eq!(
         published,

@@ -72,6 +72,26 @@ pub struct AuditConfig {
     pub case_study_per_industry: bool,
 }
 
+/// UTM parameters for the stages' calls to action (`[campaign]`): with it, each call
+/// to action says which stage (and, on a role's path, which role) it was clicked at.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    #[serde(default = "default_utm_source")]
+    pub utm_source: String,
+    #[serde(default = "default_utm_medium")]
+    pub utm_medium: String,
+    #[serde(default)]
+    pub utm_campaign: Option<String>,
+}
+
+fn default_utm_source() -> String {
+    "website".into()
+}
+fn default_utm_medium() -> String {
+    "cta".into()
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -99,6 +119,8 @@ struct RawConfig {
     industries: Option<Vec<Industry>>,
     #[serde(default)]
     audit: AuditConfig,
+    #[serde(default)]
+    campaign: Option<Campaign>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -139,6 +161,8 @@ pub struct SiteConfig {
     /// `false` when site.toml declares no `[[industries]]`: any slug is accepted.
     pub industries_closed: bool,
     pub audit: AuditConfig,
+    /// UTM parameters for calls to action, when `[campaign]` is written.
+    pub campaign: Option<Campaign>,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -204,6 +228,7 @@ impl SiteConfig {
             industries,
             industries_closed,
             audit: raw.audit,
+            campaign: raw.campaign,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
     }
@@ -363,12 +388,14 @@ const CONFIG_KEYS: &[&str] = &[
     "roles",
     "industries",
     "audit",
+    "campaign",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
 const ROLE_KEYS: &[&str] = &["id", "name", "description", "aliases"];
 const INDUSTRY_KEYS: &[&str] = &["id", "name", "description"];
 const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industry"];
+const CAMPAIGN_KEYS: &[&str] = &["utm_source", "utm_medium", "utm_campaign"];
 
 /// Every unknown key of site.toml, each where it is written.
 fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
@@ -379,6 +406,7 @@ fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
             ("roles", ROLE_KEYS),
             ("industries", INDUSTRY_KEYS),
             ("audit", AUDIT_KEYS),
+            ("campaign", CAMPAIGN_KEYS),
         ],
         free: "free-form values go under [extra]",
     }
@@ -780,6 +808,7 @@ mod tests {
         assert_eq!(expected_keys::<Role>(), ROLE_KEYS);
         assert_eq!(expected_keys::<Industry>(), INDUSTRY_KEYS);
         assert_eq!(expected_keys::<AuditConfig>(), AUDIT_KEYS);
+        assert_eq!(expected_keys::<Campaign>(), CAMPAIGN_KEYS);
     }
 
     #[test]
@@ -794,7 +823,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

@@ -271,6 +271,16 @@ pub fn site() -> Value {
         "require": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9*-]+(:[a-z0-9*-]+)?$"}},
         "case_study_per_industry": {"type": "boolean"},
     }}));
+    p.insert(
+        "campaign".into(),
+        json!({"type": "object", "additionalProperties": false,
+        "description": "UTM parameters for the stages' calls to action.",
+        "properties": {
+            "utm_source": {"type": "string"},
+            "utm_medium": {"type": "string"},
+            "utm_campaign": {"type": "string"},
+        }}),
+    );
     p.insert("extra".into(), json!({"type": "object"}));
     document("cairn site.toml", p, &["title", "base_url"])
 }

@@ -224,6 +224,22 @@ pub fn metric_of_anchor(anchor: &str) -> Option<&str> {
     anchor.strip_prefix(METRIC_ANCHOR)
 }
 
+/// `url` with `params` added to its query string (before any `#fragment`), each
+/// name and value encoded as a form would.
+pub fn with_query(url: &str, params: &[(&str, &str)]) -> String {
+    let (base, fragment) = url
+        .split_once('#')
+        .map_or((url, None), |(b, f)| (b, Some(f)));
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    let joint = if base.contains('?') { '&' } else { '?' };
+    match fragment {
+        Some(f) => format!("{base}{joint}{query}#{f}"),
+        None => format!("{base}{joint}{query}"),
+    }
+}
+
 /// The file of redirects some hosts read (Netlify, Cloudflare Pages).
 pub const REDIRECTS_FILE: &str = "_redirects";
 

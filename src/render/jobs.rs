@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::context::Ctx;
 use super::views::{
     FeedView, IndustryGroup, NextView, PageView, ReadNextView, SiteView, SitemapEntry, StageGroup,
-    TermView, card, fmt_date, json_ld, segments,
+    TermView, card, cta_url, fmt_date, json_ld, segments,
 };
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
@@ -310,8 +310,13 @@ fn listing<'a, C>(
             let path = (0..site.config.stages.len())
                 .map(|s| {
                     let pages = site.role_paths[r][s].iter().map(|&i| card_of(i));
+                    let mut stage = terms.stages[s].clone();
+                    if let (Some(cta), Some(written)) = (&mut stage.cta, &site.config.stages[s].cta)
+                    {
+                        cta.url = cta_url(site, &written.url, stage.id, Some(role.id));
+                    }
                     Ok(StageGroup {
-                        stage: terms.stages[s].clone(),
+                        stage,
                         pages: pages.collect::<Result<_, Diagnostic>>()?,
                     })
                 })

@@ -286,10 +286,31 @@ pub fn stage_term(site: &Site, i: usize, count: usize) -> TermView<'_> {
         feed_url: String::new(),
         cta: s.cta.as_ref().map(|c| Cta {
             text: c.text.clone(),
-            url: site.urls.configured(&c.url),
+            url: cta_url(site, &c.url, &s.id, None),
         }),
         count,
     }
+}
+
+/// A stage's call to action: its URL as configured, with the UTM parameters of
+/// `[campaign]` (the stage as `utm_content`, the role of a role's path as `utm_term`).
+pub fn cta_url(site: &Site, url: &str, stage: &str, role: Option<&str>) -> String {
+    let url = site.urls.configured(url);
+    let Some(c) = &site.config.campaign else {
+        return url;
+    };
+    let mut params = vec![
+        ("utm_source", c.utm_source.as_str()),
+        ("utm_medium", c.utm_medium.as_str()),
+    ];
+    if let Some(name) = &c.utm_campaign {
+        params.push(("utm_campaign", name));
+    }
+    params.push(("utm_content", stage));
+    if let Some(role) = role {
+        params.push(("utm_term", role));
+    }
+    urls::with_query(&url, &params)
 }
 
 pub fn role_term(site: &Site, i: usize, count: usize) -> TermView<'_> {

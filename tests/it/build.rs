@@ -964,3 +964,45 @@ fn pages_carry_their_segments_for_analytics_scripts() {
     );
     assert!(site.exists("favicon.svg"));
 }
+
+/// With `[campaign]`, a stage's call to action says where it was clicked: the stage
+/// (`utm_content`) and, on a role's path, the role (`utm_term`).
+#[test]
+fn campaign_tags_calls_to_action_with_stage_and_role() {
+    let config = format!(
+        "{SITE_TOML}[campaign]\nutm_campaign = \"Q3 pilots\"\n[[stages]]\nid = \"decision\"\nname = \"Decision\"\ncta = {{ text = \"Plan a pilot\", url = \"/contact/#form\" }}\n"
+    );
+    let site = TestSite::empty()
+        .file("site.toml", config)
+        .file(
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2026-01-01\nstage = \"decision\"\nroles = [\"buyer\"]\n+++\nText.\n",
+        )
+        .file("content/contact.md", "+++\ntitle = \"Contact\"\n+++\n## Form\n");
+    site.build().success();
+    let tagged = "/contact/?utm_source=website&amp;utm_medium=cta&amp;utm_campaign=Q3+pilots&amp;utm_content=decision";
+    assert!(
+        site.read("articles/a/index.html")
+            .contains(&format!("href=\"{tagged}#form\""))
+    );
+    assert!(
+        site.read("stages/decision/index.html")
+            .contains(&format!("href=\"{tagged}#form\""))
+    );
+    assert!(
+        site.read("roles/buyer/index.html")
+            .contains(&format!("href=\"{tagged}&amp;utm_term=buyer#form\"")),
+        "{}",
+        site.read("roles/buyer/index.html")
+    );
+    // Without [campaign], the URL is as written.
+    site.write(
+        "site.toml",
+        format!("{SITE_TOML}[[stages]]\nid = \"decision\"\nname = \"Decision\"\ncta = {{ text = \"Plan a pilot\", url = \"/contact/#form\" }}\n"),
+    );
+    site.build().success();
+    assert!(
+        site.read("articles/a/index.html")
+            .contains("href=\"/contact/#form\"")
+    );
+}

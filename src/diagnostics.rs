@@ -139,6 +139,8 @@ codes! {
     UnsafeUrl = "unsafe-url",
     /// a Tera syntax error, or an error while rendering (an undefined variable, a wrong type)
     Template = "template",
+    /// a listing template (`articles.html`, `stage.html`, `industry.html`) of the theme does not use `paginator` while a listing has more than `per_page` cards: its later pages are linked from nowhere — a warning
+    PaginationUnlinked = "pagination-unlinked",
     /// a template the renderer needs is missing from the theme
     TemplateMissing = "template-missing",
 }

@@ -243,9 +243,12 @@ fn finish_load(
     match outcome.site {
         Some(site) => Ok((
             Loaded {
+                warnings: {
+                    diagnostics.extend(render::unlinked_pages(&site, &theme));
+                    diagnostics
+                },
                 site,
                 theme,
-                warnings: diagnostics,
                 timings,
                 patcher: outcome.patcher,
             },

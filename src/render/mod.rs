@@ -273,6 +273,36 @@ pub fn render_pages(
     Ok(Some(pages.len()))
 }
 
+/// A warning for each listing template that does not link the pages of a listing it
+/// pages (it does not use `paginator`): those pages would be reachable from nowhere.
+pub fn unlinked_pages(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let mut warned: Vec<&str> = Vec::new();
+    let mut warnings = Vec::new();
+    for job in jobs(site) {
+        let (Job::Articles(n) | Job::Stage(_, n) | Job::Industry(_, n)) = job else {
+            continue;
+        };
+        let template = jobs::template_of(site, job);
+        if n == 0 || theme.links_pages(template) || warned.contains(&template) {
+            continue;
+        }
+        warned.push(template);
+        warnings.push(
+            Diagnostic::warning(
+                crate::diagnostics::Code::PaginationUnlinked,
+                theme.origin_of(template),
+                format!(
+                    "{template} does not use `paginator`: the pages after the first of its listings are linked from nowhere"
+                ),
+            )
+            .with_hint(
+                "add {% include \"partials/pagination.html\" %} (the built-in theme's), or set `per_page = 0` in site.toml",
+            ),
+        );
+    }
+    warnings
+}
+
 /// Render one output file.
 fn render_job(cx: &Ctx, job: Job) -> Result<OutputFile, Diagnostic> {
     let site = cx.site;

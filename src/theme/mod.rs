@@ -33,6 +33,8 @@ pub struct Theme {
     pub statics: Vec<(String, Vec<u8>)>,
     /// Templates that may show how many pages a term or the site has (see [`reads`]).
     count_readers: std::collections::HashSet<String>,
+    /// Templates that use `paginator` (links to the other pages of a listing).
+    paginator_readers: std::collections::HashSet<String>,
 }
 
 impl Theme {
@@ -51,6 +53,12 @@ impl Theme {
                     .iter()
                     .map(|(name, (_, text))| (name.as_str(), text.as_str())),
             ),
+            paginator_readers: reads::word_readers(
+                templates
+                    .iter()
+                    .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+                "paginator",
+            ),
         })
     }
 
@@ -59,6 +67,11 @@ impl Theme {
     /// cannot are not rendered again when only counts change.
     pub fn reads_counts(&self, name: &str) -> bool {
         self.count_readers.contains(name)
+    }
+
+    /// Whether template `name`, or a template it extends or includes, uses `paginator`.
+    pub fn links_pages(&self, name: &str) -> bool {
+        self.paginator_readers.contains(name)
     }
 
     /// Where the template `name` came from (its file, or the built-in theme).

@@ -38,6 +38,29 @@ const TERM_NAMES: &[&str] = &[
 
 /// The names of the templates among `templates` (name, text) that may show a count.
 pub fn count_readers<'t>(templates: impl Iterator<Item = (&'t str, &'t str)>) -> HashSet<String> {
+    readers(templates, |c| {
+        COUNT_WORDS.iter().any(|w| has_word(c, w))
+            || shows_site_whole(c)
+            || prints_a_whole_value(c)
+            || loops_over_fields(c)
+    })
+}
+
+/// The names of the templates among `templates` (name, text) whose code, or the code of
+/// a template they extend or include, uses the variable `word`.
+pub fn word_readers<'t>(
+    templates: impl Iterator<Item = (&'t str, &'t str)>,
+    word: &str,
+) -> HashSet<String> {
+    readers(templates, |c| has_word(c, word))
+}
+
+/// The names of the templates among `templates` for which `reads` holds of the code of
+/// the template, of a template it names (extends, includes), or of a component.
+fn readers<'t>(
+    templates: impl Iterator<Item = (&'t str, &'t str)>,
+    reads_code: impl Fn(&str) -> bool,
+) -> HashSet<String> {
     let code: HashMap<&str, String> = templates.map(|(n, t)| (n, code_of(t))).collect();
     let components: Vec<&str> = code
         .iter()
@@ -55,11 +78,7 @@ pub fn count_readers<'t>(templates: impl Iterator<Item = (&'t str, &'t str)>) ->
             if !seen.insert(t) {
                 continue;
             }
-            if COUNT_WORDS.iter().any(|w| has_word(c, w))
-                || shows_site_whole(c)
-                || prints_a_whole_value(c)
-                || loops_over_fields(c)
-            {
+            if reads_code(c) {
                 return true;
             }
             todo.extend(quoted(c).filter(|q| code.contains_key(q)));

@@ -1006,3 +1006,35 @@ fn campaign_tags_calls_to_action_with_stage_and_role() {
             .contains("href=\"/contact/#form\"")
     );
 }
+
+/// A theme's listing template that does not link the pages of a paged listing would
+/// leave them reachable from nowhere: a warning names it.
+#[test]
+fn a_listing_template_without_paginator_is_warned_about_once_pages_exist() {
+    let article = |i: u32| {
+        format!(
+            "+++\ntitle = \"A{i}\"\ndate = 2026-01-0{i}\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nText.\n"
+        )
+    };
+    let site = TestSite::empty()
+        .file("site.toml", format!("{SITE_TOML}per_page = 2\n"))
+        .file("content/articles/a1.md", article(1))
+        .file("content/articles/a2.md", article(2))
+        .file(
+            "templates/articles.html",
+            "{% extends \"base.html\" %}{% block content %}{% for c in pages %}{{ c.title }}{% endfor %}{% endblock content %}",
+        );
+    let run = site.build().success();
+    assert!(
+        !run.stderr.contains("warning"),
+        "one page: nothing unlinked\n{}",
+        run.stderr
+    );
+    site.write("content/articles/a3.md", article(3));
+    let run = site.build().success();
+    assert!(
+        run.stderr.contains("templates/articles.html: warning: articles.html does not use `paginator`: the pages after the first of its listings are linked from nowhere\n  = hint: add {% include \"partials/pagination.html\" %} (the built-in theme's), or set `per_page = 0` in site.toml"),
+        "{}",
+        run.stderr
+    );
+}

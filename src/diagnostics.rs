@@ -91,7 +91,7 @@ codes! {
     UrlDuplicate = "url-duplicate",
     /// a page would take a URL cairn generates (`/proof/`, `/roles/…`)
     UrlTaken = "url-taken",
-    /// an alias is not a path from the site's root (`/blog/old-post/`): no leading `/`, the home page, a character a URL path cannot hold as it is, or an empty, `.` or `..` part
+    /// an alias is not a path from the site's root (`/blog/old-post/`): no leading `/`, the home page, a character a URL path cannot hold as it is, an empty, `.` or `..` part, a hidden part (`/.git/`), or a file that is not a page (`/style.css`)
     AliasInvalid = "alias-invalid",
     /// an alias is already a page's URL, a URL cairn generates, a file's path, or another page's alias (both are named)
     AliasTaken = "alias-taken",

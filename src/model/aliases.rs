@@ -26,39 +26,7 @@ pub(super) fn aliases_of(
     let mut aliases = Vec::with_capacity(raw.len());
     for written in raw {
         let alias = written.trim();
-        let problem = if !alias.starts_with('/') {
-            Some((
-                format!("alias `{alias}` is not a path from the site's root"),
-                format!(
-                    "write it with a leading `/`: `/{}`",
-                    alias.trim_start_matches("./")
-                ),
-            ))
-        } else if alias == "/" {
-            Some((
-                "the home page cannot be an alias".to_string(),
-                "name the old URL of this page, e.g. `/blog/old-post/`".to_string(),
-            ))
-        } else if let Some(c) = alias.chars().find(|&c| !allowed(c)) {
-            Some((
-                format!("alias `{alias}` holds `{c}`, which a URL path cannot hold as it is"),
-                "percent-encode it (a space is `%20`), or leave out a query (`?…`) or fragment (`#…`)"
-                    .to_string(),
-            ))
-        } else if alias
-            .split('/')
-            .skip(1)
-            .any(|s| s == "." || s == ".." || (s.is_empty() && !alias.ends_with('/')))
-            || alias.contains("//")
-        {
-            Some((
-                format!("alias `{alias}` has an empty, `.` or `..` part"),
-                "write the old URL's path as the browser shows it, e.g. `/blog/old-post/`"
-                    .to_string(),
-            ))
-        } else {
-            None
-        };
+        let problem = problem_of(alias);
         let at = front.at_value("aliases", written);
         match problem {
             Some((message, hint)) => errors.push(
@@ -71,6 +39,69 @@ pub(super) fn aliases_of(
         }
     }
     aliases
+}
+
+/// What is wrong with `alias` as a path of the site (message, hint), if anything.
+fn problem_of(alias: &str) -> Option<(String, String)> {
+    if !alias.starts_with('/') {
+        Some((
+            format!("alias `{alias}` is not a path from the site's root"),
+            format!(
+                "write it with a leading `/`: `/{}`",
+                alias.trim_start_matches("./")
+            ),
+        ))
+    } else if alias == "/" {
+        Some((
+            "the home page cannot be an alias".to_string(),
+            "name the old URL of this page, e.g. `/blog/old-post/`".to_string(),
+        ))
+    } else if let Some(c) = alias.chars().find(|&c| !allowed(c)) {
+        Some((
+            format!("alias `{alias}` holds `{c}`, which a URL path cannot hold as it is"),
+            "percent-encode it (a space is `%20`), or leave out a query (`?…`) or fragment (`#…`)"
+                .to_string(),
+        ))
+    } else if alias
+        .split('/')
+        .skip(1)
+        .any(|s| s == "." || s == ".." || (s.is_empty() && !alias.ends_with('/')))
+        || alias.contains("//")
+    {
+        Some((
+            format!("alias `{alias}` has an empty, `.` or `..` part"),
+            "write the old URL's path as the browser shows it, e.g. `/blog/old-post/`".to_string(),
+        ))
+    } else if alias.split('/').any(|s| s.starts_with('.')) {
+        Some((
+                format!("alias `{alias}` has a hidden part (starting with `.`)"),
+                "a redirect page is published where readers can reach it; hidden folders such as `.git` of the output are not cairn's to write into".to_string(),
+            ))
+    } else {
+        file_extension(alias)
+            .filter(|e| !PAGE_EXTENSIONS.contains(&e.as_str()))
+            .map(|ext| {
+                (
+                    format!("alias `{alias}` names a `.{ext}` file, and a redirect page is HTML"),
+                    format!(
+                        "aliases are old page URLs: a folder (`/old-post/`) or a page file (.{})",
+                        PAGE_EXTENSIONS.join(", .")
+                    ),
+                )
+            })
+    }
+}
+
+/// File extensions of old page URLs: a redirect page is HTML, so an alias can stand
+/// for a page, never for a stylesheet, script or image (which the theme and `static/`
+/// publish under such names).
+const PAGE_EXTENSIONS: &[&str] = &["html", "htm", "shtml", "php", "asp", "aspx", "jsp", "cfm"];
+
+/// The extension of the last part of `alias`, lowercased, when it names a file.
+fn file_extension(alias: &str) -> Option<String> {
+    let last = alias.rsplit('/').next().unwrap_or("");
+    last.rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
 }
 
 /// A folder path ends with `/` (`/old` → `/old/`); a file path (`/old.html`) is kept.

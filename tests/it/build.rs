@@ -826,11 +826,11 @@ fn aliases_redirect_old_urls_to_the_page() {
 
 #[test]
 fn aliases_that_cannot_be_paths_or_are_taken_are_errors_naming_both() {
-    let bad = "+++\ntitle = \"B\"\ndate = 2026-01-02\nstage = \"awareness\"\nroles = [\"user\"]\naliases = [\"old\", \"/\", \"/a/../b/\", \"/q?x=1\", \"/proof/\", \"/articles/a/\", \"/legacy/\", \"/logo.png\"]\n+++\nText.\n";
+    let bad = "+++\ntitle = \"B\"\ndate = 2026-01-02\nstage = \"awareness\"\nroles = [\"user\"]\naliases = [\"old\", \"/\", \"/a/../b/\", \"/q?x=1\", \"/.git/x/\", \"/style.css\", \"/proof/\", \"/articles/a/\", \"/legacy/\", \"/old.html\"]\n+++\nText.\n";
     let site = TestSite::new()
         .file("content/articles/a.md", MOVED)
         .file("content/articles/b.md", bad)
-        .file("static/logo.png", "png");
+        .file("static/old.html", "<p>old</p>");
     let run = site.build().failure();
     let errors = run.error_lines();
     assert_eq!(
@@ -840,12 +840,17 @@ fn aliases_that_cannot_be_paths_or_are_taken_are_errors_naming_both() {
             "content/articles/b.md:6:20: error: the home page cannot be an alias",
             "content/articles/b.md:6:25: error: alias `/a/../b/` has an empty, `.` or `..` part",
             "content/articles/b.md:6:37: error: alias `/q?x=1` holds `?`, which a URL path cannot hold as it is",
+            "content/articles/b.md:6:47: error: alias `/.git/x/` has a hidden part (starting with `.`)",
+            "content/articles/b.md:6:59: error: alias `/style.css` names a `.css` file, and a redirect page is HTML",
         ],
         "{}",
         run.stderr
     );
     // Once the aliases are paths, the ones that are taken are reported.
-    let taken = bad.replace("\"old\", \"/\", \"/a/../b/\", \"/q?x=1\", ", "");
+    let taken = bad.replace(
+        "\"old\", \"/\", \"/a/../b/\", \"/q?x=1\", \"/.git/x/\", \"/style.css\", ",
+        "",
+    );
     site.write("content/articles/b.md", &taken);
     let run = site.build().failure();
     let errors = run.error_lines();
@@ -855,7 +860,7 @@ fn aliases_that_cannot_be_paths_or_are_taken_are_errors_naming_both() {
             "content/articles/b.md:6:13: error: alias /proof/ is already a URL cairn generates",
             "content/articles/b.md:6:24: error: alias /articles/a/ is already the URL of content/articles/a.md",
             "content/articles/b.md:6:40: error: alias /legacy/ is already an alias of content/articles/a.md",
-            "content/articles/b.md:6:52: error: alias /logo.png is already the path of static/logo.png",
+            "content/articles/b.md:6:52: error: alias /old.html is already the path of static/old.html",
         ],
         "{}",
         run.stderr

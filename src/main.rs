@@ -641,8 +641,15 @@ fn cms_may_write(site: &std::path::Path, rel: &str) -> anyhow::Result<()> {
     if meta.as_ref().is_some_and(|m| !m.is_file()) {
         return Err(refuse("it is not a regular file", "move it away"));
     }
-    let existing = meta.map(|_| std::fs::read_to_string(&path)).transpose();
-    match Written::of(existing.ok().flatten().as_deref()) {
+    // A file that cannot be read as text is someone else's, never absent.
+    let existing = match meta {
+        None => None,
+        Some(_) => Some(
+            std::fs::read_to_string(&path)
+                .map_err(|e| refuse(&format!("it cannot be read as text ({e})"), "move it away"))?,
+        ),
+    };
+    match Written::of(existing.as_deref()) {
         Written::Absent | Written::Ours => Ok(()),
         Written::Edited => Err(refuse(
             "it was edited since cairn wrote it, and your edits are kept",

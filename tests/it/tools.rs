@@ -730,4 +730,20 @@ fn cms_decap_offers_only_the_sites_vocabulary_and_keeps_edits() {
         refused.stderr
     );
     assert!(!site.path("static/admin/config.yml").exists());
+    // A file that is not text is not taken for a missing one.
+    std::fs::remove_file(site.path("static/admin/index.html")).unwrap();
+    site.write("static/admin/config.yml", b"\xff\xfe binary");
+    let refused = site.cairn(&["cms", "decap"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.starts_with(
+            "error: refusing to write static/admin/config.yml: it cannot be read as text ("
+        ),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        std::fs::read(site.path("static/admin/config.yml")).unwrap(),
+        b"\xff\xfe binary"
+    );
 }

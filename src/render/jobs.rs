@@ -125,7 +125,7 @@ pub struct PageLink {
 }
 
 /// How many pages a listing of `len` cards has (at least one).
-fn page_count(site: &Site, len: usize) -> usize {
+pub(super) fn page_count(site: &Site, len: usize) -> usize {
     match site.config.per_page {
         0 => 1,
         per => len.div_ceil(per).max(1),

@@ -276,18 +276,16 @@ pub fn render_pages(
 /// A warning for each listing template that does not link the pages of a listing it
 /// pages (it does not use `paginator`): those pages would be reachable from nowhere.
 pub fn unlinked_pages(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
-    let mut warned: Vec<&str> = Vec::new();
-    let mut warnings = Vec::new();
-    for job in jobs(site) {
-        let (Job::Articles(n) | Job::Stage(_, n) | Job::Industry(_, n)) = job else {
-            continue;
-        };
-        let template = jobs::template_of(site, job);
-        if n == 0 || theme.links_pages(template) || warned.contains(&template) {
-            continue;
-        }
-        warned.push(template);
-        warnings.push(
+    let paged = |lists: &[Vec<usize>]| lists.iter().any(|l| jobs::page_count(site, l.len()) > 1);
+    let listings = [
+        ("articles.html", paged(std::slice::from_ref(&site.articles))),
+        ("stage.html", paged(&site.by_stage)),
+        ("industry.html", paged(&site.by_industry)),
+    ];
+    listings
+        .into_iter()
+        .filter(|&(template, paged)| paged && !theme.links_pages(template))
+        .map(|(template, _)| {
             Diagnostic::warning(
                 crate::diagnostics::Code::PaginationUnlinked,
                 theme.origin_of(template),
@@ -297,10 +295,9 @@ pub fn unlinked_pages(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
             )
             .with_hint(
                 "add {% include \"partials/pagination.html\" %} (the built-in theme's), or set `per_page = 0` in site.toml",
-            ),
-        );
-    }
-    warnings
+            )
+        })
+        .collect()
 }
 
 /// Render one output file.

@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+pub use crate::lang::Phrasing;
+
 /// Which direction is an improvement for a metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -165,7 +167,7 @@ fn improvement(f: Figures) -> Result<(i128, i128), ClaimError> {
 
 /// |after − before| of figures in percent, truncated toward zero to `precision`
 /// decimals, with its unit: `10 percentage points`, `10.5 percentage points`.
-pub fn points(f: Figures, precision: u32) -> Result<String, ClaimError> {
+pub fn points(f: Figures, precision: u32, p: &Phrasing) -> Result<String, ClaimError> {
     let (b, a) = improvement(f)?;
     let scale = Decimal::from_f64(f.before)?
         .scale
@@ -180,11 +182,8 @@ pub fn points(f: Figures, precision: u32) -> Result<String, ClaimError> {
             .map_or(0, |unit| diff / unit)
     };
     let figure = fixed(value, precision);
-    Ok(if figure == "1" {
-        "1 percentage point".to_string()
-    } else {
-        format!("{figure} percentage points")
-    })
+    let template = if figure == "1" { &p.point } else { &p.points };
+    Ok(fill(template, &[("n", &localised(&figure, p))]))
 }
 
 /// |after − before| / before × 100, truncated toward zero to `precision` decimals (`"41.6"`).
@@ -212,85 +211,150 @@ pub fn multiple(f: Figures) -> Result<String, ClaimError> {
     Ok(fixed(tenths, 1))
 }
 
-/// "reduced" or "increased".
-pub fn verb(better: Better) -> &'static str {
-    match better {
-        Better::Lower => "reduced",
-        Better::Higher => "increased",
-    }
-}
-
-/// A figure as the author wrote it (`120`, `61.5`), with thousands separators.
-pub fn number(x: f64) -> String {
+/// A figure as the author wrote it (`120`, `61.5`), with thousands separators from
+/// 10,000 up, in the number format of `p`.
+pub fn number(x: f64, p: &Phrasing) -> String {
     let text = format!("{x}");
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() > 4 {
-            grouped.push(',');
+            grouped.push_str(&p.group);
         }
         grouped.push(c);
     }
     if frac.is_empty() {
         format!("{sign}{grouped}")
     } else {
-        format!("{sign}{grouped}.{frac}")
+        format!("{sign}{grouped}{}{frac}", p.decimal)
     }
 }
 
+/// A computed figure (`41.6`, a point as its decimal separator) in the number format of `p`.
+fn localised(figure: &str, p: &Phrasing) -> String {
+    if p.decimal == "." {
+        figure.to_string()
+    } else {
+        figure.replace('.', &p.decimal)
+    }
+}
+
+/// `template` with each `{name}` replaced by its value.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if values.iter().any(|(n, _)| *n == name) => {
+                let value = values.iter().find(|(n, _)| *n == name).map_or("", |v| v.1);
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A figure with its unit: `72%`, `120 hours/month`.
-pub fn quantity(x: f64, unit: &str) -> String {
+pub fn quantity(x: f64, unit: &str, p: &Phrasing) -> String {
+    let n = number(x, p);
     match unit {
-        "" => number(x),
-        "%" => format!("{}%", number(x)),
-        u => format!("{} {u}", number(x)),
+        "" => n,
+        "%" => fill(&p.quantity_percent, &[("n", &n)]),
+        u => fill(&p.quantity, &[("n", &n), ("unit", u)]),
     }
 }
 
 /// `from 120 to 70 hours/month`
-pub fn change(before: f64, after: f64, unit: &str) -> String {
-    if unit == "%" {
-        format!("from {}% to {}%", number(before), number(after))
+pub fn change(before: f64, after: f64, unit: &str, p: &Phrasing) -> String {
+    let template = if in_percent(unit) {
+        p.change_percent.as_ref()
     } else if unit.is_empty() {
-        format!("from {} to {}", number(before), number(after))
+        p.change_bare.as_ref()
     } else {
-        format!("from {} to {} {unit}", number(before), number(after))
-    }
+        None
+    };
+    let directed = match after.partial_cmp(&before) {
+        Some(std::cmp::Ordering::Less) => p.change_lower.as_ref(),
+        Some(std::cmp::Ordering::Greater) => p.change_higher.as_ref(),
+        _ => None,
+    };
+    let template = template.or(directed).unwrap_or(&p.change);
+    let (b, a) = (number(before, p), number(after, p));
+    let (bq, aq) = (quantity(before, unit, p), quantity(after, unit, p));
+    fill(
+        template,
+        &[
+            ("before", &b),
+            ("after", &a),
+            ("before_q", &bq),
+            ("after_q", &aq),
+            ("unit", unit),
+        ],
+    )
 }
 
-/// The claim text in `form`.
+/// The claim text in `form`, in the language of `p`.
 pub fn phrase(
     f: Figures,
     label: &str,
     unit: &str,
-    form: Form,
-    precision: u32,
+    (form, precision): (Form, u32),
+    p: &Phrasing,
 ) -> Result<String, ClaimError> {
     let points_apply = in_percent(unit);
+    let sentence = |value: &str, points: bool, relative: bool| {
+        let template = match (f.better, points, relative) {
+            (Better::Lower, true, false) => p
+                .sentence_points_lower
+                .as_ref()
+                .unwrap_or(&p.sentence_lower),
+            (Better::Higher, true, false) => p
+                .sentence_points_higher
+                .as_ref()
+                .unwrap_or(&p.sentence_higher),
+            (Better::Lower, _, false) => &p.sentence_lower,
+            (Better::Higher, _, false) => &p.sentence_higher,
+            (Better::Lower, _, true) => &p.relative_lower,
+            (Better::Higher, _, true) => &p.relative_higher,
+        };
+        fill(template, &[("label", label), ("value", value)])
+    };
+    let percent_text = |precision| -> Result<String, ClaimError> {
+        Ok(fill(
+            &p.percent,
+            &[("n", &localised(&percent(f, precision)?, p))],
+        ))
+    };
     Ok(match form {
-        Form::Sentence if points_apply => {
-            format!("{} {label} by {}", verb(f.better), points(f, precision)?)
-        }
-        Form::Percent if points_apply => points(f, precision)?,
-        Form::Sentence => format!("{} {label} by {}%", verb(f.better), percent(f, precision)?),
-        Form::Percent => format!("{}%", percent(f, precision)?),
-        Form::Relative => format!(
-            "{} {label} by {}% relative to its starting value",
-            verb(f.better),
-            percent(f, precision)?
-        ),
+        Form::Sentence if points_apply => sentence(&points(f, precision, p)?, true, false),
+        Form::Percent if points_apply => points(f, precision, p)?,
+        Form::Sentence => sentence(&percent_text(precision)?, false, false),
+        Form::Percent => percent_text(precision)?,
+        Form::Relative => sentence(&percent_text(precision)?, false, true),
         Form::Change => {
             improvement(f)?;
-            change(f.before, f.after, unit)
+            change(f.before, f.after, unit, p)
         }
-        Form::Multiple => format!("{}×", multiple(f)?),
+        Form::Multiple => fill(&p.multiple, &[("n", &localised(&multiple(f)?, p))]),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> Phrasing {
+        crate::lang::Words::english().phrasing
+    }
 
     fn lower(before: f64, after: f64) -> Figures {
         Figures {
@@ -351,7 +415,7 @@ mod tests {
         assert_eq!(percent(lower(-5.0, -9.0), 0), Err(ClaimError::Negative));
         assert_eq!(percent(lower(1e30, 1.0), 0), Err(ClaimError::TooPrecise));
         assert_eq!(
-            phrase(lower(70.0, 120.0), "x", "", Form::Change, 0),
+            phrase(lower(70.0, 120.0), "x", "", (Form::Change, 0), &en()),
             Err(ClaimError::NoImprovement)
         );
     }
@@ -359,30 +423,37 @@ mod tests {
     #[test]
     fn phrases_in_every_form() {
         let f = lower(120.0, 70.0);
-        let p = |form| phrase(f, "unplanned downtime", "hours/month", form, 0).unwrap();
+        let p = |form| phrase(f, "unplanned downtime", "hours/month", (form, 0), &en()).unwrap();
         assert_eq!(p(Form::Sentence), "reduced unplanned downtime by 41%");
         assert_eq!(p(Form::Percent), "41%");
         assert_eq!(p(Form::Change), "from 120 to 70 hours/month");
         assert_eq!(p(Form::Multiple), "1.7×");
         assert_eq!(
-            phrase(higher(61.5, 72.0), "OEE", "%", Form::Change, 0).unwrap(),
+            phrase(higher(61.5, 72.0), "OEE", "%", (Form::Change, 0), &en()).unwrap(),
             "from 61.5% to 72%"
         );
         assert_eq!(
-            phrase(higher(50.0, 80.0), "line throughput", "", Form::Sentence, 1).unwrap(),
+            phrase(
+                higher(50.0, 80.0),
+                "line throughput",
+                "",
+                (Form::Sentence, 1),
+                &en()
+            )
+            .unwrap(),
             "increased line throughput by 60.0%"
         );
     }
 
     #[test]
     fn numbers_keep_the_authors_digits() {
-        assert_eq!(number(120.0), "120");
-        assert_eq!(number(61.5), "61.5");
-        assert_eq!(number(1200.0), "1200");
-        assert_eq!(number(12000.0), "12,000");
-        assert_eq!(number(1234567.25), "1,234,567.25");
-        assert_eq!(quantity(72.0, "%"), "72%");
-        assert_eq!(quantity(3.0, "days"), "3 days");
+        assert_eq!(number(120.0, &en()), "120");
+        assert_eq!(number(61.5, &en()), "61.5");
+        assert_eq!(number(1200.0, &en()), "1200");
+        assert_eq!(number(12000.0, &en()), "12,000");
+        assert_eq!(number(1234567.25, &en()), "1,234,567.25");
+        assert_eq!(quantity(72.0, "%", &en()), "72%");
+        assert_eq!(quantity(3.0, "days", &en()), "3 days");
     }
 
     #[test]
@@ -423,9 +494,16 @@ mod tests {
             ),
         ];
         for (what, f, precision, expected) in rows {
-            assert_eq!(points(*f, *precision).as_deref(), Ok(*expected), "{what}");
+            assert_eq!(
+                points(*f, *precision, &en()).as_deref(),
+                Ok(*expected),
+                "{what}"
+            );
         }
-        assert_eq!(points(lower(4.0, 5.0), 0), Err(ClaimError::NoImprovement));
+        assert_eq!(
+            points(lower(4.0, 5.0), 0, &en()),
+            Err(ClaimError::NoImprovement)
+        );
     }
 
     #[test]
@@ -467,16 +545,16 @@ mod tests {
             ),
         ];
         for (unit, form, precision, expected) in rows {
-            let got = phrase(oee, "OEE", unit, *form, *precision);
+            let got = phrase(oee, "OEE", unit, (*form, *precision), &en());
             assert_eq!(got.as_deref(), Ok(*expected), "{unit} {form:?} {precision}");
         }
         // Points need no starting value; a relative change does.
         assert_eq!(
-            phrase(higher(0.0, 5.0), "uptime", "%", Form::Sentence, 0).as_deref(),
+            phrase(higher(0.0, 5.0), "uptime", "%", (Form::Sentence, 0), &en()).as_deref(),
             Ok("increased uptime by 5 percentage points")
         );
         assert_eq!(
-            phrase(higher(0.0, 5.0), "uptime", "%", Form::Relative, 0),
+            phrase(higher(0.0, 5.0), "uptime", "%", (Form::Relative, 0), &en()),
             Err(ClaimError::ZeroBefore)
         );
         assert_eq!(Form::parse("relative"), Some(Form::Relative));
@@ -496,14 +574,185 @@ mod tests {
                 Form::Multiple,
                 Form::Relative,
             ] {
-                let _ = phrase(f, "x", "", form, 2);
-                let _ = phrase(f, "x", "%", form, 0);
+                let _ = phrase(f, "x", "", (form, 2), &en());
+                let _ = phrase(f, "x", "%", (form, 0), &en());
             }
         }
         assert_eq!(percent(higher(1e-300, 5.0), 0), Err(ClaimError::TooPrecise));
         assert_eq!(
-            points(higher(1e-30, 2e-30), 0).as_deref(),
+            points(higher(1e-30, 2e-30), 0, &en()).as_deref(),
             Ok("0 percentage points")
         );
+    }
+}
+
+#[cfg(test)]
+mod languages {
+    use super::*;
+
+    fn words(code: &str) -> Phrasing {
+        crate::lang::Words::load(std::path::Path::new("/nonexistent"), code, false)
+            .0
+            .phrasing
+    }
+
+    fn f(before: f64, after: f64, better: Better) -> Figures {
+        Figures {
+            before,
+            after,
+            better,
+        }
+    }
+
+    /// The worked examples the Chinese and Finnish content teams wrote for their pages.
+    #[test]
+    fn claims_in_chinese_and_finnish() {
+        let (zh, fi) = (words("zh"), words("fi"));
+        let downtime = f(120.0, 70.0, Better::Lower);
+        let oee = f(61.5, 72.0, Better::Higher);
+        let mtbf = f(48.0, 121.0, Better::Higher);
+        let orders = f(38.0, 14.0, Better::Lower);
+        let nb = '\u{a0}';
+        let cases: Vec<(Figures, &str, &str, Form, u32, &Phrasing, String)> = vec![
+            (
+                downtime,
+                "非计划停机时间",
+                "hours/month",
+                Form::Sentence,
+                0,
+                &zh,
+                "将非计划停机时间降低了41%".into(),
+            ),
+            (
+                downtime,
+                "非计划停机时间",
+                "hours/month",
+                Form::Sentence,
+                1,
+                &zh,
+                "将非计划停机时间降低了41.6%".into(),
+            ),
+            (
+                oee,
+                "设备综合效率（OEE）",
+                "%",
+                Form::Sentence,
+                0,
+                &zh,
+                "将设备综合效率（OEE）提高了10个百分点".into(),
+            ),
+            (
+                oee,
+                "设备综合效率（OEE）",
+                "%",
+                Form::Sentence,
+                1,
+                &zh,
+                "将设备综合效率（OEE）提高了10.5个百分点".into(),
+            ),
+            (
+                orders,
+                "紧急工单数量",
+                "per month",
+                Form::Relative,
+                0,
+                &zh,
+                "将紧急工单数量较初始值降低了63%".into(),
+            ),
+            (
+                downtime,
+                "x",
+                "小时/月",
+                Form::Change,
+                0,
+                &zh,
+                "从120小时/月降至70小时/月".into(),
+            ),
+            (oee, "x", "%", Form::Change, 0, &zh, "从61.5%升至72%".into()),
+            (mtbf, "x", "天", Form::Multiple, 0, &zh, "2.5倍".into()),
+            (
+                downtime,
+                "suunnittelematonta seisokkiaikaa",
+                "h/kk",
+                Form::Sentence,
+                0,
+                &fi,
+                format!("vähensi suunnittelematonta seisokkiaikaa 41{nb}%"),
+            ),
+            (
+                downtime,
+                "suunnittelematonta seisokkiaikaa",
+                "h/kk",
+                Form::Sentence,
+                1,
+                &fi,
+                format!("vähensi suunnittelematonta seisokkiaikaa 41,6{nb}%"),
+            ),
+            (
+                oee,
+                "laitteiden kokonaistehokkuutta (OEE)",
+                "%",
+                Form::Sentence,
+                1,
+                &fi,
+                format!("nosti laitteiden kokonaistehokkuutta (OEE) 10,5{nb}prosenttiyksikköä"),
+            ),
+            (
+                f(6.0, 2.5, Better::Lower),
+                "hylkyastetta",
+                "%",
+                Form::Sentence,
+                0,
+                &fi,
+                format!("laski hylkyastetta 3{nb}prosenttiyksikköä"),
+            ),
+            (
+                orders,
+                "kiireellisiä työtilauksia",
+                "kpl/kk",
+                Form::Relative,
+                0,
+                &fi,
+                format!("vähensi kiireellisiä työtilauksia 63{nb}% lähtötasoon verrattuna"),
+            ),
+            (
+                downtime,
+                "x",
+                "h/kk",
+                Form::Change,
+                0,
+                &fi,
+                format!("lähtötasosta 120{nb}h/kk tasolle 70{nb}h/kk"),
+            ),
+            (
+                oee,
+                "x",
+                "%",
+                Form::Change,
+                0,
+                &fi,
+                format!("lähtötasosta 61,5{nb}% tasolle 72{nb}%"),
+            ),
+            (
+                mtbf,
+                "x",
+                "vrk",
+                Form::Multiple,
+                0,
+                &fi,
+                "2,5-kertaiseksi".into(),
+            ),
+        ];
+        for (figures, label, unit, form, precision, p, want) in cases {
+            let got = phrase(figures, label, unit, (form, precision), p);
+            assert_eq!(
+                got.as_deref(),
+                Ok(want.as_str()),
+                "{label} {form:?} {precision}"
+            );
+        }
+        assert_eq!(number(7200.5, &fi), "7200,5");
+        assert_eq!(number(12000.0, &fi), format!("12{nb}000"));
+        assert_eq!(number(12000.0, &zh), "12,000");
     }
 }

@@ -122,7 +122,67 @@ struct RawConfig {
     #[serde(default)]
     campaign: Option<Campaign>,
     #[serde(default)]
+    languages: std::collections::BTreeMap<String, RawLanguage>,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[languages.<code>]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    locale: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    stages: std::collections::BTreeMap<String, TermText>,
+    #[serde(default)]
+    roles: std::collections::BTreeMap<String, TermText>,
+    #[serde(default)]
+    industries: std::collections::BTreeMap<String, TermText>,
+}
+
+/// A stage's, role's or industry's name, description and call to action in one language.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermText {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Stages: the call to action's text, or its text and URL.
+    #[serde(default)]
+    pub cta: Option<CtaText>,
+}
+
+/// A translated call to action: its text (the URL stays), or its text and URL.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum CtaText {
+    Text(String),
+    Full(Cta),
+}
+
+/// A language the site is written in. The first of `SiteConfig::languages` is the
+/// default (`language`), published at the root; the others under `/<code>/`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// `zh`, `fi`, `pt-br`: the file-name suffix, the URL prefix and `hreflang`.
+    pub code: String,
+    /// In the language itself (`简体中文`), for the language switcher.
+    pub name: String,
+    /// `zh-CN`; the code when none is given.
+    pub locale: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub stages: std::collections::BTreeMap<String, TermText>,
+    pub roles: std::collections::BTreeMap<String, TermText>,
+    pub industries: std::collections::BTreeMap<String, TermText>,
 }
 
 fn default_language() -> String {
@@ -163,6 +223,11 @@ pub struct SiteConfig {
     pub audit: AuditConfig,
     /// UTM parameters for calls to action, when `[campaign]` is written.
     pub campaign: Option<Campaign>,
+    /// The default language first (`language`), then those of `[languages]` by code.
+    pub languages: Vec<Language>,
+    /// Which of `languages` this configuration is in (0: the default; a translated
+    /// configuration from [`SiteConfig::in_language`] has its names in that language).
+    pub lang: usize,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -210,6 +275,13 @@ impl SiteConfig {
         let industries_closed = raw.industries.is_some();
         let industries = raw.industries.unwrap_or_default();
         errors.extend(vocabulary_errors(&stages, &roles, &industries, &tree, text));
+        let languages = languages_of(
+            &raw.language,
+            raw.languages,
+            (&stages, &roles, &industries),
+            (&tree, text),
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -229,8 +301,73 @@ impl SiteConfig {
             industries_closed,
             audit: raw.audit,
             campaign: raw.campaign,
+            languages,
+            lang: 0,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
+    }
+
+    /// Whether the site is published in more than one language.
+    pub fn multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The language this configuration is in.
+    pub fn language_of(&self) -> &Language {
+        &self.languages[self.lang]
+    }
+
+    /// The index of the language `code` (as a file name writes it), if declared.
+    pub fn language_index(&self, code: &str) -> Option<usize> {
+        self.languages
+            .iter()
+            .position(|l| l.code.eq_ignore_ascii_case(code))
+    }
+
+    /// This configuration in language `lang`: its title, description and the names,
+    /// descriptions and calls to action of its stages, roles and industries as
+    /// `[languages.<code>]` gives them (the default language's where it gives none).
+    pub fn in_language(&self, lang: usize) -> SiteConfig {
+        let mut c = self.clone();
+        c.lang = lang;
+        if lang == 0 {
+            return c;
+        }
+        let l = &self.languages[lang];
+        c.language = l.code.clone();
+        if let Some(t) = &l.title {
+            c.title = t.clone();
+        }
+        if let Some(d) = &l.description {
+            c.description = d.clone();
+        }
+        for s in &mut c.stages {
+            if let Some(t) = l.stages.get(&s.id) {
+                apply(t, &mut s.name, &mut s.description);
+                match (&t.cta, &mut s.cta) {
+                    (Some(CtaText::Text(text)), Some(cta)) => cta.text = text.clone(),
+                    (Some(CtaText::Text(text)), None) => {
+                        s.cta = Some(Cta {
+                            text: text.clone(),
+                            url: String::new(),
+                        })
+                    }
+                    (Some(CtaText::Full(full)), cta) => *cta = Some(full.clone()),
+                    (None, _) => {}
+                }
+            }
+        }
+        for r in &mut c.roles {
+            if let Some(t) = l.roles.get(&r.id) {
+                apply(t, &mut r.name, &mut r.description);
+            }
+        }
+        for i in &mut c.industries {
+            if let Some(t) = l.industries.get(&i.id) {
+                apply(t, &mut i.name, &mut i.description);
+            }
+        }
+        c
     }
 
     /// The path prefix of `base_url` (`/blog` for `https://x.com/blog`, empty at a domain root).
@@ -366,6 +503,144 @@ impl Keys<'_> {
     }
 }
 
+/// A term's name and description in another language, where given.
+fn apply(t: &TermText, name: &mut String, description: &mut String) {
+    if let Some(n) = &t.name {
+        *name = n.clone();
+    }
+    if let Some(d) = &t.description {
+        *description = d.clone();
+    }
+}
+
+/// The site's languages, default first: `language` and each `[languages.<code>]`. Codes
+/// that are no language, terms that are not declared and a call to action without a URL
+/// are errors, at the key.
+fn languages_of(
+    default: &str,
+    raw: std::collections::BTreeMap<String, RawLanguage>,
+    (stages, roles, industries): (&[Stage], &[Role], &[Industry]),
+    (tree, text): (&Node, &str),
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Language> {
+    let table = tree.get("languages");
+    let at_key = |code: &str| {
+        table
+            .and_then(|t| t.value.get(code))
+            .map_or(table.map_or(0, |t| t.at), |e| e.at)
+    };
+    let mut error = |at: usize, message: String, hint: String| {
+        errors.push(
+            Diagnostic::error(Code::ConfigLanguage, CONFIG_FILE, message)
+                .at(text, at)
+                .with_hint(hint),
+        )
+    };
+    if let Err(hint) = crate::lang::check_code(&default.to_ascii_lowercase()) {
+        let at = tree.get("language").map_or(0, |e| e.at);
+        error(
+            at,
+            format!("`language = \"{default}\"` is not a language code"),
+            hint,
+        );
+    }
+    let language = |code: &str, raw: Option<&RawLanguage>| Language {
+        code: code.to_string(),
+        name: raw
+            .and_then(|r| r.name.clone())
+            .or_else(|| crate::lang::native_name(code).map(str::to_string))
+            .unwrap_or_else(|| code.to_string()),
+        locale: raw
+            .and_then(|r| r.locale.clone())
+            .unwrap_or_else(|| code.to_string()),
+        title: raw.and_then(|r| r.title.clone()),
+        description: raw.and_then(|r| r.description.clone()),
+        stages: raw.map(|r| r.stages.clone()).unwrap_or_default(),
+        roles: raw.map(|r| r.roles.clone()).unwrap_or_default(),
+        industries: raw.map(|r| r.industries.clone()).unwrap_or_default(),
+    };
+    let own = raw
+        .iter()
+        .find(|(code, _)| code.eq_ignore_ascii_case(default));
+    let mut out = vec![language(default, own.map(|(_, r)| r))];
+    if let Some((code, r)) = own {
+        let translated = !(r.stages.is_empty() && r.roles.is_empty() && r.industries.is_empty());
+        if translated || r.title.is_some() || r.description.is_some() {
+            error(
+                at_key(code),
+                format!(
+                    "[languages.{code}] is the default language: its title, description and terms are those at the top of site.toml"
+                ),
+                format!("keep only `name` and `locale` under [languages.{code}]"),
+            );
+        }
+    }
+    for (code, r) in &raw {
+        if code.eq_ignore_ascii_case(default) {
+            continue;
+        }
+        if let Err(hint) = crate::lang::check_code(code) {
+            error(
+                at_key(code),
+                format!("[languages.{code}]: `{code}` is not a language code"),
+                hint,
+            );
+            continue;
+        }
+        let terms: [(
+            &str,
+            Vec<&str>,
+            &std::collections::BTreeMap<String, TermText>,
+        ); 3] = [
+            (
+                "stages",
+                stages.iter().map(|s| s.id.as_str()).collect(),
+                &r.stages,
+            ),
+            (
+                "roles",
+                roles.iter().map(|s| s.id.as_str()).collect(),
+                &r.roles,
+            ),
+            (
+                "industries",
+                industries.iter().map(|s| s.id.as_str()).collect(),
+                &r.industries,
+            ),
+        ];
+        for (kind, ids, given) in terms {
+            for (id, t) in given {
+                let at = table
+                    .and_then(|tb| tb.value.get(code))
+                    .and_then(|l| l.value.get(kind))
+                    .and_then(|k| k.value.get(id))
+                    .map_or(at_key(code), |e| e.at);
+                if !ids.contains(&id.as_str()) {
+                    let hint = crate::diagnostics::suggestion(id, &ids);
+                    error(
+                        at,
+                        format!("[languages.{code}.{kind}]: `{id}` is not declared in [[{kind}]]"),
+                        hint,
+                    );
+                } else if kind == "stages"
+                    && matches!(t.cta, Some(CtaText::Text(_)))
+                    && stages.iter().any(|s| s.id == *id && s.cta.is_none())
+                {
+                    error(
+                        at,
+                        format!(
+                            "[languages.{code}.stages.{id}]: a call to action's text, but stage `{id}` has no call to action to take the URL from"
+                        ),
+                        "write `cta = { text = \"…\", url = \"/…/\" }`".into(),
+                    );
+                }
+            }
+        }
+        out.push(language(code, Some(r)));
+    }
+    out
+}
+
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -389,6 +664,7 @@ const CONFIG_KEYS: &[&str] = &[
     "industries",
     "audit",
     "campaign",
+    "languages",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
@@ -823,7 +1099,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

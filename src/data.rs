@@ -48,7 +48,7 @@ struct Table {
 }
 
 /// Every data file of a site, and the `data` value templates get.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Data {
     /// By path relative to `data/` (`finance/rates.csv`).
     files: BTreeMap<String, Arc<DataFile>>,

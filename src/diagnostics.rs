@@ -61,8 +61,18 @@ codes! {
     ConfigTheme = "config-theme",
     /// `theme` names a folder that is not in `themes/`
     ThemeMissing = "theme-missing",
+    /// `language` or a `[languages.<code>]` is not a language code (`cn` for `zh`), a translated term is not declared, or the default language is given translated names
+    ConfigLanguage = "config-language",
+    /// an `i18n/<code>.toml` is not valid TOML, has a key the theme does not use, or a `[claims]` table that lacks a template
+    I18n = "i18n",
+    /// a declared language lacks interface strings or claim phrasing (shown in English until added)
+    I18nMissing = "i18n-missing",
     /// a file or folder cannot be read
     Io = "io",
+    /// a file name's language part (`x.zh-cn.md`) names a language site.toml does not declare
+    LanguageUndeclared = "language-undeclared",
+    /// a translation sets what it shares with the page it translates (`stage`, `date`, a metric's figures), or names a metric that page lacks
+    TranslationKey = "translation-key",
     /// a `.md` file or a file of `data/` is not UTF-8 text (or holds binary data)
     Encoding = "encoding",
     /// the file does not start with `+++` or `---`, or the block is never closed

@@ -81,6 +81,10 @@ pub struct RawMetric {
     pub period: Option<String>,
     #[serde(default, deserialize_with = "opt_text")]
     pub source: Option<String>,
+    /// The label as a claim's sentence uses it (`reduced <claim_label> by 41%`), when it
+    /// differs from `label` (a language that inflects it).
+    #[serde(default, deserialize_with = "opt_text")]
+    pub claim_label: Option<String>,
     /// When the figures were measured.
     pub as_of: Option<FmDate>,
     /// When the figures must be checked again.
@@ -170,7 +174,86 @@ pub struct RawFrontMatter {
     /// Where each key and value is written in the file, for diagnostics.
     #[serde(skip)]
     pub positions: Positions,
+    /// A translation (`x.zh.md` beside `x.md`): what it translates of its original's
+    /// metrics and quotes. Everything else it does not set comes from the original.
+    #[serde(skip)]
+    pub translated: Option<Translated>,
 }
+
+/// What a translation translates of its original's case-study data.
+#[derive(Debug, Clone, Default)]
+pub struct Translated {
+    pub metrics: Vec<MetricText>,
+    pub quotes: Vec<QuoteText>,
+}
+
+/// A metric's words in a translation; its figures are the original's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricText {
+    #[serde(deserialize_with = "text")]
+    pub id: String,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub label: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub claim_label: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub unit: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub period: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub source: Option<String>,
+    /// Where its `id` is written.
+    #[serde(skip)]
+    pub id_offset: usize,
+}
+
+/// A quote's words in a translation; its approval is the original quote's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteText {
+    #[serde(deserialize_with = "text")]
+    pub text: String,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub company: Option<String>,
+}
+
+/// The front matter of a translation, as written: what may differ between languages.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    #[serde(default, deserialize_with = "opt_text")]
+    title: Option<String>,
+    updated: Option<FmDate>,
+    #[serde(default, deserialize_with = "opt_text")]
+    summary: Option<String>,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default, deserialize_with = "opt_text")]
+    slug: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    author: Option<String>,
+    #[serde(default)]
+    metrics: Vec<MetricText>,
+    #[serde(default)]
+    quotes: Vec<QuoteText>,
+    #[serde(default, deserialize_with = "texts")]
+    aliases: Vec<String>,
+    #[serde(default, deserialize_with = "extra_values")]
+    extra: Option<serde_json::Value>,
+}
+
+/// The keys a translation may set; the other keys of a page it shares with its original.
+const TRANSLATION_KEYS: &[&str] = &[
+    "title", "updated", "summary", "draft", "slug", "author", "metrics", "quotes", "aliases",
+    "extra",
+];
+const METRIC_TEXT_KEYS: &[&str] = &["id", "label", "claim_label", "unit", "period", "source"];
+const QUOTE_TEXT_KEYS: &[&str] = &["text", "name", "title", "company"];
 
 impl RawFrontMatter {
     /// Record where its keys and values are (`root`, of the block starting at `start`),
@@ -283,6 +366,120 @@ pub fn parse(
     })
 }
 
+/// Parse the front matter of a translation of `original` (a content path): the keys it
+/// shares with its original are errors (every one at once), each where it is written.
+pub fn parse_translation(
+    split: &Split,
+    text: &str,
+    path: &std::path::Path,
+    original: &str,
+) -> Result<RawFrontMatter, Vec<Diagnostic>> {
+    let tree = tree_of(split).unwrap_or_default();
+    let shared = shared_keys(&tree, text, path, original);
+    if !shared.is_empty() {
+        return Err(shared);
+    }
+    let start = split.front_offset;
+    let raw: RawTranslation = match split.format {
+        _ if split.front.trim().is_empty() => RawTranslation::default(),
+        Format::Toml => {
+            let path_str = display_path(path);
+            let toml_error = |e: toml::de::Error| vec![toml_diagnostic(&path_str, text, start, &e)];
+            let table = toml::de::DeTable::parse(split.front).map_err(toml_error)?;
+            RawTranslation::deserialize(toml::de::Deserializer::from(table)).map_err(toml_error)?
+        }
+        Format::Yaml => serde_saphyr::from_str(split.front).map_err(|e| {
+            let front_line = Position::of(text, split.front_offset).line;
+            let (line, col) = e
+                .location()
+                .map(|l| (l.line() as usize, l.column() as usize))
+                .unwrap_or((1, 0));
+            let (message, hint) = explain_serde_message(&yaml_message(&e));
+            vec![
+                Diagnostic::error(Code::Syntax, display_path(path), message)
+                    .at_line_col(text, front_line + line.max(1) - 1, col)
+                    .with_hint(hint),
+            ]
+        })?,
+    };
+    let mut metrics = raw.metrics;
+    let metrics_node = tree.get("metrics");
+    for (i, m) in metrics.iter_mut().enumerate() {
+        let item = metrics_node.and_then(|e| e.value.items().get(i).copied());
+        m.id_offset = value_at(item, "id")
+            .or(metrics_node.map(|e| e.at))
+            .unwrap_or(start);
+    }
+    let fm = RawFrontMatter {
+        title: raw.title,
+        updated: raw.updated,
+        summary: raw.summary,
+        draft: raw.draft,
+        slug: raw.slug,
+        author: raw.author,
+        aliases: raw.aliases,
+        extra: raw.extra,
+        translated: Some(Translated {
+            metrics,
+            quotes: raw.quotes,
+        }),
+        ..RawFrontMatter::default()
+    };
+    Ok(fm.place(start, tree))
+}
+
+/// An error for each key of a translation's front matter that it shares with its original
+/// (or that no front matter has), and for each figure or approval of its metrics and quotes.
+fn shared_keys(tree: &Node, text: &str, path: &std::path::Path, original: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |key: &str, at: usize, allowed: &[&str], all: &[&str], within: &str| {
+        if allowed.contains(&key) {
+            return;
+        }
+        let (message, hint) = if all.contains(&key) {
+            (
+                format!(
+                    "a translation takes `{key}`{within} from {original}, the page it translates"
+                ),
+                format!(
+                    "remove `{key}` here; change it in {original} and every translation follows"
+                ),
+            )
+        } else {
+            let hint = match crate::diagnostics::did_you_mean(key, allowed.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("a translation may set: {}", allowed.join(", ")),
+            };
+            (format!("unknown key `{key}`"), hint)
+        };
+        let code = if all.contains(&key) {
+            Code::TranslationKey
+        } else {
+            Code::Syntax
+        };
+        out.push(
+            Diagnostic::error(code, path, message)
+                .at(text, at)
+                .with_hint(hint),
+        );
+    };
+    for e in tree.entries() {
+        check(&e.key, e.at, TRANSLATION_KEYS, KEYS, "");
+        let keys = match e.key.as_str() {
+            "metrics" => (METRIC_TEXT_KEYS, METRIC_KEYS, " of a metric"),
+            "quotes" => (QUOTE_TEXT_KEYS, QUOTE_KEYS, " of a quote"),
+            _ => continue,
+        };
+        for item in e.value.items() {
+            for k in item.entries() {
+                check(&k.key, k.at, keys.0, keys.1, keys.2);
+            }
+        }
+    }
+    out.sort_by_key(|d| (d.line, d.col));
+    out
+}
+
 /// Top-level keys, then the keys of each `[[metrics]]` and `[[quotes]]` entry.
 const KEYS: &[&str] = &[
     "title",
@@ -315,6 +512,7 @@ const METRIC_KEYS: &[&str] = &[
     "better",
     "period",
     "source",
+    "claim_label",
     "as_of",
     "review_by",
 ];

@@ -24,6 +24,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod inventory;
+pub mod lang;
 pub mod markdown;
 pub mod model;
 pub mod output;
@@ -191,19 +192,28 @@ pub(crate) fn load_with(
         })?;
     }
     let theme = Theme::load(&options.root, &config);
+    let (words, mut i18n) = lang::load_all(&options.root, &config);
     timings.lap("config and templates");
     let mut scan = read();
+    scan.diagnostics.append(&mut i18n);
     // data/ is read afresh for every build, also a serve session's: it is small, and no
     // cache then holds a file that changed.
     let (data, mut problems) = data::load(&options.root, resolved_output(options).as_deref());
     scan.diagnostics.append(&mut problems);
     timings.lap("read content");
-    finish_load(options, config, theme, (scan, data), cache, timings)
+    finish_load(
+        options,
+        (config, words),
+        theme,
+        (scan, data),
+        cache,
+        timings,
+    )
 }
 
 fn finish_load(
     options: &BuildOptions,
-    config: SiteConfig,
+    (config, words): (SiteConfig, Vec<lang::Words>),
     theme: Result<Theme, Vec<Diagnostic>>,
     (scan, data): (source::Scan, data::Data),
     cache: &mut model::Cache,
@@ -230,6 +240,7 @@ fn finish_load(
         &model::Options {
             drafts: options.drafts,
             now: options.now,
+            words: std::sync::Arc::new(words),
         },
         &crate::theme::ShortcodeTemplates { theme: &theme },
         cache,
@@ -317,7 +328,7 @@ fn write_site(
     output.set_manifest(manifest);
     timings.lap("swap output");
     let report = Report {
-        pages: site.pages.len(),
+        pages: site.all().map(|s| s.own).sum(),
         files: rendered.files + copied,
         rendered: rendered.rendered,
         warnings,
@@ -408,7 +419,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
                 Err(RenderError::Templates(ds)) => warnings.extend(ds),
                 Err(RenderError::Io(_)) => {}
             }
-            (site.pages.len(), warnings)
+            (site.all().map(|s| s.own).sum::<usize>(), warnings)
         }
     };
     for d in &mut diagnostics {

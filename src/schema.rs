@@ -196,6 +196,7 @@ fn metric() -> Value {
             "better": {"enum": ["lower", "higher"], "description": "Which direction is an improvement."},
             "period": {"type": "string"},
             "source": text("Where the figures come from."),
+            "claim_label": text("The label as a claim's sentence uses it, when the language inflects it."),
             "as_of": date("When the figures were measured."),
             "review_by": date("When they must be checked again."),
         }
@@ -280,6 +281,28 @@ pub fn site() -> Value {
             "utm_medium": {"type": "string"},
             "utm_campaign": {"type": "string"},
         }}),
+    );
+    let translated = json!({"type": "object", "additionalProperties": {
+    "type": "object", "additionalProperties": false,
+    "properties": {
+        "name": {"type": "string"},
+        "description": {"type": "string"},
+        "cta": {"anyOf": [{"type": "string"}, cta]},
+    }}});
+    p.insert(
+        "languages".into(),
+        json!({"type": "object",
+        "description": "The site's other languages, by code (`zh`, `fi`): published under /<code>/.",
+        "propertyNames": {"pattern": "^[a-z]{2,3}(-[a-z0-9]{2,8})*$"},
+        "additionalProperties": {"type": "object", "additionalProperties": false, "properties": {
+            "name": {"type": "string", "description": "The language's name in itself, for the language switcher."},
+            "locale": {"type": "string"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "stages": translated,
+            "roles": translated,
+            "industries": translated,
+        }}}),
     );
     p.insert("extra".into(), json!({"type": "object"}));
     document("cairn site.toml", p, &["title", "base_url"])

@@ -138,6 +138,8 @@ impl Session {
                 &model::Options {
                     drafts: options.drafts,
                     now: options.now,
+                    // A patch words claims as the site it patches does.
+                    words: std::sync::Arc::new(Vec::new()),
                 },
             )?;
             let same_card = render::card_hash(&last.site, index, &last.site.pages[index])
@@ -418,7 +420,7 @@ fn swap_in(
 /// gives the report: the last build's pages, files and warnings.
 fn patch_report(rendered: usize, timings: Timings, last: &Last, start: Instant) -> Report {
     Report {
-        pages: last.site.pages.len(),
+        pages: last.site.all().map(|s| s.own).sum(),
         files: last.files,
         rendered,
         warnings: last.warnings.clone(),

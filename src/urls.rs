@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use crate::config::SiteConfig;
 
 /// The file a folder URL is written to.
-const INDEX_FILE: &str = "index.html";
+pub const INDEX_FILE: &str = "index.html";
 /// The file name of every Atom feed, in the folder of what it follows.
 const FEED_FILE: &str = "atom.xml";
 const ARTICLES: &str = "articles";
@@ -33,28 +33,46 @@ const INDUSTRIES: &str = "industries";
 const PROOF: &str = "proof";
 const METRIC_ANCHOR: &str = "metric-";
 
-/// The URLs of one site: its base URL and base path (later also its language).
+/// The URLs of one site in one language: its base URL, base path and language prefix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Urls {
     /// Absolute, no trailing slash (`https://x.com/blog`).
     base_url: String,
     /// The path part of `base_url` (`/blog`, or empty).
     base_path: String,
+    /// The language's folder (`zh`), or empty for the default language.
+    prefix: String,
 }
 
 impl Urls {
+    /// The URLs of the default language.
     pub fn new(config: &SiteConfig) -> Urls {
         Urls {
             base_url: config.base_url.clone(),
             base_path: config.base_path().to_string(),
+            prefix: String::new(),
         }
     }
 
-    /// The site path of a folder: `/` and each segment followed by `/`.
+    /// The URLs of the language `lang` of `config`: the default language at the root,
+    /// the others under `/<code>/`.
+    pub fn in_language(config: &SiteConfig, lang: usize) -> Urls {
+        let mut u = Urls::new(config);
+        if lang > 0 {
+            u.prefix = config.languages[lang].code.to_ascii_lowercase();
+        }
+        u
+    }
+
+    /// The site path of a folder: `/`, the language's folder, and each segment followed by `/`.
     fn folder<S: AsRef<str>>(&self, segments: &[S]) -> String {
         let len: usize = segments.iter().map(|s| s.as_ref().len() + 1).sum();
-        let mut path = String::with_capacity(1 + len);
+        let mut path = String::with_capacity(2 + self.prefix.len() + len);
         path.push('/');
+        if !self.prefix.is_empty() {
+            path.push_str(&self.prefix);
+            path.push('/');
+        }
         for s in segments {
             path.push_str(s.as_ref());
             path.push('/');
@@ -140,8 +158,9 @@ impl Urls {
     pub fn robots(&self) -> String {
         "/robots.txt".into()
     }
+    /// The page shown for a missing URL: one per language (`/zh/404.html`).
     pub fn not_found(&self) -> String {
-        "/404.html".into()
+        self.file::<&str>(&[], "404.html")
     }
 
     /// A metric on its case study's page (`page` is that page's site path).
@@ -398,6 +417,34 @@ mod tests {
         }
         for anchor in ["results", "metrics-x", "Metric-x", ""] {
             assert_eq!(metric_of_anchor(anchor), None, "{anchor}");
+        }
+    }
+
+    #[test]
+    fn language_prefixes() {
+        let toml =
+            "title = \"T\"\nbase_url = \"https://x.test/blog\"\n[languages.zh]\n[languages.fi]\n";
+        let config = SiteConfig::parse(toml).unwrap();
+        let (en, fi, zh) = (
+            Urls::in_language(&config, 0),
+            Urls::in_language(&config, 1),
+            Urls::in_language(&config, 2),
+        );
+        assert_eq!(config.languages[1].code, "fi");
+        let table: &[(String, &str)] = &[
+            (en.home(), "/"),
+            (zh.home(), "/zh/"),
+            (zh.article("tco-guide"), "/zh/articles/tco-guide/"),
+            (fi.role("decider"), "/fi/roles/decider/"),
+            (fi.feed(), "/fi/atom.xml"),
+            (zh.industry_feed("energy"), "/zh/industries/energy/atom.xml"),
+            (zh.paged(zh.articles(), 1), "/zh/articles/page/2/"),
+            (zh.sitemap(), "/sitemap.xml"),
+            (zh.href(&zh.proof()), "/blog/zh/proof/"),
+            (zh.not_found(), "/zh/404.html"),
+        ];
+        for (got, want) in table {
+            assert_eq!(got, want);
         }
     }
 

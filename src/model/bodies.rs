@@ -142,11 +142,22 @@ pub(super) fn links_fingerprint(
 /// A body's rendering depends on its text, what links resolve against
 /// ([`links_fingerprint`]), and the case studies its claims cite: what claims see of them.
 fn cases<'m>(metas: &'m [MetaAt]) -> Cases<'m> {
-    let by_slug: FastMap<&str, u64> = metas
+    // A claim names a case study by its default language's slug; its translations answer
+    // to the same name on pages in their languages, so one name stands for all of them.
+    let mut by_slug: FastMap<&str, u64> = FastMap::default();
+    let names: FastMap<&str, &str> = metas
         .iter()
-        .filter(|(m, _)| m.kind == Kind::CaseStudy)
-        .map(|(m, _)| (m.slug.as_str(), case_fingerprint(m)))
+        .filter(|(m, _)| m.kind == Kind::CaseStudy && m.lang == 0)
+        .map(|(m, _)| (m.key.as_str(), m.slug.as_str()))
         .collect();
+    for (m, _) in metas.iter().filter(|(m, _)| m.kind == Kind::CaseStudy) {
+        let name = names
+            .get(m.key.as_str())
+            .copied()
+            .unwrap_or(m.slug.as_str());
+        let h = by_slug.entry(name).or_insert(0);
+        *h = h.wrapping_add(case_fingerprint(m));
+    }
     let mut all: Vec<u64> = by_slug.values().copied().collect();
     all.sort_unstable();
     Cases {
@@ -176,7 +187,7 @@ fn cited_cases(r: &markdown::Rendered, body: &str, cases: &Cases) -> u64 {
 /// What claims can see of a case study: its slug, URL, customer and metrics.
 fn case_fingerprint(m: &PageMeta) -> u64 {
     let mut h = fingerprint_hasher();
-    (&m.slug, &m.url, m.published).hash(&mut h);
+    (&m.slug, &m.url, m.published, m.lang).hash(&mut h);
     if let Some(c) = &m.case {
         c.customer.hash(&mut h);
         c.metrics.hash(&mut h);
@@ -255,5 +266,13 @@ pub(super) fn render_body(
         content_path: &meta.content_path,
         safe_html: config.safe_html,
     };
-    markdown::render(&file.text[body_offset..], &input, index, shortcodes)
+    let body = &file.text[body_offset..];
+    if meta.lang == 0 {
+        return markdown::render(body, &input, index, shortcodes);
+    }
+    // A page in another language links to pages and cites case studies in its language
+    // where they exist.
+    let code = &config.languages[meta.lang].code;
+    let links = index.in_language(code);
+    markdown::render(body, &input, &links, &shortcodes.in_language(meta.lang))
 }

@@ -139,7 +139,9 @@ pub fn patch(
     templates: &dyn Shortcodes,
     options: &Options,
 ) -> Option<(usize, Page)> {
-    if patcher.next_publish.is_some_and(|t| options.now >= t) {
+    // A page of a site in several languages is shown by other languages too (a
+    // fallback on their role paths): a full build renders each where it is shown.
+    if patcher.next_publish.is_some_and(|t| options.now >= t) || !site.translations.is_empty() {
         return None;
     }
     // One lookup per edit: a scan costs less than keeping a map up to date on every build.
@@ -161,6 +163,8 @@ pub fn patch(
         cases: &patcher.cases,
         templates,
         urls: &site.urls,
+        words: std::slice::from_ref(&*site.words),
+        lang: 0,
     };
     let mut meta = (*page.meta).clone();
     meta.source_hash = hash_of(&*new.text);

@@ -126,3 +126,28 @@ fn next_on_paths(role_paths: &[Vec<Vec<usize>>], pages: &[Page]) -> Vec<Vec<Opti
     }
     next
 }
+
+/// On the site in another language: each stage of a role's path that has nothing in that
+/// language shows the default language's pages for it (`default`'s), added after the
+/// site's own pages (`site.own`). They are shown on role paths only: no listing, feed or
+/// recommendation holds them, and they get no output of their own in this language.
+pub(super) fn fall_back(site: &mut super::Site, default: &super::Site) {
+    let mut added: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (r, stages) in site.role_paths.iter_mut().enumerate() {
+        for (s, list) in stages.iter_mut().enumerate() {
+            if !list.is_empty() {
+                continue;
+            }
+            for &d in &default.role_paths[r][s] {
+                let i = *added.entry(d).or_insert_with(|| {
+                    site.pages.push(default.pages[d].clone());
+                    site.pages.len() - 1
+                });
+                list.push(i);
+            }
+        }
+    }
+    let foreign = site.pages.len() - site.own;
+    site.next.extend((0..foreign).map(|_| Vec::new()));
+    site.read_next.extend((0..foreign).map(|_| Vec::new()));
+}

@@ -18,12 +18,15 @@ use crate::urls::{self, Urls};
 /// pages on one URL, or a page on a generated URL, are errors naming both (to `diagnostics`).
 pub(super) fn url_index(
     config: &SiteConfig,
-    urls: &Urls,
+    urls: &[Urls],
     industries: &[Industry],
     metas: &[MetaFile],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> HashSet<String> {
-    let generated = urls.generated(config, industries.iter().map(|i| i.id.as_str()));
+    let generated: HashSet<String> = urls
+        .iter()
+        .flat_map(|u| u.generated(config, industries.iter().map(|i| i.id.as_str())))
+        .collect();
     let mut by_url: FastMap<&str, &PageMeta> =
         FastMap::with_capacity_and_hasher(metas.len(), Default::default());
     for (meta, file, _) in metas.iter().filter(|(m, _, _)| m.published) {
@@ -117,6 +120,56 @@ impl LinkIndex {
     }
 }
 
+impl LinkIndex {
+    /// The index as a page in language `code` sees it: a link to `x.md` leads to
+    /// `x.<code>.md` where that is published, else to `x.md`.
+    pub(super) fn in_language<'a>(&'a self, code: &'a str) -> InLanguage<'a> {
+        InLanguage { index: self, code }
+    }
+}
+
+/// [`LinkIndex`] for a page in another language than the default.
+pub(super) struct InLanguage<'a> {
+    index: &'a LinkIndex,
+    code: &'a str,
+}
+
+impl InLanguage<'_> {
+    /// `articles/x.md` → `articles/x.<code>.md` (a content path already in a language
+    /// gives `None`: it is linked as written).
+    fn translated(&self, content_path: &str) -> Option<String> {
+        if crate::lang::split_suffix(content_path).is_some() {
+            return None;
+        }
+        let stem = content_path.strip_suffix(".md")?;
+        Some(format!("{stem}.{}.md", self.code))
+    }
+}
+
+impl Links for InLanguage<'_> {
+    fn page_url(&self, content_path: &str) -> Result<&str, LinkProblem> {
+        if let Some(Ok(url)) = self
+            .translated(content_path)
+            .and_then(|t| self.index.pages.get(&t))
+        {
+            return Ok(url);
+        }
+        self.index.page_url(content_path)
+    }
+    fn asset_exists(&self, content_path: &str) -> bool {
+        self.index.asset_exists(content_path)
+    }
+    fn url_exists(&self, url: &str) -> bool {
+        self.index.url_exists(url)
+    }
+    fn page_paths(&self) -> Vec<&str> {
+        self.index.page_paths()
+    }
+    fn base_path(&self) -> &str {
+        self.index.base_path()
+    }
+}
+
 impl Links for LinkIndex {
     fn page_url(&self, content_path: &str) -> Result<&str, LinkProblem> {
         match self.pages.get(content_path) {
@@ -167,6 +220,7 @@ pub(super) fn check_anchors(
         anchors_of,
         anchor_sets: FastMap::default(),
         safe_html: config.safe_html,
+        code: None,
     };
     for (i, r) in rendered.iter().filter(|(_, r)| needs_look(r)) {
         let (meta, body_offset) = &metas[*i];
@@ -174,6 +228,7 @@ pub(super) fn check_anchors(
             .as_ref()
             .expect("a text is kept for its body's diagnostics");
         diagnostics.extend(r.diagnostics.iter().cloned());
+        check.code = (meta.lang > 0).then(|| config.languages[meta.lang].code.clone());
         check.page(meta, file, *body_offset, &r.anchor_refs, diagnostics);
     }
 }
@@ -185,6 +240,9 @@ struct AnchorCheck<'a> {
     /// Heading ids as sets, made once per page that links point into.
     anchor_sets: FastMap<&'a str, HashSet<&'a str>>,
     safe_html: bool,
+    /// The language of the page whose links are checked, when not the default: its
+    /// links lead to pages in its language where they exist.
+    code: Option<String>,
 }
 
 impl<'a> AnchorCheck<'a> {
@@ -227,10 +285,26 @@ impl<'a> AnchorCheck<'a> {
         }
     }
 
+    /// The page a link leads to: the target in the page's language, where it exists.
+    fn resolve<'r>(&self, a: &'r AnchorRef) -> &'r str
+    where
+        'a: 'r,
+    {
+        let translated = self
+            .code
+            .as_ref()
+            .filter(|_| crate::lang::split_suffix(&a.target).is_none())
+            .and_then(|code| Some(format!("{}.{code}.md", a.target.strip_suffix(".md")?)));
+        match translated.and_then(|t| self.anchors_of.get_key_value(t.as_str())) {
+            Some((key, _)) => key,
+            None => a.target.as_str(),
+        }
+    }
+
     /// The heading ids and case-study data of a link's target page (none when it has no body).
     fn target(&self, a: &AnchorRef) -> (&'a [String], Option<&'a CaseStudy>) {
         self.anchors_of
-            .get(a.target.as_str())
+            .get(self.resolve(a))
             .copied()
             .unwrap_or((&[], None))
     }
@@ -245,9 +319,10 @@ impl<'a> AnchorCheck<'a> {
                     .any(|m| urls::metric_of_anchor(anchor) == Some(m.id.as_str()))
             })
         };
+        let target = self.resolve(a);
         let known_ids = self
             .anchor_sets
-            .entry(a.target.as_str())
+            .entry(target)
             .or_insert_with(|| headings.iter().map(String::as_str).collect());
         known_ids.contains(a.anchor.as_str()) || is_metric(&a.anchor)
     }

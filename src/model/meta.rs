@@ -30,7 +30,7 @@ pub(super) type MetaFile = (Arc<PageMeta>, Arc<SourceFile>, usize);
 /// metadata (in file order), reusing and updating `cache`. Errors go to `diagnostics`.
 pub(super) fn page_metas(
     config: &SiteConfig,
-    urls: &Urls,
+    urls: &[Urls],
     data: &Data,
     parsed: Vec<ParsedFile>,
     options: &Options,
@@ -69,6 +69,9 @@ pub(super) fn page_metas(
         _ => industries_fp,
     };
     let meta_cache = &cache.metas;
+    let (translations, parsed): (Vec<ParsedFile>, Vec<ParsedFile>) = parsed
+        .into_iter()
+        .partition(|p| front_of(p).0.translated.is_some());
     let resolved: Vec<_> = parsed
         .into_par_iter()
         .map(|p| {
@@ -81,18 +84,71 @@ pub(super) fn page_metas(
         })
         .collect();
     let mut metas = Vec::with_capacity(resolved.len());
+    let mut remembered = Vec::new();
     for (hit, context, (file, body_offset, meta)) in resolved {
         match meta {
             Ok(meta) => {
                 if enabled && !hit {
                     let entry = (meta.source_hash, context, meta.clone());
-                    cache.metas.insert(meta.content_path.clone(), entry);
+                    remembered.push((meta.content_path.clone(), entry));
                 }
                 metas.push((meta, file, body_offset))
             }
             Err(mut ds) => diagnostics.append(&mut ds),
         }
     }
+    // Translations, once the pages they translate are known: a translation of a page
+    // with errors waits for them to be fixed (they are reported at the original).
+    let originals: HashMap<&str, &Arc<PageMeta>> = metas
+        .iter()
+        .filter(|(m, _, _)| m.lang == 0)
+        .map(|(m, _, _)| (m.key.as_str(), m))
+        .collect();
+    let translated: Vec<_> = translations
+        .into_par_iter()
+        .filter_map(|p| {
+            let (lang, key) = super::languages::lang_of(config, &p.file.content_path).ok()?;
+            let original = originals.get(key.as_str())?;
+            let context = hash_of(&(
+                context(&p),
+                original.source_hash,
+                Arc::as_ptr(original) as usize,
+            ));
+            let cached = meta_cache
+                .get(&p.file.content_path)
+                .filter(|(h, i, m)| enabled && *h == p.hash && *i == context && m.lang == lang);
+            let (fm, front_offset, body_offset) = front_of(&p);
+            let (front_offset, body_offset) = (*front_offset, *body_offset);
+            let meta = match cached {
+                Some((_, _, m)) => Ok(m.clone()),
+                None => super::languages::translate(
+                    &terms,
+                    original,
+                    (&p.file, lang),
+                    fm.clone(),
+                    front_offset,
+                )
+                .map(|mut m| {
+                    m.source_hash = p.hash;
+                    Arc::new(m)
+                }),
+            };
+            Some((cached.is_some(), context, (p.file, body_offset, meta)))
+        })
+        .collect();
+    for (hit, context, (file, body_offset, meta)) in translated {
+        match meta {
+            Ok(meta) => {
+                if enabled && !hit {
+                    let entry = (meta.source_hash, context, meta.clone());
+                    remembered.push((meta.content_path.clone(), entry));
+                }
+                metas.push((meta, file, body_offset))
+            }
+            Err(mut ds) => diagnostics.append(&mut ds),
+        }
+    }
+    cache.metas.extend(remembered);
     (industries, metas)
 }
 
@@ -178,22 +234,23 @@ fn derive_name(value: &str, id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// What a page's metadata resolves against: the site's terms, its URLs, the build options.
-struct Terms<'a> {
-    config: &'a SiteConfig,
-    urls: &'a Urls,
+/// What a page's metadata resolves against: the site's terms, its URLs (one per
+/// language), the build options.
+pub(super) struct Terms<'a> {
+    pub(super) config: &'a SiteConfig,
+    pub(super) urls: &'a [Urls],
     industries: &'a [Industry],
     industry_index: &'a HashMap<&'a str, usize>,
-    options: &'a Options,
+    pub(super) options: &'a Options,
     /// The files of `data/`, for `metrics_from`.
     data: &'a Data,
 }
 
 /// Where a file's front matter and each key in it are, for diagnostics that point into it.
 pub(super) struct Front<'a> {
-    file: &'a SourceFile,
-    offset: usize,
-    positions: &'a Positions,
+    pub(super) file: &'a SourceFile,
+    pub(super) offset: usize,
+    pub(super) positions: &'a Positions,
 }
 
 impl Front<'_> {
@@ -207,7 +264,7 @@ impl Front<'_> {
     }
 
     /// Where `key` is written.
-    fn at(&self, key: &str) -> usize {
+    pub(super) fn at(&self, key: &str) -> usize {
         self.positions.offset_of(key)
     }
 
@@ -232,22 +289,27 @@ fn resolve_meta(
     };
     let mut errors = Vec::new();
     let kind = kind_of(&file.content_path);
+    let (lang, key) = super::languages::lang_of(terms.config, &file.content_path)
+        .expect("files in undeclared languages are set aside before");
+    let phrasing = &terms.options.words[lang].phrasing;
     let title = title_of(&front, fm.title, &mut errors);
     check_date(&front, kind, fm.date.is_some(), terms.options, &mut errors);
     let stage = stage_of(&front, terms.config, kind, fm.stage.as_deref(), &mut errors);
     check_on_journey(&front, kind, &fm.roles, &fm.industries, &mut errors);
     let roles = role_indices(&front, terms.config, &fm.roles, &mut errors);
     let industries = industry_indices(&front, terms, &fm.industries, &mut errors);
-    let case = case_of(&front, terms.data, kind, case_keys, &mut errors);
-    let slug = slug_of(&front, fm.slug.as_deref(), &mut errors);
+    let case = case_of(&front, (terms.data, phrasing), kind, case_keys, &mut errors);
+    let slug = slug_of(&front, stem_of(&key), fm.slug.as_deref(), &mut errors);
     let aliases = super::aliases::aliases_of(&front, &fm.aliases, &mut errors);
-    let url = url_of(terms.urls, kind, &front, &slug, fm.slug.is_some());
+    let url = url_of(&terms.urls[lang], kind, &key, &slug, fm.slug.is_some());
     if !errors.is_empty() {
         return Err(errors);
     }
     let date = fm.date.map(|d: FmDate| d.0);
     let mut meta = PageMeta {
         kind,
+        lang,
+        key,
         path: file.path.clone(),
         content_path: file.content_path.clone(),
         title,
@@ -498,13 +560,13 @@ fn metrics_of(
 /// A case study's data; other pages must not have case-study keys.
 fn case_of(
     front: &Front,
-    data: &Data,
+    (data, phrasing): (&Data, &crate::claims::Phrasing),
     kind: Kind,
     case: Case,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<CaseStudy> {
     if kind == Kind::CaseStudy {
-        return Some(resolve_case(front, data, case, errors));
+        return Some(resolve_case(front, (data, phrasing), case, errors));
     }
     for (key, present) in [
         ("customer", case.customer.is_some()),
@@ -532,8 +594,12 @@ fn case_of(
 
 /// The slug: from `slug` when written, else from the file name; it must have letters
 /// or digits and fit a folder name.
-fn slug_of(front: &Front, slug_value: Option<&str>, errors: &mut Vec<Diagnostic>) -> String {
-    let stem = stem_of(&front.file.content_path);
+pub(super) fn slug_of(
+    front: &Front,
+    stem: &str,
+    slug_value: Option<&str>,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
     let slug = match slug_value {
         Some(s) => {
             let s2 = slug::slugify(s);
@@ -591,8 +657,13 @@ fn check_slug_length(front: &Front, slug: &str, written: bool, errors: &mut Vec<
 
 /// The page's URL: by kind and slug; other pages keep their folders (slugified), and an
 /// `index.md` with a written `slug` renames its folder.
-fn url_of(urls: &Urls, kind: Kind, front: &Front, slug: &str, slug_written: bool) -> String {
-    let content_path = front.file.content_path.as_str();
+pub(super) fn url_of(
+    urls: &Urls,
+    kind: Kind,
+    content_path: &str,
+    slug: &str,
+    slug_written: bool,
+) -> String {
     match kind {
         Kind::Article => urls.article(slug),
         Kind::CaseStudy => urls.case_study(slug),
@@ -625,7 +696,12 @@ fn url_of(urls: &Urls, kind: Kind, front: &Front, slug: &str, slug_written: bool
 
 /// A case study's customer, approval, metrics and quotes, checked; invalid metrics are
 /// left out.
-fn resolve_case(front: &Front, data: &Data, case: Case, errors: &mut Vec<Diagnostic>) -> CaseStudy {
+fn resolve_case(
+    front: &Front,
+    (data, phrasing): (&Data, &crate::claims::Phrasing),
+    case: Case,
+    errors: &mut Vec<Diagnostic>,
+) -> CaseStudy {
     let customer = case.customer.unwrap_or_default();
     if customer.trim().is_empty() {
         errors.push(
@@ -658,7 +734,10 @@ fn resolve_case(front: &Front, data: &Data, case: Case, errors: &mut Vec<Diagnos
     });
     let metrics = metrics
         .into_iter()
-        .filter_map(|m| resolve_metric(rows.as_ref().unwrap_or(front), m, &mut seen, errors))
+        .filter_map(|m| {
+            let front = rows.as_ref().unwrap_or(front);
+            resolve_metric(front, m, phrasing, &mut seen, errors)
+        })
         .collect();
     CaseStudy {
         customer: customer.trim().to_string(),
@@ -673,6 +752,7 @@ fn resolve_case(front: &Front, data: &Data, case: Case, errors: &mut Vec<Diagnos
 fn resolve_metric(
     front: &Front,
     m: RawMetric,
+    phrasing: &crate::claims::Phrasing,
     seen: &mut HashSet<String>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Metric> {
@@ -698,18 +778,21 @@ fn resolve_metric(
     let (true, Some(better)) = (ok, better) else {
         return None;
     };
+    let claim_label = m.claim_label.unwrap_or_else(|| m.label.clone());
     let facts = Facts::of(
         Figures {
             before: m.before,
             after: m.after,
             better,
         },
-        &m.label,
+        &claim_label,
         &m.unit,
+        phrasing,
     );
     Some(Metric {
         id: m.id,
         label: m.label,
+        claim_label,
         unit: m.unit,
         before: m.before,
         after: m.after,

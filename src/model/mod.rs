@@ -17,6 +17,7 @@ mod cache;
 mod citations;
 pub mod evidence;
 mod indices;
+mod languages;
 mod links;
 mod meta;
 mod parse;
@@ -60,6 +61,8 @@ pub enum Kind {
 pub struct Metric {
     pub id: String,
     pub label: String,
+    /// The label as a claim's sentence uses it: `label` unless the metric gives `claim_label`.
+    pub claim_label: String,
     pub unit: String,
     pub before: f64,
     pub after: f64,
@@ -95,20 +98,22 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// The facts of figures `f` of a metric labelled `label`, measured in `unit`.
-    pub fn of(f: Figures, label: &str, unit: &str) -> Facts {
+    /// The facts of figures `f` of a metric labelled `label` in claims, measured in
+    /// `unit`, worded as `p` (the page's language) words claims.
+    pub fn of(f: Figures, label: &str, unit: &str, p: &claims::Phrasing) -> Facts {
+        let shown = |form| claims::phrase(f, label, unit, (form, 0), p).ok();
         Facts {
-            before: claims::quantity(f.before, unit),
-            after: claims::quantity(f.after, unit),
-            change: claims::change(f.before, f.after, unit),
-            sentence: claims::phrase(f, label, unit, Form::Sentence, 0),
+            before: claims::quantity(f.before, unit, p),
+            after: claims::quantity(f.after, unit, p),
+            change: claims::change(f.before, f.after, unit, p),
+            sentence: claims::phrase(f, label, unit, (Form::Sentence, 0), p),
             percent: (!claims::in_percent(unit))
-                .then(|| claims::percent(f, 0).ok().map(|p| format!("{p}%")))
+                .then(|| shown(Form::Percent))
                 .flatten(),
             points: claims::in_percent(unit)
-                .then(|| claims::points(f, 0).ok())
+                .then(|| shown(Form::Percent))
                 .flatten(),
-            multiple: claims::multiple(f).ok().map(|x| format!("{x}×")),
+            multiple: shown(Form::Multiple),
         }
     }
 }
@@ -119,6 +124,7 @@ impl Hash for Metric {
         (
             &self.id,
             &self.label,
+            &self.claim_label,
             &self.unit,
             self.before.to_bits(),
             self.after.to_bits(),
@@ -165,6 +171,11 @@ pub struct CaseStudy {
 #[derive(Debug, Clone)]
 pub struct PageMeta {
     pub kind: Kind,
+    /// Index into `SiteConfig::languages` (0: the default language).
+    pub lang: usize,
+    /// The page in every language: the content path without a language part
+    /// (`articles/tco-guide.md` for `articles/tco-guide.zh.md` too).
+    pub key: String,
     /// Relative to the site root: `content/articles/x.md`.
     pub path: PathBuf,
     /// Relative to `content/`: `articles/x.md`.
@@ -310,9 +321,47 @@ pub struct Site {
     pub read_next: Vec<Vec<read_next::Recommendation>>,
     /// The files of `data/`: `data` in templates.
     pub data: Data,
+    /// The language of this site: `config` is in it (`config.lang`), `urls` under its folder.
+    pub lang: usize,
+    /// `pages[..own]` are in this site's language; the pages after them are the default
+    /// language's, shown on role paths at stages that have nothing in this language.
+    pub own: usize,
+    /// What this language says: interface strings and the phrasing of claims.
+    pub words: Arc<crate::lang::Words>,
+    /// Every published page in every language, for `hreflang` and the language switcher.
+    pub alternates: Arc<Alternates>,
+    /// The site in each of the other languages (on the default language's site only).
+    pub translations: Vec<Site>,
+}
+
+/// Which pages are one page in several languages, and each language's home.
+#[derive(Debug, Default)]
+pub struct Alternates {
+    /// Page key → (language, site path) of each published version, by language.
+    pub pages: HashMap<String, Vec<(usize, String)>>,
+    /// Each language's code, name and home page (site path), in `SiteConfig::languages` order.
+    pub languages: Vec<(String, String, String)>,
+}
+
+impl Alternates {
+    /// The versions of the page `key` in every language (empty for a site in one language).
+    pub fn of(&self, key: &str) -> &[(usize, String)] {
+        self.pages.get(key).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl Site {
+    /// This site and its translations, the default language first.
+    pub fn all(&self) -> impl Iterator<Item = &Site> {
+        std::iter::once(self).chain(&self.translations)
+    }
+
+    /// Whether page `i` is in this site's language (not a default-language page shown on
+    /// a role path).
+    pub fn is_own(&self, i: usize) -> bool {
+        i < self.own
+    }
+
     /// For a page on role `role`'s path, the page after it (across stages, in journey order).
     pub fn next_for(&self, page: usize, role: usize) -> Option<usize> {
         let k = self.pages[page]
@@ -331,6 +380,8 @@ pub struct Options {
     pub drafts: bool,
     /// "Now", for future dates.
     pub now: jiff::Timestamp,
+    /// What each of the site's languages says (`SiteConfig::languages` order).
+    pub words: Arc<Vec<crate::lang::Words>>,
 }
 
 /// The outcome of building the model: the site, if there were no errors, and every diagnostic.
@@ -381,8 +432,11 @@ pub fn build(
         statics,
         mut diagnostics,
     } = scan;
-    let urls = Urls::new(&config);
-    let parsed = parse::front_matter(files, cache, &mut diagnostics);
+    let urls: Vec<Urls> = (0..config.languages.len())
+        .map(|l| Urls::in_language(&config, l))
+        .collect();
+    let (files, translations) = languages::sort_files(&config, files, &mut diagnostics);
+    let parsed = parse::front_matter(files, &translations, cache, &mut diagnostics);
     let (industries, metas) = meta::page_metas(
         &config,
         &urls,
@@ -396,9 +450,9 @@ pub fn build(
     aliases::check(&metas, &generated, (&statics, &assets), &mut diagnostics);
 
     let (metas, mut files) = bodies::set_texts_apart(metas);
-    let (links, index) = link_index(cache, (&config, &urls, &assets, &generated), &metas);
+    let (links, index) = link_index(cache, (&config, &urls[0], &assets, &generated), &metas);
     let cases = CaseIndex::new(&metas, parsed.case_files);
-    let shortcodes = SiteShortcodes::new(&cases, templates, &urls);
+    let shortcodes = SiteShortcodes::new(&cases, templates, &urls[0], &options.words);
     let inputs = bodies::Inputs {
         config: &config,
         links: &index,
@@ -427,13 +481,13 @@ pub fn build(
         data,
         withheld,
     };
-    Outcome::built(parts.site(pages, options, cache), diagnostics, patcher)
+    Outcome::built(parts.sites(pages, options, cache), diagnostics, patcher)
 }
 
 /// What a [`Site`] holds besides its pages and the indices over them.
 struct Parts {
     config: SiteConfig,
-    urls: Urls,
+    urls: Vec<Urls>,
     industries: Vec<Industry>,
     assets: Vec<Asset>,
     statics: Vec<Asset>,
@@ -442,18 +496,80 @@ struct Parts {
 }
 
 impl Parts {
-    /// Phases 6 to 9: the indices over the published `pages`, citations and what to
-    /// read next; the site.
-    fn site(self, pages: Vec<Page>, options: &Options, cache: &mut Cache) -> Site {
+    /// The site in its default language, holding the site in each other language: the
+    /// published `pages` (in site order) split by language.
+    fn sites(self, pages: Vec<Page>, options: &Options, cache: &mut Cache) -> Site {
+        let languages = self.config.languages.len();
+        if languages == 1 {
+            return self.site(0, pages, options, cache);
+        }
+        let alternates = Arc::new(alternates(&self.config, &self.urls, &pages));
+        let mut by_lang: Vec<Vec<Page>> = (0..languages).map(|_| Vec::new()).collect();
+        for p in pages {
+            by_lang[p.meta.lang].push(p);
+        }
+        let mut by_lang = by_lang.into_iter();
+        let default_pages = by_lang.next().unwrap_or_default();
+        let others: Vec<(usize, Vec<Page>)> = (1..languages).zip(by_lang).collect();
+        let mut site = Parts {
+            config: self.config.clone(),
+            urls: self.urls.clone(),
+            industries: self.industries.clone(),
+            assets: self.assets,
+            statics: self.statics,
+            data: self.data.clone(),
+            withheld: self.withheld,
+        }
+        .site(0, default_pages, options, cache);
+        site.alternates = alternates.clone();
+        for (lang, pages) in others {
+            let parts = Parts {
+                config: self.config.clone(),
+                urls: self.urls.clone(),
+                industries: self.industries.clone(),
+                assets: Vec::new(),
+                statics: Vec::new(),
+                data: self.data.clone(),
+                withheld: Vec::new(),
+            };
+            let mut translated = parts.site(lang, pages, options, &mut Cache::new(false));
+            translated.alternates = alternates.clone();
+            indices::fall_back(&mut translated, &site);
+            site.translations.push(translated);
+        }
+        site
+    }
+
+    /// Phases 6 to 9 for the language `lang`: the indices over its published `pages`,
+    /// citations and what to read next; the site.
+    fn site(self, lang: usize, pages: Vec<Page>, options: &Options, cache: &mut Cache) -> Site {
+        let config = self.config.in_language(lang);
         // Independent passes over every page: one on each core.
         let (indices, citations) = rayon::join(
-            || indices::indices(&self.config, self.industries.len(), &pages),
+            || indices::indices(&config, self.industries.len(), &pages),
             || citations::citations(&pages),
         );
+        let industries = self
+            .industries
+            .iter()
+            .map(|i| match config.languages[lang].industries.get(&i.id) {
+                Some(t) => Industry {
+                    name: t.name.clone().unwrap_or_else(|| i.name.clone()),
+                    description: t
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| i.description.clone()),
+                    id: i.id.clone(),
+                },
+                None => i.clone(),
+            })
+            .collect();
+        let own = pages.len();
+        let urls = self.urls.into_iter().nth(lang).unwrap_or_default();
         let mut site = Site {
-            config: self.config,
-            urls: self.urls,
-            industries: self.industries,
+            config,
+            urls,
+            industries,
             pages,
             articles: indices.articles,
             case_studies: indices.case_studies,
@@ -469,9 +585,35 @@ impl Parts {
             drafts: options.drafts,
             read_next: Vec::new(),
             data: self.data,
+            lang,
+            own,
+            words: Arc::new(options.words[lang].clone()),
+            alternates: Arc::new(Alternates::default()),
+            translations: Vec::new(),
         };
         site.read_next = read_next::read_next_cached(&site, cache);
         site
+    }
+}
+
+/// Every published page's versions by key, and each language's home.
+fn alternates(config: &SiteConfig, urls: &[Urls], pages: &[Page]) -> Alternates {
+    let mut by_key: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+    for p in pages {
+        let entry = by_key.entry(p.meta.key.clone()).or_default();
+        entry.push((p.meta.lang, p.meta.url.clone()));
+    }
+    for versions in by_key.values_mut() {
+        versions.sort();
+    }
+    Alternates {
+        pages: by_key,
+        languages: config
+            .languages
+            .iter()
+            .zip(urls)
+            .map(|(l, u)| (l.code.clone(), l.name.clone(), u.home()))
+            .collect(),
     }
 }
 

@@ -36,6 +36,7 @@ pub(super) struct Parsed {
 /// and updating `cache` (which forgets files that are gone). Errors go to `diagnostics`.
 pub(super) fn front_matter(
     files: Vec<Arc<SourceFile>>,
+    translations: &HashMap<String, String>,
     cache: &mut Cache,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Parsed {
@@ -43,7 +44,10 @@ pub(super) fn front_matter(
     let raw_cache = &cache.raw;
     let raws: Vec<(ParsedFile, bool)> = files
         .into_par_iter()
-        .map(|file| parse_cached(file, enabled, raw_cache))
+        .map(|file| {
+            let original = translations.get(&file.content_path).map(String::as_str);
+            parse_cached(file, original, enabled, raw_cache)
+        })
         .collect();
     if enabled {
         remember(cache, &raws);
@@ -51,6 +55,7 @@ pub(super) fn front_matter(
     let case_files = raws
         .iter()
         .filter(|(p, _)| kind_of(&p.file.content_path) == Kind::CaseStudy)
+        .filter(|(p, _)| crate::lang::split_suffix(&p.file.content_path).is_none())
         .map(|(p, _)| {
             (
                 slug::slugify(stem_of(&p.file.content_path)),
@@ -75,10 +80,18 @@ pub(super) fn front_matter(
 /// already holds this very text (nothing to remember).
 fn parse_cached(
     file: Arc<SourceFile>,
+    original: Option<&str>,
     enabled: bool,
     raw_cache: &FastMap<String, (Arc<str>, u64, Arc<RawResult>)>,
 ) -> (ParsedFile, bool) {
-    let cached = raw_cache.get(&file.content_path).filter(|_| enabled);
+    // A file parsed as a translation is parsed again when its original comes or goes.
+    let same_role = |r: &Arc<RawResult>| match &**r {
+        Ok((fm, _, _)) => fm.translated.is_some() == original.is_some(),
+        Err(_) => original.is_none(),
+    };
+    let cached = raw_cache
+        .get(&file.content_path)
+        .filter(|(_, _, r)| enabled && same_role(r));
     // The same shared text as last time: unchanged, without hashing it again.
     if let Some((_, hash, r)) = cached.filter(|(t, _, _)| Arc::ptr_eq(t, &file.text)) {
         let (hash, raw) = (*hash, r.clone());
@@ -87,13 +100,13 @@ fn parse_cached(
     let hash = if enabled { hash_of(&*file.text) } else { 0 };
     let raw = match cached.filter(|(_, h, _)| *h == hash) {
         Some((_, _, r)) => r.clone(),
-        None => Arc::new(parse_file(&file)),
+        None => Arc::new(parse_file(&file, original)),
     };
     (ParsedFile { file, hash, raw }, false)
 }
 
 /// Split a file's text and parse its front matter.
-fn parse_file(file: &SourceFile) -> RawResult {
+fn parse_file(file: &SourceFile, original: Option<&str>) -> RawResult {
     let split = split_front_matter(&file.text).map_err(|e| {
         vec![
             Diagnostic::error(Code::FrontMatter, file.path.clone(), e.message)
@@ -101,7 +114,10 @@ fn parse_file(file: &SourceFile) -> RawResult {
                 .with_hint(e.hint),
         ]
     })?;
-    let fm = frontmatter::parse(&split, &file.text, &file.path)?;
+    let fm = match original {
+        Some(original) => frontmatter::parse_translation(&split, &file.text, &file.path, original)?,
+        None => frontmatter::parse(&split, &file.text, &file.path)?,
+    };
     Ok((fm, split.front_offset, split.body_offset))
 }
 

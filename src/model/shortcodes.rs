@@ -13,10 +13,14 @@ use crate::markdown::{ArgValue, ShortcodeCall, ShortcodeError, Shortcodes};
 use crate::urls::Urls;
 
 /// The `claim` shortcode, computed here from the model; other shortcodes go to templates.
+#[derive(Clone, Copy)]
 pub(super) struct SiteShortcodes<'a> {
     pub cases: &'a CaseIndex,
     pub templates: &'a dyn Shortcodes,
     pub urls: &'a Urls,
+    /// What each language says; claims are worded in the language of the page (`lang`).
+    pub words: &'a [crate::lang::Words],
+    pub lang: usize,
 }
 
 /// What claims resolve against. Owned, so that a serve session can keep it.
@@ -24,29 +28,62 @@ pub(super) struct CaseIndex {
     /// Case studies by their key (slug), published or not: a claim citing one that is
     /// not published is an error of its own (`claim-draft-case`).
     cases: HashMap<String, Arc<PageMeta>>,
+    /// Translations of case studies, by the key of the case study they translate and
+    /// their language: what a claim on a page in that language cites.
+    translated: HashMap<(String, usize), Arc<PageMeta>>,
     /// Every case-study file by the slug of its name, including those with errors.
     files: HashMap<String, PathBuf>,
 }
 
 impl<'a> SiteShortcodes<'a> {
-    pub(super) fn new(cases: &'a CaseIndex, templates: &'a dyn Shortcodes, urls: &'a Urls) -> Self {
+    pub(super) fn new(
+        cases: &'a CaseIndex,
+        templates: &'a dyn Shortcodes,
+        urls: &'a Urls,
+        words: &'a [crate::lang::Words],
+    ) -> Self {
         SiteShortcodes {
             cases,
             templates,
             urls,
+            words,
+            lang: 0,
         }
+    }
+
+    /// The same, for a page in language `lang`.
+    pub(super) fn in_language(&self, lang: usize) -> Self {
+        SiteShortcodes { lang, ..*self }
     }
 }
 
 impl CaseIndex {
     /// The case studies among `metas`; `files` names every case-study file by its slug.
     pub(super) fn new(metas: &[MetaAt], files: HashMap<String, PathBuf>) -> CaseIndex {
+        let studies = || metas.iter().filter(|(m, _)| m.kind == Kind::CaseStudy);
+        let mut cases: HashMap<String, Arc<PageMeta>> = HashMap::new();
+        let mut by_key: HashMap<&str, &str> = HashMap::new();
+        for (m, _) in studies().filter(|(m, _)| m.lang == 0) {
+            cases.insert(case_key(m).to_string(), m.clone());
+            by_key.insert(&m.key, case_key(m));
+        }
+        let mut translated = HashMap::new();
+        for (m, _) in studies().filter(|(m, _)| m.lang > 0) {
+            match by_key.get(m.key.as_str()) {
+                Some(name) => {
+                    translated.insert((name.to_string(), m.lang), m.clone());
+                }
+                // A case study in one language only: claims name it by its own slug.
+                None => {
+                    cases
+                        .entry(case_key(m).to_string())
+                        .or_insert_with(|| m.clone());
+                }
+            }
+        }
         CaseIndex {
-            cases: metas
-                .iter()
-                .filter(|(m, _)| m.kind == Kind::CaseStudy)
-                .map(|(m, _)| (case_key(m).to_string(), m.clone()))
-                .collect(),
+            cases,
+            translated,
             files,
         }
     }
@@ -103,14 +140,24 @@ impl SiteShortcodes<'_> {
     fn claim(&self, call: &ShortcodeCall) -> Result<Vec<(String, ArgValue)>, ShortcodeError> {
         let args = claim_args(call)?;
         let meta = self.case_study(args.case)?;
+        // The case study in the page's language, when it is published in it.
+        let meta = match self
+            .cases
+            .translated
+            .get(&(args.case.to_string(), self.lang))
+        {
+            Some(t) if t.published => t,
+            _ => meta,
+        };
         let case_data = meta.case.as_ref().expect("case studies carry case data");
         let metric = find_metric(meta, args.case, args.metric)?;
-        let text = claim_text(metric, &args)?;
+        let words = &self.words[self.lang];
+        let text = claim_text(metric, &args, (meta.lang == self.lang, &words.phrasing))?;
         let url = self.urls.href(&self.urls.metric(&meta.url, &metric.id));
         Ok(claim_values(
             metric,
             &case_data.customer,
-            args.form,
+            (args.form, words),
             text,
             url,
         ))
@@ -241,16 +288,22 @@ fn find_metric<'m>(
 }
 
 /// The claim's phrase, or why the metric allows none.
-fn claim_text(metric: &Metric, args: &ClaimArgs) -> Result<String, ShortcodeError> {
+/// A claim's text: the metric's own sentence (computed once, in its case study's
+/// language) when that is what the claim asks for in that language; else phrased anew.
+fn claim_text(
+    metric: &Metric,
+    args: &ClaimArgs,
+    (same_language, phrasing): (bool, &claims::Phrasing),
+) -> Result<String, ShortcodeError> {
     let (case, metric_id) = (args.case, args.metric);
     let text = match (args.form, args.precision) {
-        (Form::Sentence, 0) => metric.facts.sentence.clone(),
+        (Form::Sentence, 0) if same_language => metric.facts.sentence.clone(),
         (form, precision) => claims::phrase(
             metric.figures(),
-            &metric.label,
+            &metric.claim_label,
             &metric.unit,
-            form,
-            precision,
+            (form, precision),
+            phrasing,
         ),
     };
     text.map_err(|e| {
@@ -274,15 +327,18 @@ fn claim_text(metric: &Metric, args: &ClaimArgs) -> Result<String, ShortcodeErro
 fn claim_values(
     metric: &Metric,
     customer: &str,
-    form: Form,
+    (form, words): (Form, &crate::lang::Words),
     text: String,
     url: String,
 ) -> Vec<(String, ArgValue)> {
-    let mut detail = metric.facts.change.clone();
+    let mut figures = claims::change(metric.before, metric.after, &metric.unit, &words.phrasing);
     if let Some(p) = &metric.period {
-        detail.push_str(&format!(", {p}"));
+        figures.push_str(&format!(", {p}"));
     }
-    detail.push_str(&format!(". Source: {}", metric.source));
+    let detail = words
+        .get("claim_detail")
+        .replace("{figures}", &figures)
+        .replace("{source}", &metric.source);
     let s = |v: &str| ArgValue::Str(v.to_string());
     vec![
         ("text".into(), s(&text)),
@@ -290,8 +346,14 @@ fn claim_values(
         ("detail".into(), s(&detail)),
         ("label".into(), s(&metric.label)),
         ("unit".into(), s(&metric.unit)),
-        ("before".into(), s(&claims::number(metric.before))),
-        ("after".into(), s(&claims::number(metric.after))),
+        (
+            "before".into(),
+            s(&claims::number(metric.before, &words.phrasing)),
+        ),
+        (
+            "after".into(),
+            s(&claims::number(metric.after, &words.phrasing)),
+        ),
         ("period".into(), s(metric.period.as_deref().unwrap_or(""))),
         ("source".into(), s(&metric.source)),
         ("customer".into(), s(customer)),

@@ -35,6 +35,7 @@ fn options() -> Options {
     Options {
         drafts: false,
         now: "2026-06-01T00:00:00Z".parse().expect("a timestamp"),
+        words: Arc::new(vec![crate::lang::Words::english()]),
     }
 }
 
@@ -430,10 +431,11 @@ fn citations_list_each_citing_page_once_in_page_order() {
 /// The link index of a site, made by running the phases before the bodies.
 fn link_index(files: &[(&str, String)], assets: &[&str]) -> LinkIndex {
     let config = config();
-    let urls = Urls::new(&config);
+    let urls = vec![Urls::new(&config)];
     let scan = scan(files, assets);
     let (mut cache, mut diagnostics) = (Cache::new(false), Vec::new());
-    let parsed = parse::front_matter(scan.pages, &mut cache, &mut diagnostics);
+    let translations = Default::default();
+    let parsed = parse::front_matter(scan.pages, &translations, &mut cache, &mut diagnostics);
     let (industries, metas) = meta::page_metas(
         &config,
         &urls,
@@ -446,7 +448,7 @@ fn link_index(files: &[(&str, String)], assets: &[&str]) -> LinkIndex {
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
     assert_eq!(messages(&diagnostics), Vec::<String>::new());
     let (metas, _) = bodies::set_texts_apart(metas);
-    LinkIndex::new(&urls, &metas, &scan.assets, &generated)
+    LinkIndex::new(&urls[0], &metas, &scan.assets, &generated)
 }
 
 #[test]

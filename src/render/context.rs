@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use super::RenderOptions;
 use super::jobs::{Job, JobView, listed_pages};
-use super::views::{CardView, SiteView, TermView, card, industry_term, role_term, stage_term};
+use super::views::{
+    CardView, LanguageView, SiteLinks, SiteView, TermView, card, industry_term, role_term,
+    stage_term,
+};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::theme::{Theme, template_diagnostic};
@@ -64,6 +67,13 @@ impl<'a> Ctx<'a> {
             title: &config.title,
             description: &config.description,
             language: &config.language,
+            t: &site.words.strings,
+            links: SiteLinks::of(site),
+            languages: if site.alternates.languages.len() > 1 {
+                LanguageView::homes(site)
+            } else {
+                Vec::new()
+            },
             base_url: site.urls.base_url(),
             base_path: site.urls.base_path(),
             stages: (0..config.stages.len())

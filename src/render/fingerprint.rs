@@ -334,8 +334,15 @@ impl<'a> Fingerprinter<'a> {
                 (self.card_of(r.page), why)
             })
             .collect();
-        let inputs =
-            crate::model::hash_of(&(self.site_part(template), self.card_of(i), next, read_next));
+        // The page's versions in other languages are its `hreflang` links.
+        let versions = site.alternates.of(&site.pages[i].meta.key);
+        let inputs = crate::model::hash_of(&(
+            self.site_part(template),
+            self.card_of(i),
+            next,
+            read_next,
+            versions,
+        ));
         self.card_of(i);
         let remembered = match &self.cards {
             Cards::Every(cards) => cards[i].get().and_then(|m| m.page),
@@ -388,6 +395,13 @@ impl<'a> Fingerprinter<'a> {
         hash_value(&mut h, &home);
         entries.iter().for_each(|(_, e)| h.write_u64(*e));
         hash_value(&mut h, &listings);
+        if !cx.site.translations.is_empty() {
+            // Every entry has its versions in other languages, which the memo does not see.
+            hash_value(&mut h, &super::jobs::translated_entries(cx));
+            let mut keys: Vec<_> = cx.site.alternates.pages.iter().collect();
+            keys.sort_unstable();
+            keys.hash(&mut h);
+        }
         let memo = SitemapMemo { site, entries };
         *self.sitemap.lock().unwrap_or_else(|e| e.into_inner()) = Some(memo);
         (h.finish(), path)
@@ -527,6 +541,6 @@ pub fn without_counts<'a>(view: &SiteView<'a>) -> SiteView<'a> {
         industries: zero(&view.industries),
         article_count: 0,
         case_study_count: 0,
-        ..*view
+        ..view.clone()
     }
 }

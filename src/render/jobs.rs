@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::context::Ctx;
 use super::views::{
-    FeedView, IndustryGroup, NextView, PageView, ReadNextView, SiteView, SitemapEntry, StageGroup,
-    TermView, card, cta_url, fmt_date, json_ld, segments,
+    FeedView, IndustryGroup, LanguageView, NextView, PageView, ReadNextView, SiteView,
+    SitemapEntry, StageGroup, TermView, card, cta_url, fmt_date, json_ld, segments,
 };
 use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
@@ -49,7 +49,13 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     // starts last would leave one core busy while the other has nothing to do.
     let pages = |list: &[usize]| page_count(site, list.len());
     let mut jobs: Vec<Job> = (0..pages(&site.articles)).map(Job::Articles).collect();
-    jobs.extend([Job::Sitemap, Job::CaseStudies, Job::Proof]);
+    // The sitemap, robots.txt and `_redirects` are the host's: the default language
+    // writes them for every language.
+    let default = site.lang == 0;
+    if default {
+        jobs.push(Job::Sitemap);
+    }
+    jobs.extend([Job::CaseStudies, Job::Proof]);
     for (s, list) in site.by_stage.iter().enumerate() {
         jobs.extend((0..pages(list)).map(|n| Job::Stage(s, n)));
     }
@@ -67,11 +73,13 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         Job::Stages,
         Job::Industries,
         Job::Feed,
-        Job::Robots,
-        Job::NotFound,
     ]);
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    let aliased = (0..site.pages.len()).filter(|&i| !site.pages[i].meta.aliases.is_empty());
+    if default {
+        jobs.push(Job::Robots);
+    }
+    jobs.push(Job::NotFound);
+    jobs.extend((0..site.own).map(Job::Page));
+    let aliased = (0..site.own).filter(|&i| !site.pages[i].meta.aliases.is_empty());
     for i in aliased {
         jobs.extend((0..site.pages[i].meta.aliases.len()).map(|k| Job::Alias(i, k)));
     }
@@ -81,7 +89,12 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         .iter()
         .chain(&site.assets)
         .any(|a| a.content_path == urls::REDIRECTS_FILE);
-    if jobs.last().is_some_and(|j| matches!(j, Job::Alias(..))) && !own {
+    if default
+        && !own
+        && site
+            .all()
+            .any(|s| s.pages[..s.own].iter().any(|p| !p.meta.aliases.is_empty()))
+    {
         jobs.push(Job::Redirects);
     }
     jobs
@@ -103,6 +116,7 @@ pub enum Value<'a, C> {
     Card(C),
     Redirects(Vec<Redirect>),
     Paginator(Paginator),
+    Languages(Vec<LanguageView<'a>>),
 }
 
 /// Where a page of a paged listing is among the others.
@@ -230,6 +244,57 @@ pub fn listed_pages<'s>(site: &'s Site, job: &Job) -> Vec<&'s [usize]> {
 /// the same without counts for a template that cannot show them). A page's job needs
 /// the page's `body`.
 pub fn view<'a, C>(
+    cx: &'a Ctx<'a>,
+    terms: &'a SiteView<'a>,
+    job: Job,
+    body: Option<&'a Rendered>,
+    card_of: &CardOf<C>,
+) -> Result<JobView<'a, C>, Diagnostic> {
+    let mut view = job_view(cx, terms, job, body, card_of)?;
+    let alternates = Value::Languages(alternates(cx.site, job, &view.path));
+    view.values.push(("alternates", alternates));
+    Ok(view)
+}
+
+/// The page of `job` (written to `path`) in every language of the site: a page in the
+/// languages it is translated into, a listing in every language (its first page only,
+/// as later pages differ between languages); `exists` is false where a language has no
+/// such page (its home is given then, for the language switcher).
+fn alternates<'a>(site: &'a Site, job: Job, path: &str) -> Vec<LanguageView<'a>> {
+    let a = &site.alternates;
+    if a.languages.len() < 2 {
+        return Vec::new();
+    }
+    match job {
+        Job::Page(i) => {
+            let versions = a.of(&site.pages[i].meta.key);
+            LanguageView::versions(site, |l| {
+                versions
+                    .iter()
+                    .find(|(v, _)| *v == l)
+                    .map(|(_, u)| u.clone())
+            })
+        }
+        Job::Articles(n) | Job::Stage(_, n) | Job::Industry(_, n) if n > 0 => {
+            LanguageView::versions(site, |_| None)
+        }
+        _ => {
+            let own_home = &a.languages[site.lang].2;
+            let url = match path.strip_suffix(urls::INDEX_FILE) {
+                Some(folder) => format!("/{folder}"),
+                None => return LanguageView::versions(site, |_| None),
+            };
+            let rest = url
+                .strip_prefix(own_home.as_str())
+                .unwrap_or("")
+                .to_string();
+            LanguageView::versions(site, |l| Some(format!("{}{rest}", a.languages[l].2)))
+        }
+    }
+}
+
+/// [`view`] without the page's versions in other languages.
+fn job_view<'a, C>(
     cx: &'a Ctx<'a>,
     terms: &'a SiteView<'a>,
     job: Job,
@@ -372,10 +437,10 @@ fn listing<'a, C>(
     })
 }
 
-/// Every alias of every page, in page order, and the page's path.
+/// Every alias of every page in every language, in page order, and the page's path.
 fn redirects(site: &Site) -> Vec<Redirect> {
-    site.pages
-        .iter()
+    site.all()
+        .flat_map(|s| &s.pages[..s.own])
         .flat_map(|p| {
             p.meta.aliases.iter().map(|(alias, _)| Redirect {
                 from: site.urls.href(alias),
@@ -444,6 +509,7 @@ fn read_next<'a, C>(
                 page: card_of(rec.page)?,
                 why: rec.why,
                 reason: ReadNextView::<C>::reason_of(
+                    &site.words,
                     rec.why,
                     role.as_ref().map(|t| t.name),
                     industry.as_ref().map(|t| t.name),
@@ -526,15 +592,26 @@ fn feed<'a, C>(
 ) -> Result<JobView<'a, C>, Diagnostic> {
     let site = cx.site;
     let u = &site.urls;
+    // A role's feed follows its path in this language: not the default language's
+    // pages shown where this language has none.
     let role_pages = |r: usize| {
-        let mut pages: Vec<usize> = site.role_paths[r].iter().flatten().copied().collect();
+        let mut pages: Vec<usize> = site.role_paths[r]
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&i| site.is_own(i))
+            .collect();
         pages.sort_unstable();
         pages
     };
+    let words = &site.words;
     let (url, title, alternate, pages) = match job {
         Job::RoleFeed(r) => {
             let role = &site.config.roles[r];
-            let title = format!("{} — for the {}", site.config.title, role.name);
+            let title = words
+                .get("feed_role_title")
+                .replace("{title}", &site.config.title)
+                .replace("{role}", &role.name);
             (
                 u.role_feed(&role.id),
                 title,
@@ -544,7 +621,10 @@ fn feed<'a, C>(
         }
         Job::IndustryFeed(i) => {
             let ind = &site.industries[i];
-            let title = format!("{} — {}", site.config.title, ind.name);
+            let title = words
+                .get("feed_industry_title")
+                .replace("{title}", &site.config.title)
+                .replace("{industry}", &ind.name);
             let pages = site.by_industry[i].clone();
             (u.industry_feed(&ind.id), title, u.industry(&ind.id), pages)
         }
@@ -585,7 +665,57 @@ fn sitemap(cx: &Ctx) -> Vec<SitemapEntry> {
     entries.push(home);
     entries.extend(cx.site.pages.iter().map(|p| sitemap_entry(cx, &p.meta)));
     entries.extend(listings);
+    entries.extend(translated_entries(cx));
     entries
+}
+
+/// The sitemap's entries for the site in its other languages: each language's home,
+/// pages and listings, each with the URL of every version of it.
+pub fn translated_entries(cx: &Ctx) -> Vec<SitemapEntry> {
+    let mut entries = Vec::new();
+    for t in &cx.site.translations {
+        let u = &t.urls;
+        let home = u.home();
+        let mut listing: Vec<String> = u
+            .generated(&t.config, t.industries.iter().map(|i| i.id.as_str()))
+            .into_iter()
+            .filter(|url| *url != home)
+            .collect();
+        listing.sort();
+        entries.push(listing_entry(cx, &home));
+        entries.extend(t.pages[..t.own].iter().map(|p| sitemap_entry(cx, &p.meta)));
+        entries.extend(listing.iter().map(|url| listing_entry(cx, url)));
+    }
+    entries
+}
+
+/// A listing's entry: its URL, and the same listing in every language.
+fn listing_entry(cx: &Ctx, url: &str) -> SitemapEntry {
+    let site = cx.site;
+    let alternates = if site.translations.is_empty() {
+        Vec::new()
+    } else {
+        // The listing's path in the default language: the part after the language's folder.
+        let rest = site
+            .alternates
+            .languages
+            .iter()
+            .find_map(|(_, _, home)| url.strip_prefix(home.as_str()).filter(|_| home != "/"))
+            .unwrap_or_else(|| url.strip_prefix('/').unwrap_or(url));
+        site.alternates
+            .languages
+            .iter()
+            .map(|(code, _, home)| Alternate {
+                hreflang: code.clone(),
+                href: cx.abs(&format!("{home}{rest}")),
+            })
+            .collect()
+    };
+    SitemapEntry {
+        loc: cx.abs(url),
+        lastmod: String::new(),
+        alternates,
+    }
 }
 
 /// The sitemap's entries other than pages: the home page, and every generated listing
@@ -600,18 +730,36 @@ pub fn sitemap_parts(cx: &Ctx) -> (SitemapEntry, Vec<SitemapEntry>) {
         .filter(|url| *url != home)
         .collect();
     listing.sort();
-    let entry = |url: &str| SitemapEntry {
-        loc: cx.abs(url),
-        lastmod: String::new(),
-    };
-    let listings = listing.iter().map(|url| entry(url)).collect();
-    (entry(&home), listings)
+    let listings = listing.iter().map(|url| listing_entry(cx, url)).collect();
+    (listing_entry(cx, &home), listings)
 }
 
-/// A page's sitemap entry: made from its metadata and the site's URLs only.
+/// A page's sitemap entry: made from its metadata and the site's URLs only, and the URL
+/// of each of its versions in other languages.
 pub fn sitemap_entry(cx: &Ctx, meta: &PageMeta) -> SitemapEntry {
+    let site = cx.site;
+    let versions = site.alternates.of(&meta.key);
+    let alternates = if versions.len() > 1 {
+        versions
+            .iter()
+            .map(|(l, url)| Alternate {
+                hreflang: site.alternates.languages[*l].0.clone(),
+                href: cx.abs(url),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     SitemapEntry {
         loc: cx.abs(&meta.url),
         lastmod: fmt_date(meta.updated.or(meta.date), "%Y-%m-%d"),
+        alternates,
     }
+}
+
+/// Another language's version of a sitemap entry.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct Alternate {
+    pub hreflang: String,
+    pub href: String,
 }

@@ -96,6 +96,33 @@ pub fn render_site(
     previous: Option<&Fingerprints>,
     free_bodies: bool,
 ) -> Result<Rendered, RenderError> {
+    let mut rendered = render_language(site, theme, options, sink, previous, free_bodies)?;
+    // The site in its other languages is rendered whole every time: a serve session keeps
+    // the fingerprints of the default language's outputs only.
+    for t in &site.translations {
+        let r = render_language(t, theme, options, sink, None, free_bodies)?;
+        rendered.files += r.files;
+        rendered.rendered += r.rendered;
+        rendered.slowest.extend(r.slowest);
+    }
+    if !site.translations.is_empty() {
+        rendered
+            .slowest
+            .sort_unstable_by_key(|s| std::cmp::Reverse(s.1));
+        rendered.slowest.truncate(SLOWEST);
+    }
+    Ok(rendered)
+}
+
+/// [`render_site`] for the site in one language.
+fn render_language(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+    sink: &dyn Sink,
+    previous: Option<&Fingerprints>,
+    free_bodies: bool,
+) -> Result<Rendered, RenderError> {
     let cx = Ctx::new(site, theme, options, free_bodies);
     let jobs = jobs(site);
     let without = without_counts(&cx.site_view);
@@ -276,11 +303,20 @@ pub fn render_pages(
 /// A warning for each listing template that does not link the pages of a listing it
 /// pages (it does not use `paginator`): those pages would be reachable from nowhere.
 pub fn unlinked_pages(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
-    let paged = |lists: &[Vec<usize>]| lists.iter().any(|l| jobs::page_count(site, l.len()) > 1);
+    let paged = |lists: &dyn Fn(&Site) -> Vec<&[usize]>| {
+        site.all()
+            .any(|s| lists(s).iter().any(|l| jobs::page_count(s, l.len()) > 1))
+    };
     let listings = [
-        ("articles.html", paged(std::slice::from_ref(&site.articles))),
-        ("stage.html", paged(&site.by_stage)),
-        ("industry.html", paged(&site.by_industry)),
+        ("articles.html", paged(&|s| vec![&s.articles[..]])),
+        (
+            "stage.html",
+            paged(&|s| s.by_stage.iter().map(Vec::as_slice).collect()),
+        ),
+        (
+            "industry.html",
+            paged(&|s| s.by_industry.iter().map(Vec::as_slice).collect()),
+        ),
     ];
     listings
         .into_iter()

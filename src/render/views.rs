@@ -27,11 +27,18 @@ pub struct TermView<'a> {
 }
 
 /// Site-wide values, in every template as `site`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
+    /// The language of the page (`zh`): its code as `<html lang>` and `hreflang` take it.
     pub language: &'a str,
+    /// The interface strings of the page's language (`site.t.start_with_role`).
+    pub t: &'a std::collections::BTreeMap<String, String>,
+    /// The links of the site's own pages in the page's language (`site.links.roles`).
+    pub links: SiteLinks,
+    /// Every language of the site, with its home page; empty for a site in one language.
+    pub languages: Vec<LanguageView<'a>>,
     /// Absolute, no trailing slash.
     pub base_url: &'a str,
     /// Prefix of every internal URL (`/blog`, or empty).
@@ -45,6 +52,120 @@ pub struct SiteView<'a> {
     pub generator: &'static str,
     /// Script injected by `cairn serve` for live reload; empty otherwise.
     pub live_reload: &'a str,
+}
+
+/// The links of the listings, feed and sitemap (with the base path), in one language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteLinks {
+    pub home: String,
+    /// The home page's absolute URL.
+    pub home_permalink: String,
+    pub articles: String,
+    pub case_studies: String,
+    pub roles: String,
+    pub stages: String,
+    pub industries: String,
+    pub proof: String,
+    pub feed: String,
+    pub sitemap: String,
+    /// Files for every language: the stylesheet and icons live at the base path.
+    pub assets: String,
+}
+
+impl SiteLinks {
+    pub fn of(site: &Site) -> SiteLinks {
+        let u = &site.urls;
+        SiteLinks {
+            home: u.href(&u.home()),
+            home_permalink: u.absolute(&u.home()),
+            articles: u.href(&u.articles()),
+            case_studies: u.href(&u.case_studies()),
+            roles: u.href(&u.roles()),
+            stages: u.href(&u.stages()),
+            industries: u.href(&u.industries()),
+            proof: u.href(&u.proof()),
+            feed: u.href(&u.feed()),
+            sitemap: u.href(&u.sitemap()),
+            assets: u.base_path().to_string(),
+        }
+    }
+}
+
+/// A language, or a page in a language: for the language switcher and `hreflang`.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct LanguageView<'a> {
+    /// `zh`: the `hreflang`.
+    pub code: &'a str,
+    /// In the language itself: `简体中文`.
+    pub name: &'a str,
+    /// The link (with the base path).
+    pub url: String,
+    /// Absolute, for `<link rel="alternate" hreflang>`.
+    pub permalink: String,
+    /// The language of the page showing it.
+    pub current: bool,
+    /// The site's default language (`hreflang="x-default"`).
+    pub default: bool,
+    /// Whether `url` is this page in the language; when not, it is the language's home.
+    pub exists: bool,
+}
+
+impl<'a> LanguageView<'a> {
+    /// The site's languages, each with its home page (none for a site in one language).
+    pub fn homes(site: &'a Site) -> Vec<LanguageView<'a>> {
+        let a = &site.alternates;
+        a.languages
+            .iter()
+            .enumerate()
+            .map(|(l, (code, name, home))| LanguageView {
+                code,
+                name,
+                url: site.urls.href(home),
+                permalink: site.urls.absolute(home),
+                current: l == site.lang,
+                default: l == 0,
+                exists: true,
+            })
+            .collect()
+    }
+
+    /// Every language of the site, each with the page at site path `url` (of this site's
+    /// language) in it: `versions` gives each language's path of it (none: the language
+    /// has no such page, and its home is given instead). Empty for a site in one language.
+    pub fn versions(
+        site: &'a Site,
+        versions: impl Fn(usize) -> Option<String>,
+    ) -> Vec<LanguageView<'a>> {
+        let mut all = Self::homes(site);
+        if all.len() < 2 {
+            return Vec::new();
+        }
+        for (l, v) in all.iter_mut().enumerate() {
+            if let Some(path) = versions(l) {
+                v.url = site.urls.href(&path);
+                v.permalink = site.urls.absolute(&path);
+            } else {
+                v.exists = false;
+            }
+        }
+        all
+    }
+}
+
+/// `t` as the language of `words` writes a day: `14 March 2026`, `2026年3月14日`, `14.3.2026`.
+pub fn show_date(words: &crate::lang::Words, t: Option<jiff::Timestamp>) -> String {
+    let Some(t) = t else {
+        return String::new();
+    };
+    let dt = jiff::tz::Offset::UTC.to_datetime(t);
+    let month = dt.month() as usize;
+    let months: Vec<&str> = words.get("months").split_whitespace().collect();
+    words
+        .get("date_format")
+        .replace("{day}", &dt.day().to_string())
+        .replace("{month}", &month.to_string())
+        .replace("{month_name}", months.get(month - 1).copied().unwrap_or(""))
+        .replace("{year}", &dt.year().to_string())
 }
 
 /// A metric with its computed claim.
@@ -91,11 +212,11 @@ pub struct DateView {
 }
 
 impl DateView {
-    pub fn of(date: Option<jiff::civil::Date>) -> Option<DateView> {
+    pub fn of(site: &Site, date: Option<jiff::civil::Date>) -> Option<DateView> {
         let t = date?.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp();
         Some(DateView {
             date: fmt_date(Some(t), "%Y-%m-%d"),
-            display: fmt_date(Some(t), "%-d %B %Y"),
+            display: show_date(&site.words, Some(t)),
         })
     }
 }
@@ -158,6 +279,9 @@ pub struct CardView<'a> {
     pub reading_minutes: usize,
     pub case: Option<CaseView<'a>>,
     pub draft: bool,
+    /// The page's language when it is not the language of the page showing the card (a
+    /// default-language page on a role path in another language).
+    pub language: Option<LanguageView<'a>>,
 }
 
 // Views that show other pages' cards are generic over the card `C`: a template value
@@ -186,15 +310,24 @@ pub struct ReadNextView<'a, C> {
 }
 
 impl<C> ReadNextView<'_, C> {
-    /// The reason in words, from its parts.
-    pub fn reason_of(why: Why, role: Option<&str>, industry: Option<&str>) -> String {
+    /// The reason in words (of the language of `words`), from its parts.
+    pub fn reason_of(
+        words: &crate::lang::Words,
+        why: Why,
+        role: Option<&str>,
+        industry: Option<&str>,
+    ) -> String {
         let role = role.unwrap_or_default();
-        let mut text = match why {
-            Why::NextStage => format!("Next step for {role}"),
-            Why::SameStage => format!("More for {role} at this stage"),
-            Why::LaterStage => format!("Further along for {role}"),
-            Why::Industry => format!("More from {}", industry.unwrap_or_default()),
+        let key = match why {
+            Why::NextStage => "read_next_next_stage",
+            Why::SameStage => "read_next_same_stage",
+            Why::LaterStage => "read_next_later_stage",
+            Why::Industry => "read_next_industry",
         };
+        let mut text = words
+            .get(key)
+            .replace("{role}", role)
+            .replace("{industry}", industry.unwrap_or_default());
         if let (Some(industry), false) = (industry, why == Why::Industry) {
             text.push_str(" · ");
             text.push_str(industry);
@@ -253,6 +386,8 @@ pub struct FeedView<C> {
 pub struct SitemapEntry {
     pub loc: String,
     pub lastmod: String,
+    /// The entry in every language (none for a site in one language).
+    pub alternates: Vec<super::jobs::Alternate>,
 }
 
 /// `ts` in UTC, formatted with `fmt` (strftime); empty when there is none.
@@ -390,8 +525,8 @@ pub fn metric_view<'a>(site: &'a Site, page: usize, m_index: usize) -> MetricVie
         multiple: m.facts.multiple.clone().unwrap_or_default(),
         period: m.period.as_deref().unwrap_or(""),
         source: &m.source,
-        as_of: DateView::of(m.as_of),
-        review_by: DateView::of(m.review.as_ref().map(|r| r.by)),
+        as_of: DateView::of(site, m.as_of),
+        review_by: DateView::of(site, m.review.as_ref().map(|r| r.by)),
         status: Status::of(m.review.as_ref().map(|r| r.by), utc_date(site.now)),
         cited_by,
     }
@@ -409,7 +544,7 @@ fn quote_views<'a>(site: &Site, quotes: &'a [Quote]) -> Vec<QuoteView<'a>> {
                 title: &q.title,
                 company: q.company.as_deref(),
                 pending,
-                review_by: DateView::of(q.review.as_ref().map(|r| r.by)),
+                review_by: DateView::of(site, q.review.as_ref().map(|r| r.by)),
             })
         })
         .collect()
@@ -430,7 +565,7 @@ pub fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<
             metrics,
             quotes: quote_views(site, &c.quotes),
             approval: c.approval.state(site.now),
-            approved: DateView::of(c.approval.date()),
+            approved: DateView::of(site, c.approval.date()),
             headline,
         }
     });
@@ -441,7 +576,7 @@ pub fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<
         kind: m.kind,
         summary: p.summary(),
         date: fmt_date(m.date, "%Y-%m-%d"),
-        date_display: fmt_date(m.date, "%-d %B %Y"),
+        date_display: show_date(&site.words, m.date),
         date_rfc3339: fmt_date(m.date, "%Y-%m-%dT%H:%M:%SZ"),
         updated_rfc3339: fmt_date(m.updated.or(m.date), "%Y-%m-%dT%H:%M:%SZ"),
         stage: m
@@ -466,6 +601,18 @@ pub fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<
         reading_minutes: p.reading_minutes(),
         case,
         draft: m.draft,
+        language: (m.lang != site.lang).then(|| {
+            let (code, name, home) = &site.alternates.languages[m.lang];
+            LanguageView {
+                code,
+                name,
+                url: site.urls.href(home),
+                permalink: site.urls.absolute(home),
+                current: false,
+                default: m.lang == 0,
+                exists: true,
+            }
+        }),
     }
 }
 

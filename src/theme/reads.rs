@@ -159,7 +159,11 @@ fn prints_a_whole_value(code: &str) -> bool {
             }
             let last = expr.rsplit('.').next().unwrap_or(expr);
             let last = last.split('[').next().unwrap_or(last);
-            !expr.contains('.') || TERM_NAMES.contains(&last)
+            // `site.links` and `site.t` hold texts only, whatever their fields are named.
+            let texts = ["site.links.", "site.t."]
+                .iter()
+                .any(|p| expr.starts_with(p));
+            !expr.contains('.') || (TERM_NAMES.contains(&last) && !texts)
         })
 }
 
@@ -281,6 +285,14 @@ mod tests {
                 "a filter that shows a value whole",
                 &[("a.html", "{{ page.stage | str }}")],
                 &["a.html"],
+            ),
+            (
+                "the site's links and interface strings are texts, whatever their names",
+                &[(
+                    "a.html",
+                    "<a href=\"{{ site.links.industries }}\">{{ site.t.industries }}</a>",
+                )],
+                &[],
             ),
             (
                 "statements and fields are not values printed whole",

@@ -88,6 +88,8 @@ pub struct Input<'a> {
     /// Relative to `content/`, for resolving relative links.
     pub content_path: &'a str,
     pub safe_html: bool,
+    /// The page's language (`en`, `zh`): what the unsourced-claim check reads it as.
+    pub lang: &'a str,
 }
 
 /// One heading in the table of contents.
@@ -1361,8 +1363,9 @@ impl Cursor<'_> {
 
 // ------------------------------------------------------- unsourced claims
 
-/// Percentage changes stated in prose: English, Chinese and Finnish phrasings.
-static UNSOURCED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+/// Percentage changes stated in prose: English, Chinese and Finnish phrasings, each with
+/// the language it is written in.
+static UNSOURCED: LazyLock<Vec<(&str, Regex)>> = LazyLock::new(|| {
     let pct = r"\d+(?:[.,]\d+)?\s?(?:%|percent\b|per cent\b|percentage points?\b)";
     [
         // "cut costs by 30%", "increased uptime by 12 %", "reduced it by up to 30%"
@@ -1372,22 +1375,27 @@ static UNSOURCED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         // 降低了30%, 提高了 15%, 减少 20%
         format!(r"(?:降低|减少|下降|缩短|节省|提高|提升|增加|增长|上升|改善)了?\s*(?:约|近|超过)?\s*{pct}"),
         // vähensi 30 %, kasvatti 15 %
-        format!(r"(?i)\b(?:vähen\w*|kasv\w*|lisä\w*|paran\w*|laski\w*|nousi\w*|nost\w*|pienen\w*|lyhen\w*|säästi\w*)\b[^.!?]{{0,40}}?{pct}"),
+        format!(r"(?i)\b(?:vähen\w*|kasv\w*|lisäs\w*|lisäänty\w*|paran\w*|laski\w*|nousi\w*|nost\w*|pienen\w*|lyhen\w*|säästi\w*)\b[^.!?]{{0,40}}?{pct}"),
         // "by 30%" standing alone after a change word later in the sentence is caught above;
         // "30 %:lla" (Finnish case ending)
         r"(?i)\d+(?:[.,]\d+)?\s?%\s?:\s?(?:lla|llä|sta|stä)\b".to_string(),
     ]
     .iter()
-    .map(|r| Regex::new(r).expect("valid unsourced-claim pattern"))
+    .zip(["en", "en", "zh", "fi", "fi"])
+    .map(|(r, lang)| (lang, Regex::new(r).expect("valid unsourced-claim pattern")))
     .collect()
 });
 
-/// Find unsourced percentage changes in a run of prose; returns byte ranges.
-pub fn find_unsourced(text: &str) -> Vec<std::ops::Range<usize>> {
+/// Find unsourced percentage changes in a run of prose written in language `lang`
+/// (`en`, `zh`, `fi`; any other looks for all of them); returns byte ranges.
+pub fn find_unsourced(text: &str, lang: &str) -> Vec<std::ops::Range<usize>> {
+    let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+    let known = UNSOURCED.iter().any(|(l, _)| *l == primary);
     // Disjoint ranges found so far, start → end: sorted by start, so also by end, and
     // only the last one starting before a match's end can overlap it.
     let mut found: BTreeMap<usize, usize> = BTreeMap::new();
-    for re in UNSOURCED.iter() {
+    let patterns = UNSOURCED.iter().filter(|(l, _)| !known || *l == primary);
+    for (_, re) in patterns {
         for m in re.find_iter(text) {
             let overlaps = found
                 .range(..m.end())
@@ -1429,7 +1437,7 @@ impl ProseScanner {
 
     fn end_block(&mut self, input: &Input, loc: &Locator, diagnostics: &mut Vec<Diagnostic>) {
         if !self.allowed && self.text.contains(|c: char| c.is_ascii_digit()) {
-            for r in find_unsourced(&self.text) {
+            for r in find_unsourced(&self.text, input.lang) {
                 let phrase = self.text[r.clone()].trim();
                 diagnostics.push(
                     Diagnostic::warning(Code::UnsourcedClaim, input.path, format!("unsourced claim: \"{phrase}\""))
@@ -1496,6 +1504,7 @@ mod tests {
             body_offset: 8,
             content_path: "articles/b.md",
             safe_html: false,
+            lang: "en",
         };
         render(body, &input, &Table, &NoShortcodes)
     }
@@ -1624,7 +1633,15 @@ mod tests {
             "Järjestelmä vähensi seisokkeja 30 %.",
             "That means 40% less downtime.",
         ] {
-            assert_eq!(find_unsourced(prose).len(), 1, "{prose}");
+            let lang = if prose.is_ascii() {
+                "en"
+            } else if prose.contains('ä') {
+                "fi"
+            } else {
+                "zh"
+            };
+            assert_eq!(find_unsourced(prose, lang).len(), 1, "{prose}");
+            assert_eq!(find_unsourced(prose, "xx").len(), 1, "{prose}");
         }
         for prose in [
             "54% of B2B marketers rate customer stories as extremely effective.",
@@ -1632,7 +1649,16 @@ mod tests {
             "Plants ran at 72% availability.",
             "Q3 2025 saw 120 hours of downtime.",
         ] {
-            assert!(find_unsourced(prose).is_empty(), "{prose}");
+            assert!(find_unsourced(prose, "en").is_empty(), "{prose}");
+        }
+        // Each language's phrasings in its own pages only; survey shares are no change.
+        for (prose, lang) in [
+            ("Järjestelmä vähensi seisokkeja 30 %.", "en"),
+            ("工厂的停机时间降低了30%。", "fi"),
+            ("uutisia (25 %) ja lisää asiakastapauksia (9 %).", "fi"),
+            ("36 % ostajista haluaa asiantuntijanäkemyksiä.", "fi"),
+        ] {
+            assert!(find_unsourced(prose, lang).is_empty(), "{prose} ({lang})");
         }
     }
 
@@ -1671,6 +1697,7 @@ mod tests {
             body_offset: 8,
             content_path: "articles/b.md",
             safe_html: true,
+            lang: "en",
         };
         render(body, &input, &Table, &NoShortcodes)
     }

@@ -20,7 +20,59 @@ pub fn all(config: &SiteConfig) -> Vec<(&'static str, Value)> {
             front_matter(config, Kind::CaseStudy),
         ),
         ("page.schema.json", front_matter(config, Kind::Page)),
+        ("translation.schema.json", translation()),
     ]
+}
+
+/// The front matter of a translation (`x.zh.md` beside `x.md`): only what differs
+/// between languages; the rest comes from the page it translates.
+pub fn translation() -> Value {
+    let mut p = serde_json::Map::new();
+    p.insert("title".into(), text("The title in this language."));
+    p.insert("summary".into(), json!({"type": "string"}));
+    p.insert(
+        "slug".into(),
+        text("The URL name in this language (default: the original's)."),
+    );
+    p.insert(
+        "updated".into(),
+        date("When this translation last changed."),
+    );
+    p.insert("draft".into(), json!({"type": "boolean"}));
+    p.insert("author".into(), json!({"type": "string"}));
+    p.insert(
+        "aliases".into(),
+        list_of(
+            json!({"type": "string", "pattern": "^/"}),
+            "Old URLs of this translation.",
+        ),
+    );
+    p.insert("extra".into(), json!({"type": "object"}));
+    p.insert(
+        "metrics".into(),
+        json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+        "required": ["id"],
+        "properties": {
+            "id": text("The id of the original's metric this translates."),
+            "label": {"type": "string"},
+            "claim_label": text("The label as a claim's sentence uses it."),
+            "unit": {"type": "string"},
+            "period": {"type": "string"},
+            "source": {"type": "string"},
+        }}}),
+    );
+    p.insert(
+        "quotes".into(),
+        json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+        "required": ["text"],
+        "properties": {
+            "text": text("The quote in this language."),
+            "name": {"type": "string"},
+            "title": {"type": "string"},
+            "company": {"type": "string"},
+        }}}),
+    );
+    document("cairn translation front matter", p, &[])
 }
 
 /// The kinds of page, each with its own keys.

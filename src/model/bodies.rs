@@ -265,6 +265,7 @@ pub(super) fn render_body(
         body_offset,
         content_path: &meta.content_path,
         safe_html: config.safe_html,
+        lang: &config.languages[meta.lang].code,
     };
     let body = &file.text[body_offset..];
     if meta.lang == 0 {

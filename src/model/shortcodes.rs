@@ -333,7 +333,7 @@ fn claim_values(
 ) -> Vec<(String, ArgValue)> {
     let mut figures = claims::change(metric.before, metric.after, &metric.unit, &words.phrasing);
     if let Some(p) = &metric.period {
-        figures.push_str(&format!(", {p}"));
+        figures.push_str(&words.get("period_note").replace("{period}", p));
     }
     let detail = words
         .get("claim_detail")

@@ -33,7 +33,11 @@ def front_matter(text):
     return plain(tomllib.loads(block) if fence == "+++" else (yaml.safe_load(block) or {}))
 
 
-def schema_for(rel):
+def schema_for(content, rel, languages):
+    # `x.zh.md` beside `x.md`: a translation, which sets only what differs by language.
+    stem = rel.name[: -len(".md")]
+    if "." in stem and stem.rsplit(".", 1)[1] in languages and (content / rel).with_name(stem.rsplit(".", 1)[0] + ".md").exists():
+        return "translation"
     if rel.parts[0] == "articles":
         return "article"
     if rel.parts[0] == "case-studies":
@@ -44,14 +48,16 @@ def schema_for(rel):
 def main():
     site, schemas = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     load = lambda name: json.loads((schemas / f"{name}.schema.json").read_text())
-    validators = {n: jsonschema.Draft202012Validator(load(n)) for n in ["site", "article", "case-study", "page"]}
+    validators = {n: jsonschema.Draft202012Validator(load(n)) for n in ["site", "article", "case-study", "page", "translation"]}
     failures = []
     config = plain(tomllib.loads((site / "site.toml").read_text()))
     failures += [f"site.toml: {e.message}" for e in validators["site"].iter_errors(config)]
     checked = 1
+    languages = set(config.get("languages", {}))
     for path in sorted((site / "content").rglob("*.md")):
         rel = path.relative_to(site / "content")
-        errors = validators[schema_for(rel)].iter_errors(front_matter(path.read_text()))
+        kind = schema_for(site / "content", rel, languages)
+        errors = validators[kind].iter_errors(front_matter(path.read_text()))
         failures += [f"content/{rel}: {e.message}" for e in errors]
         checked += 1
     for line in failures:

@@ -268,6 +268,9 @@ fn alternates<'a>(site: &'a Site, job: Job, path: &str) -> Vec<LanguageView<'a>>
     match job {
         Job::Page(i) => {
             let versions = a.of(&site.pages[i].meta.key);
+            if versions.len() < 2 {
+                return LanguageView::versions(site, |_| None);
+            }
             LanguageView::versions(site, |l| {
                 versions
                     .iter()

@@ -11,6 +11,7 @@ mod edits;
 mod errors;
 mod evidence;
 mod incremental;
+mod languages;
 mod safe_html;
 mod safety;
 mod serve;

@@ -124,7 +124,21 @@ struct RawConfig {
     #[serde(default)]
     languages: std::collections::BTreeMap<String, RawLanguage>,
     #[serde(default)]
+    email: Option<EmailConfig>,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[email]`: an email edition of every article and case study.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// `[languages.<code>]` as written.
@@ -225,6 +239,8 @@ pub struct SiteConfig {
     pub campaign: Option<Campaign>,
     /// The default language first (`language`), then those of `[languages]` by code.
     pub languages: Vec<Language>,
+    /// Write an email edition (`email.html`, `email.txt`) beside each article and case study.
+    pub email: bool,
     /// Which of `languages` this configuration is in (0: the default; a translated
     /// configuration from [`SiteConfig::in_language`] has its names in that language).
     pub lang: usize,
@@ -302,6 +318,7 @@ impl SiteConfig {
             audit: raw.audit,
             campaign: raw.campaign,
             languages,
+            email: raw.email.is_some_and(|e| e.enabled),
             lang: 0,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
@@ -665,6 +682,7 @@ const CONFIG_KEYS: &[&str] = &[
     "audit",
     "campaign",
     "languages",
+    "email",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
@@ -672,6 +690,7 @@ const ROLE_KEYS: &[&str] = &["id", "name", "description", "aliases"];
 const INDUSTRY_KEYS: &[&str] = &["id", "name", "description"];
 const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industry"];
 const CAMPAIGN_KEYS: &[&str] = &["utm_source", "utm_medium", "utm_campaign"];
+const EMAIL_KEYS: &[&str] = &["enabled"];
 
 /// Every unknown key of site.toml, each where it is written.
 fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
@@ -683,6 +702,7 @@ fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
             ("industries", INDUSTRY_KEYS),
             ("audit", AUDIT_KEYS),
             ("campaign", CAMPAIGN_KEYS),
+            ("email", EMAIL_KEYS),
         ],
         free: "free-form values go under [extra]",
     }
@@ -1099,7 +1119,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

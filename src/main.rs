@@ -64,6 +64,11 @@ Examples:
         after_help = "Writes static/admin/config.yml and static/admin/index.html (the editor at /admin/).\nRun it again after changing the vocabularies: it replaces config.yml while it is as cairn wrote it,\nand refuses once it was edited (use --print and merge by hand).\nSetup: docs/cms.md.\n\nExamples:\n  cairn cms decap\n  cairn cms decap --print > new-config.yml"
     )]
     Cms(CmsArgs),
+    /// The email edition of one article or case study: 600-pixel tables, CSS inlined, links tagged
+    #[command(
+        after_help = "The same edition `[email] enabled = true` writes beside every article and case study\n(email.html, email.txt). --output writes only a new file or an edition cairn wrote.\nDetails: docs/email.md.\n\nExamples:\n  cairn email articles/tco-guide.md > tco.html\n  cairn email case-studies/acme-steel.zh.md --text\n  cairn email articles/tco-guide.md --output newsletter/tco.html"
+    )]
+    Email(EmailArgs),
     /// Create a new article, case study or page with valid front matter (never overwrites)
     #[command(
         after_help = "New files are drafts (draft = true) until you publish them.\n\nExamples:\n  cairn new article \"Ten questions IT will ask\" --stage consideration --role approver --role influencer\n  cairn new case-study \"Acme Steel\" --industry manufacturing --role decider\n  cairn new page \"Contact\""
@@ -202,6 +207,24 @@ enum CmsKind {
 }
 
 #[derive(clap::Args)]
+struct EmailArgs {
+    /// The page, relative to content/ (`articles/tco-guide.md`, `case-studies/acme.zh.md`)
+    page: String,
+    /// The site folder (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Plain text instead of HTML
+    #[arg(long)]
+    text: bool,
+    /// Write to FILE instead of standard output
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Include drafts and future-dated pages
+    #[arg(long)]
+    drafts: bool,
+}
+
+#[derive(clap::Args)]
 struct SchemaArgs {
     /// The site folder (holds site.toml)
     #[arg(long, default_value = ".")]
@@ -291,6 +314,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit(args),
         Command::Inventory(args) => inventory(args),
         Command::Schema(args) => schema(args),
+        Command::Email(args) => email(args),
         Command::Cms(args) => cms(args),
         Command::New(args) => new(args),
         Command::Init(args) => init(args),
@@ -670,6 +694,61 @@ fn site_config(root: &std::path::Path) -> Option<cairn::config::SiteConfig> {
             eprintln!("{}", summary(&ds));
         })
         .ok()
+}
+
+fn email(
+    EmailArgs {
+        page,
+        root,
+        text,
+        output,
+        drafts,
+    }: EmailArgs,
+) -> anyhow::Result<ExitCode> {
+    let mut options = BuildOptions::new(&root);
+    options.drafts = drafts;
+    let loaded = match cairn::load(&options) {
+        Ok(l) => l,
+        Err(ds) => {
+            print_diagnostics(&ds);
+            eprintln!(
+                "email needs a site that builds: fix the errors above (cairn check lists them)"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let page = page.trim_start_matches("content/").replace('\\', "/");
+    let edition = cairn::render::email_of(&loaded.site, &loaded.theme, &page, text);
+    let bytes = match edition {
+        Some(Ok(s)) => s.into_bytes(),
+        Some(Err(cairn::render::RenderError::Templates(ds))) => {
+            print_diagnostics(&ds);
+            return Ok(ExitCode::FAILURE);
+        }
+        Some(Err(cairn::render::RenderError::Io(e))) => return Err(e.into()),
+        None => {
+            eprintln!(
+                "error: content/{page} is not a published article or case study\n  = hint: name a file under content/articles/ or content/case-studies/, relative to content/ (add --drafts for a draft)"
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match &output {
+        Some(path) => {
+            // Only a new file, or an HTML edition cairn wrote (it names cairn as its generator).
+            let marker = if text {
+                "\u{0}"
+            } else {
+                "<meta name=\"generator\" content=\"cairn "
+            };
+            let resolved =
+                cairn::output::check_report_file(&root, path, marker, "--output edition.html")?;
+            cairn::output::write_atomically(&resolved, &bytes)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn schema(SchemaArgs { root, output }: SchemaArgs) -> anyhow::Result<ExitCode> {

@@ -270,7 +270,7 @@ impl<'a, 'e> Walk<'a, 'e> {
             Event::Start(Tag::CodeBlock(_)) => self.in_code += 1,
             Event::End(TagEnd::CodeBlock) => self.in_code = self.in_code.saturating_sub(1),
             Event::Text(t) if self.in_code == 0 => {
-                self.out.word_count += t.split_whitespace().count();
+                self.out.word_count += words(t);
                 self.claims.push(t, offset);
             }
             Event::Html(h) | Event::InlineHtml(h) if h.contains("cairn:allow-unsourced") => {
@@ -1361,6 +1361,21 @@ impl Cursor<'_> {
     }
 }
 
+/// The words of a run of prose, for reading time: whitespace-separated words, and for
+/// Chinese, Japanese and Korean characters (written without spaces) their equivalent at
+/// reading speed: about 400 characters a minute against 230 words, 23 words for 40 of them.
+fn words(text: &str) -> usize {
+    let wide = |c: char| matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}');
+    let mut plain = 0;
+    let mut cjk = 0;
+    for token in text.split_whitespace() {
+        let n = token.chars().filter(|&c| wide(c)).count();
+        cjk += n;
+        plain += usize::from(n == 0 || token.chars().any(|c| c.is_alphanumeric() && !wide(c)));
+    }
+    plain + (cjk * 23).div_ceil(40)
+}
+
 // ------------------------------------------------------- unsourced claims
 
 /// Percentage changes stated in prose: English, Chinese and Finnish phrasings, each with
@@ -1619,6 +1634,13 @@ mod tests {
             parse_call("claim").unwrap_err().1,
             "expected `(` after `claim`"
         );
+    }
+
+    #[test]
+    fn reading_time_counts_chinese_characters_at_reading_speed() {
+        assert_eq!(words("Three plain words"), 3);
+        assert_eq!(words("四十个汉字".repeat(8).as_str()), 23);
+        assert_eq!(words("Acme Steel 将非计划停机时间降低了"), 2 + 7);
     }
 
     #[test]

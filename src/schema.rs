@@ -356,6 +356,12 @@ pub fn site() -> Value {
             "industries": translated,
         }}}),
     );
+    p.insert(
+        "email".into(),
+        json!({"type": "object", "additionalProperties": false,
+        "description": "An email edition (email.html, email.txt) beside every article and case study.",
+        "properties": {"enabled": {"type": "boolean"}}}),
+    );
     p.insert("extra".into(), json!({"type": "object"}));
     document("cairn site.toml", p, &["title", "base_url"])
 }

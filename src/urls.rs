@@ -163,6 +163,11 @@ impl Urls {
         self.file::<&str>(&[], "404.html")
     }
 
+    /// The email edition of the page at `page` (a folder URL), as HTML or as text.
+    pub fn email(&self, page: &str, text: bool) -> String {
+        format!("{page}{}", if text { "email.txt" } else { "email.html" })
+    }
+
     /// A metric on its case study's page (`page` is that page's site path).
     pub fn metric(&self, page: &str, id: &str) -> String {
         format!("{page}#{}", metric_anchor(id))

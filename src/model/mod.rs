@@ -229,7 +229,7 @@ impl Page {
         Page {
             meta,
             word_count: body.word_count,
-            body: Body(Mutex::new(Some(body))),
+            body: Body(Mutex::new((Some(body), 0))),
             summary,
         }
     }
@@ -246,17 +246,19 @@ impl Page {
 }
 
 /// A page's rendered body, shared with a serve session's cache. A build takes each
-/// body out once its page is written, so that its memory serves the pages after it.
+/// body out once its page's outputs are written, so that its memory serves the pages
+/// after it. Beside the body: how many outputs have taken their share of it.
 #[derive(Debug)]
-pub struct Body(Mutex<Option<Arc<markdown::Rendered>>>);
+pub struct Body(Mutex<(Option<Arc<markdown::Rendered>>, usize)>);
 
 impl Body {
     /// The body. Panics once [`Body::take`] has taken it: only the page's own
-    /// output, rendered last, takes it.
+    /// outputs, rendered last, take it.
     pub fn get(&self) -> Arc<markdown::Rendered> {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .0
             .clone()
             .expect("a page's body is taken only by its own output")
     }
@@ -264,24 +266,32 @@ impl Body {
     /// Whether the body is `other` itself (not a copy), without taking a share of it.
     pub fn is(&self, other: &Arc<markdown::Rendered>) -> bool {
         let body = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        body.as_ref().is_some_and(|b| Arc::ptr_eq(b, other))
+        body.0.as_ref().is_some_and(|b| Arc::ptr_eq(b, other))
     }
 
     /// Take the body out, leaving nothing (the body's memory goes when its last user drops it).
     pub fn take(&self) -> Arc<markdown::Rendered> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-            .expect("a page's body is taken once")
+        self.share(1)
+    }
+
+    /// The body for one of the `outputs` outputs made of it: the last of them to ask
+    /// takes it out (in whatever order they ask).
+    pub fn share(&self, outputs: usize) -> Arc<markdown::Rendered> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        slot.1 += 1;
+        let body = if slot.1 >= outputs {
+            slot.0.take()
+        } else {
+            slot.0.clone()
+        };
+        body.expect("a page's body is taken once")
     }
 }
 
 impl Clone for Body {
     fn clone(&self) -> Self {
-        Body(Mutex::new(
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).clone(),
-        ))
+        let body = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        Body(Mutex::new((body.0.clone(), 0)))
     }
 }
 
@@ -527,7 +537,8 @@ impl Parts {
                 config: self.config.clone(),
                 urls: self.urls.clone(),
                 industries: self.industries.clone(),
-                assets: Vec::new(),
+                // Written once, by the default language; known to every language's pages.
+                assets: site.assets.clone(),
                 statics: Vec::new(),
                 data: self.data.clone(),
                 withheld: Vec::new(),

@@ -310,6 +310,14 @@ impl<'a> Fingerprinter<'a> {
         if job == Job::Sitemap {
             return Ok(self.sitemap());
         }
+        if let Job::Email(i, _) = job {
+            // An email edition is its page's view and its body rewritten: hashed whole.
+            let body = self.cx.site.pages[i].body.get();
+            let card_of = |i: usize| Ok(self.card_of(i));
+            let terms = self.terms(template_of(self.cx.site, job));
+            let view: JobView<u64> = view(self.cx, terms, job, Some(&body), &card_of)?;
+            return Ok((self.hash_view(&view), view.path));
+        }
         let card_of = |i: usize| Ok(self.card_of(i));
         let terms = self.terms(template_of(self.cx.site, job));
         let view: JobView<u64> = view(self.cx, terms, job, None, &card_of)?;

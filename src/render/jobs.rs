@@ -41,6 +41,8 @@ pub enum Job {
     Alias(usize, usize),
     /// `_redirects`: every alias and where it leads, for hosts that read it.
     Redirects,
+    /// The email edition of page `i`: HTML, or (`true`) plain text.
+    Email(usize, bool),
 }
 
 /// Every output file of `site`.
@@ -79,6 +81,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs.push(Job::NotFound);
     jobs.extend((0..site.own).map(Job::Page));
+    if site.config.email {
+        let editions = (0..site.own).filter(|&i| has_email(site, i));
+        jobs.extend(editions.flat_map(|i| [Job::Email(i, false), Job::Email(i, true)]));
+    }
     let aliased = (0..site.own).filter(|&i| !site.pages[i].meta.aliases.is_empty());
     for i in aliased {
         jobs.extend((0..site.pages[i].meta.aliases.len()).map(|k| Job::Alias(i, k)));
@@ -100,6 +106,20 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// Whether page `i` has an email edition (when the site writes them): articles and case studies do.
+pub fn has_email(site: &Site, i: usize) -> bool {
+    site.pages[i].meta.kind != Kind::Page
+}
+
+/// How many outputs are made of page `i`'s body: its page, and its email edition's two.
+pub fn body_outputs(site: &Site, i: usize) -> usize {
+    if site.config.email && has_email(site, i) {
+        3
+    } else {
+        1
+    }
+}
+
 /// One value a job puts in its template's context (beside `site`). Serialised as the
 /// value it holds.
 #[derive(Debug, Serialize)]
@@ -117,6 +137,7 @@ pub enum Value<'a, C> {
     Redirects(Vec<Redirect>),
     Paginator(Paginator),
     Languages(Vec<LanguageView<'a>>),
+    Email(super::email::EmailView),
 }
 
 /// Where a page of a paged listing is among the others.
@@ -218,6 +239,8 @@ pub fn template_of(site: &Site, job: Job) -> &'static str {
         Job::Robots => "robots.txt",
         Job::NotFound => "404.html",
         Job::Alias(..) => "alias.html",
+        Job::Email(_, false) => "email.html",
+        Job::Email(_, true) => "email_text.html",
         Job::Redirects => "redirects.txt",
     }
 }
@@ -312,6 +335,16 @@ fn job_view<'a, C>(
             body.expect("a page's job has its body"),
             card_of,
         ),
+        Job::Email(i, text) => {
+            let body = body.expect("an email edition's job has its page's body");
+            let mut view = page(cx, terms, i, body, card_of)?;
+            let meta = &cx.site.pages[i].meta;
+            view.template = template_of(cx.site, job);
+            view.path = urls::output_file(&cx.site.urls.email(&meta.url, text));
+            let email = super::email::view(cx.site, meta, &body.html);
+            view.values.push(("email", Value::Email(email)));
+            Ok(view)
+        }
         Job::Home => home(cx, card_of),
         Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => feed(cx, job, card_of),
         Job::Alias(i, k) => {
@@ -434,7 +467,8 @@ fn listing<'a, C>(
         | Job::Feed
         | Job::RoleFeed(_)
         | Job::IndustryFeed(_)
-        | Job::Alias(..) => {
+        | Job::Alias(..)
+        | Job::Email(..) => {
             unreachable!("pages, aliases, the home page and feeds have views of their own")
         }
     })

@@ -9,6 +9,7 @@
 //!   renders only the outputs whose inputs changed.
 
 mod context;
+mod email;
 mod fingerprint;
 mod jobs;
 mod views;
@@ -340,8 +341,10 @@ pub fn unlinked_pages(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
 fn render_job(cx: &Ctx, job: Job) -> Result<OutputFile, Diagnostic> {
     let site = cx.site;
     let body = match job {
-        Job::Page(i) if cx.free_bodies => Some(site.pages[i].body.take()),
-        Job::Page(i) => Some(site.pages[i].body.get()),
+        Job::Page(i) | Job::Email(i, _) if cx.free_bodies => {
+            Some(site.pages[i].body.share(jobs::body_outputs(site, i)))
+        }
+        Job::Page(i) | Job::Email(i, _) => Some(site.pages[i].body.get()),
         _ => None,
     };
     let capacity = match (&job, &body) {
@@ -357,10 +360,53 @@ fn render_job(cx: &Ctx, job: Job) -> Result<OutputFile, Diagnostic> {
     let card_of = |i: usize| cx.card_value(i);
     let view = view(cx, &cx.site_view, job, body.as_deref(), &card_of)?;
     let path = view.path.clone();
-    Ok(OutputFile {
-        path,
-        bytes: cx.render_view(view, capacity)?,
-    })
+    let bytes = cx.render_view(view, capacity)?;
+    let bytes = match job {
+        Job::Email(_, text) => email_edition(&path, bytes, text)?,
+        _ => bytes,
+    };
+    Ok(OutputFile { path, bytes })
+}
+
+/// An email edition as its template rendered it: its CSS inlined, or as text when `text`.
+fn email_edition(path: &str, bytes: Vec<u8>, text: bool) -> Result<Vec<u8>, Diagnostic> {
+    let html = String::from_utf8(bytes).unwrap_or_default();
+    if text {
+        return Ok(email::text(&html).into_bytes());
+    }
+    let inlined = email::inline(&html).map_err(|e| {
+        Diagnostic::error(
+            crate::diagnostics::Code::Template,
+            "email.html",
+            format!("cannot inline the CSS of {path}: {e}"),
+        )
+    })?;
+    Ok(inlined.into_bytes())
+}
+
+/// The email edition of the page at content path `content_path` (HTML, or plain text
+/// when `text`), for `cairn email`; `None` when no published article or case study is there.
+pub fn email_of(
+    site: &Site,
+    theme: &Theme,
+    content_path: &str,
+    text: bool,
+) -> Option<Result<String, RenderError>> {
+    let site = site.all().find(|s| {
+        s.pages[..s.own]
+            .iter()
+            .any(|p| p.meta.content_path == content_path)
+    })?;
+    let i = site.pages[..site.own]
+        .iter()
+        .position(|p| p.meta.content_path == content_path)?;
+    if !jobs::has_email(site, i) {
+        return None;
+    }
+    let options = RenderOptions::default();
+    let cx = Ctx::new(site, theme, &options, false);
+    let file = render_job(&cx, Job::Email(i, text)).map_err(RenderError::from);
+    Some(file.map(|f| String::from_utf8(f.bytes).unwrap_or_default()))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -233,6 +233,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "robots.txt",
     "alias.html",
     "redirects.txt",
+    "email.html",
+    "email_text.html",
     "shortcodes/claim.html",
 ];
 

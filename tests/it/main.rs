@@ -8,6 +8,7 @@ mod build;
 mod claims;
 mod data;
 mod edits;
+mod email;
 mod errors;
 mod evidence;
 mod incremental;

@@ -33,6 +33,8 @@ pub enum Job {
     Industry(usize, usize),
     IndustryFeed(usize),
     Proof,
+    /// `/search/`, when search is on.
+    Search,
     Feed,
     Sitemap,
     Robots,
@@ -70,6 +72,9 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         Job::Robots,
         Job::NotFound,
     ]);
+    if crate::search::enabled(&site.config) {
+        jobs.push(Job::Search);
+    }
     jobs.extend((0..site.pages.len()).map(Job::Page));
     let aliased = (0..site.pages.len()).filter(|&i| !site.pages[i].meta.aliases.is_empty());
     for i in aliased {
@@ -200,6 +205,7 @@ pub fn template_of(site: &Site, job: Job) -> &'static str {
         Job::Industry(..) => "industry.html",
         Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => "atom.xml",
         Job::Proof => "proof.html",
+        Job::Search => "search.html",
         Job::Sitemap => "sitemap.xml",
         Job::Robots => "robots.txt",
         Job::NotFound => "404.html",
@@ -351,6 +357,7 @@ fn listing<'a, C>(
             (u.paged(url, n), values)
         }
         Job::Proof => (u.proof(), vec![("cases", cards(&site.case_studies)?)]),
+        Job::Search => (u.search(), Vec::new()),
         Job::Sitemap => (u.sitemap(), vec![("entries", Value::Sitemap(sitemap(cx)))]),
         Job::Robots => {
             let values = vec![("sitemap_url", Value::Text(cx.abs(&u.sitemap())))];
@@ -594,10 +601,12 @@ pub fn sitemap_parts(cx: &Ctx) -> (SitemapEntry, Vec<SitemapEntry>) {
     let site = cx.site;
     let u = &site.urls;
     let home = u.home();
+    // The search page shows nothing until asked: no entry for search engines.
+    let search = u.search();
     let mut listing: Vec<String> = u
         .generated(&site.config, site.industries.iter().map(|i| i.id.as_str()))
         .into_iter()
-        .filter(|url| *url != home)
+        .filter(|url| *url != home && *url != search)
         .collect();
     listing.sort();
     let entry = |url: &str| SitemapEntry {

@@ -45,6 +45,8 @@ pub struct SiteView<'a> {
     pub generator: &'static str,
     /// Script injected by `cairn serve` for live reload; empty otherwise.
     pub live_reload: &'a str,
+    /// Whether the site has a search page (`/search/`) and index (`/pagefind/`).
+    pub search: bool,
 }
 
 /// A metric with its computed claim.

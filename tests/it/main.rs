@@ -13,6 +13,7 @@ mod evidence;
 mod incremental;
 mod safe_html;
 mod safety;
+mod search;
 mod serve;
 mod tools;
 mod views;

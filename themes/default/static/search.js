@@ -120,8 +120,11 @@
       list.textContent = "";
       shown = { results: search.results, count: 0 };
       var n = search.results.length;
-      say(n === 0 ? "No pages match." : n === 1 ? "1 page matches." : n + " pages match.");
-      return showMore();
+      // The count is announced once the first results are in the page.
+      return showMore().then(function () {
+        if (ticket !== latest) return;
+        say(n === 0 ? "No pages match." : n === 1 ? "1 page matches." : n + " pages match.");
+      });
     }).catch(function () {
       if (ticket !== latest) return;
       list.textContent = "";

@@ -13,6 +13,7 @@ mod evidence;
 mod incremental;
 mod safe_html;
 mod safety;
+#[cfg(feature = "search")]
 mod search;
 mod serve;
 mod tools;

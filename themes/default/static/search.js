@@ -51,11 +51,7 @@
   }
 
   function load() {
-    if (!pagefind) {
-      pagefind = import(form.dataset.bundle + "pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 30 }).then(function () { return pf; });
-      });
-    }
+    if (!pagefind) pagefind = import(form.dataset.bundle + "pagefind.js");
     return pagefind;
   }
 

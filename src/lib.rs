@@ -3,7 +3,7 @@
 //! The pipeline, each module depending only on earlier ones:
 //!
 //! ```text
-//! config ← urls ← source ← frontmatter (+ spans) ← data ← theme ← model (+ markdown, claims) ← render ← output
+//! config ← urls ← source ← frontmatter (+ spans) ← data ← theme ← model (+ markdown, claims) ← render (+ search) ← output
 //!     session = the pipeline again and again, rendering only what an edit changed
 //!     serve = watch + http + a session
 //! ```

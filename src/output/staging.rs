@@ -704,6 +704,64 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_commit_replaces_and_prunes_only_that_folder() {
+        let (tmp, target) = site();
+        build(
+            tmp.path(),
+            &target,
+            &[
+                ("index.html", "page"),
+                ("pagefind/a.pf", "old a"),
+                ("pagefind/index/x.pf", "old x"),
+                ("pagefinder.html", "not in the folder"),
+            ],
+        );
+        std::fs::write(target.join("pagefind/mine.txt"), "someone's").unwrap();
+        let mut out = Output::open(tmp.path(), &target, false).unwrap();
+        let s = out.stage().unwrap();
+        s.write(file("pagefind/a.pf", "new a")).unwrap();
+        s.write(file("pagefind/index/y.pf", "new y")).unwrap();
+        let (manifest, done) = s.commit_folder("pagefind").unwrap();
+        out.set_manifest(manifest);
+        assert_eq!((done.files, done.written, done.pruned), (4, 2, 1));
+        assert_eq!(
+            tree(&target),
+            [
+                "index.html=page",
+                "pagefind/",
+                "pagefind/a.pf=new a",
+                "pagefind/index/",
+                "pagefind/index/y.pf=new y",
+                "pagefind/mine.txt=someone's",
+                "pagefinder.html=not in the folder",
+            ]
+        );
+        let mut recorded: Vec<&str> = out.manifest().files.keys().map(|k| &**k).collect();
+        recorded.sort();
+        assert_eq!(
+            recorded,
+            [
+                "index.html",
+                "pagefind/a.pf",
+                "pagefind/index/y.pf",
+                "pagefinder.html"
+            ]
+        );
+        let mut inside: Vec<&str> = out.manifest().inside("pagefind").map(|k| &**k).collect();
+        inside.sort();
+        assert_eq!(inside, ["pagefind/a.pf", "pagefind/index/y.pf"]);
+        // A file outside the folder is refused before anything is touched.
+        let s = out.stage().unwrap();
+        s.write(file("index.html", "other")).unwrap();
+        let e = s.commit_folder("pagefind").unwrap_err();
+        assert_eq!(e.to_string(), "`index.html` is not inside pagefind/");
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "page"
+        );
+    }
+
+    #[test]
     fn a_fresh_output_is_committed_as_a_whole_tree_with_its_record() {
         let (tmp, _) = site();
         let target = tmp.path().join("out/public");

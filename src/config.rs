@@ -85,6 +85,32 @@ pub struct Campaign {
     pub utm_campaign: Option<String>,
 }
 
+/// Site search (`[search]`): the index written under `/pagefind/` and the `/search/` page.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Write the index and the search page (`true` unless turned off).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Sections left out of the index: the first folder of a page's URL (`about` for
+    /// `/about/`, `/about/team/`; `articles`, `case-studies`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl Default for SearchConfig {
+    fn default() -> SearchConfig {
+        SearchConfig {
+            enabled: true,
+            exclude: Vec::new(),
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+
 fn default_utm_source() -> String {
     "website".into()
 }
@@ -125,6 +151,8 @@ struct RawConfig {
     languages: std::collections::BTreeMap<String, RawLanguage>,
     #[serde(default)]
     email: Option<EmailConfig>,
+    #[serde(default)]
+    search: SearchConfig,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -244,6 +272,8 @@ pub struct SiteConfig {
     /// Which of `languages` this configuration is in (0: the default; a translated
     /// configuration from [`SiteConfig::in_language`] has its names in that language).
     pub lang: usize,
+    /// Site search: on by default.
+    pub search: SearchConfig,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -320,6 +350,7 @@ impl SiteConfig {
             languages,
             email: raw.email.is_some_and(|e| e.enabled),
             lang: 0,
+            search: raw.search,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
     }
@@ -683,6 +714,7 @@ const CONFIG_KEYS: &[&str] = &[
     "campaign",
     "languages",
     "email",
+    "search",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
@@ -691,6 +723,7 @@ const INDUSTRY_KEYS: &[&str] = &["id", "name", "description"];
 const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industry"];
 const CAMPAIGN_KEYS: &[&str] = &["utm_source", "utm_medium", "utm_campaign"];
 const EMAIL_KEYS: &[&str] = &["enabled"];
+const SEARCH_KEYS: &[&str] = &["enabled", "exclude"];
 
 /// Every unknown key of site.toml, each where it is written.
 fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
@@ -703,6 +736,7 @@ fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
             ("audit", AUDIT_KEYS),
             ("campaign", CAMPAIGN_KEYS),
             ("email", EMAIL_KEYS),
+            ("search", SEARCH_KEYS),
         ],
         free: "free-form values go under [extra]",
     }
@@ -1078,11 +1112,17 @@ pub fn default_roles() -> Vec<Role> {
 /// metrics CSV.
 pub(crate) fn expected_keys<T: serde::de::DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
     let e = toml::from_str::<T>("zzz = 1\n").unwrap_err().to_string();
-    let list = e.split("expected one of ").nth(1).expect("a list of keys");
+    // serde says "expected one of `a`, `b`, `c`", or for two keys "expected `a` or `b`".
+    let list = e
+        .split("expected one of ")
+        .nth(1)
+        .or_else(|| e.split("expected ").nth(1))
+        .expect("a list of keys");
     list.lines()
         .next()
         .unwrap()
         .split(", ")
+        .flat_map(|k| k.split(" or "))
         .map(|k| k.trim().trim_matches('`').to_string())
         .collect()
 }
@@ -1105,6 +1145,40 @@ mod tests {
         assert_eq!(expected_keys::<Industry>(), INDUSTRY_KEYS);
         assert_eq!(expected_keys::<AuditConfig>(), AUDIT_KEYS);
         assert_eq!(expected_keys::<Campaign>(), CAMPAIGN_KEYS);
+        assert_eq!(expected_keys::<SearchConfig>(), SEARCH_KEYS);
+    }
+
+    #[test]
+    fn search_is_on_unless_turned_off_and_its_keys_are_checked() {
+        let base = "title = \"T\"\nbase_url = \"https://x.test\"\n";
+        assert_eq!(
+            SiteConfig::parse(base).unwrap().search,
+            SearchConfig::default()
+        );
+        let off = SiteConfig::parse(&format!(
+            "{base}[search]\nenabled = false\nexclude = [\"about\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            off.search,
+            SearchConfig {
+                enabled: false,
+                exclude: vec!["about".to_string()]
+            }
+        );
+        let shown: Vec<String> =
+            SiteConfig::parse(&format!("{base}[search]\nenable = false\nexcludes = []\n"))
+                .unwrap_err()
+                .iter()
+                .map(|d| d.to_string())
+                .collect();
+        assert_eq!(
+            shown,
+            [
+                "site.toml:4:1: error: unknown key `enable`\n 4 | enable = false\n   | ^\n  = hint: did you mean `enabled`? Free-form values go under [extra]",
+                "site.toml:5:1: error: unknown key `excludes`\n 5 | excludes = []\n   | ^\n  = hint: did you mean `exclude`? Free-form values go under [extra]",
+            ]
+        );
     }
 
     #[test]
@@ -1119,7 +1193,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, search, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

@@ -3,7 +3,7 @@
 //! The pipeline, each module depending only on earlier ones:
 //!
 //! ```text
-//! config ← urls ← source ← frontmatter (+ spans) ← data ← theme ← model (+ markdown, claims) ← render ← output
+//! config ← urls ← source ← frontmatter (+ spans) ← data ← theme ← model (+ markdown, claims) ← render (+ search) ← output
 //!     session = the pipeline again and again, rendering only what an edit changed
 //!     serve = watch + http + a session
 //! ```
@@ -31,6 +31,7 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod serve;
 mod session;
 pub mod source;
@@ -286,6 +287,49 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     write_site(&mut output, &mut loaded, options, None, start).map(|(report, _)| report)
 }
 
+/// The search index of a one-shot build, made on a thread of its own while the pages
+/// render: the pages it indexes are taken before rendering frees their bodies.
+struct Indexing(Option<std::thread::JoinHandle<anyhow::Result<Vec<render::OutputFile>>>>);
+
+impl Indexing {
+    /// Start indexing `site`'s searchable pages, when search is on.
+    fn start(site: &Site) -> Indexing {
+        if !search::enabled(&site.config) {
+            return Indexing(None);
+        }
+        let input = search::input(site, &search::indexed(site));
+        let language = site.config.language.clone();
+        Indexing(Some(std::thread::spawn(move || {
+            let records = search::records(&input);
+            drop(input);
+            search::bundle(records, &language, &|| false).map(Option::unwrap_or_default)
+        })))
+    }
+
+    /// Wait for the index and stage its files; gives how many there are.
+    fn stage(self, staging: &output::Staging) -> anyhow::Result<usize> {
+        let Some(handle) = self.0 else {
+            return Ok(0);
+        };
+        let files = handle
+            .join()
+            .map_err(|_| anyhow::anyhow!("the search indexer failed"))??;
+        stage_all(staging, files)
+    }
+}
+
+/// Stage `files`; gives how many.
+fn stage_all(staging: &output::Staging, files: Vec<render::OutputFile>) -> anyhow::Result<usize> {
+    let n = files.len();
+    for file in files {
+        let rel = file.path.clone();
+        staging
+            .write(file)
+            .map_err(|e| anyhow::Error::new(e).context(format!("cannot write {rel}")))?;
+    }
+    Ok(n)
+}
+
 /// Render `loaded` into a staging area of `output`, copy the static files, and swap them
 /// in: the one way a site reaches its output folder, for `build` and for every build of a
 /// [`Session`]. With `previous` fingerprints (a session), only the outputs whose inputs
@@ -306,6 +350,17 @@ fn write_site(
     if incremental {
         staging.clean_up_in_background();
     }
+    // A session indexes after the build, in the background (see `session`): until its
+    // index is committed, the one of the last build stays.
+    let indexing = match incremental {
+        false => Indexing::start(site),
+        true => {
+            if search::enabled(&site.config) {
+                keep_search_index(output, &staging)?;
+            }
+            Indexing(None)
+        }
+    };
     let rendered = render::render_site(
         site,
         theme,
@@ -324,12 +379,14 @@ fn write_site(
     timings.slowest = std::mem::take(&mut rendered.slowest);
     let copied = copy_static(theme, site, &staging)?;
     timings.lap("copy static files");
+    let indexed = indexing.stage(&staging)?;
+    timings.lap("search index");
     let (manifest, committed) = staging.commit()?;
     output.set_manifest(manifest);
     timings.lap("swap output");
     let report = Report {
         pages: site.all().map(|s| s.own).sum(),
-        files: rendered.files + copied,
+        files: rendered.files + copied + indexed,
         rendered: rendered.rendered,
         warnings,
         elapsed: start.elapsed(),
@@ -344,6 +401,15 @@ fn write_site(
         kept: committed.kept,
     };
     Ok((report, rendered.fingerprints))
+}
+
+/// Keep the search index the output holds (under [`search::BUNDLE`]) in the commit of
+/// `staging`, unchanged: a serve session's background indexer replaces it.
+fn keep_search_index(output: &output::Output, staging: &output::Staging) -> anyhow::Result<()> {
+    for rel in output.manifest().inside(search::BUNDLE) {
+        render::Sink::keep(staging, rel)?;
+    }
+    Ok(())
 }
 
 /// Takes a failed render and the load's warnings; gives the build error: template

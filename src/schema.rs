@@ -362,6 +362,16 @@ pub fn site() -> Value {
         "description": "An email edition (email.html, email.txt) beside every article and case study.",
         "properties": {"enabled": {"type": "boolean"}}}),
     );
+    p.insert(
+        "search".into(),
+        json!({"type": "object", "additionalProperties": false,
+        "description": "Site search: the index under /pagefind/ and the /search/ page.",
+        "properties": {
+            "enabled": {"type": "boolean", "description": "Write the search index and page; true by default."},
+            "exclude": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[^/]+$"},
+                "description": "Sections left out of the index: the first folder of a page's URL (`about`, `case-studies`)."},
+        }}),
+    );
     p.insert("extra".into(), json!({"type": "object"}));
     document("cairn site.toml", p, &["title", "base_url"])
 }

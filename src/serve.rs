@@ -309,6 +309,28 @@ fn built(shared: &Shared, report: &crate::Report, what: &str, ms: f64) {
     let _ = shared.notices.send(Notice::Reload);
 }
 
+/// Commit the search index made in the background when it is done, and log it. A
+/// failure is logged and leaves the last index in place; the pages are not reloaded.
+fn indexed(shared: &Shared, session: &mut crate::Session) {
+    match session.commit_search() {
+        None => {}
+        Some(Ok((pages, took))) => (shared.log)(
+            Stream::Progress,
+            &format!(
+                "search index: {pages} pages in {:.0} ms",
+                took.as_secs_f64() * 1000.0
+            ),
+        ),
+        Some(Err(e)) => {
+            let e = match e {
+                BuildError::Io(e) => format!("{e:#}"),
+                BuildError::Content(ds) => ds.iter().map(|d| d.to_string()).collect(),
+            };
+            (shared.log)(Stream::Problems, &format!("error: search index: {e}"));
+        }
+    }
+}
+
 /// Takes a failed build's errors; keeps them for pages served from now on and sends
 /// them to the open pages' overlays.
 fn show_errors(shared: &Shared, errors: Vec<OverlayError>) {

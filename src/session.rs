@@ -40,6 +40,8 @@ pub struct Session {
     statics: Vec<source::Asset>,
     /// The last successful build's site, for an edit that touches only a body.
     last: Option<Last>,
+    /// The search index, made in the background after each build (incremental sessions).
+    search: crate::search::Background,
 }
 
 /// What a serve session keeps of its last successful build.
@@ -66,6 +68,7 @@ impl Session {
             assets: Vec::new(),
             statics: Vec::new(),
             last: None,
+            search: crate::search::Background::new(),
         }
     }
 
@@ -225,6 +228,9 @@ impl Session {
         self.open_output()?;
         let known = self.known_edits(changed);
         if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {
+            if report.as_ref().is_ok_and(|r| r.rendered > 0) {
+                index_in_background(&mut self.search, self.last.as_ref().map(|l| &l.site));
+            }
             return report;
         }
         // Only a build that succeeds leaves something to patch.
@@ -255,9 +261,47 @@ impl Session {
         }
         let (report, fingerprints) = self.write_site(&mut loaded, start)?;
         if self.incremental {
+            index_in_background(&mut self.search, Some(&loaded.site));
             self.remember(loaded, &report, fingerprints, previous_last);
         }
         Ok(report)
+    }
+
+    /// Whether a search index is being made in the background.
+    pub fn indexing(&self) -> bool {
+        self.search.busy()
+    }
+
+    /// Without waiting: commit the search index made in the background when it is done
+    /// and still of the build the output holds; gives how many pages it holds and how
+    /// long it took, or why it could not be made or written (the output is then as it was).
+    pub fn commit_search(&mut self) -> Option<Result<(usize, std::time::Duration), BuildError>> {
+        let done = self.search.poll()?;
+        Some(self.commit_search_index(done))
+    }
+
+    /// Wait for the search index of the last build and commit it (`None`: none to wait
+    /// for). For tests, which compare a session's output with a full build's.
+    pub fn wait_for_search(&mut self) -> Option<Result<(usize, std::time::Duration), BuildError>> {
+        let done = self.search.wait()?;
+        Some(self.commit_search_index(done))
+    }
+
+    fn commit_search_index(
+        &mut self,
+        done: anyhow::Result<crate::search::Finished>,
+    ) -> Result<(usize, std::time::Duration), BuildError> {
+        let done = done?;
+        let output = self
+            .output
+            .as_mut()
+            .ok_or_else(|| anyhow::anyhow!("no output to write the search index into"))?;
+        let mut staging = output.stage()?;
+        staging.clean_up_in_background();
+        crate::stage_all(&staging, done.files)?;
+        let (manifest, _) = staging.commit_folder(crate::search::BUNDLE)?;
+        output.set_manifest(manifest);
+        Ok((done.pages, done.took))
     }
 
     /// Opens the output folder on the first build (checking that cairn may write there),
@@ -384,6 +428,19 @@ impl Session {
         // Freeing ten thousand pages takes milliseconds an edit-reload loop need not wait for.
         std::thread::spawn(move || drop(old));
     }
+}
+
+/// After a build committed `site` (`None`: a session that keeps no site): index it on a
+/// thread of `search`'s own, when search is on.
+fn index_in_background(search: &mut crate::search::Background, site: Option<&Site>) {
+    let Some(site) = site else {
+        return;
+    };
+    let pages = crate::search::enabled(&site.config).then(|| {
+        let input = crate::search::input(site, &crate::search::indexed(site));
+        (input, site.config.language.clone())
+    });
+    search.built(pages);
 }
 
 /// A page whose body an edit changed, and nothing else.

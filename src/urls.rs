@@ -31,6 +31,7 @@ const ROLES: &str = "roles";
 const STAGES: &str = "stages";
 const INDUSTRIES: &str = "industries";
 const PROOF: &str = "proof";
+const SEARCH: &str = "search";
 const METRIC_ANCHOR: &str = "metric-";
 
 /// The URLs of one site in one language: its base URL, base path and language prefix.
@@ -120,6 +121,11 @@ impl Urls {
         self.folder(&[PROOF])
     }
 
+    /// The search page (when search is on).
+    pub fn search(&self) -> String {
+        self.folder(&[SEARCH])
+    }
+
     pub fn article(&self, slug: &str) -> String {
         self.folder(&[ARTICLES, slug])
     }
@@ -190,6 +196,9 @@ impl Urls {
         ]
         .into_iter()
         .collect();
+        if crate::search::enabled(config) {
+            urls.insert(self.search());
+        }
         urls.extend(config.roles.iter().map(|r| self.role(&r.id)));
         urls.extend(config.stages.iter().map(|s| self.stage(&s.id)));
         urls.extend(industries.into_iter().map(|id| self.industry(id)));
@@ -480,7 +489,12 @@ mod tests {
             "/roles/approver/",
             "/roles/buyer/",
             "/roles/gatekeeper/",
-        ];
+        ]
+        .to_vec();
+        // The search page is cairn's while search is on.
+        if cfg!(feature = "search") {
+            want.push("/search/");
+        }
         want.sort();
         assert_eq!(got, want);
     }

@@ -80,6 +80,14 @@ impl Manifest {
         self.files.contains_key(rel)
     }
 
+    /// The recorded files inside `folder` (`pagefind`), in no particular order.
+    pub fn inside<'a>(&'a self, folder: &'a str) -> impl Iterator<Item = &'a Arc<str>> + 'a {
+        self.files.keys().filter(move |rel| {
+            rel.strip_prefix(folder)
+                .is_some_and(|rest| rest.starts_with('/'))
+        })
+    }
+
     pub(super) fn parse(text: &str) -> Result<Manifest, String> {
         let file: ManifestFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if file.cairn_manifest != 1 {

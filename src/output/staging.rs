@@ -15,6 +15,17 @@ use super::manifest::{MANIFEST, Manifest, Record, is_plain_relative};
 use super::{FastMap, FastSet, quote_some, slashed};
 use crate::render::OutputFile;
 
+/// What a commit replaces of the previous build.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// Everything: files not staged again are pruned.
+    All,
+    /// Only the staged files: every other file is kept.
+    Patch,
+    /// The files under a folder (`pagefind/`, with its slash): every other file is kept.
+    Folder(&'a str),
+}
+
 /// One file of a build: unchanged on disk, or staged under a number.
 #[derive(Debug, Clone, Copy)]
 enum Entry {
@@ -156,19 +167,39 @@ impl Staging {
     /// Put the staged files in place and prune what the previous build wrote and this one
     /// did not. On failure the output is as it was before. Returns the new record.
     pub fn commit(self) -> anyhow::Result<(Manifest, Committed)> {
-        self.commit_with(false)
+        self.commit_with(Scope::All)
     }
 
     /// Put the staged files in place over an existing output and prune nothing: for a
     /// rebuild that knows it produced the same files as the last one, some with new bytes.
     pub fn commit_patch(self) -> anyhow::Result<(Manifest, Committed)> {
         anyhow::ensure!(!self.fresh, "a patch needs an existing output");
-        self.commit_with(true)
+        self.commit_with(Scope::Patch)
     }
 
-    fn commit_with(mut self, patch: bool) -> anyhow::Result<(Manifest, Committed)> {
+    /// Put the staged files, all inside `folder` (`pagefind`), in place over an existing
+    /// output, and prune the files of the previous build inside `folder` that this one did
+    /// not stage; every file outside `folder` is kept as recorded. For a part of the
+    /// output made apart from the rest (a serve session's search index).
+    pub fn commit_folder(self, folder: &str) -> anyhow::Result<(Manifest, Committed)> {
+        anyhow::ensure!(!self.fresh, "replacing a folder needs an existing output");
+        let prefix = format!("{}/", folder.trim_matches('/'));
+        let outside = self
+            .entries
+            .lock()
+            .expect("staging lock")
+            .iter()
+            .find(|(rel, _)| !rel.starts_with(&prefix))
+            .map(|(rel, _)| rel.to_string());
+        if let Some(rel) = outside {
+            bail!("`{rel}` is not inside {prefix}");
+        }
+        self.commit_with(Scope::Folder(&prefix))
+    }
+
+    fn commit_with(mut self, scope: Scope) -> anyhow::Result<(Manifest, Committed)> {
         let last = self.last_entries();
-        let manifest = self.new_record(&last, patch)?;
+        let manifest = self.new_record(&last, scope)?;
         if self.fresh {
             return self.commit_fresh(manifest);
         }
@@ -179,7 +210,7 @@ impl Staging {
                 Entry::Unchanged => None,
             })
             .collect();
-        let (prunes, kept) = self.prunes(&last, patch);
+        let (prunes, kept) = self.prunes(&last, scope);
         let replaced = self.check_commit(&moves, &prunes)?;
         self.apply_or_restore(&moves, &prunes, &manifest)?;
         self.remove_emptied_folders(&prunes);
@@ -208,11 +239,19 @@ impl Staging {
 
     /// The record of the output after this commit. A patch keeps every other file of the
     /// previous build as it is.
-    fn new_record(&self, last: &FastMap<Arc<str>, Entry>, patch: bool) -> anyhow::Result<Manifest> {
-        let mut manifest = if patch {
-            (*self.previous).clone()
-        } else {
-            Manifest::default()
+    fn new_record(
+        &self,
+        last: &FastMap<Arc<str>, Entry>,
+        scope: Scope,
+    ) -> anyhow::Result<Manifest> {
+        let mut manifest = match scope {
+            Scope::All => Manifest::default(),
+            Scope::Patch => (*self.previous).clone(),
+            Scope::Folder(prefix) => {
+                let mut kept = (*self.previous).clone();
+                kept.files.retain(|rel, _| !rel.starts_with(prefix));
+                kept
+            }
         };
         manifest.files.reserve(last.len());
         for (rel, entry) in last {
@@ -248,20 +287,22 @@ impl Staging {
 
     /// Files of the previous build that this one does not make, sorted: those to remove,
     /// and those someone rewrote since cairn wrote them, which are theirs now and kept.
-    /// A patch prunes nothing.
+    /// A patch prunes nothing; a folder's commit only inside the folder.
     fn prunes(
         &self,
         last: &FastMap<Arc<str>, Entry>,
-        patch: bool,
+        scope: Scope,
     ) -> (Vec<Arc<str>>, Vec<Arc<str>>) {
-        if patch {
-            return (Vec::new(), Vec::new());
-        }
+        let within = |p: &str| match scope {
+            Scope::All => true,
+            Scope::Patch => false,
+            Scope::Folder(prefix) => p.starts_with(prefix),
+        };
         let mut prunes: Vec<Arc<str>> = self
             .previous
             .files
             .keys()
-            .filter(|p| !last.contains_key(*p))
+            .filter(|p| within(p) && !last.contains_key(*p))
             .cloned()
             .collect();
         prunes.sort_unstable();
@@ -659,6 +700,64 @@ mod tests {
             std::fs::read_dir(tmp.path()).unwrap().count(),
             1,
             "staging folder removed"
+        );
+    }
+
+    #[test]
+    fn a_folder_commit_replaces_and_prunes_only_that_folder() {
+        let (tmp, target) = site();
+        build(
+            tmp.path(),
+            &target,
+            &[
+                ("index.html", "page"),
+                ("pagefind/a.pf", "old a"),
+                ("pagefind/index/x.pf", "old x"),
+                ("pagefinder.html", "not in the folder"),
+            ],
+        );
+        std::fs::write(target.join("pagefind/mine.txt"), "someone's").unwrap();
+        let mut out = Output::open(tmp.path(), &target, false).unwrap();
+        let s = out.stage().unwrap();
+        s.write(file("pagefind/a.pf", "new a")).unwrap();
+        s.write(file("pagefind/index/y.pf", "new y")).unwrap();
+        let (manifest, done) = s.commit_folder("pagefind").unwrap();
+        out.set_manifest(manifest);
+        assert_eq!((done.files, done.written, done.pruned), (4, 2, 1));
+        assert_eq!(
+            tree(&target),
+            [
+                "index.html=page",
+                "pagefind/",
+                "pagefind/a.pf=new a",
+                "pagefind/index/",
+                "pagefind/index/y.pf=new y",
+                "pagefind/mine.txt=someone's",
+                "pagefinder.html=not in the folder",
+            ]
+        );
+        let mut recorded: Vec<&str> = out.manifest().files.keys().map(|k| &**k).collect();
+        recorded.sort();
+        assert_eq!(
+            recorded,
+            [
+                "index.html",
+                "pagefind/a.pf",
+                "pagefind/index/y.pf",
+                "pagefinder.html"
+            ]
+        );
+        let mut inside: Vec<&str> = out.manifest().inside("pagefind").map(|k| &**k).collect();
+        inside.sort();
+        assert_eq!(inside, ["pagefind/a.pf", "pagefind/index/y.pf"]);
+        // A file outside the folder is refused before anything is touched.
+        let s = out.stage().unwrap();
+        s.write(file("index.html", "other")).unwrap();
+        let e = s.commit_folder("pagefind").unwrap_err();
+        assert_eq!(e.to_string(), "`index.html` is not inside pagefind/");
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "page"
         );
     }
 

@@ -33,6 +33,8 @@ pub enum Job {
     Industry(usize, usize),
     IndustryFeed(usize),
     Proof,
+    /// `/search/`, when search is on.
+    Search,
     Feed,
     Sitemap,
     Robots,
@@ -80,6 +82,10 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job::Robots);
     }
     jobs.push(Job::NotFound);
+    // The search index holds the default language's pages (see docs/search.md).
+    if default && crate::search::enabled(&site.config) {
+        jobs.push(Job::Search);
+    }
     jobs.extend((0..site.own).map(Job::Page));
     if site.config.email {
         let editions = (0..site.own).filter(|&i| has_email(site, i));
@@ -235,6 +241,7 @@ pub fn template_of(site: &Site, job: Job) -> &'static str {
         Job::Industry(..) => "industry.html",
         Job::Feed | Job::RoleFeed(_) | Job::IndustryFeed(_) => "atom.xml",
         Job::Proof => "proof.html",
+        Job::Search => "search.html",
         Job::Sitemap => "sitemap.xml",
         Job::Robots => "robots.txt",
         Job::NotFound => "404.html",
@@ -304,6 +311,8 @@ fn alternates<'a>(site: &'a Site, job: Job, path: &str) -> Vec<LanguageView<'a>>
         Job::Articles(n) | Job::Stage(_, n) | Job::Industry(_, n) if n > 0 => {
             LanguageView::versions(site, |_| None)
         }
+        // The default language's only: its index holds its pages.
+        Job::Search => LanguageView::versions(site, |_| None),
         _ => {
             let own_home = &a.languages[site.lang].2;
             let url = match path.strip_suffix(urls::INDEX_FILE) {
@@ -452,6 +461,7 @@ fn listing<'a, C>(
             (u.paged(url, n), values)
         }
         Job::Proof => (u.proof(), vec![("cases", cards(&site.case_studies)?)]),
+        Job::Search => (u.search(), Vec::new()),
         Job::Sitemap => (u.sitemap(), vec![("entries", Value::Sitemap(sitemap(cx)))]),
         Job::Robots => {
             let values = vec![("sitemap_url", Value::Text(cx.abs(&u.sitemap())))];
@@ -761,10 +771,12 @@ pub fn sitemap_parts(cx: &Ctx) -> (SitemapEntry, Vec<SitemapEntry>) {
     let site = cx.site;
     let u = &site.urls;
     let home = u.home();
+    // The search page shows nothing until asked: no entry for search engines.
+    let search = u.search();
     let mut listing: Vec<String> = u
         .generated(&site.config, site.industries.iter().map(|i| i.id.as_str()))
         .into_iter()
-        .filter(|url| *url != home)
+        .filter(|url| *url != home && *url != search)
         .collect();
     listing.sort();
     let listings = listing.iter().map(|url| listing_entry(cx, url)).collect();

@@ -52,6 +52,8 @@ pub struct SiteView<'a> {
     pub generator: &'static str,
     /// Script injected by `cairn serve` for live reload; empty otherwise.
     pub live_reload: &'a str,
+    /// Whether the site has a search page (`/search/`) and index (`/pagefind/`).
+    pub search: bool,
 }
 
 /// The links of the listings, feed and sitemap (with the base path), in one language.
@@ -68,6 +70,8 @@ pub struct SiteLinks {
     pub proof: String,
     pub feed: String,
     pub sitemap: String,
+    /// The search page (of the default language: it searches its pages).
+    pub search: String,
     /// Files for every language: the stylesheet and icons live at the base path.
     pub assets: String,
 }
@@ -86,6 +90,7 @@ impl SiteLinks {
             proof: u.href(&u.proof()),
             feed: u.href(&u.feed()),
             sitemap: u.href(&u.sitemap()),
+            search: format!("{}/search/", u.base_path()),
             assets: u.base_path().to_string(),
         }
     }

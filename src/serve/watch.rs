@@ -32,6 +32,8 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 /// How often the watched folders' identities are compared with the disk's,
 /// should an event that moved one have been missed.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
+/// How often a session indexing in the background is asked whether its index is done.
+const INDEX_CHECK_EVERY: Duration = Duration::from_millis(50);
 
 /// What changed on disk, by where it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -185,11 +187,17 @@ impl Watch {
         mut session: crate::Session,
     ) {
         loop {
-            let events = match rx.recv_timeout(CHECK_EVERY) {
+            // While the search index is made in the background, look for it more often.
+            let wait = match session.indexing() {
+                true => INDEX_CHECK_EVERY,
+                false => CHECK_EVERY,
+            };
+            let events = match rx.recv_timeout(wait) {
                 Ok(Ok(events)) => events,
                 Ok(Err(_)) | Err(RecvTimeoutError::Timeout) => Vec::new(),
                 Err(RecvTimeoutError::Disconnected) => return,
             };
+            super::indexed(shared, &mut session);
             let Batch {
                 changed,
                 content,

@@ -227,6 +227,7 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
     "industry.html",
     "industries.html",
     "proof.html",
+    "search.html",
     "404.html",
     "atom.xml",
     "sitemap.xml",

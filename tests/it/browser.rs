@@ -31,6 +31,12 @@ impl Drop for Browser {
 
 /// Start a browser, or `None` (with a note) when Chromium is not installed outside CI.
 pub fn browser() -> Option<Browser> {
+    browser_with(&[])
+}
+
+/// [`browser`] with more command-line switches for Chromium
+/// (`--blink-settings=scriptEnabled=false`: JavaScript off).
+pub fn browser_with(switches: &[&str]) -> Option<Browser> {
     if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -58,15 +64,21 @@ pub fn browser() -> Option<Browser> {
         std::thread::sleep(Duration::from_millis(50));
     }
     let profile = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--no-first-run".into(),
+        "--disable-dev-shm-usage".into(),
+        "--window-size=1280,900".into(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    args.extend(switches.iter().map(|s| s.to_string()));
     let caps = serde_json::json!({
-        "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display()),
-            ]
-        }
+        "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

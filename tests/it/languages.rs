@@ -310,7 +310,13 @@ fn a_language_cairn_has_no_words_for_is_reported_with_the_file_to_add_them_to() 
         );
     let run = site.cairn(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("interface strings are not translated into `de`: all_articles, all_articles_lower,"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "interface strings are not translated into `de`: all_articles, all_articles_lower,"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains(
             "hint: add them under `[strings]` in i18n/de.toml; until then they are shown in English"

@@ -15,6 +15,8 @@ mod incremental;
 mod languages;
 mod safe_html;
 mod safety;
+#[cfg(feature = "search")]
+mod search;
 mod serve;
 mod tools;
 mod views;

@@ -449,6 +449,8 @@ fn hidden_files_and_links_out_of_the_site_are_never_published() {
             && !p.ends_with(".css")
             && p != "robots.txt"
             && p != "favicon.svg"
+            && p != "search.js"
+            && !p.starts_with("pagefind/")
     });
     assert_eq!(
         published,

@@ -1,0 +1,376 @@
+//! Site search: the records a search index is made of, taken from the model (each
+//! page's title and the plain text of its rendered body, its roles, stage, industries
+//! and type as filters, its title, URL, summary, stage and roles as what a result
+//! shows), and the Pagefind bundle made of them (feature `search`), as output files
+//! under [`BUNDLE`]. Nothing here writes to disk: the bundle goes through the output
+//! layer like every other file, so it is recorded and pruned like them.
+//!
+//! Indexing is a function of the pages it indexes and their language
+//! ([`records`], [`bundle`]): a site in several languages makes one index per language.
+
+mod background;
+
+pub use background::{Background, Finished};
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::SiteConfig;
+use crate::markdown::Rendered;
+use crate::model::{Kind, PageMeta, Site};
+use crate::render::OutputFile;
+
+/// The folder of the index inside the output (`/pagefind/`).
+pub const BUNDLE: &str = "pagefind";
+
+/// Whether this build writes a search index and page: the feature is compiled in and
+/// `[search] enabled` is not `false`.
+pub fn enabled(config: &SiteConfig) -> bool {
+    cfg!(feature = "search") && config.search.enabled
+}
+
+/// One page as the index holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The page's link (base path in front), as a result links to it.
+    pub url: String,
+    /// The words searched: the title, then the body as plain text.
+    pub content: String,
+    /// What a result shows: `title`, `url`, `summary`, `stage` (its name), `roles`
+    /// (names, comma-separated) and `type` (`Article`, `Case study`, `Page`).
+    pub meta: BTreeMap<String, String>,
+    /// What facets narrow by, as ids: `role`, `stage`, `industry`, `type`.
+    pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// A page taken from a site for indexing later, maybe on another thread: shares the
+/// page's metadata and body, copies nothing large.
+#[derive(Debug, Clone)]
+pub struct Source {
+    meta: Arc<PageMeta>,
+    body: Arc<Rendered>,
+    summary: String,
+}
+
+/// The vocabulary names records show, taken from a site.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    base_path: String,
+    /// `(id, name)` of each stage, role and industry, by index.
+    stages: Vec<(String, String)>,
+    roles: Vec<(String, String)>,
+    industries: Vec<(String, String)>,
+}
+
+/// What an index is made from: the pages and the names of their terms.
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    pub pages: Vec<Source>,
+    terms: Terms,
+}
+
+/// The pages of `site` the index holds, in site order: published pages that are not
+/// drafts (a `--drafts` preview publishes them, the index never holds them), outside the
+/// sections `[search] exclude` names.
+pub fn indexed(site: &Site) -> Vec<usize> {
+    let exclude = &site.config.search.exclude;
+    (0..site.own)
+        .filter(|&i| {
+            let meta = &site.pages[i].meta;
+            meta.published && !meta.draft && !exclude.iter().any(|s| s == section(&meta.url))
+        })
+        .collect()
+}
+
+/// The section of a site path: its first folder (`about` for `/about/team/`, empty for `/`).
+pub fn section(url: &str) -> &str {
+    let rest = url.trim_start_matches('/');
+    rest.split('/').next().unwrap_or("")
+}
+
+/// Takes a site and the pages to index; gives what indexing them needs, cheaply (shares
+/// each page's metadata and body): a serve session takes it after a build and indexes on
+/// another thread. The bodies must not have been taken (a one-shot build takes it before
+/// rendering).
+pub fn input(site: &Site, pages: &[usize]) -> Input {
+    let pair = |id: &str, name: &str| (id.to_string(), name.to_string());
+    Input {
+        pages: pages
+            .iter()
+            .map(|&i| {
+                let page = &site.pages[i];
+                Source {
+                    meta: page.meta.clone(),
+                    body: page.body.get(),
+                    summary: page.summary().to_string(),
+                }
+            })
+            .collect(),
+        terms: Terms {
+            base_path: site.urls.base_path().to_string(),
+            stages: site
+                .config
+                .stages
+                .iter()
+                .map(|s| pair(&s.id, &s.name))
+                .collect(),
+            roles: site
+                .config
+                .roles
+                .iter()
+                .map(|r| pair(&r.id, &r.name))
+                .collect(),
+            industries: site
+                .industries
+                .iter()
+                .map(|i| pair(&i.id, &i.name))
+                .collect(),
+        },
+    }
+}
+
+/// The records of `input`'s pages, in its order (in parallel: the plain text of ten
+/// thousand bodies).
+pub fn records(input: &Input) -> Vec<Record> {
+    use rayon::prelude::*;
+    input
+        .pages
+        .par_iter()
+        .map(|p| record(p, &input.terms))
+        .collect()
+}
+
+fn record(source: &Source, terms: &Terms) -> Record {
+    let meta = &source.meta;
+    let ids = |list: &[(String, String)], of: &[usize]| -> Vec<String> {
+        of.iter()
+            .filter_map(|&k| list.get(k))
+            .map(|t| t.0.clone())
+            .collect()
+    };
+    let names = |list: &[(String, String)], of: &[usize]| -> Vec<String> {
+        of.iter()
+            .filter_map(|&k| list.get(k))
+            .map(|t| t.1.clone())
+            .collect()
+    };
+    let stage: Vec<usize> = meta.stage.into_iter().collect();
+    let kind = match meta.kind {
+        Kind::Article => ("article", "Article"),
+        Kind::CaseStudy => ("case-study", "Case study"),
+        Kind::Page => ("page", "Page"),
+    };
+    let url = crate::urls::with_base(&terms.base_path, &meta.url);
+    let mut shown = BTreeMap::new();
+    shown.insert("title".to_string(), meta.title.clone());
+    shown.insert("url".to_string(), url.clone());
+    shown.insert("summary".to_string(), source.summary.clone());
+    shown.insert("type".to_string(), kind.1.to_string());
+    if let Some(name) = names(&terms.stages, &stage).pop() {
+        shown.insert("stage".to_string(), name);
+    }
+    let roles = names(&terms.roles, &meta.roles);
+    if !roles.is_empty() {
+        shown.insert("roles".to_string(), roles.join(", "));
+    }
+    let mut filters = BTreeMap::new();
+    filters.insert("type".to_string(), vec![kind.0.to_string()]);
+    for (key, values) in [
+        ("stage", ids(&terms.stages, &stage)),
+        ("role", ids(&terms.roles, &meta.roles)),
+        ("industry", ids(&terms.industries, &meta.industries)),
+    ] {
+        if !values.is_empty() {
+            filters.insert(key.to_string(), values);
+        }
+    }
+    let mut content = String::with_capacity(meta.title.len() + source.body.html.len() / 2);
+    content.push_str(&meta.title);
+    content.push_str(".\n");
+    plain_text(&source.body.html, &mut content);
+    Record {
+        url,
+        content,
+        meta: shown,
+        filters,
+    }
+}
+
+/// Elements whose content is not text a reader sees.
+const HIDDEN: &[&str] = &["script", "style", "template"];
+
+/// Elements within a line of text: no word break at their tags (`<em>re</em>use`).
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+];
+
+/// Appends the text of an HTML fragment (a rendered body) to `out`: tags dropped (a
+/// block's tags break words, an inline element's do not), the content of scripts and
+/// styles left out, character references decoded.
+pub fn plain_text(html: &str, out: &mut String) {
+    let mut rest = html;
+    let mut hidden: Option<&str> = None;
+    while let Some(lt) = rest.find('<') {
+        if hidden.is_none() {
+            decode(&rest[..lt], out);
+        }
+        let after = &rest[lt + 1..];
+        let Some(gt) = after.find('>') else {
+            // A `<` that opens no tag is text.
+            if hidden.is_none() {
+                decode(&rest[lt..], out);
+            }
+            return;
+        };
+        let tag = &after[..gt];
+        rest = &after[gt + 1..];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        match hidden {
+            Some(h) if closing && h == name => hidden = None,
+            Some(_) => {}
+            None => {
+                if let Some(h) = HIDDEN.iter().find(|h| **h == name) {
+                    hidden = (!closing && !tag.ends_with('/')).then_some(h);
+                }
+                if !INLINE.contains(&name.as_str()) && !out.ends_with([' ', '\n']) {
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    if hidden.is_none() {
+        decode(rest, out);
+    }
+}
+
+/// Appends `text` with its character references decoded (those pulldown-cmark writes,
+/// and any numeric one); an unknown reference is kept as written.
+fn decode(text: &str, out: &mut String) {
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &after[..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+/// Files of the Pagefind bundle cairn's theme does not use (Pagefind's stock search
+/// interfaces and highlighting): left out of the output.
+#[cfg(feature = "search")]
+const UNUSED: &[&str] = &[
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+/// Takes the records of the pages in one language, its code (`en`) and whether to give
+/// up (asked between records: a serve session's newer build wants a newer index); gives
+/// the Pagefind bundle as output files under [`BUNDLE`], or `None` when it gave up. No
+/// records: no files.
+#[cfg(feature = "search")]
+pub fn bundle(
+    records: Vec<Record>,
+    language: &str,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<Option<Vec<OutputFile>>> {
+    use anyhow::Context;
+    if records.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("cannot start the search indexer")?;
+    let language = language.to_string();
+    let files = runtime.block_on(async move {
+        let config = pagefind::options::PagefindServiceConfig::builder()
+            .force_language(language.clone())
+            .build();
+        let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
+        for r in records {
+            if stop() {
+                return Ok(None);
+            }
+            index
+                .add_custom_record(
+                    r.url,
+                    r.content,
+                    language.clone(),
+                    Some(r.meta),
+                    Some(r.filters),
+                    None,
+                )
+                .await?;
+        }
+        index.get_files().await.map(Some)
+    });
+    let Some(files) = files.context("cannot build the search index")? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        files
+            .into_iter()
+            .filter_map(|f| {
+                let rel = f.filename.to_str()?.replace('\\', "/");
+                (!UNUSED.contains(&rel.as_str())).then(|| OutputFile {
+                    path: format!("{BUNDLE}/{rel}"),
+                    bytes: f.contents,
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// Without the `search` feature there is no index to build.
+#[cfg(not(feature = "search"))]
+pub fn bundle(
+    _records: Vec<Record>,
+    _language: &str,
+    _stop: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<Option<Vec<OutputFile>>> {
+    Ok(Some(Vec::new()))
+}
+
+#[cfg(test)]
+mod tests;

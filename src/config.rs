@@ -154,7 +154,18 @@ struct RawConfig {
     #[serde(default)]
     search: SearchConfig,
     #[serde(default)]
+    social: Option<Social>,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[social]`: the image of social previews for pages that name none.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Social {
+    /// A path from the site's root (a file of static/) or an absolute URL.
+    pub image: String,
+    pub image_alt: String,
 }
 
 /// `[email]`: an email edition of every article and case study.
@@ -269,6 +280,8 @@ pub struct SiteConfig {
     pub languages: Vec<Language>,
     /// Write an email edition (`email.html`, `email.txt`) beside each article and case study.
     pub email: bool,
+    /// The image of social previews for pages without their own.
+    pub social: Option<Social>,
     /// Which of `languages` this configuration is in (0: the default; a translated
     /// configuration from [`SiteConfig::in_language`] has its names in that language).
     pub lang: usize,
@@ -349,6 +362,7 @@ impl SiteConfig {
             campaign: raw.campaign,
             languages,
             email: raw.email.is_some_and(|e| e.enabled),
+            social: raw.social,
             lang: 0,
             search: raw.search,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
@@ -715,6 +729,7 @@ const CONFIG_KEYS: &[&str] = &[
     "languages",
     "email",
     "search",
+    "social",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
@@ -723,6 +738,7 @@ const INDUSTRY_KEYS: &[&str] = &["id", "name", "description"];
 const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industry"];
 const CAMPAIGN_KEYS: &[&str] = &["utm_source", "utm_medium", "utm_campaign"];
 const EMAIL_KEYS: &[&str] = &["enabled"];
+const SOCIAL_KEYS: &[&str] = &["image", "image_alt"];
 const SEARCH_KEYS: &[&str] = &["enabled", "exclude"];
 
 /// Every unknown key of site.toml, each where it is written.
@@ -737,6 +753,7 @@ fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
             ("campaign", CAMPAIGN_KEYS),
             ("email", EMAIL_KEYS),
             ("search", SEARCH_KEYS),
+            ("social", SOCIAL_KEYS),
         ],
         free: "free-form values go under [extra]",
     }
@@ -1193,7 +1210,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, search, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, search, social, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

@@ -69,6 +69,10 @@ codes! {
     I18nMissing = "i18n-missing",
     /// a file or folder cannot be read
     Io = "io",
+    /// `image` without `image_alt` (or `image_alt` without `image`) in front matter
+    ImageAlt = "image-alt",
+    /// `image` names a file the site does not have, or a path outside the site
+    ImageMissing = "image-missing",
     /// a file name's language part (`x.zh-cn.md`) names a language site.toml does not declare
     LanguageUndeclared = "language-undeclared",
     /// a translation sets what it shares with the page it translates (`stage`, `date`, a metric's figures), or names a metric that page lacks

@@ -169,6 +169,12 @@ pub struct RawFrontMatter {
     /// Old URLs of the page (`/blog/old-url/`): each gets a page that redirects here.
     #[serde(default, deserialize_with = "texts")]
     pub aliases: Vec<String>,
+    /// The page's image, for its social preview (`hero.png` beside the page, `/img/x.png`
+    /// in static/, or an absolute URL), and what it shows in words.
+    #[serde(default, deserialize_with = "opt_text")]
+    pub image: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    pub image_alt: Option<String>,
     #[serde(default, deserialize_with = "extra_values")]
     pub extra: Option<serde_json::Value>,
     /// Where each key and value is written in the file, for diagnostics.
@@ -243,13 +249,27 @@ struct RawTranslation {
     quotes: Vec<QuoteText>,
     #[serde(default, deserialize_with = "texts")]
     aliases: Vec<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    image: Option<String>,
+    #[serde(default, deserialize_with = "opt_text")]
+    image_alt: Option<String>,
     #[serde(default, deserialize_with = "extra_values")]
     extra: Option<serde_json::Value>,
 }
 
 /// The keys a translation may set; the other keys of a page it shares with its original.
 const TRANSLATION_KEYS: &[&str] = &[
-    "title", "updated", "summary", "draft", "slug", "author", "metrics", "quotes", "aliases",
+    "title",
+    "updated",
+    "summary",
+    "draft",
+    "slug",
+    "author",
+    "metrics",
+    "quotes",
+    "aliases",
+    "image",
+    "image_alt",
     "extra",
 ];
 const METRIC_TEXT_KEYS: &[&str] = &["id", "label", "claim_label", "unit", "period", "source"];
@@ -418,6 +438,8 @@ pub fn parse_translation(
         slug: raw.slug,
         author: raw.author,
         aliases: raw.aliases,
+        image: raw.image,
+        image_alt: raw.image_alt,
         extra: raw.extra,
         translated: Some(Translated {
             metrics,
@@ -501,6 +523,8 @@ const KEYS: &[&str] = &[
     "approved",
     "approval",
     "aliases",
+    "image",
+    "image_alt",
     "extra",
 ];
 const METRIC_KEYS: &[&str] = &[
@@ -631,8 +655,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, aliases, extra; free-form values go under [extra]",
-                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, aliases, extra; free-form values go under [extra]",
+                "3:1 unknown key `tags` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, aliases, image, image_alt, extra; free-form values go under [extra]",
+                "4:1 unknown key `description` / valid keys: title, date, updated, summary, stage, roles, industries, weight, draft, slug, author, featured, customer, metrics, metrics_from, quotes, approved, approval, aliases, image, image_alt, extra; free-form values go under [extra]",
                 "7:1 unknown key `lable` / did you mean `label`? Free-form values go under [extra]",
                 "11:1 unknown key `role` / valid keys of quotes: text, name, title, company, approved, approval, review_by; free-form values go under [extra]",
             ]

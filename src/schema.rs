@@ -47,6 +47,8 @@ pub fn translation() -> Value {
             "Old URLs of this translation.",
         ),
     );
+    p.insert("image".into(), text("The page's image for social previews: a file beside the page (`hero.png`), a path from the site's root, or an absolute URL; needs `image_alt`."));
+    p.insert("image_alt".into(), text("What the image shows, in words."));
     p.insert("extra".into(), json!({"type": "object"}));
     p.insert(
         "metrics".into(),
@@ -152,6 +154,8 @@ pub fn front_matter(config: &SiteConfig, kind: Kind) -> Value {
             "Old URLs of the page (`/blog/old-post/`): each redirects here.",
         ),
     );
+    p.insert("image".into(), text("The page's image for social previews: a file beside the page (`hero.png`), a path from the site's root, or an absolute URL; needs `image_alt`."));
+    p.insert("image_alt".into(), text("What the image shows, in words."));
     let required: &[&str] = match kind {
         Kind::Page => &["title"],
         Kind::Article => &["title", "date", "stage"],
@@ -370,6 +374,15 @@ pub fn site() -> Value {
             "enabled": {"type": "boolean", "description": "Write the search index and page; true by default."},
             "exclude": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[^/]+$"},
                 "description": "Sections left out of the index: the first folder of a page's URL (`about`, `case-studies`)."},
+        }}),
+    );
+    p.insert(
+        "social".into(),
+        json!({"type": "object", "additionalProperties": false, "required": ["image", "image_alt"],
+        "description": "The image of social previews for pages that name none.",
+        "properties": {
+            "image": {"type": "string", "description": "A path from the site's root (a file of static/) or an absolute URL."},
+            "image_alt": {"type": "string", "minLength": 1},
         }}),
     );
     p.insert("extra".into(), json!({"type": "object"}));

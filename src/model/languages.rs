@@ -117,6 +117,19 @@ pub(super) fn translate(
         None => original.slug.clone(),
     };
     let aliases = super::aliases::aliases_of(&front, &fm.aliases, &mut errors);
+    // The translation's own image, or the original's with the alt text in this language.
+    let image = match (&fm.image, &original.image) {
+        (None, Some(own)) => Some(super::PageImage {
+            alt: fm.image_alt.clone().unwrap_or_else(|| own.alt.clone()),
+            ..own.clone()
+        }),
+        _ => super::images::image_of(
+            &front,
+            &original.key,
+            (fm.image.as_deref(), fm.image_alt.as_deref()),
+            &mut errors,
+        ),
+    };
     let url = url_of(
         &terms.urls[lang],
         original.kind,
@@ -159,6 +172,7 @@ pub(super) fn translate(
         extra,
         case,
         aliases,
+        image,
         published: false,
         source_hash: 0,
         ..original.clone()

@@ -301,6 +301,12 @@ fn resolve_meta(
     let case = case_of(&front, (terms.data, phrasing), kind, case_keys, &mut errors);
     let slug = slug_of(&front, stem_of(&key), fm.slug.as_deref(), &mut errors);
     let aliases = super::aliases::aliases_of(&front, &fm.aliases, &mut errors);
+    let image = super::images::image_of(
+        &front,
+        &key,
+        (fm.image.as_deref(), fm.image_alt.as_deref()),
+        &mut errors,
+    );
     let url = url_of(&terms.urls[lang], kind, &key, &slug, fm.slug.is_some());
     if !errors.is_empty() {
         return Err(errors);
@@ -329,6 +335,7 @@ fn resolve_meta(
             .unwrap_or(serde_json::Value::Object(Default::default())),
         case,
         aliases,
+        image,
         published: false,
         source_hash: 0,
     };

@@ -16,6 +16,7 @@ mod bodies;
 mod cache;
 mod citations;
 pub mod evidence;
+mod images;
 mod indices;
 mod languages;
 mod links;
@@ -201,10 +202,26 @@ pub struct PageMeta {
     pub case: Option<CaseStudy>,
     /// Old URLs of the page (`/blog/old-url/`, `/old.html`), each with where it is written.
     pub aliases: Vec<(String, usize)>,
+    /// The page's image (its social preview), when it names one.
+    pub image: Option<PageImage>,
     /// Whether the page is published in this build (not a draft, not scheduled).
     pub published: bool,
     /// Hash of the file's text (0 when the build keeps no cache).
     pub source_hash: u64,
+}
+
+/// A page's image: a file of the site, by its site path, or an absolute URL; with its
+/// description.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageImage {
+    /// `/articles/x/hero.png` (a file beside the page or in static/), or `https://…`.
+    pub url: String,
+    /// The file's content path (`articles/x/hero.png`) or static path (`img/x.png`);
+    /// empty for an absolute URL.
+    pub file: String,
+    pub alt: String,
+    /// Where `image` is written in the page's file.
+    pub at: usize,
 }
 
 /// A published page, rendered.
@@ -458,6 +475,8 @@ pub fn build(
     );
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
     aliases::check(&metas, &generated, (&statics, &assets), &mut diagnostics);
+    images::check(&metas, (&statics, &assets), &mut diagnostics);
+    images::check_social(&config, (&statics, &assets), &mut diagnostics);
 
     let (metas, mut files) = bodies::set_texts_apart(metas);
     let (links, index) = link_index(cache, (&config, &urls[0], &assets, &generated), &metas);

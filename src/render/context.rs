@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use super::RenderOptions;
 use super::jobs::{Job, JobView, listed_pages};
 use super::views::{
-    CardView, LanguageView, SiteLinks, SiteView, TermView, card, industry_term, role_term,
-    stage_term,
+    CardView, ImageView, LanguageView, SiteLinks, SiteView, TermView, card, industry_term,
+    role_term, stage_term,
 };
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
@@ -68,6 +68,10 @@ impl<'a> Ctx<'a> {
             description: &config.description,
             language: &config.language,
             t: &site.words.strings,
+            social_image: config
+                .social
+                .as_ref()
+                .map(|s| ImageView::of(site, s.image.trim(), &s.image_alt)),
             links: SiteLinks::of(site),
             languages: if site.alternates.languages.len() > 1 {
                 LanguageView::homes(site)

@@ -213,10 +213,11 @@ fn content(html: &str, links: &Links) -> (String, Vec<Footnote>) {
             }
         ),
     ];
-    let settings = RewriteStrSettings {
-        element_content_handlers: handlers,
-        ..RewriteStrSettings::new()
-    };
+    let settings = handlers
+        .into_iter()
+        .fold(RewriteStrSettings::new(), |s, h| {
+            s.append_element_content_handler(h)
+        });
     let out = rewrite_str(html, settings).unwrap_or_else(|_| html.to_string());
     let mut footnotes = footnotes.into_inner();
     for f in &mut footnotes {

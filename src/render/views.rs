@@ -39,6 +39,8 @@ pub struct SiteView<'a> {
     pub links: SiteLinks,
     /// Every language of the site, with its home page; empty for a site in one language.
     pub languages: Vec<LanguageView<'a>>,
+    /// `[social] image`: the preview image of pages without their own.
+    pub social_image: Option<ImageView>,
     /// Absolute, no trailing slash.
     pub base_url: &'a str,
     /// Prefix of every internal URL (`/blog`, or empty).
@@ -54,6 +56,29 @@ pub struct SiteView<'a> {
     pub live_reload: &'a str,
     /// Whether the site has a search page (`/search/`) and index (`/pagefind/`).
     pub search: bool,
+}
+
+/// An image as previews and templates show it.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct ImageView {
+    /// Absolute.
+    pub url: String,
+    pub alt: String,
+}
+
+impl ImageView {
+    /// `url` (a site path or an absolute URL) as an absolute URL, with its `alt`.
+    pub fn of(site: &Site, url: &str, alt: &str) -> ImageView {
+        let url = if url.starts_with('/') {
+            site.urls.absolute(url)
+        } else {
+            url.to_string()
+        };
+        ImageView {
+            url,
+            alt: alt.to_string(),
+        }
+    }
 }
 
 /// The links of the listings, feed and sitemap (with the base path), in one language.
@@ -287,6 +312,8 @@ pub struct CardView<'a> {
     /// The page's language when it is not the language of the page showing the card (a
     /// default-language page on a role path in another language).
     pub language: Option<LanguageView<'a>>,
+    /// The page's image (`image`, `image_alt`), when it names one.
+    pub image: Option<ImageView>,
 }
 
 // Views that show other pages' cards are generic over the card `C`: a template value
@@ -606,6 +633,10 @@ pub fn card<'a>(site: &'a Site, i: usize, p: &'a Page, terms: bool) -> CardView<
         reading_minutes: p.reading_minutes(),
         case,
         draft: m.draft,
+        image: m
+            .image
+            .as_ref()
+            .map(|i| ImageView::of(site, &i.url, &i.alt)),
         language: (m.lang != site.lang).then(|| {
             let (code, name, home) = &site.alternates.languages[m.lang];
             LanguageView {
@@ -659,6 +690,15 @@ pub fn json_ld(site: &Site, card: &CardView, page: &Page) -> String {
     }
     if let Some(c) = &m.case {
         v["about"] = serde_json::json!({ "@type": "Organization", "name": c.customer });
+    }
+    let social = site.config.social.as_ref();
+    let image = card
+        .image
+        .as_ref()
+        .map(|i| i.url.clone())
+        .or_else(|| social.map(|s| ImageView::of(site, s.image.trim(), &s.image_alt).url));
+    if let Some(image) = image {
+        v["image"] = image.into();
     }
     script_json(&v)
 }

@@ -36,18 +36,15 @@ fn elements(html: &str) -> Vec<(String, Vec<(String, String)>)> {
     let found = RefCell::new(Vec::new());
     rewrite_str(
         html,
-        RewriteStrSettings {
-            element_content_handlers: vec![element!("*", |el| {
-                let attrs = el
-                    .attributes()
-                    .iter()
-                    .map(|a| (a.name(), a.value()))
-                    .collect();
-                found.borrow_mut().push((el.tag_name(), attrs));
-                Ok(())
-            })],
-            ..RewriteStrSettings::new()
-        },
+        RewriteStrSettings::new().append_element_content_handler(element!("*", |el| {
+            let attrs = el
+                .attributes()
+                .iter()
+                .map(|a| (a.name(), a.value()))
+                .collect();
+            found.borrow_mut().push((el.tag_name(), attrs));
+            Ok(())
+        })),
     )
     .unwrap();
     found.into_inner()

@@ -18,5 +18,6 @@ mod safety;
 #[cfg(feature = "search")]
 mod search;
 mod serve;
+mod social;
 mod tools;
 mod views;

@@ -1,0 +1,475 @@
+//! One imported page written out: its new front matter (cairn's keys, everything else
+//! under `[extra]`) and its body with shortcodes and links rewritten. The body is
+//! changed by edits on the text as written (byte ranges), so that what is left for a
+//! person is found at its line in the new file.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use super::{
+    Flavor, NeedKind, Page, Report, Role, Source, alias_path, dir_of, json_to_toml,
+    map::SectionKind, resolve_url,
+};
+
+/// One change to a body.
+pub(crate) struct Edit {
+    pub range: Range<usize>,
+    pub text: String,
+    /// What to report about it, if anything.
+    pub note: Option<Note>,
+}
+
+pub(crate) enum Note {
+    /// A shortcode left in the text, as written.
+    Untranslated(String),
+    /// A link to a page the source does not have.
+    BrokenLink(String),
+}
+
+impl Edit {
+    pub fn new(range: Range<usize>, text: String) -> Edit {
+        Edit {
+            range,
+            text,
+            note: None,
+        }
+    }
+
+    /// The shortcode `written` at `range`, left visible as code and listed.
+    pub fn untranslated(range: Range<usize>, written: &str) -> Edit {
+        Edit {
+            range,
+            text: code_span(written),
+            note: Some(Note::Untranslated(written.to_string())),
+        }
+    }
+
+    pub fn broken_link(range: Range<usize>, written: &str) -> Edit {
+        Edit {
+            text: written.to_string(),
+            range,
+            note: Some(Note::BrokenLink(written.to_string())),
+        }
+    }
+}
+
+/// `text` as inline code, on one line (a blank line would end it).
+pub(crate) fn code_span(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.contains('`') {
+        true => format!("`` {one_line} ``"),
+        false => format!("`{one_line}`"),
+    }
+}
+
+/// What rewriting one body needs: the page, every page of the plan, where code is.
+pub(crate) struct Ctx<'a> {
+    page: &'a Page,
+    by_source: &'a HashMap<&'a str, &'a Page>,
+    by_old_url: &'a HashMap<String, &'a Page>,
+    code: Vec<Range<usize>>,
+}
+
+impl Ctx<'_> {
+    /// Whether byte `at` of the body is inside a code span or block.
+    pub fn in_code(&self, at: usize) -> bool {
+        self.code.iter().any(|r| r.contains(&at))
+    }
+
+    /// A link to the page written in the source at `path` (`posts/a.md#x`, relative to
+    /// this page's folder or to the content folder; Hugo also takes a bare name), as a
+    /// link from this page's new file to that page's new file.
+    pub fn link_to_source(&self, path: &str) -> Option<String> {
+        let (path, anchor) = match path.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (path, None),
+        };
+        let here = self.page.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut candidates = Vec::new();
+        let relative = resolve_url(&format!("/{here}/"), path);
+        let from_top = resolve_url("/", path);
+        for base in [relative.as_str(), from_top.as_str()] {
+            let base = base.trim_matches('/');
+            candidates.push(base.to_string());
+            candidates.push(format!("{base}.md"));
+            candidates.push(format!("{base}/index.md"));
+            candidates.push(format!("{base}/_index.md"));
+        }
+        let found = candidates
+            .iter()
+            .find_map(|c| self.by_source.get(c.as_str()).copied())
+            .or_else(|| {
+                // Hugo's `ref "name"`: a unique page of that file name anywhere.
+                let name = path
+                    .trim_end_matches(".md")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("");
+                let mut same = self.by_source.values().filter(|p| p.base() == name);
+                match (same.next(), same.next()) {
+                    (Some(p), None) if !name.is_empty() => Some(*p),
+                    _ => None,
+                }
+            })?;
+        Some(self.link_to(found, anchor))
+    }
+
+    /// The new URL of the page written in the source at `path`.
+    pub fn url_of_source(&self, path: &str) -> Option<String> {
+        let (_, anchor) = path.split_once('#').unwrap_or((path, ""));
+        let link = self.link_to_source(path)?;
+        let file = link.split('#').next().unwrap_or("");
+        let target = resolve_url(&dir_of(&format!("/{}", self.page.out.target)), file);
+        let page = self
+            .by_source
+            .values()
+            .find(|p| format!("/{}", p.out.target) == target)?;
+        Some(match anchor.is_empty() {
+            true => page.out.new_url.clone(),
+            false => format!("{}#{anchor}", page.out.new_url),
+        })
+    }
+
+    /// A relative link from this page's new file to `to`'s.
+    fn link_to(&self, to: &Page, anchor: Option<&str>) -> String {
+        let from: Vec<&str> = self.page.out.target.split('/').collect();
+        let from = &from[..from.len() - 1];
+        let target: Vec<&str> = to.out.target.split('/').collect();
+        let common = from.iter().zip(&target).take_while(|(a, b)| a == b).count();
+        let mut link = "../".repeat(from.len() - common);
+        link.push_str(&target[common..].join("/"));
+        if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+            link.push('#');
+            link.push_str(a);
+        }
+        link
+    }
+
+    /// The new destination of a link written as `dest`, if it changes: links to pages
+    /// (by old URL or by file) become links to the new files; a moved page's relative
+    /// links to other files become paths from the root.
+    fn destination(&self, dest: &str) -> Option<String> {
+        let has_scheme = dest
+            .split_once(':')
+            .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/'));
+        if dest.is_empty()
+            || has_scheme
+            || dest.starts_with(['#', '@'])
+            || dest.starts_with("//")
+            || dest.contains("{{")
+        {
+            return None;
+        }
+        let cut = dest.find(['?', '#']).unwrap_or(dest.len());
+        let (path, suffix) = dest.split_at(cut);
+        let anchor = suffix.split_once('#').map(|(_, a)| a);
+        if path.ends_with(".md") {
+            return self.link_to_source(&format!("{path}{suffix}"));
+        }
+        let old = resolve_url(&dir_of(&self.page.out.old_url), path);
+        if let Some(to) = alias_path(&old).and_then(|u| self.by_old_url.get(&u)) {
+            return Some(self.link_to(to, anchor));
+        }
+        let moved = self.page.out.kind != Some(SectionKind::Pages);
+        if !moved || path.starts_with('/') {
+            return None;
+        }
+        // A file of the page's own bundle moved with it.
+        let here = self.page.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let in_source = resolve_url(&format!("/{here}/"), path);
+        if self.page.role == Role::Leaf && in_source.starts_with(&format!("/{here}/")) {
+            return None;
+        }
+        Some(format!("{old}{suffix}"))
+    }
+}
+
+/// Byte ranges of code spans and blocks in `body`.
+fn code_ranges(body: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut block = None;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Code(_) => ranges.push(range),
+            Event::Start(Tag::CodeBlock(_)) => block = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(s) = block.take() {
+                    ranges.push(s..range.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// Link and image destinations of `body` that change, as edits.
+fn link_edits(body: &str, ctx: &Ctx) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        let dest = match &event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
+            _ => continue,
+        };
+        let Some(new) = ctx.destination(dest) else {
+            continue;
+        };
+        // Only a destination written as it is read (inline, unescaped) is changed.
+        let written = &body[range.clone()];
+        let Some(at) = written.rfind(&format!("]({dest}")) else {
+            continue;
+        };
+        let start = range.start + at + 2;
+        edits.push(Edit::new(start..start + dest.len(), new));
+    }
+    edits
+}
+
+/// Every `{{` left outside code (cairn would read it as a shortcode): shown as code and
+/// listed.
+fn leftover_braces(body: &str, ctx: &Ctx, taken: &[Edit]) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    let mut i = 0;
+    while let Some(rel) = body[i..].find("{{") {
+        let start = i + rel;
+        i = start + 2;
+        if ctx.in_code(start) || taken.iter().any(|e| e.range.contains(&start)) {
+            continue;
+        }
+        let line_end = body[start..].find('\n').map_or(body.len(), |n| start + n);
+        let end = body[start..line_end]
+            .find("}}")
+            .map_or(start + 2, |n| start + n + 2);
+        edits.push(Edit::untranslated(start..end, &body[start..end]));
+        i = end;
+    }
+    edits
+}
+
+/// Apply `edits` (sorted, overlapping ones dropped) to `body`: the new text and, for
+/// each note, the byte offset where it now is and where it was.
+fn apply(body: &str, mut edits: Vec<Edit>) -> (String, Vec<(usize, usize, Note)>) {
+    edits.sort_by_key(|e| e.range.start);
+    let mut out = String::with_capacity(body.len());
+    let mut notes = Vec::new();
+    let mut last = 0;
+    for e in edits {
+        if e.range.start < last {
+            continue;
+        }
+        out.push_str(&body[last..e.range.start]);
+        if let Some(note) = e.note {
+            notes.push((out.len(), e.range.start, note));
+        }
+        out.push_str(&e.text);
+        last = e.range.end;
+    }
+    out.push_str(&body[last..]);
+    (out, notes)
+}
+
+/// Every page of the plan by its source path and by its old URLs.
+pub(super) struct Index<'a> {
+    by_source: HashMap<&'a str, &'a Page>,
+    by_old_url: HashMap<String, &'a Page>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(plan: &'a [Page]) -> Index<'a> {
+        let by_source = plan.iter().map(|p| (p.rel.as_str(), p)).collect();
+        let mut by_old_url: HashMap<String, &Page> = HashMap::new();
+        for p in plan {
+            for url in std::iter::once(&p.out.old_url).chain(&p.out.aliases) {
+                if let Some(u) = alias_path(url) {
+                    by_old_url.entry(u).or_insert(p);
+                }
+            }
+        }
+        Index {
+            by_source,
+            by_old_url,
+        }
+    }
+}
+
+/// The page's new file: front matter and body; what needs a person goes to `report`.
+pub(super) fn write_page(
+    page: &Page,
+    index: &Index,
+    source: &Source,
+    report: &mut Report,
+) -> String {
+    let ctx = Ctx {
+        page,
+        by_source: &index.by_source,
+        by_old_url: &index.by_old_url,
+        code: code_ranges(&page.body),
+    };
+    let mut edits = match source.flavor {
+        Flavor::Hugo => super::hugo::shortcodes(&page.body, &ctx),
+        Flavor::Zola => super::zola::shortcodes(&page.body, &ctx),
+    };
+    edits.extend(leftover_braces(&page.body, &ctx, &edits));
+    edits.extend(link_edits(&page.body, &ctx));
+    let (body, notes) = apply(&page.body, edits);
+    let (front, date_problem) = front_matter(page);
+    let front_lines = front.matches('\n').count();
+    let target = format!("content/{}", page.out.target);
+    let line_in = |text: &str, at: usize| text[..at].matches('\n').count();
+    if let Some(date) = date_problem {
+        report.needs.push(super::Need {
+            at: format!("{target}:2"),
+            what: NeedKind::Other,
+            message: format!("date `{date}` is not a date cairn reads: kept under [extra]"),
+        });
+    }
+    for (new_at, old_at, note) in notes {
+        let at = format!("{target}:{}", front_lines + line_in(&body, new_at) + 1);
+        let was = format!(
+            "{}:{}",
+            source.show(&page.rel),
+            page.body_line + line_in(&page.body, old_at)
+        );
+        let (what, message) = match note {
+            Note::Untranslated(s) => (
+                NeedKind::Shortcode,
+                format!("untranslated shortcode {} (from {was})", code_span(&s)),
+            ),
+            Note::BrokenLink(s) => (
+                NeedKind::Other,
+                format!("link to `{s}`: no such page in the source (from {was})"),
+            ),
+        };
+        report.needs.push(super::Need { at, what, message });
+    }
+    let code = code_ranges(&body);
+    for r in crate::markdown::find_unsourced(&body) {
+        if code.iter().any(|c| c.contains(&r.start)) || page.out.kind == Some(SectionKind::Pages) {
+            continue;
+        }
+        report.needs.push(super::Need {
+            at: format!("{target}:{}", front_lines + line_in(&body, r.start) + 1),
+            what: NeedKind::Other,
+            message: format!(
+                "\"{}\" states a change without a claim shortcode (cairn check fails on it)",
+                &body[r.clone()]
+            ),
+        });
+    }
+    format!("{front}{body}")
+}
+
+/// The new front matter, and a date that could not be read (kept under `[extra]`).
+fn front_matter(page: &Page) -> (String, Option<String>) {
+    let out = &page.out;
+    let f = &out.fields;
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let list = |v: &[String]| {
+        toml::Value::Array(v.iter().map(|s| toml::Value::String(s.clone())).collect()).to_string()
+    };
+    let mut extra: toml::Table = page
+        .fm
+        .iter()
+        .filter_map(|(k, v)| json_to_toml(v).map(|v| (k.clone(), v)))
+        .collect();
+    for (k, v) in &f.extra {
+        if let Some(v) = json_to_toml(v) {
+            extra.insert(k.clone(), v);
+        }
+    }
+    if !out.terms.is_empty() {
+        let terms: toml::Table = out
+            .terms
+            .iter()
+            .map(|(t, vs)| {
+                let vs = vs.iter().map(|v| toml::Value::String(v.clone())).collect();
+                (t.clone(), toml::Value::Array(vs))
+            })
+            .collect();
+        extra.insert("taxonomies".into(), toml::Value::Table(terms));
+    }
+    let mut s = String::from("+++\n");
+    let title = f.title.clone().unwrap_or_else(|| {
+        let base = super::zola::strip_date(page.base()).replace(['-', '_'], " ");
+        let mut c = base.chars();
+        c.next()
+            .map(|first| first.to_uppercase().chain(c).collect())
+            .unwrap_or_else(|| "Untitled".into())
+    });
+    s.push_str(&format!("title = {}\n", q(&title)));
+    let mut bad_date = None;
+    let journey = out.kind != Some(SectionKind::Pages);
+    for (key, value) in [("date", &f.date), ("updated", &f.updated)] {
+        let Some(v) = value else { continue };
+        if crate::frontmatter::FmDate::parse(v).is_err() {
+            extra.insert(key.into(), toml::Value::String(v.clone()));
+            if key == "date" && journey {
+                bad_date = Some(v.clone());
+            }
+            continue;
+        }
+        match v.parse::<toml::value::Datetime>() {
+            Ok(d) => s.push_str(&format!("{key} = {d}\n")),
+            Err(_) => s.push_str(&format!("{key} = {}\n", q(v))),
+        }
+    }
+    if f.draft {
+        s.push_str("draft = true\n");
+    }
+    if let (Some(slug), false) = (&f.slug, journey) {
+        s.push_str(&format!("slug = {}\n", q(slug)));
+    }
+    if let Some(summary) = &f.summary {
+        s.push_str(&format!("summary = {}\n", q(summary.trim())));
+    }
+    if let Some(stage) = &out.stage {
+        s.push_str(&format!("stage = {}\n", q(stage)));
+    }
+    if !out.roles.is_empty() {
+        s.push_str(&format!("roles = {}\n", list(&out.roles)));
+    }
+    if !out.industries.is_empty() {
+        s.push_str(&format!("industries = {}\n", list(&out.industries)));
+    }
+    if let Some(w) = f.weight {
+        s.push_str(&format!("weight = {w}\n"));
+    }
+    if let Some(a) = &f.author {
+        s.push_str(&format!("author = {}\n", q(a)));
+    }
+    if !out.aliases.is_empty() {
+        s.push_str(&format!("aliases = {}\n", list(&out.aliases)));
+    }
+    if !extra.is_empty() {
+        let mut wrapper = toml::Table::new();
+        wrapper.insert("extra".into(), toml::Value::Table(extra));
+        s.push_str(&toml::to_string(&wrapper).unwrap_or_default());
+    }
+    s.push_str("+++\n");
+    (s, bad_date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_stay_on_one_line() {
+        assert_eq!(code_span("{{< x\n  a=\"b\" >}}"), "`{{< x a=\"b\" >}}`");
+        assert_eq!(code_span("{{< x `y` >}}"), "`` {{< x `y` >}} ``");
+    }
+
+    #[test]
+    fn edits_apply_in_order_and_notes_move_with_them() {
+        let body = "a {{< x >}} b\n{{< y >}}\n";
+        let edits = vec![
+            Edit::untranslated(14..23, "{{< y >}}"),
+            Edit::new(2..11, "LINK".into()),
+        ];
+        let (out, notes) = apply(body, edits);
+        assert_eq!(out, "a LINK b\n`{{< y >}}`\n");
+        assert_eq!((notes[0].0, notes[0].1), (9, 14));
+    }
+}

@@ -3,7 +3,7 @@
 //! changed by edits on the text as written (byte ranges), so that what is left for a
 //! person is found at its line in the new file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -26,6 +26,8 @@ pub(crate) enum Note {
     Untranslated(String),
     /// A link to a page the source does not have.
     BrokenLink(String),
+    /// A link's `#anchor` that is no heading of its page (so cairn would reject it): left out.
+    DroppedAnchor(String),
 }
 
 impl Edit {
@@ -37,11 +39,25 @@ impl Edit {
         }
     }
 
-    /// The shortcode `written` at `range`, left visible as code and listed.
-    pub fn untranslated(range: Range<usize>, written: &str) -> Edit {
+    pub fn with_note(range: Range<usize>, text: String, note: Option<Note>) -> Edit {
+        Edit { range, text, note }
+    }
+
+    /// The shortcode `written` at `range` of `body`, left visible and listed: as code,
+    /// or percent-encoded in a link's destination (where code would break the link).
+    pub fn untranslated(body: &str, range: Range<usize>, written: &str) -> Edit {
+        let text = match in_destination(body, range.start) {
+            true => written
+                .replace('%', "%25")
+                .replace('{', "%7B")
+                .replace('}', "%7D")
+                .replace(' ', "%20")
+                .replace('"', "%22"),
+            false => code_span(written),
+        };
         Edit {
             range,
-            text: code_span(written),
+            text,
             note: Some(Note::Untranslated(written.to_string())),
         }
     }
@@ -53,6 +69,15 @@ impl Edit {
             note: Some(Note::BrokenLink(written.to_string())),
         }
     }
+}
+
+/// Whether byte `at` of `body` starts a link's destination: `](here`, or a reference
+/// definition's `]: here`.
+fn in_destination(body: &str, at: usize) -> bool {
+    let line_start = body[..at].rfind('\n').map_or(0, |i| i + 1);
+    let before = body[..at].trim_end_matches('<');
+    before.ends_with("](")
+        || (body[line_start..].trim_start().starts_with('[') && before.trim_end().ends_with("]:"))
 }
 
 /// `text` as inline code, on one line (a blank line would end it).
@@ -69,7 +94,13 @@ pub(crate) struct Ctx<'a> {
     page: &'a Page,
     by_source: &'a HashMap<&'a str, &'a Page>,
     by_old_url: &'a HashMap<String, &'a Page>,
+    /// Each page's heading ids (by source path), as cairn will see them.
+    ids: &'a HashMap<&'a str, HashSet<String>>,
+    /// The other files of the source, by path.
+    assets: &'a HashSet<&'a str>,
     code: Vec<Range<usize>>,
+    /// The anchor the last link made had to leave out.
+    dropped: std::cell::RefCell<Option<String>>,
 }
 
 impl Ctx<'_> {
@@ -132,8 +163,28 @@ impl Ctx<'_> {
         })
     }
 
-    /// A relative link from this page's new file to `to`'s.
+    /// The anchor the last link had to leave out, if any.
+    pub fn take_dropped(&self) -> Option<Note> {
+        self.dropped.borrow_mut().take().map(Note::DroppedAnchor)
+    }
+
+    /// Whether `anchor` is a heading id of `page`.
+    fn has_anchor(&self, page: &Page, anchor: &str) -> bool {
+        self.ids
+            .get(page.rel.as_str())
+            .is_some_and(|ids| ids.contains(anchor))
+    }
+
+    /// A relative link from this page's new file to `to`'s; an anchor that is no heading
+    /// of `to` is left out (see `take_dropped`).
     fn link_to(&self, to: &Page, anchor: Option<&str>) -> String {
+        let anchor = anchor.filter(|a| {
+            let known = a.is_empty() || self.has_anchor(to, a);
+            if !known {
+                *self.dropped.borrow_mut() = Some(a.to_string());
+            }
+            known
+        });
         let from: Vec<&str> = self.page.out.target.split('/').collect();
         let from = &from[..from.len() - 1];
         let target: Vec<&str> = to.out.target.split('/').collect();
@@ -147,6 +198,41 @@ impl Ctx<'_> {
         link
     }
 
+    /// Whether `dest` is a relative link to a file the source does not have (a link that
+    /// was already broken on the old site; cairn would reject it).
+    fn is_missing(&self, dest: &str) -> bool {
+        let has_scheme = dest
+            .split_once(':')
+            .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/'));
+        if dest.is_empty()
+            || has_scheme
+            || dest.starts_with(['#', '@'])
+            || dest.starts_with("//")
+            || dest.contains("{{")
+        {
+            return false;
+        }
+        let path = dest.split(['?', '#']).next().unwrap_or("");
+        if path.starts_with('/') {
+            // A page's URL (cairn checks those) that no page of the source had.
+            return path.ends_with('/')
+                && alias_path(path)
+                    .is_some_and(|u| !self.by_old_url.contains_key(&u.to_lowercase()));
+        }
+        let path = percent_decoded(path);
+        if path.ends_with(".md") {
+            return self.link_to_source(&path).is_none();
+        }
+        let file = path.rsplit('/').next().unwrap_or("");
+        if !file.contains('.') {
+            return false;
+        }
+        let here = self.page.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        let in_source = resolve_url(&format!("/{here}/"), &path);
+        let rel = in_source.trim_start_matches('/');
+        !self.assets.contains(rel) && !self.by_source.contains_key(rel)
+    }
+
     /// The new destination of a link written as `dest`, if it changes: links to pages
     /// (by old URL or by file) become links to the new files; a moved page's relative
     /// links to other files become paths from the root.
@@ -154,9 +240,13 @@ impl Ctx<'_> {
         let has_scheme = dest
             .split_once(':')
             .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/'));
+        if let Some(anchor) = dest.strip_prefix('#') {
+            return (!self.has_anchor(self.page, anchor))
+                .then(|| self.link_to(self.page, Some(anchor)));
+        }
         if dest.is_empty()
             || has_scheme
-            || dest.starts_with(['#', '@'])
+            || dest.starts_with('@')
             || dest.starts_with("//")
             || dest.contains("{{")
         {
@@ -169,7 +259,9 @@ impl Ctx<'_> {
             return self.link_to_source(&format!("{path}{suffix}"));
         }
         let old = resolve_url(&dir_of(&self.page.out.old_url), path);
-        if let Some(to) = alias_path(&old).and_then(|u| self.by_old_url.get(&u)) {
+        // Hugo's and Zola's URLs are lower case; Hugo's link hooks find a page in any case.
+        let to = alias_path(&old).and_then(|u| self.by_old_url.get(&u.to_lowercase()));
+        if let Some(to) = to {
             return Some(self.link_to(to, anchor));
         }
         let moved = self.page.out.kind != Some(SectionKind::Pages);
@@ -184,6 +276,30 @@ impl Ctx<'_> {
         }
         Some(format!("{old}{suffix}"))
     }
+}
+
+/// `%XX` escapes of a link decoded (invalid ones kept as written).
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Byte ranges of code spans and blocks in `body`.
@@ -205,24 +321,61 @@ fn code_ranges(body: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// Link and image destinations of `body` that change, as edits.
+/// Link and image destinations of `body` that change, as edits: inline ones and those of
+/// reference definitions (`[name]: /url/`).
 fn link_edits(body: &str, ctx: &Ctx) -> Vec<Edit> {
     let mut edits = Vec::new();
-    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+    let parser = Parser::new_ext(body, crate::markdown::options());
+    for (_, def) in parser.reference_definitions().iter() {
+        let Some(new) = ctx.destination(&def.dest) else {
+            continue;
+        };
+        let written = &body[def.span.clone()];
+        let Some(colon) = written.find("]:") else {
+            continue;
+        };
+        let Some(at) = written[colon..].find(def.dest.as_ref()) else {
+            continue;
+        };
+        let start = def.span.start + colon + at;
+        edits.push(Edit::with_note(
+            start..start + def.dest.len(),
+            new,
+            ctx.take_dropped(),
+        ));
+    }
+    for (event, range) in parser.into_offset_iter() {
         let dest = match &event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
+        let written = &body[range.clone()];
+        if ctx.is_missing(dest)
+            && let Some(close) = written.rfind(&format!("]({dest}"))
+        {
+            // Broken on the old site too: the text (an image's description) stays.
+            let open = usize::from(written.starts_with('!')) + 1;
+            let text = written[open..close].to_string();
+            edits.push(Edit::with_note(
+                range.clone(),
+                text,
+                Some(Note::BrokenLink(dest.to_string())),
+            ));
+            continue;
+        }
         let Some(new) = ctx.destination(dest) else {
             continue;
         };
         // Only a destination written as it is read (inline, unescaped) is changed.
-        let written = &body[range.clone()];
         let Some(at) = written.rfind(&format!("]({dest}")) else {
             continue;
         };
         let start = range.start + at + 2;
-        edits.push(Edit::new(start..start + dest.len(), new));
+        edits.push(Edit::with_note(
+            start..start + dest.len(),
+            new,
+            ctx.take_dropped(),
+        ));
     }
     edits
 }
@@ -242,16 +395,83 @@ fn leftover_braces(body: &str, ctx: &Ctx, taken: &[Edit]) -> Vec<Edit> {
         let end = body[start..line_end]
             .find("}}")
             .map_or(start + 2, |n| start + n + 2);
-        edits.push(Edit::untranslated(start..end, &body[start..end]));
+        edits.push(Edit::untranslated(body, start..end, &body[start..end]));
         i = end;
     }
     edits
 }
 
+/// The heading ids of a body as cairn will make them, and (Hugo) the edits that keep
+/// Hugo's ids: Hugo keeps every letter, digit, `-` and `_` and turns each space into `-`,
+/// where cairn's slug folds them; where the two differ, the Hugo id is written as
+/// `{#id}`, so that links into the page, old and new, still land.
+fn headings(body: &str, flavor: Flavor) -> (Vec<Edit>, HashSet<String>) {
+    let mut edits = Vec::new();
+    let mut ids = HashSet::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut open: Option<(Range<usize>, Option<String>, String)> = None;
+    for (event, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                open = Some((range, id.map(|i| i.to_string()), String::new()))
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, text)) = &mut open {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((range, written, text)) = open.take() else {
+                    continue;
+                };
+                if let Some(id) = written {
+                    ids.insert(id);
+                    continue;
+                }
+                let base = match flavor {
+                    Flavor::Hugo => text
+                        .trim()
+                        .to_lowercase()
+                        .chars()
+                        .filter_map(|c| match c {
+                            ' ' => Some('-'),
+                            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+                            _ => None,
+                        })
+                        .collect(),
+                    Flavor::Zola => crate::markdown::heading_slug(&text),
+                };
+                let n = seen.entry(base.clone()).or_default();
+                let id = match *n {
+                    0 => base.clone(),
+                    n => format!("{base}-{n}"),
+                };
+                *n += 1;
+                if id.is_empty() {
+                    continue;
+                }
+                ids.insert(id.clone());
+                if flavor == Flavor::Zola
+                    || (id == crate::markdown::heading_slug(&text) && id == base)
+                {
+                    continue;
+                }
+                // At the end of the heading's first line, before a closing `#` sequence.
+                let line = &body[range.clone()];
+                let line = line.split('\n').next().unwrap_or(line).trim_end();
+                let end = range.start + line.trim_end_matches('#').trim_end().len();
+                edits.push(Edit::new(end..end, format!(" {{#{id}}}")));
+            }
+            _ => {}
+        }
+    }
+    (edits, ids)
+}
+
 /// Apply `edits` (sorted, overlapping ones dropped) to `body`: the new text and, for
 /// each note, the byte offset where it now is and where it was.
 fn apply(body: &str, mut edits: Vec<Edit>) -> (String, Vec<(usize, usize, Note)>) {
-    edits.sort_by_key(|e| e.range.start);
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = String::with_capacity(body.len());
     let mut notes = Vec::new();
     let mut last = 0;
@@ -274,22 +494,30 @@ fn apply(body: &str, mut edits: Vec<Edit>) -> (String, Vec<(usize, usize, Note)>
 pub(super) struct Index<'a> {
     by_source: HashMap<&'a str, &'a Page>,
     by_old_url: HashMap<String, &'a Page>,
+    ids: HashMap<&'a str, HashSet<String>>,
+    assets: HashSet<&'a str>,
 }
 
 impl<'a> Index<'a> {
-    pub fn new(plan: &'a [Page]) -> Index<'a> {
+    pub fn new(plan: &'a [Page], assets: &'a [super::AssetFile], flavor: Flavor) -> Index<'a> {
+        let ids = plan
+            .iter()
+            .map(|p| (p.rel.as_str(), headings(&p.body, flavor).1))
+            .collect();
         let by_source = plan.iter().map(|p| (p.rel.as_str(), p)).collect();
         let mut by_old_url: HashMap<String, &Page> = HashMap::new();
         for p in plan {
             for url in std::iter::once(&p.out.old_url).chain(&p.out.aliases) {
                 if let Some(u) = alias_path(url) {
-                    by_old_url.entry(u).or_insert(p);
+                    by_old_url.entry(u.to_lowercase()).or_insert(p);
                 }
             }
         }
         Index {
             by_source,
             by_old_url,
+            ids,
+            assets: assets.iter().map(|a| a.rel.as_str()).collect(),
         }
     }
 }
@@ -305,7 +533,10 @@ pub(super) fn write_page(
         page,
         by_source: &index.by_source,
         by_old_url: &index.by_old_url,
+        ids: &index.ids,
+        assets: &index.assets,
         code: code_ranges(&page.body),
+        dropped: Default::default(),
     };
     let mut edits = match source.flavor {
         Flavor::Hugo => super::hugo::shortcodes(&page.body, &ctx),
@@ -313,6 +544,7 @@ pub(super) fn write_page(
     };
     edits.extend(leftover_braces(&page.body, &ctx, &edits));
     edits.extend(link_edits(&page.body, &ctx));
+    edits.extend(headings(&page.body, source.flavor).0);
     let (body, notes) = apply(&page.body, edits);
     let (front, date_problem) = front_matter(page);
     let front_lines = front.matches('\n').count();
@@ -339,14 +571,22 @@ pub(super) fn write_page(
             ),
             Note::BrokenLink(s) => (
                 NeedKind::Other,
-                format!("link to `{s}`: no such page in the source (from {was})"),
+                format!(
+                    "link to `{s}`: the source has no such file, so only its text is kept (from {was})"
+                ),
+            ),
+            Note::DroppedAnchor(a) => (
+                NeedKind::Other,
+                format!(
+                    "link to `#{a}`: no such heading in its page, so the link goes to the page (from {was})"
+                ),
             ),
         };
         report.needs.push(super::Need { at, what, message });
     }
     let code = code_ranges(&body);
     for r in crate::markdown::find_unsourced(&body) {
-        if code.iter().any(|c| c.contains(&r.start)) || page.out.kind == Some(SectionKind::Pages) {
+        if code.iter().any(|c| c.contains(&r.start)) {
             continue;
         }
         report.needs.push(super::Need {
@@ -465,7 +705,7 @@ mod tests {
     fn edits_apply_in_order_and_notes_move_with_them() {
         let body = "a {{< x >}} b\n{{< y >}}\n";
         let edits = vec![
-            Edit::untranslated(14..23, "{{< y >}}"),
+            Edit::untranslated(body, 14..23, "{{< y >}}"),
             Edit::new(2..11, "LINK".into()),
         ];
         let (out, notes) = apply(body, edits);

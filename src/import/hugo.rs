@@ -56,9 +56,24 @@ fn get<'a>(config: &'a JsonMap<String, Value>, key: &str) -> Option<&'a Value> {
         .map(|(_, v)| v)
 }
 
-/// The content folder: `contentDir`, else the default language's, else `content`.
+/// The content folder: `contentDir`, else a module mount onto `content`, else the
+/// default language's, else `content`.
 pub(super) fn content_dir(config: &JsonMap<String, Value>) -> String {
     if let Some(dir) = get(config, "contentDir").and_then(text_of) {
+        return dir;
+    }
+    let mounts = get(config, "module")
+        .and_then(Value::as_object)
+        .and_then(|m| get(m, "mounts"))
+        .and_then(Value::as_array);
+    let mounted = mounts.into_iter().flatten().find_map(|m| {
+        let m = m.as_object()?;
+        let target = get(m, "target").and_then(text_of)?;
+        (target.trim_matches('/') == "content")
+            .then(|| get(m, "source").and_then(text_of))
+            .flatten()
+    });
+    if let Some(dir) = mounted {
         return dir;
     }
     let default = get(config, "defaultContentLanguage")
@@ -154,6 +169,36 @@ pub(super) fn fields(
         }
     }
     (fields, terms)
+}
+
+/// Whether Hugo never renders the page: `headless = true`, or `build.render` (or
+/// `_build.render`) `"never"` or `false`, on the page or cascaded from a section.
+pub(super) fn unrendered(fm: &JsonMap<String, Value>) -> bool {
+    let never = |build: Option<&Value>| {
+        build
+            .and_then(Value::as_object)
+            .and_then(|b| get(b, "render"))
+            .is_some_and(|r| matches!(r, Value::Bool(false)) || r.as_str() == Some("never"))
+    };
+    is_true(get(fm, "headless").cloned()) || never(get(fm, "build")) || never(get(fm, "_build"))
+}
+
+/// What a section's `cascade` gives the pages below it (its `build` or `_build`).
+pub(super) fn cascaded(fm: &JsonMap<String, Value>) -> bool {
+    let cascade = get(fm, "cascade");
+    let tables: Vec<&JsonMap<String, Value>> = match cascade {
+        Some(Value::Object(o)) => vec![o],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_object).collect(),
+        _ => Vec::new(),
+    };
+    tables.iter().any(|t| {
+        get(t, "target").is_none()
+            && unrendered(&{
+                let mut m = (*t).clone();
+                m.remove("headless");
+                m
+            })
+    })
 }
 
 /// `true`, or `"true"` as YAML and TOML sometimes hold it.
@@ -369,9 +414,9 @@ pub(super) fn shortcodes(body: &str, ctx: &Ctx) -> Vec<Edit> {
             _ => None,
         };
         match translated {
-            Some(text) => edits.push(Edit::new(start..end, text)),
+            Some(text) => edits.push(Edit::with_note(start..end, text, ctx.take_dropped())),
             None if closing => edits.push(Edit::new(start..end, code_span(written))),
-            None => edits.push(Edit::untranslated(start..end, written)),
+            None => edits.push(Edit::untranslated(body, start..end, written)),
         }
     }
     edits

@@ -123,6 +123,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
     }
     let mut report = Report::default();
     let (pages, assets) = source.read(&mut report);
+    let pages = unrendered(&source, pages, &mut report);
     report.seen_pages = pages.len();
     let Some(map_path) = &options.map else {
         let seen = seen(&source, &pages);
@@ -146,7 +147,7 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         .map_err(|problems| anyhow::anyhow!("{}", problems.join("\n")))?;
     let plan = plan(&source, pages, &map, &mut report);
     let mut out = Writer::new(&root);
-    let index = body::Index::new(&plan);
+    let index = body::Index::new(&plan, &assets, source.flavor);
     for page in &plan {
         let text = body::write_page(page, &index, &source, &mut report);
         out.add(&format!("content/{}", page.out.target), text.into_bytes());
@@ -297,6 +298,11 @@ impl Source {
                         self.show(&rel)
                     ))
                 }
+                _ if rel.ends_with("_content.gotmpl") => report.needs.push(Need {
+                    at: format!("{}:1", self.show(&rel)),
+                    what: NeedKind::Other,
+                    message: "a content adapter (pages made by a template from data): its pages are not imported".into(),
+                }),
                 _ => assets.push(AssetFile {
                     rel,
                     abs: entry.into_path(),
@@ -549,6 +555,63 @@ pub(crate) fn take(fm: &mut JsonMap<String, Value>, keys: &[&str]) -> Option<Val
         }
     }
     None
+}
+
+/// The pages the generator publishes; the others (Hugo's `headless`, `build.render =
+/// "never"`, also cascaded from a section; Zola's `render = false`) are reported.
+fn unrendered(source: &Source, pages: Vec<Page>, report: &mut Report) -> Vec<Page> {
+    let own = |p: &Page| match source.flavor {
+        Flavor::Hugo => hugo::unrendered(&p.fm),
+        Flavor::Zola => matches!(p.fm.get("render"), Some(Value::Bool(false))),
+    };
+    // Sections whose cascade keeps every page below them unrendered: their folder.
+    let hidden: Vec<(String, String)> = pages
+        .iter()
+        .filter(|p| {
+            p.role == Role::Branch && source.flavor == Flavor::Hugo && hugo::cascaded(&p.fm)
+        })
+        .map(|p| {
+            (
+                p.rel.trim_end_matches("_index.md").to_string(),
+                p.rel.clone(),
+            )
+        })
+        .collect();
+    let mut below: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for page in pages {
+        // A section's cascade also applies to itself, unless it says otherwise.
+        let own_build = page
+            .fm
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case("build") || k == "_build");
+        let cascaded = hidden.iter().find(|(dir, rel)| {
+            page.rel.starts_with(dir.as_str()) && !(*rel == page.rel && own_build)
+        });
+        if let Some((_, section)) = cascaded {
+            *below.entry(section.clone()).or_default() += 1;
+        } else if own(&page) {
+            report.needs.push(Need {
+                at: format!("{}:1", source.show(&page.rel)),
+                what: NeedKind::Other,
+                message: "never rendered by the old site (headless, or render never): not imported"
+                    .into(),
+            });
+        } else {
+            kept.push(page);
+        }
+    }
+    for (section, n) in below {
+        report.needs.push(Need {
+            at: format!("{}:1", source.show(&section)),
+            what: NeedKind::Other,
+            message: format!(
+                "{} of this section never rendered by the old site (its cascade: build render never): not imported",
+                plural(n, "page")
+            ),
+        });
+    }
+    kept
 }
 
 /// Sections, their page counts and dates, and every term with its page count.
@@ -840,7 +903,7 @@ fn aliases(source: &Source, pages: &mut [Page], report: &mut Report) {
                     at: format!("content/{}:1", page.out.target),
                     what: NeedKind::Other,
                     message: format!(
-                        "old URL {url} is now {}: no redirect written for it",
+                        "old URL {url} is also the URL of {}: no redirect written for it",
                         source.show(&pages[other].rel)
                     ),
                 });
@@ -897,8 +960,8 @@ pub(crate) fn alias_path(url: &str) -> Option<String> {
     if url == "/" || url.split('/').any(|p| p.starts_with('.')) {
         return None;
     }
-    let last = url.rsplit('/').next().unwrap_or("");
-    let url = match url.ends_with('/') || last.contains('.') {
+    // Hugo and Zola write an alias as a folder's index.html unless it names an HTML file.
+    let url = match url.ends_with('/') || url.ends_with(".html") || url.ends_with(".htm") {
         true => url,
         false => format!("{url}/"),
     };

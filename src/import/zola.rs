@@ -135,7 +135,11 @@ pub(super) fn shortcodes(body: &str, ctx: &Ctx) -> Vec<Edit> {
                 .unwrap_or(rest.len());
             let written = &rest[..len];
             match ctx.link_to_source(&written[2..]) {
-                Some(link) => edits.push(Edit::new(start..start + len, link)),
+                Some(link) => edits.push(Edit::with_note(
+                    start..start + len,
+                    link,
+                    ctx.take_dropped(),
+                )),
                 None => edits.push(Edit::broken_link(start..start + len, written)),
             }
             i = start + len;
@@ -156,7 +160,7 @@ pub(super) fn shortcodes(body: &str, ctx: &Ctx) -> Vec<Edit> {
         if inner == "end" {
             edits.push(Edit::new(start..end, code_span(written)));
         } else {
-            edits.push(Edit::untranslated(start..end, written));
+            edits.push(Edit::untranslated(body, start..end, written));
         }
     }
     edits

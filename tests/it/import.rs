@@ -159,8 +159,11 @@ fn hugo_pages_bundles_and_terms_are_converted_and_what_needs_a_person_is_listed(
   content/articles/downtime-costs.md:26: untranslated shortcode `{{< youtube dQw4w9WgXcQ >}}` (from src/content/posts/downtime-costs.md:20)
   content/articles/sensor-retrofit/index.md:18: untranslated shortcode `{{< notice warning >}}` (from src/content/posts/sensor-retrofit/index.md:14)
   content/docs/setup.md:7: untranslated shortcode `{{% param \"gateway\" %}}` (from src/content/docs/setup.md:6)
+  content/articles/downtime-costs.md:38: link to `costs.xlsx`: the source has no such file, so only its text is kept (from src/content/posts/downtime-costs.md:32)
+  content/articles/downtime-costs.md:38: link to `#summary`: no such heading in its page, so the link goes to the page (from src/content/posts/downtime-costs.md:32)
   src/content/_index.md:1: the home page's own text: cairn makes its own home page; not imported
-imported 7 pages and 2 other files into site: 2 without a stage, 1 unmapped terms, 3 untranslated shortcodes, 1 other things to look at
+  src/content/posts/snippet.md:1: never rendered by the old site (headless, or render never): not imported
+imported 7 pages and 2 other files into site: 2 without a stage, 1 unmapped terms, 3 untranslated shortcodes, 4 other things to look at
 "
     );
     assert_eq!(
@@ -179,7 +182,8 @@ imported 7 pages and 2 other files into site: 2 without a stage, 1 unmapped term
     );
     // TOML in: title, dates, summary from description, terms mapped, old URLs (the
     // permalink, the aliases), other keys under [extra]; ref, relref, figure and
-    // highlight translated, links to old URLs pointed at the new files.
+    // highlight translated, links to old URLs pointed at the new files; Hugo's heading
+    // id kept; a link to a file the source lacks unlinked, an unknown anchor left out.
     assert_eq!(
         ws.read("site/content/articles/downtime-costs.md"),
         r#"+++
@@ -216,6 +220,10 @@ cost = hours * rate
 ```
 
 See also [the old retrofit post](sensor-retrofit/index.md) and [setup](../docs/setup.md).
+
+## Costs & Causes {#costs--causes}
+
+Back to [the causes](#costs--causes), the spreadsheet and [the summary](downtime-costs.md).
 "#
     );
     // YAML in: a bundle (its asset beside it), authors, a key that is no taxonomy
@@ -328,6 +336,7 @@ fn an_imported_hugo_site_builds_and_every_old_url_redirects() {
         article.contains("<a href=\"/docs/setup/\">setup</a>"),
         "{article}"
     );
+    assert!(article.contains(" id=\"costs--causes\""), "{article}");
 }
 
 #[test]

@@ -92,6 +92,16 @@ fn default_utm_medium() -> String {
     "cta".into()
 }
 
+/// `[markdown]`: how bodies are rendered.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Highlight fenced code of the languages cairn knows (`<span class="hl-…">`, styled by
+    /// the theme); off: code is written as it is.
+    #[serde(default)]
+    pub highlight: bool,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -121,6 +131,8 @@ struct RawConfig {
     audit: AuditConfig,
     #[serde(default)]
     campaign: Option<Campaign>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -163,6 +175,8 @@ pub struct SiteConfig {
     pub audit: AuditConfig,
     /// UTM parameters for calls to action, when `[campaign]` is written.
     pub campaign: Option<Campaign>,
+    /// `[markdown]`: syntax highlighting.
+    pub markdown: MarkdownConfig,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -229,6 +243,7 @@ impl SiteConfig {
             industries_closed,
             audit: raw.audit,
             campaign: raw.campaign,
+            markdown: raw.markdown,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
     }
@@ -389,6 +404,7 @@ const CONFIG_KEYS: &[&str] = &[
     "industries",
     "audit",
     "campaign",
+    "markdown",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
@@ -396,6 +412,7 @@ const ROLE_KEYS: &[&str] = &["id", "name", "description", "aliases"];
 const INDUSTRY_KEYS: &[&str] = &["id", "name", "description"];
 const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industry"];
 const CAMPAIGN_KEYS: &[&str] = &["utm_source", "utm_medium", "utm_campaign"];
+const MARKDOWN_KEYS: &[&str] = &["highlight"];
 
 /// Every unknown key of site.toml, each where it is written.
 fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
@@ -407,6 +424,7 @@ fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
             ("industries", INDUSTRY_KEYS),
             ("audit", AUDIT_KEYS),
             ("campaign", CAMPAIGN_KEYS),
+            ("markdown", MARKDOWN_KEYS),
         ],
         free: "free-form values go under [extra]",
     }
@@ -809,6 +827,14 @@ mod tests {
         assert_eq!(expected_keys::<Industry>(), INDUSTRY_KEYS);
         assert_eq!(expected_keys::<AuditConfig>(), AUDIT_KEYS);
         assert_eq!(expected_keys::<Campaign>(), CAMPAIGN_KEYS);
+        // One field: serde names it alone ("expected `highlight`").
+        let e = toml::from_str::<MarkdownConfig>("zzz = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("expected `{}`", MARKDOWN_KEYS[0])),
+            "{e}"
+        );
     }
 
     #[test]
@@ -823,7 +849,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, markdown, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

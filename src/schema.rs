@@ -281,6 +281,14 @@ pub fn site() -> Value {
             "utm_campaign": {"type": "string"},
         }}),
     );
+    p.insert(
+        "markdown".into(),
+        json!({"type": "object", "additionalProperties": false,
+        "description": "How bodies are rendered.",
+        "properties": {
+            "highlight": {"type": "boolean", "description": "Highlight fenced code (classes hl-*, styled by the theme). Default: false."},
+        }}),
+    );
     p.insert("extra".into(), json!({"type": "object"}));
     document("cairn site.toml", p, &["title", "base_url"])
 }

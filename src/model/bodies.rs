@@ -112,7 +112,7 @@ struct Cases<'m> {
 }
 
 /// What links resolve against, hashed: every page's URL and status, every URL cairn
-/// generates, every asset, the base path and `safe_html`. Bodies and the link index
+/// generates, every asset, the base path, `safe_html` and `[markdown] highlight`. Bodies and the link index
 /// ([`LinkIndex`]) are made of these.
 pub(super) fn links_fingerprint(
     config: &SiteConfig,
@@ -136,6 +136,7 @@ pub(super) fn links_fingerprint(
         assets_list,
         urls.base_path(),
         config.safe_html,
+        config.markdown.highlight,
     ))
 }
 
@@ -254,6 +255,7 @@ pub(super) fn render_body(
         body_offset,
         content_path: &meta.content_path,
         safe_html: config.safe_html,
+        highlight: config.markdown.highlight,
     };
     markdown::render(&file.text[body_offset..], &input, index, shortcodes)
 }

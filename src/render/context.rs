@@ -80,6 +80,7 @@ impl<'a> Ctx<'a> {
             case_study_count: site.case_studies.len(),
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
             live_reload: &options.live_reload,
+            highlight: config.markdown.highlight,
         };
         let value = |t: TermView| tera::Value::from_serializable(&t);
         let card_terms = CardTerms {

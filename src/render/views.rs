@@ -45,6 +45,8 @@ pub struct SiteView<'a> {
     pub generator: &'static str,
     /// Script injected by `cairn serve` for live reload; empty otherwise.
     pub live_reload: &'a str,
+    /// `[markdown] highlight`: code has `hl-*` classes for the theme to style.
+    pub highlight: bool,
 }
 
 /// A metric with its computed claim.

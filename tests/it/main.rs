@@ -10,6 +10,7 @@ mod data;
 mod edits;
 mod errors;
 mod evidence;
+mod highlight;
 mod import;
 mod incremental;
 mod safe_html;

@@ -363,7 +363,9 @@ fn reader(language: &str) -> Option<Reader> {
         "toml" | "ini" | "cfg" | "conf" | "properties" => &TOML,
         "sql" | "postgresql" | "postgres" | "mysql" | "sqlite" | "plsql" => &SQL_LANG,
         "css" | "scss" | "less" => &CSS,
-        "html" | "xml" | "svg" | "xhtml" | "vue" | "jsp" => return Some(Reader::Markup),
+        "html" | "xml" | "svg" | "xhtml" | "vue" | "jsp" | "go-html-template" | "gotmpl" => {
+            return Some(Reader::Markup);
+        }
         _ => return None,
     }))
 }

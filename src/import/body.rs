@@ -327,6 +327,15 @@ fn link_edits(body: &str, ctx: &Ctx) -> Vec<Edit> {
     let mut edits = Vec::new();
     let parser = Parser::new_ext(body, crate::markdown::options());
     for (_, def) in parser.reference_definitions().iter() {
+        if ctx.is_missing(&def.dest) {
+            // Broken on the old site too: without it, its references read as text.
+            edits.push(Edit::with_note(
+                def.span.clone(),
+                String::new(),
+                Some(Note::BrokenLink(def.dest.to_string())),
+            ));
+            continue;
+        }
         let Some(new) = ctx.destination(&def.dest) else {
             continue;
         };

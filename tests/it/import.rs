@@ -161,9 +161,10 @@ fn hugo_pages_bundles_and_terms_are_converted_and_what_needs_a_person_is_listed(
   content/docs/setup.md:7: untranslated shortcode `{{% param \"gateway\" %}}` (from src/content/docs/setup.md:6)
   content/articles/downtime-costs.md:38: link to `costs.xlsx`: the source has no such file, so only its text is kept (from src/content/posts/downtime-costs.md:32)
   content/articles/downtime-costs.md:38: link to `#summary`: no such heading in its page, so the link goes to the page (from src/content/posts/downtime-costs.md:32)
+  content/articles/sensor-retrofit/index.md:30: link to `wiring.pdf`: the source has no such file, so only its text is kept (from src/content/posts/sensor-retrofit/index.md:26)
   src/content/_index.md:1: the home page's own text: cairn makes its own home page; not imported
   src/content/posts/snippet.md:1: never rendered by the old site (headless, or render never): not imported
-imported 7 pages and 2 other files into site: 2 without a stage, 1 unmapped terms, 3 untranslated shortcodes, 4 other things to look at
+imported 7 pages and 2 other files into site: 2 without a stage, 1 unmapped terms, 3 untranslated shortcodes, 5 other things to look at
 "
     );
     assert_eq!(
@@ -256,6 +257,10 @@ To show a shortcode, Hugo writes `{{< notice >}}` in code.
 ## Results
 
 Fewer stops.
+
+See the [wiring guide][guide].
+
+
 "#
     );
     assert_eq!(

@@ -400,7 +400,13 @@ impl Page {
             "_index.md" => Role::Branch,
             _ => Role::Single,
         };
-        let (fm, front, body, body_offset) = match crate::source::split_front_matter(&text) {
+        // Zola (and Hugo) take blank lines before the front matter.
+        let lead = match text.trim_start().starts_with(['+', '-']) {
+            true => text.len() - text.trim_start().len(),
+            false => 0,
+        };
+        let (fm, front, body, body_offset) = match crate::source::split_front_matter(&text[lead..])
+        {
             Ok(split) => {
                 let fm = parse_front(split.format, split.front)
                     .map_err(|e| format!("front matter cannot be read ({e}): not imported"))?;
@@ -408,7 +414,7 @@ impl Page {
                     fm,
                     split.front.to_string(),
                     split.body.to_string(),
-                    split.body_offset,
+                    lead + split.body_offset,
                 )
             }
             Err(e) if e.message == "missing front matter" => {
@@ -452,10 +458,15 @@ impl Page {
 
     /// The line of the source where `needle` is first written in the front matter.
     pub fn front_line(&self, needle: &str) -> usize {
+        // The opening `+++`/`---` is on the line before the front matter's first.
+        let fence = self
+            .body_line
+            .saturating_sub(self.front.matches('\n').count() + 2)
+            .max(1);
         self.front
             .lines()
             .position(|l| l.contains(needle))
-            .map_or(1, |i| i + 2)
+            .map_or(fence, |i| fence + 1 + i)
     }
 }
 

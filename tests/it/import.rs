@@ -360,7 +360,7 @@ fn a_zola_site_is_imported_and_builds() {
   content/articles/fleet-telemetry/index.md:14: untranslated shortcode `{% note(kind=\"tip\") %}` (from src/content/blog/fleet-telemetry/index.md:11)
   content/articles/grid-outage.md:20: untranslated shortcode `{{ youtube(id=\"abc123\") }}` (from src/content/blog/2024-05-02-grid-outage.md:17)
   src/content/_index.md:1: the home page's own text: cairn makes its own home page; not imported
-imported 4 pages and 1 other files into site: 0 without a stage, 1 unmapped terms, 2 untranslated shortcodes, 1 other things to look at
+imported 5 pages and 1 other files into site: 0 without a stage, 1 unmapped terms, 2 untranslated shortcodes, 1 other things to look at
 "
     );
     // A date from the file name, Zola's [extra] and other keys under [extra], aliases
@@ -416,8 +416,13 @@ Start with the trucks.
 Zola shows a shortcode literally with `{{ youtube(id="x") }}` in code, or `{{ youtube(id="y") }}` in text.
 "#
     );
+    // Blank lines before the front matter, as Zola takes them.
+    assert_eq!(
+        ws.read("site/content/articles/leading.md"),
+        "+++\ntitle = \"Leading lines\"\ndate = 2024-06-01\nstage = \"awareness\"\nroles = [\"approver\"]\naliases = [\"/blog/leading/\"]\n[extra.taxonomies]\ntags = [\"outages\"]\n+++\nZola reads front matter after blank lines.\n"
+    );
     let check = ws.cairn(&["check", "--root", "site"]).success();
-    assert_eq!(check.stdout, "checked 4 pages: no errors\n");
+    assert_eq!(check.stdout, "checked 5 pages: no errors\n");
     ws.cairn(&["build", "--root", "site"]).success();
     for (old, new) in [
         ("blog/grid-outage/", "/articles/grid-outage/"),
@@ -527,12 +532,13 @@ fn links_out_of_the_source_are_not_read_and_dot_dot_in_slugs_stays_inside_the_si
             "articles/fleet-telemetry/chart.svg",
             "articles/fleet-telemetry/index.md",
             "articles/grid-outage.md",
+            "articles/leading.md",
             "articles/reach-us.md",
             "blog/_index.md",
             "pages/contact.md",
         ]
     );
-    assert_eq!(ws.files("site").len(), 8, "{:?}", ws.files("site"));
+    assert_eq!(ws.files("site").len(), 9, "{:?}", ws.files("site"));
     assert!(!ws.path("outside/escape.md").exists());
     let escape = ws.read("site/content/articles/escape.md");
     assert!(escape.contains("aliases = [\"/outside/\"]\n"), "{escape}");

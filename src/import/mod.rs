@@ -114,7 +114,13 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         .canonicalize()
         .with_context(|| format!("cannot open {}", options.root.display()))?;
     let source = Source::open(options.flavor, &options.source)?;
-    if source.content.starts_with(&root) || root.starts_with(&source.content) {
+    // The source's content may not be the site's (nor hold the site): import would write
+    // into what it reads, and publish the source's files.
+    if source
+        .content
+        .starts_with(root.join(crate::source::CONTENT_DIR))
+        || root.starts_with(&source.content)
+    {
         bail!(
             "the source {} and the site {} overlap: import into a site folder outside the source",
             options.source.display(),

@@ -555,4 +555,13 @@ fn a_site_inside_the_source_is_refused() {
         run.stderr,
         "error: the source src and the site src/content/new overlap: import into a site folder outside the source\n"
     );
+    // Nor a source in the site's content (its files would be published, and written over).
+    std::fs::create_dir_all(ws.path("site/content")).unwrap();
+    std::fs::rename(ws.path("src"), ws.path("site/content/old")).unwrap();
+    let run = ws.cairn(&["import", "zola", "site/content/old", "--root", "site"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: the source site/content/old and the site site overlap: import into a site folder outside the source\n"
+    );
 }

@@ -616,7 +616,8 @@ fn markup_spans(code: &str, out: &mut Out) {
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '?' || c == '!');
         if !starts_tag {
-            let n = rest[1..].find('<').map_or(rest.len(), |e| e + 1);
+            let first = rest.chars().next().map_or(1, char::len_utf8);
+            let n = rest[first..].find('<').map_or(rest.len(), |e| e + first);
             out.text(&rest[..n]);
             i += n;
             continue;
@@ -714,6 +715,31 @@ mod tests {
             "pre { <span class=\"hl-key\">color</span>: red; } <span class=\"hl-comment\">/* c */</span>"
         );
         assert!(highlight("brainfuck", "+").is_none());
+    }
+
+    /// The text of `html` written by [`highlight`]: spans removed, escapes decoded.
+    fn text_of(html: &str) -> String {
+        html.split('<')
+            .enumerate()
+            .map(|(i, part)| match i {
+                0 => part,
+                _ => part.split_once('>').map_or("", |(_, t)| t),
+            })
+            .collect::<String>()
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_code_in_any_language_keeps_its_text(
+            code in "[a-z0-9 _$#@'\"`{}()<>/*=:;,.\\\n\t-é漢]{0,60}",
+            lang in proptest::sample::select(vec!["rust", "python", "bash", "json", "yaml", "toml", "sql", "css", "html", "go"]),
+        ) {
+            let html = highlight(lang, &code).unwrap();
+            proptest::prop_assert_eq!(text_of(&html), code);
+        }
     }
 
     #[test]

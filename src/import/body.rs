@@ -46,6 +46,7 @@ impl Edit {
     /// The shortcode `written` at `range` of `body`, left visible and listed: as code,
     /// or percent-encoded in a link's destination (where code would break the link).
     pub fn untranslated(body: &str, range: Range<usize>, written: &str) -> Edit {
+        let mut range = range;
         let text = match in_destination(body, range.start) {
             true => written
                 .replace('%', "%25")
@@ -53,7 +54,19 @@ impl Edit {
                 .replace('}', "%7D")
                 .replace(' ', "%20")
                 .replace('"', "%22"),
-            false => code_span(written),
+            false => {
+                // A backtick of the text beside the span would join its fence: escaped.
+                let mut text = code_span(written);
+                if body[..range.start].ends_with('`') {
+                    range.start -= 1;
+                    text.insert_str(0, "\\`");
+                }
+                if body[range.end..].starts_with('`') {
+                    range.end += 1;
+                    text.push_str("\\`");
+                }
+                text
+            }
         };
         Edit {
             range,
@@ -607,7 +620,31 @@ pub(super) fn write_page(
             ),
         });
     }
-    format!("{front}{body}")
+    format!("{front}{}", braces_outside_code(&body))
+}
+
+/// `body` with each `{{` still outside code (a backtick of the text can pair with the
+/// ones around a shortcode shown as code) written as `&#123;&#123;`: the reader sees
+/// `{{`, cairn sees no shortcode.
+fn braces_outside_code(body: &str) -> std::borrow::Cow<'_, str> {
+    let code = code_ranges(body);
+    let loose: Vec<usize> = body
+        .match_indices("{{")
+        .map(|(at, _)| at)
+        .filter(|at| !code.iter().any(|r| r.contains(at)))
+        .collect();
+    if loose.is_empty() {
+        return body.into();
+    }
+    let mut out = String::with_capacity(body.len() + loose.len() * 10);
+    let mut last = 0;
+    for at in loose {
+        out.push_str(&body[last..at]);
+        out.push_str("&#123;&#123;");
+        last = at + 2;
+    }
+    out.push_str(&body[last..]);
+    out.into()
 }
 
 /// The new front matter, and a date that could not be read (kept under `[extra]`).
@@ -703,6 +740,60 @@ fn front_matter(page: &Page) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(rel: &str, body: &str, kind: SectionKind, target: &str) -> Page {
+        Page {
+            rel: rel.into(),
+            role: if rel.ends_with("/index.md") {
+                Role::Leaf
+            } else {
+                Role::Single
+            },
+            fm: Default::default(),
+            body: body.into(),
+            body_line: 4,
+            front: "title = \"x\"\n".into(),
+            out: super::super::Out {
+                kind: Some(kind),
+                target: target.into(),
+                new_url: "/articles/a/".into(),
+                old_url: "/posts/a/".into(),
+                ..Default::default()
+            },
+        }
+    }
+
+    proptest::proptest! {
+        /// Any body, from either generator, is written without a panic, and every `{{`
+        /// left outside code is inside a code span (cairn would read it as a shortcode).
+        #[test]
+        fn any_body_is_written(
+            body in "([a-z #>\n`*\\/%@()\\[\\]:.-]|\\{\\{|\\}\\}|\\{%|%\\}|<|>|\"|é){0,80}",
+            hugo in proptest::bool::ANY,
+        ) {
+            let flavor = if hugo { Flavor::Hugo } else { Flavor::Zola };
+            let plan = vec![
+                page("posts/a.md", &body, SectionKind::Articles, "articles/a.md"),
+                page("posts/b/index.md", "## B\n", SectionKind::Articles, "articles/b/index.md"),
+            ];
+            let source = Source {
+                flavor,
+                content: "/nowhere".into(),
+                top: "/nowhere".into(),
+                shown: "old".into(),
+                taxonomies: Vec::new(),
+                permalinks: Default::default(),
+            };
+            let index = Index::new(&plan, &[], flavor);
+            let mut report = Report::default();
+            let text = write_page(&plan[0], &index, &source, &mut report);
+            let body = text.splitn(3, "+++\n").nth(2).unwrap_or("");
+            let code = code_ranges(body);
+            for (at, _) in body.match_indices("{{") {
+                proptest::prop_assert!(code.iter().any(|r| r.contains(&at)), "{{{{ at {} in {:?}", at, body);
+            }
+        }
+    }
 
     #[test]
     fn code_spans_stay_on_one_line() {

@@ -367,6 +367,10 @@ pub(super) fn shortcodes(body: &str, ctx: &Ctx) -> Vec<Edit> {
         };
         let end = start + 3 + close_rel + close.len();
         let inner = body[start + 3..start + 3 + close_rel].trim();
+        if inner.contains("{{") {
+            // Not one shortcode: what is left of it is shown as code by the caller.
+            continue;
+        }
         let written = &body[start..end];
         i = end;
         if let Some(literal) = inner.strip_prefix("/*").and_then(|s| s.strip_suffix("*/")) {
@@ -430,8 +434,9 @@ fn unescape(body: &str, start: usize, d: char) -> Option<Edit> {
     if !body[start..].starts_with(&open) {
         return None;
     }
-    let end = start + body[start..].find(&close)? + close.len();
-    let inner = &body[start + open.len()..end - close.len()];
+    let inner_start = start + open.len();
+    let end = inner_start + body[inner_start..].find(&close)? + close.len();
+    let inner = &body[inner_start..end - close.len()];
     Some(Edit::new(start..end, format!("{{{{{d}{inner}{e}}}}}")))
 }
 
@@ -454,6 +459,13 @@ fn closer(body: &str, from: usize, name: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescaping_never_reads_inside_its_own_marks() {
+        assert!(unescape("{{</*/>}}", 0, '<').is_none());
+        let e = unescape("x {{</* y */>}}", 2, '<').unwrap();
+        assert_eq!((e.range, e.text), (2..15, "{{< y >}}".to_string()));
+    }
 
     #[test]
     fn shortcode_arguments() {

@@ -155,6 +155,10 @@ pub(super) fn shortcodes(body: &str, ctx: &Ctx) -> Vec<Edit> {
         };
         let end = start + 2 + end_rel + 2;
         let inner = body[start + 2..end - 2].trim();
+        if inner.contains("{{") || inner.contains("{%") {
+            // Not one shortcode: what is left of it is shown as code by the caller.
+            continue;
+        }
         let written = &body[start..end];
         i = end;
         if inner == "end" {
@@ -174,13 +178,20 @@ fn escaped(rest: &str) -> Option<(usize, String)> {
         "{%/*" => ("{%", "%}"),
         _ => return None,
     };
-    let end = rest.find(&format!("*/{close}"))? + 4;
+    let end = 4 + rest[4..].find(&format!("*/{close}"))? + 4;
     Some((end, format!("{open} {} {close}", rest[4..end - 4].trim())))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_shortcodes_never_overlap_their_own_marks() {
+        assert_eq!(escaped("{{/*/}}"), None);
+        assert_eq!(escaped("{{/**/}}"), Some((8, "{{  }}".into())));
+        assert_eq!(escaped("{%/* x() */%} y"), Some((13, "{% x() %}".into())));
+    }
 
     #[test]
     fn dates_in_file_names() {

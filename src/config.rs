@@ -118,6 +118,16 @@ fn default_utm_medium() -> String {
     "cta".into()
 }
 
+/// `[markdown]`: how bodies are rendered.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Highlight fenced code of the languages cairn knows (`<span class="hl-…">`, styled by
+    /// the theme); off: code is written as it is.
+    #[serde(default)]
+    pub highlight: bool,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -155,6 +165,8 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     social: Option<Social>,
+    #[serde(default)]
+    markdown: MarkdownConfig,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -287,6 +299,8 @@ pub struct SiteConfig {
     pub lang: usize,
     /// Site search: on by default.
     pub search: SearchConfig,
+    /// `[markdown]`: syntax highlighting.
+    pub markdown: MarkdownConfig,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -365,6 +379,7 @@ impl SiteConfig {
             social: raw.social,
             lang: 0,
             search: raw.search,
+            markdown: raw.markdown,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
     }
@@ -730,6 +745,7 @@ const CONFIG_KEYS: &[&str] = &[
     "email",
     "search",
     "social",
+    "markdown",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
@@ -740,6 +756,7 @@ const CAMPAIGN_KEYS: &[&str] = &["utm_source", "utm_medium", "utm_campaign"];
 const EMAIL_KEYS: &[&str] = &["enabled"];
 const SOCIAL_KEYS: &[&str] = &["image", "image_alt"];
 const SEARCH_KEYS: &[&str] = &["enabled", "exclude"];
+const MARKDOWN_KEYS: &[&str] = &["highlight"];
 
 /// Every unknown key of site.toml, each where it is written.
 fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
@@ -754,6 +771,7 @@ fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
             ("email", EMAIL_KEYS),
             ("search", SEARCH_KEYS),
             ("social", SOCIAL_KEYS),
+            ("markdown", MARKDOWN_KEYS),
         ],
         free: "free-form values go under [extra]",
     }
@@ -1163,6 +1181,14 @@ mod tests {
         assert_eq!(expected_keys::<AuditConfig>(), AUDIT_KEYS);
         assert_eq!(expected_keys::<Campaign>(), CAMPAIGN_KEYS);
         assert_eq!(expected_keys::<SearchConfig>(), SEARCH_KEYS);
+        // One field: serde names it alone ("expected `highlight`").
+        let e = toml::from_str::<MarkdownConfig>("zzz = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("expected `{}`", MARKDOWN_KEYS[0])),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1210,7 +1236,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, search, social, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, search, social, markdown, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

@@ -23,6 +23,8 @@ pub mod config;
 pub mod data;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod highlight;
+pub mod import;
 pub mod inventory;
 pub mod lang;
 pub mod markdown;

@@ -74,6 +74,11 @@ Examples:
         after_help = "New files are drafts (draft = true) until you publish them.\n\nExamples:\n  cairn new article \"Ten questions IT will ask\" --stage consideration --role approver --role influencer\n  cairn new case-study \"Acme Steel\" --industry manufacturing --role decider\n  cairn new page \"Contact\""
     )]
     New(NewArgs),
+    /// Convert a Hugo or Zola content folder into this site: front matter, bundles, old URLs as aliases
+    #[command(
+        after_help = "Without --map, writes a draft mapping file (import-map.toml: sections and taxonomy terms seen)\nand nothing else; fill it in, then run again with --map to write the pages. Never overwrites a file.\nGuide: docs/import.md.\n\nExamples:\n  cairn import hugo ../old-site --root mysite\n  cairn import hugo ../old-site --root mysite --map mysite/import-map.toml"
+    )]
+    Import(ImportArgs),
     /// Create a new site in DIR, ready to build
     #[command(
         after_help = "Examples:\n  cairn init mysite && cairn build --root mysite\n  cairn init . --force   # add a site to a folder that has other files"
@@ -262,6 +267,27 @@ struct NewArgs {
 }
 
 #[derive(clap::Args)]
+struct ImportArgs {
+    /// The generator that wrote the source
+    #[arg(value_enum)]
+    from: ImportFrom,
+    /// The source site (holding content/) or its content folder
+    source: PathBuf,
+    /// The cairn site to import into (holds site.toml)
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The filled-in mapping file; without it, a draft is written
+    #[arg(long, value_name = "MAP.toml")]
+    map: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ImportFrom {
+    Hugo,
+    Zola,
+}
+
+#[derive(clap::Args)]
 struct InitArgs {
     /// The folder to create the site in
     dir: PathBuf,
@@ -317,6 +343,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Email(args) => email(args),
         Command::Cms(args) => cms(args),
         Command::New(args) => new(args),
+        Command::Import(args) => import(args),
         Command::Init(args) => init(args),
         Command::Serve(args) => serve(args),
     }
@@ -817,6 +844,79 @@ fn new(
         root.join(&rel).display()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn import(
+    ImportArgs {
+        from,
+        source,
+        root,
+        map,
+    }: ImportArgs,
+) -> anyhow::Result<ExitCode> {
+    use cairn::import::{Flavor, NeedKind};
+    let flavor = match from {
+        ImportFrom::Hugo => Flavor::Hugo,
+        ImportFrom::Zola => Flavor::Zola,
+    };
+    let options = cairn::import::Options {
+        flavor,
+        source: source.clone(),
+        root: root.clone(),
+        map: map.clone(),
+    };
+    let report = cairn::import::run(&options)?;
+    let mut out = std::io::stdout().lock();
+    for skipped in &report.skipped {
+        writeln!(out, "not imported: {skipped}")?;
+    }
+    if let Some(draft) = &report.map_draft {
+        writeln!(
+            out,
+            "read {} pages with {} taxonomy terms; wrote {}",
+            report.seen_pages,
+            report.seen_terms,
+            root.join(draft).display()
+        )?;
+        writeln!(
+            out,
+            "next: fill it in, then: cairn import {} {} --root {} --map {}",
+            flavor.name(),
+            source.display(),
+            root.display(),
+            root.join(draft).display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !report.needs.is_empty() {
+        writeln!(out, "needs a person:")?;
+        for need in &report.needs {
+            writeln!(out, "  {}: {}", need.at, need.message)?;
+        }
+    }
+    let mut unmapped: Vec<&str> = report
+        .needs
+        .iter()
+        .filter(|n| n.what == NeedKind::Term)
+        .map(|n| n.message.as_str())
+        .collect();
+    unmapped.sort_unstable();
+    unmapped.dedup();
+    writeln!(
+        out,
+        "imported {} pages and {} other files into {}: {} without a stage, {} unmapped terms, {} untranslated shortcodes, {} other things to look at",
+        report.pages,
+        report.assets,
+        root.display(),
+        report.count(NeedKind::Stage),
+        unmapped.len(),
+        report.count(NeedKind::Shortcode),
+        report.count(NeedKind::Other),
+    )?;
+    Ok(match report.skipped.is_empty() {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::FAILURE,
+    })
 }
 
 fn init(InitArgs { dir, force }: InitArgs) -> anyhow::Result<ExitCode> {

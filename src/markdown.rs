@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use serde::Serialize;
 
@@ -90,6 +90,8 @@ pub struct Input<'a> {
     pub safe_html: bool,
     /// The page's language (`en`, `zh`): what the unsourced-claim check reads it as.
     pub lang: &'a str,
+    /// Highlight fenced code (`[markdown] highlight`); off, code is written as it is.
+    pub highlight: bool,
 }
 
 /// One heading in the table of contents.
@@ -186,6 +188,8 @@ struct Walk<'a, 'e> {
     claims: ProseScanner,
     in_code: usize,
     summary: SummaryText,
+    /// The language and text of the fenced code being highlighted.
+    highlighting: Option<(String, String)>,
 }
 
 impl<'a, 'e> Walk<'a, 'e> {
@@ -212,6 +216,7 @@ impl<'a, 'e> Walk<'a, 'e> {
             claims: ProseScanner::default(),
             in_code: 0,
             summary: SummaryText::default(),
+            highlighting: None,
         }
     }
 
@@ -254,6 +259,27 @@ impl<'a, 'e> Walk<'a, 'e> {
                 }),
                 None => return,
             },
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
+                if self.input.highlight =>
+            {
+                let language = info.split(' ').next().unwrap_or("");
+                if crate::highlight::knows(language) {
+                    self.highlighting = Some((language.to_string(), String::new()));
+                }
+                self.check(event, offset)
+            }
+            Event::Text(t) if self.highlighting.is_some() => {
+                if let Some((_, code)) = &mut self.highlighting {
+                    code.push_str(&t);
+                }
+                return;
+            }
+            Event::End(TagEnd::CodeBlock) if self.highlighting.is_some() => {
+                let (language, code) = self.highlighting.take().unwrap_or_default();
+                let html = crate::highlight::highlight(&language, &code).unwrap_or_default();
+                self.events.push(Event::Html(html.into()));
+                self.check(event, offset)
+            }
             Event::End(TagEnd::Link) if self.links_kept.pop() == Some(false) => return,
             Event::End(TagEnd::Image) if self.images_kept.pop() == Some(false) => return,
             other => self.check(other, offset),
@@ -1520,6 +1546,7 @@ mod tests {
             content_path: "articles/b.md",
             safe_html: false,
             lang: "en",
+            highlight: false,
         };
         render(body, &input, &Table, &NoShortcodes)
     }
@@ -1720,6 +1747,7 @@ mod tests {
             content_path: "articles/b.md",
             safe_html: true,
             lang: "en",
+            highlight: false,
         };
         render(body, &input, &Table, &NoShortcodes)
     }

@@ -385,6 +385,14 @@ pub fn site() -> Value {
             "image_alt": {"type": "string", "minLength": 1},
         }}),
     );
+    p.insert(
+        "markdown".into(),
+        json!({"type": "object", "additionalProperties": false,
+        "description": "How bodies are rendered.",
+        "properties": {
+            "highlight": {"type": "boolean", "description": "Highlight fenced code (classes hl-*, styled by the theme). Default: false."},
+        }}),
+    );
     p.insert("extra".into(), json!({"type": "object"}));
     document("cairn site.toml", p, &["title", "base_url"])
 }

@@ -112,7 +112,7 @@ struct Cases<'m> {
 }
 
 /// What links resolve against, hashed: every page's URL and status, every URL cairn
-/// generates, every asset, the base path and `safe_html`. Bodies and the link index
+/// generates, every asset, the base path, `safe_html` and `[markdown] highlight`. Bodies and the link index
 /// ([`LinkIndex`]) are made of these.
 pub(super) fn links_fingerprint(
     config: &SiteConfig,
@@ -136,6 +136,7 @@ pub(super) fn links_fingerprint(
         assets_list,
         urls.base_path(),
         config.safe_html,
+        config.markdown.highlight,
     ))
 }
 
@@ -266,6 +267,7 @@ pub(super) fn render_body(
         content_path: &meta.content_path,
         safe_html: config.safe_html,
         lang: &config.languages[meta.lang].code,
+        highlight: config.markdown.highlight,
     };
     let body = &file.text[body_offset..];
     if meta.lang == 0 {

@@ -262,6 +262,7 @@ impl<'a> AnchorCheck<'a> {
             content_path: &meta.content_path,
             safe_html: self.safe_html,
             lang: "",
+            highlight: false,
         };
         let loc = Locator::new(&file.text);
         // One hint per missing target and anchor: the same broken link many times costs one search.

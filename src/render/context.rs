@@ -95,6 +95,7 @@ impl<'a> Ctx<'a> {
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
             live_reload: &options.live_reload,
             search: crate::search::enabled(config) && site.lang == 0,
+            highlight: config.markdown.highlight,
         };
         let value = |t: TermView| tera::Value::from_serializable(&t);
         let card_terms = CardTerms {

@@ -56,6 +56,8 @@ pub struct SiteView<'a> {
     pub live_reload: &'a str,
     /// Whether the site has a search page (`/search/`) and index (`/pagefind/`).
     pub search: bool,
+    /// `[markdown] highlight`: code has `hl-*` classes for the theme to style.
+    pub highlight: bool,
 }
 
 /// An image as previews and templates show it.

@@ -11,6 +11,8 @@ mod edits;
 mod email;
 mod errors;
 mod evidence;
+mod highlight;
+mod import;
 mod incremental;
 mod languages;
 mod safe_html;

@@ -35,6 +35,11 @@ pub(super) fn sort_files(
     let mut kept = Vec::with_capacity(files.len());
     let mut translations = Vec::new();
     for file in files {
+        // Most files have no language part: no page key to make for them.
+        if crate::lang::split_suffix(&file.content_path).is_none() {
+            kept.push(file);
+            continue;
+        }
         match lang_of(config, &file.content_path) {
             Ok((0, _)) => kept.push(file),
             Ok((_, key)) => {

@@ -99,11 +99,14 @@ pub(super) fn page_metas(
     }
     // Translations, once the pages they translate are known: a translation of a page
     // with errors waits for them to be fixed (they are reported at the original).
-    let originals: HashMap<&str, &Arc<PageMeta>> = metas
-        .iter()
-        .filter(|(m, _, _)| m.lang == 0)
-        .map(|(m, _, _)| (m.key.as_str(), m))
-        .collect();
+    let originals: HashMap<&str, &Arc<PageMeta>> = match translations.is_empty() {
+        true => HashMap::new(),
+        false => metas
+            .iter()
+            .filter(|(m, _, _)| m.lang == 0)
+            .map(|(m, _, _)| (m.key.as_str(), m))
+            .collect(),
+    };
     let translated: Vec<_> = translations
         .into_par_iter()
         .filter_map(|p| {

@@ -85,18 +85,27 @@ pub(super) fn page_metas(
         .collect();
     let mut metas = Vec::with_capacity(resolved.len());
     let mut remembered = Vec::new();
-    for (hit, context, (file, body_offset, meta)) in resolved {
-        match meta {
-            Ok(meta) => {
-                if enabled && !hit {
-                    let entry = (meta.source_hash, context, meta.clone());
-                    remembered.push((meta.content_path.clone(), entry));
+    // What each page's metadata was resolved against, for its translations'.
+    let contexts: HashMap<String, u64> = resolved
+        .iter()
+        .filter(|_| !translations.is_empty())
+        .filter_map(|(_, c, (_, _, m))| m.as_ref().ok().map(|m| (m.key.clone(), *c)))
+        .collect();
+    let mut gather = |resolved: Vec<(bool, u64, Resolved)>, metas: &mut Vec<MetaFile>| {
+        for (hit, context, (file, body_offset, meta)) in resolved {
+            match meta {
+                Ok(meta) => {
+                    if enabled && !hit {
+                        let entry = (meta.source_hash, context, meta.clone());
+                        remembered.push((meta.content_path.clone(), entry));
+                    }
+                    metas.push((meta, file, body_offset))
                 }
-                metas.push((meta, file, body_offset))
+                Err(mut ds) => diagnostics.append(&mut ds),
             }
-            Err(mut ds) => diagnostics.append(&mut ds),
         }
-    }
+    };
+    gather(resolved, &mut metas);
     // Translations, once the pages they translate are known: a translation of a page
     // with errors waits for them to be fixed (they are reported at the original).
     let originals: HashMap<&str, &Arc<PageMeta>> = match translations.is_empty() {
@@ -112,10 +121,14 @@ pub(super) fn page_metas(
         .filter_map(|p| {
             let (lang, key) = super::languages::lang_of(config, &p.file.content_path).ok()?;
             let original = originals.get(key.as_str())?;
+            // A translation is made of its own text and its original's metadata, which is
+            // made of the original's text, what it was resolved against, and the day.
+            let original_context = contexts.get(key.as_str()).copied().unwrap_or_default();
             let context = hash_of(&(
                 context(&p),
                 original.source_hash,
-                Arc::as_ptr(original) as usize,
+                original_context,
+                original.published,
             ));
             let cached = meta_cache
                 .get(&p.file.content_path)
@@ -139,18 +152,7 @@ pub(super) fn page_metas(
             Some((cached.is_some(), context, (p.file, body_offset, meta)))
         })
         .collect();
-    for (hit, context, (file, body_offset, meta)) in translated {
-        match meta {
-            Ok(meta) => {
-                if enabled && !hit {
-                    let entry = (meta.source_hash, context, meta.clone());
-                    remembered.push((meta.content_path.clone(), entry));
-                }
-                metas.push((meta, file, body_offset))
-            }
-            Err(mut ds) => diagnostics.append(&mut ds),
-        }
-    }
+    gather(translated, &mut metas);
     cache.metas.extend(remembered);
     (industries, metas)
 }

@@ -408,19 +408,8 @@ pub fn parse_translation(
             let table = toml::de::DeTable::parse(split.front).map_err(toml_error)?;
             RawTranslation::deserialize(toml::de::Deserializer::from(table)).map_err(toml_error)?
         }
-        Format::Yaml => serde_saphyr::from_str(split.front).map_err(|e| {
-            let front_line = Position::of(text, split.front_offset).line;
-            let (line, col) = e
-                .location()
-                .map(|l| (l.line() as usize, l.column() as usize))
-                .unwrap_or((1, 0));
-            let (message, hint) = explain_serde_message(&yaml_message(&e));
-            vec![
-                Diagnostic::error(Code::Syntax, display_path(path), message)
-                    .at_line_col(text, front_line + line.max(1) - 1, col)
-                    .with_hint(hint),
-            ]
-        })?,
+        Format::Yaml => serde_saphyr::from_str(split.front)
+            .map_err(|e| vec![yaml_error(&e, split, text, &display_path(path))])?,
     };
     let mut metrics = raw.metrics;
     let metrics_node = tree.get("metrics");
@@ -597,23 +586,27 @@ fn parse_one(
         }
         Format::Yaml => {
             // serde-saphyr's default budget bounds nodes, depth and aliases (billion-laughs safe).
-            let fm: RawFrontMatter = serde_saphyr::from_str(split.front).map_err(|e| {
-                let front_line = Position::of(text, split.front_offset).line;
-                let (line, col) = e
-                    .location()
-                    .map(|l| (l.line() as usize, l.column() as usize))
-                    .unwrap_or((1, 0));
-                let (message, hint) = explain_serde_message(&yaml_message(&e));
-                Diagnostic::error(Code::Syntax, path_str.clone(), message)
-                    .at_line_col(text, front_line + line.max(1) - 1, col)
-                    .with_hint(hint)
-            })?;
+            let fm: RawFrontMatter = serde_saphyr::from_str(split.front)
+                .map_err(|e| yaml_error(&e, split, text, &path_str))?;
             // serde-saphyr gives spans through its own `Spanned` fields, which TOML cannot
             // fill: a second pass over the (already valid) block reads them into a tree.
             let tree = Node::from_yaml(split.front, start).unwrap_or_default();
             Ok(fm.place(start, tree))
         }
     }
+}
+
+/// A YAML front matter's error at its line and column of the file `text`.
+fn yaml_error(e: &serde_saphyr::Error, split: &Split, text: &str, path: &str) -> Diagnostic {
+    let front_line = Position::of(text, split.front_offset).line;
+    let (line, col) = e
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .unwrap_or((1, 0));
+    let (message, hint) = explain_serde_message(&yaml_message(e));
+    Diagnostic::error(Code::Syntax, path, message)
+        .at_line_col(text, front_line + line.max(1) - 1, col)
+        .with_hint(hint)
 }
 
 /// serde-saphyr's message without its own location suffix or snippet.

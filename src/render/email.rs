@@ -10,8 +10,7 @@
 //! - [`text`] is the same edition as plain text, for `email.txt`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::Path;
 
 use lol_html::html_content::ContentType;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
@@ -59,11 +58,24 @@ struct Links<'a> {
     /// The page's own absolute URL, for `#fragment` links.
     page: String,
     utm: Vec<(&'static str, String)>,
-    /// Local images by their link (with the base path), for their size.
-    images: HashMap<String, PathBuf>,
+    /// The site, whose files beside the content give images their size.
+    site: &'a Site,
 }
 
 impl Links<'_> {
+    /// The file of the image at link `src`, when it is a file beside the content: looked
+    /// up only for the images a body has, not made into a map for every edition.
+    fn image_file(&self, src: &str) -> Option<&Path> {
+        let base = self.site.urls.base_path();
+        let content_path = src.strip_prefix(base)?.strip_prefix('/')?;
+        let asset = self
+            .site
+            .assets
+            .iter()
+            .find(|a| a.content_path == content_path)?;
+        Some(&asset.source)
+    }
+
     /// A link of the body, absolute; to the site itself, with the UTM parameters.
     fn link(&self, href: &str) -> String {
         let params: Vec<(&str, &str)> = self.utm.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -111,21 +123,11 @@ pub fn view(site: &Site, meta: &PageMeta, html: &str) -> EmailView {
     let base_path = site.urls.base_path();
     let base_url = site.urls.base_url();
     let origin = base_url.strip_suffix(base_path).unwrap_or(base_url);
-    let images = site
-        .assets
-        .iter()
-        .map(|a| {
-            (
-                site.urls.href(&urls::asset(&a.content_path)),
-                a.source.clone(),
-            )
-        })
-        .collect();
     let links = Links {
         origin,
         page: site.urls.absolute(&meta.url),
         utm: utm(site, meta),
-        images,
+        site,
     };
     let (content, footnotes) = content(html, &links);
     let cta_url = meta
@@ -183,7 +185,7 @@ fn content(html: &str, links: &Links) -> (String, Vec<Footnote>) {
         }),
         element!("img", |el| {
             let src = el.get_attribute("src").unwrap_or_default();
-            if let Some(size) = links.images.get(&src).and_then(|p| imagesize::size(p).ok()) {
+            if let Some(size) = links.image_file(&src).and_then(|p| imagesize::size(p).ok()) {
                 let (w, h) = fit(size.width as u32, size.height as u32);
                 el.set_attribute("width", &w.to_string())?;
                 el.set_attribute("height", &h.to_string())?;

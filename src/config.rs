@@ -128,6 +128,117 @@ pub struct MarkdownConfig {
     pub highlight: bool,
 }
 
+/// `[images]`: responsive variants of the site's raster images (docs/images.md).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// Write resized variants and `srcset` (`true` unless turned off).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// The widths, in pixels, images are resized to (never wider than the original).
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// `auto` (JPEG for JPEG, lossless WebP for the rest), `jpeg`, `webp` or `avif`
+    /// (with the `avif` feature).
+    #[serde(default = "default_image_format")]
+    pub format: String,
+    /// JPEG (and AVIF) quality, 1–100.
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    /// The `sizes` attribute of images in bodies: how wide the theme shows them.
+    #[serde(default = "default_sizes")]
+    pub sizes: String,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> ImagesConfig {
+        ImagesConfig {
+            enabled: true,
+            widths: default_widths(),
+            format: default_image_format(),
+            quality: default_quality(),
+            sizes: default_sizes(),
+        }
+    }
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1600]
+}
+
+fn default_image_format() -> String {
+    "auto".into()
+}
+
+fn default_quality() -> u8 {
+    80
+}
+
+/// The default theme's column: 42rem at most, less the page's margins on a phone.
+fn default_sizes() -> String {
+    "(min-width: 46rem) 42rem, calc(100vw - 2rem)".into()
+}
+
+/// The image formats `[images] format` takes.
+pub const IMAGE_FORMATS: &[&str] = &["auto", "jpeg", "webp", "avif"];
+
+/// What is wrong with `[images]`, each at its key.
+fn images_errors(images: &ImagesConfig, tree: &Node, text: &str) -> Vec<Diagnostic> {
+    let section = tree.get("images").map(|e| &e.value);
+    let at = |key: &str| {
+        section
+            .and_then(|s| s.get(key))
+            .map_or_else(|| tree.get("images").map_or(0, |e| e.at), |e| e.at)
+    };
+    let error = |key: &str, message: String, hint: &str| {
+        Diagnostic::error(Code::ConfigImages, CONFIG_FILE, message)
+            .at(text, at(key))
+            .with_hint(hint)
+    };
+    let mut errors = Vec::new();
+    if images.widths.is_empty() {
+        errors.push(error(
+            "widths",
+            "[images] widths is empty".into(),
+            "give the widths to resize to, e.g. `widths = [480, 960, 1600]`, or turn resizing off with `enabled = false`",
+        ));
+    }
+    if let Some(w) = images.widths.iter().find(|w| !(16..=8192).contains(*w)) {
+        errors.push(error(
+            "widths",
+            format!("[images] widths: {w} is not between 16 and 8192 pixels"),
+            "widths are in pixels, e.g. `widths = [480, 960, 1600]`",
+        ));
+    }
+    if !IMAGE_FORMATS.contains(&images.format.as_str()) {
+        errors.push(error(
+            "format",
+            format!(
+                "[images] format `{}` is not one cairn writes",
+                images.format
+            ),
+            &format!("write one of: {}", IMAGE_FORMATS.join(", ")),
+        ));
+    } else if images.format == "avif" && !cfg!(feature = "avif") {
+        errors.push(error(
+            "format",
+            "[images] format `avif` needs cairn built with the `avif` feature".into(),
+            "install cairn with `cargo install --features avif`, or write `format = \"auto\"`",
+        ));
+    }
+    if !(1..=100).contains(&images.quality) {
+        errors.push(error(
+            "quality",
+            format!(
+                "[images] quality {} is not between 1 and 100",
+                images.quality
+            ),
+            "80 keeps photos sharp at a third of their size",
+        ));
+    }
+    errors
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -167,6 +278,8 @@ struct RawConfig {
     social: Option<Social>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default)]
+    images: ImagesConfig,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -301,6 +414,8 @@ pub struct SiteConfig {
     pub search: SearchConfig,
     /// `[markdown]`: syntax highlighting.
     pub markdown: MarkdownConfig,
+    /// `[images]`: responsive variants of raster images.
+    pub images: ImagesConfig,
     /// Free-form values for themes.
     pub extra: serde_json::Value,
 }
@@ -348,6 +463,7 @@ impl SiteConfig {
         let industries_closed = raw.industries.is_some();
         let industries = raw.industries.unwrap_or_default();
         errors.extend(vocabulary_errors(&stages, &roles, &industries, &tree, text));
+        errors.extend(images_errors(&raw.images, &tree, text));
         let languages = languages_of(
             &raw.language,
             raw.languages,
@@ -380,6 +496,7 @@ impl SiteConfig {
             lang: 0,
             search: raw.search,
             markdown: raw.markdown,
+            images: raw.images,
             extra: serde_json::to_value(raw.extra).unwrap_or_default(),
         })
     }
@@ -746,6 +863,7 @@ const CONFIG_KEYS: &[&str] = &[
     "search",
     "social",
     "markdown",
+    "images",
     "extra",
 ];
 const STAGE_KEYS: &[&str] = &["id", "name", "description", "cta"];
@@ -757,6 +875,7 @@ const EMAIL_KEYS: &[&str] = &["enabled"];
 const SOCIAL_KEYS: &[&str] = &["image", "image_alt"];
 const SEARCH_KEYS: &[&str] = &["enabled", "exclude"];
 const MARKDOWN_KEYS: &[&str] = &["highlight"];
+const IMAGES_KEYS: &[&str] = &["enabled", "widths", "format", "quality", "sizes"];
 
 /// Every unknown key of site.toml, each where it is written.
 fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
@@ -772,6 +891,7 @@ fn unknown_config_keys(tree: &Node, text: &str) -> Vec<Diagnostic> {
             ("search", SEARCH_KEYS),
             ("social", SOCIAL_KEYS),
             ("markdown", MARKDOWN_KEYS),
+            ("images", IMAGES_KEYS),
         ],
         free: "free-form values go under [extra]",
     }
@@ -1236,7 +1356,7 @@ mod tests {
             got,
             [
                 "3:1 unknown key `descripton` / did you mean `description`? Free-form values go under [extra]",
-                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, search, social, markdown, extra; free-form values go under [extra]",
+                "4:1 unknown key `logo` / valid keys: title, base_url, description, language, theme, safe_html, feed_limit, per_page, author, stages, roles, industries, audit, campaign, languages, email, search, social, markdown, images, extra; free-form values go under [extra]",
                 "8:1 unknown key `alias` / did you mean `aliases`? Free-form values go under [extra]",
                 "10:1 unknown key `min_per_cel` / did you mean `min_per_cell`? Free-form values go under [extra]",
             ]

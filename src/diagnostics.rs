@@ -67,12 +67,16 @@ codes! {
     I18n = "i18n",
     /// a declared language lacks interface strings or claim phrasing (shown in English until added)
     I18nMissing = "i18n-missing",
+    /// `[images]` has an empty `widths` list, a width outside 16–8192 pixels, a format cairn does not write (or `avif` without the `avif` feature), or a quality outside 1–100
+    ConfigImages = "config-images",
     /// a file or folder cannot be read
     Io = "io",
     /// `image` without `image_alt` (or `image_alt` without `image`) in front matter
     ImageAlt = "image-alt",
     /// `image` names a file the site does not have, or a path outside the site
     ImageMissing = "image-missing",
+    /// an image a page shows (its `image`, or one in its body) is not a JPEG, PNG, WebP or GIF cairn can read, or cannot be decoded
+    ImageUnreadable = "image-unreadable",
     /// a file name's language part (`x.zh-cn.md`) names a language site.toml does not declare
     LanguageUndeclared = "language-undeclared",
     /// a translation sets what it shares with the page it translates (`stage`, `date`, a metric's figures), or names a metric that page lacks

@@ -3,7 +3,7 @@
 //! The pipeline, each module depending only on earlier ones:
 //!
 //! ```text
-//! config ← urls ← source ← frontmatter (+ spans) ← data ← theme ← model (+ markdown, claims) ← render (+ search) ← output
+//! config ← urls ← source (+ images) ← frontmatter (+ spans) ← data ← theme ← model (+ markdown, claims) ← render (+ search) ← output
 //!     session = the pipeline again and again, rendering only what an edit changed
 //!     serve = watch + http + a session
 //! ```
@@ -24,6 +24,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod highlight;
+pub mod images;
 pub mod import;
 pub mod inventory;
 pub mod lang;
@@ -148,6 +149,8 @@ pub struct Report {
     pub files: usize,
     /// Output files rendered this time (a serve session skips unchanged ones).
     pub rendered: usize,
+    /// Image variants encoded by this build, and taken from the cache.
+    pub images: (usize, usize),
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub timings: Timings,
@@ -363,15 +366,29 @@ fn write_site(
             Indexing(None)
         }
     };
-    let rendered = render::render_site(
-        site,
-        theme,
-        &options.render,
-        &staging,
-        previous,
-        !incremental,
-    );
+    // Resized images are made (or taken from their cache) while the pages render.
+    let (rendered, images) = std::thread::scope(|scope| {
+        let images = scope.spawn(|| images::produce(&site.images, &site.shown, &options.root));
+        let rendered = render::render_site(
+            site,
+            theme,
+            &options.render,
+            &staging,
+            previous,
+            !incremental,
+        );
+        (rendered, images.join())
+    });
     let mut rendered = rendered.map_err(|e| render_failure(e, warnings.clone()))?;
+    let images = match images {
+        Ok(Ok(produced)) => produced,
+        Ok(Err(mut errors)) => {
+            errors.extend(warnings);
+            diagnostics::sort(&mut errors);
+            return Err(BuildError::Content(errors));
+        }
+        Err(_) => return Err(BuildError::Io(anyhow::anyhow!("resizing images failed"))),
+    };
     timings.lap("render and write");
     if incremental {
         timings
@@ -380,7 +397,12 @@ fn write_site(
     }
     timings.slowest = std::mem::take(&mut rendered.slowest);
     let copied = copy_static(theme, site, &staging)?;
-    timings.lap("copy static files");
+    for (cached, rel) in &images.files {
+        staging
+            .copy(cached, rel)
+            .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))?;
+    }
+    timings.lap("copy static files and images");
     let indexed = indexing.stage(&staging)?;
     timings.lap("search index");
     let (manifest, committed) = staging.commit()?;
@@ -388,8 +410,9 @@ fn write_site(
     timings.lap("swap output");
     let report = Report {
         pages: site.all().map(|s| s.own).sum(),
-        files: rendered.files + copied + indexed,
+        files: rendered.files + copied + images.files.len() + indexed,
         rendered: rendered.rendered,
+        images: (images.encoded, images.cached),
         warnings,
         elapsed: start.elapsed(),
         timings,

@@ -401,9 +401,16 @@ fn print_build(
     if timings {
         print_timings(&mut out, &report.timings)?;
     }
+    let images = match report.images {
+        (0, 0) => String::new(),
+        (encoded, cached) => format!(
+            ", {} image variants ({encoded} encoded, {cached} from the cache)",
+            encoded + cached
+        ),
+    };
     writeln!(
         out,
-        "built {} pages ({} files) into {} in {} ms{}",
+        "built {} pages ({} files{images}) into {} in {} ms{}",
         report.pages,
         report.files,
         output.display(),

@@ -68,6 +68,11 @@ pub trait Links: Sync {
     fn page_paths(&self) -> Vec<&str>;
     /// The base path to prefix to root-relative URLs (`/blog`, or empty).
     fn base_path(&self) -> &str;
+    /// The site's raster images, when images are resized: an image of the site in a
+    /// body is written with `width`, `height`, `srcset` and `sizes`.
+    fn images(&self) -> Option<&crate::images::Table> {
+        None
+    }
 }
 
 /// Why a content link does not resolve.
@@ -125,6 +130,8 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
     /// The start of the first paragraph, for pages whose front matter has no summary.
     pub summary: String,
+    /// The images of the site the body shows, each where it is written.
+    pub images: Vec<crate::images::Shown>,
 }
 
 impl Rendered {
@@ -190,6 +197,17 @@ struct Walk<'a, 'e> {
     summary: SummaryText,
     /// The language and text of the fenced code being highlighted.
     highlighting: Option<(String, String)>,
+    /// An image of the site being written: its `<img>` is made once its alt text is read.
+    picture: Option<OpenPicture<'a>>,
+    /// Whether a block of the body has ended: an image after that is lazily loaded.
+    past_first_block: bool,
+}
+
+/// An image of the site whose alt text is being read.
+struct OpenPicture<'a> {
+    picture: &'a crate::images::Picture,
+    title: String,
+    alt: String,
 }
 
 impl<'a, 'e> Walk<'a, 'e> {
@@ -217,6 +235,8 @@ impl<'a, 'e> Walk<'a, 'e> {
             in_code: 0,
             summary: SummaryText::default(),
             highlighting: None,
+            picture: None,
+            past_first_block: false,
         }
     }
 
@@ -251,14 +271,33 @@ impl<'a, 'e> Walk<'a, 'e> {
                 title,
                 id,
             }) => match self.destination(dest_url, offset, true) {
-                Some(dest_url) => Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }),
+                Some(dest_url) => {
+                    if self.open_picture(&dest_url, &title, offset) {
+                        return;
+                    }
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
                 None => return,
             },
+            Event::End(TagEnd::Image) if self.picture.is_some() => {
+                self.images_kept.pop();
+                match self.close_picture() {
+                    Some(html) => Event::Html(html.into()),
+                    None => return,
+                }
+            }
+            other if self.picture.is_some() => {
+                let other = self.check(other, offset);
+                if let (Some(open), Event::Text(t) | Event::Code(t)) = (&mut self.picture, &other) {
+                    open.alt.push_str(t);
+                }
+                return;
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
                 if self.input.highlight =>
             {
@@ -290,8 +329,73 @@ impl<'a, 'e> Walk<'a, 'e> {
         }
     }
 
+    /// An image of the site at `dest` (its URL, base path in front): start reading its
+    /// alt text to write its `<img>` with its sizes and variants. False when it is not
+    /// an image cairn resizes; an image whose header cannot be read is an error here.
+    fn open_picture(&mut self, dest: &str, title: &str, offset: usize) -> bool {
+        let Some(table) = self.links.images() else {
+            return false;
+        };
+        let url = dest.strip_prefix(self.links.base_path()).unwrap_or(dest);
+        if !url.starts_with('/') || url.contains(['?', '#']) {
+            return false;
+        }
+        let site = Site {
+            input: self.input,
+            loc: self.loc,
+            links: self.links,
+        };
+        let shown = |code| site.error(code, String::new(), offset);
+        match table.get(url) {
+            None => false,
+            Some(Err(why)) => {
+                let at = crate::images::Shown {
+                    url: url.to_string(),
+                    at: shown(Code::ImageUnreadable),
+                };
+                self.out.diagnostics.push(at.unreadable(why));
+                false
+            }
+            Some(Ok(picture)) => {
+                self.out.images.push(crate::images::Shown {
+                    url: url.to_string(),
+                    at: shown(Code::ImageUnreadable),
+                });
+                self.picture = Some(OpenPicture {
+                    picture,
+                    title: title.to_string(),
+                    alt: String::new(),
+                });
+                true
+            }
+        }
+    }
+
+    /// The `<img>` of the image whose alt text has been read.
+    fn close_picture(&mut self) -> Option<String> {
+        let open = self.picture.take()?;
+        let table = self.links.images()?;
+        let text = crate::images::ImgText {
+            alt: &open.alt,
+            title: Some(open.title.as_str()),
+        };
+        let eager = !self.past_first_block && self.heading.is_none();
+        Some(table.img(open.picture, &text, self.links.base_path(), eager))
+    }
+
     /// Count the words of prose and look in it for unsourced claims.
     fn check(&mut self, event: Event<'e>, offset: usize) -> Event<'e> {
+        if let Event::End(
+            TagEnd::Paragraph
+            | TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::CodeBlock
+            | TagEnd::Table
+            | TagEnd::HtmlBlock,
+        ) = &event
+        {
+            self.past_first_block = true;
+        }
         match &event {
             Event::Start(Tag::CodeBlock(_)) => self.in_code += 1,
             Event::End(TagEnd::CodeBlock) => self.in_code = self.in_code.saturating_sub(1),
@@ -356,6 +460,7 @@ impl<'a, 'e> Walk<'a, 'e> {
         let Some((level, id, classes, inner)) = self.heading.take() else {
             return;
         };
+        self.past_first_block = true;
         let title = plain_text(&inner);
         let base = id.unwrap_or_else(|| heading_slug(&title));
         let id = unique_id(&base, &mut self.used_ids, &mut self.next_suffix);
@@ -583,7 +688,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.add_tags(["input", "section"])
         .add_generic_attributes(["class", "id"])
         .add_tag_attributes("a", ["title", "aria-label"])
-        .add_tag_attributes("img", ["title"])
+        // width, height and the variants cairn writes for an image of the site
+        .add_tag_attributes("img", ["title", "srcset", "sizes", "loading", "decoding"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])

@@ -393,6 +393,19 @@ pub fn site() -> Value {
             "highlight": {"type": "boolean", "description": "Highlight fenced code (classes hl-*, styled by the theme). Default: false."},
         }}),
     );
+    p.insert(
+        "images".into(),
+        json!({"type": "object", "additionalProperties": false,
+        "description": "Responsive images: resized variants, srcset and sizes (docs/images.md).",
+        "properties": {
+            "enabled": {"type": "boolean", "description": "Resize images and write srcset; true by default."},
+            "widths": {"type": "array", "minItems": 1, "items": {"type": "integer", "minimum": 16, "maximum": 8192},
+                "description": "Widths in pixels images are resized to (never enlarged). Default: [480, 960, 1600]."},
+            "format": {"enum": crate::config::IMAGE_FORMATS, "description": "auto (JPEG stays JPEG, the rest lossless WebP), jpeg, webp, or avif (cargo feature `avif`)."},
+            "quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "JPEG and AVIF quality. Default: 80."},
+            "sizes": {"type": "string", "description": "The sizes attribute of body images: how wide the theme shows them."},
+        }}),
+    );
     p.insert("extra".into(), json!({"type": "object"}));
     document("cairn site.toml", p, &["title", "base_url"])
 }

@@ -480,6 +480,7 @@ fn patch_report(rendered: usize, timings: Timings, last: &Last, start: Instant) 
         pages: last.site.all().map(|s| s.own).sum(),
         files: last.files,
         rendered,
+        images: (0, 0),
         warnings: last.warnings.clone(),
         elapsed: start.elapsed(),
         timings,

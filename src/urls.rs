@@ -247,6 +247,16 @@ pub fn asset(content_path: &str) -> String {
     format!("/{content_path}")
 }
 
+/// A resized image beside its original: `/articles/x/chart.png`, 960, `webp` →
+/// `/articles/x/chart-960w.webp`.
+pub fn image_variant(original: &str, width: u32, extension: &str) -> String {
+    let stem = match original.rsplit_once('.') {
+        Some((stem, _)) if !stem.ends_with('/') => stem,
+        _ => original,
+    };
+    format!("{stem}-{width}w.{extension}")
+}
+
 /// The anchor of a metric on its case study's page: `metric-<id>`.
 pub fn metric_anchor(id: &str) -> String {
     format!("{METRIC_ANCHOR}{id}")

@@ -33,6 +33,9 @@ pub struct Cache {
     /// The last build's recommendations, with the hash of everything they were made
     /// from ([`super::read_next::inputs`]): reused while that is the same.
     pub(super) read_next: Option<(u64, Vec<Vec<super::read_next::Recommendation>>)>,
+    /// The last build's image headers: a file whose length and time are the same is not
+    /// read again.
+    pub(super) images: Option<Arc<crate::images::Table>>,
 }
 
 impl Cache {
@@ -179,7 +182,9 @@ pub fn patch(
     let same = body.diagnostics.is_empty()
         && body.anchor_refs.is_empty()
         && body.anchors == page_body.anchors
-        && claims_of(&body) == claims_of(&page_body);
+        && claims_of(&body) == claims_of(&page_body)
+        // The site's list of images shown (whose variants a build makes) stays right.
+        && body.images.iter().map(|s| &s.url).eq(page_body.images.iter().map(|s| &s.url));
     same.then(|| (i, Page::new(Arc::new(meta), Arc::new(body))))
 }
 

@@ -2,10 +2,12 @@
 //! (phase 2), and checked against the site's files once they are all known (phase 3).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::PageImage;
 use super::meta::{Front, MetaFile};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::images::{Shown, Table};
 use crate::source::Asset;
 
 /// The image of the page whose page key is `key`: `image` (a file beside the page, a
@@ -121,6 +123,87 @@ pub(super) fn check(
                     "put the file beside the page (content/…) or in static/, or correct the name",
                 ),
             );
+        }
+    }
+}
+
+/// The headers of the site's raster images (phase 3), those of the last build where
+/// their files did not change.
+pub(super) fn table(
+    config: &crate::config::SiteConfig,
+    files: (&[Asset], &[Asset]),
+    cache: &mut super::Cache,
+) -> Arc<Table> {
+    let table = Arc::new(Table::new(&config.images, files, cache.images.as_deref()));
+    if cache.enabled {
+        cache.images = Some(table.clone());
+    }
+    table
+}
+
+/// Each page's image that is an image of the site cairn resizes, where `image` names
+/// it; one it cannot read is an error there.
+pub(super) fn heroes(
+    metas: &[MetaFile],
+    table: &Table,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Shown> {
+    let mut shown = Vec::new();
+    for (meta, file, _) in metas {
+        let Some(image) = meta.image.as_ref().filter(|i| !i.file.is_empty()) else {
+            continue;
+        };
+        let at = || {
+            Diagnostic::error(Code::ImageUnreadable, meta.path.clone(), String::new())
+                .at(&file.text, image.at)
+        };
+        match table.get(&image.url) {
+            None => {}
+            Some(Err(why)) => diagnostics.push(
+                Shown {
+                    url: image.url.clone(),
+                    at: at(),
+                }
+                .unreadable(why),
+            ),
+            Some(Ok(_)) => shown.push(Shown {
+                url: image.url.clone(),
+                at: at(),
+            }),
+        }
+    }
+    shown
+}
+
+/// A variant cairn would write where a file of the site already is: an error where the
+/// image is shown (once per variant).
+pub(super) fn check_variants(
+    table: &Table,
+    shown: &[Shown],
+    (statics, assets): (&[Asset], &[Asset]),
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let files: HashSet<String> = statics
+        .iter()
+        .map(|a| format!("/{}", a.content_path))
+        .chain(assets.iter().map(|a| crate::urls::asset(&a.content_path)))
+        .collect();
+    let mut reported = HashSet::new();
+    for s in shown {
+        let Some(Ok(picture)) = table.get(&s.url) else {
+            continue;
+        };
+        for v in table.variants(picture) {
+            if files.contains(&v.url) && reported.insert(v.url.clone()) {
+                let mut d = s.at.clone();
+                d.code = Code::OutputCollision;
+                d.message = format!(
+                    "image `{}` would be resized to {}, where a file of the site already is",
+                    s.url, v.url
+                );
+                d.hint = "rename or remove that file: cairn writes the resized copies of an image beside it".into();
+                diagnostics.push(d);
+            }
         }
     }
 }

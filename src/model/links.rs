@@ -91,6 +91,8 @@ pub(super) struct LinkIndex {
     assets: HashSet<String, ahash::RandomState>,
     urls: HashSet<String, ahash::RandomState>,
     site_urls: Urls,
+    /// The site's raster images, when they are resized.
+    pub(super) images: Option<Arc<crate::images::Table>>,
 }
 
 impl LinkIndex {
@@ -116,6 +118,7 @@ impl LinkIndex {
             assets: assets.iter().map(|a| a.content_path.clone()).collect(),
             urls,
             site_urls: site_urls.clone(),
+            images: None,
         }
     }
 }
@@ -168,6 +171,9 @@ impl Links for InLanguage<'_> {
     fn base_path(&self) -> &str {
         self.index.base_path()
     }
+    fn images(&self) -> Option<&crate::images::Table> {
+        self.index.images()
+    }
 }
 
 impl Links for LinkIndex {
@@ -191,6 +197,9 @@ impl Links for LinkIndex {
     }
     fn base_path(&self) -> &str {
         self.site_urls.base_path()
+    }
+    fn images(&self) -> Option<&crate::images::Table> {
+        self.images.as_deref()
     }
 }
 

@@ -359,6 +359,11 @@ pub struct Site {
     pub alternates: Arc<Alternates>,
     /// The site in each of the other languages (on the default language's site only).
     pub translations: Vec<Site>,
+    /// The site's raster images, and the variants to make of them.
+    pub images: Arc<crate::images::Table>,
+    /// Every image of the site a page shows (in any language: the default language's
+    /// site holds them), where it is shown; the variants made are theirs.
+    pub shown: Vec<crate::images::Shown>,
 }
 
 /// Which pages are one page in several languages, and each language's home.
@@ -477,9 +482,16 @@ pub fn build(
     aliases::check(&metas, &generated, (&statics, &assets), &mut diagnostics);
     images::check(&metas, (&statics, &assets), &mut diagnostics);
     images::check_social(&config, (&statics, &assets), &mut diagnostics);
+    let pictures = images::table(&config, (&statics, &assets), cache);
+    let mut shown = images::heroes(&metas, &pictures, &mut diagnostics);
 
     let (metas, mut files) = bodies::set_texts_apart(metas);
-    let (links, index) = link_index(cache, (&config, &urls[0], &assets, &generated), &metas);
+    let (links, index) = link_index(
+        cache,
+        (&config, &urls[0], &assets, &generated),
+        &pictures,
+        &metas,
+    );
     let cases = CaseIndex::new(&metas, parsed.case_files);
     let shortcodes = SiteShortcodes::new(&cases, templates, &urls[0], &options.words);
     let inputs = bodies::Inputs {
@@ -491,6 +503,8 @@ pub fn build(
     let rendered = bodies::render_bodies(&inputs, &metas, &mut files, cache);
     links::check_anchors(&config, &metas, &files, &rendered, &mut diagnostics);
     diagnostics.extend(links::collisions(&statics, &assets, &metas, &generated));
+    shown.extend(rendered.iter().flat_map(|(_, r)| r.images.iter().cloned()));
+    images::check_variants(&pictures, &shown, (&statics, &assets), &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Outcome::failed(diagnostics);
     }
@@ -509,6 +523,7 @@ pub fn build(
         statics,
         data,
         withheld,
+        pictures: (pictures, shown),
     };
     Outcome::built(parts.sites(pages, options, cache), diagnostics, patcher)
 }
@@ -522,6 +537,7 @@ struct Parts {
     statics: Vec<Asset>,
     data: Data,
     withheld: Vec<Arc<PageMeta>>,
+    pictures: (Arc<crate::images::Table>, Vec<crate::images::Shown>),
 }
 
 impl Parts {
@@ -548,6 +564,7 @@ impl Parts {
             statics: self.statics,
             data: self.data.clone(),
             withheld: self.withheld,
+            pictures: self.pictures.clone(),
         }
         .site(0, default_pages, options, cache);
         site.alternates = alternates.clone();
@@ -561,6 +578,8 @@ impl Parts {
                 statics: Vec::new(),
                 data: self.data.clone(),
                 withheld: Vec::new(),
+                // Made once, by the default language; shown by every language's pages.
+                pictures: (self.pictures.0.clone(), Vec::new()),
             };
             let mut translated = parts.site(lang, pages, options, &mut Cache::new(false));
             translated.alternates = alternates.clone();
@@ -620,6 +639,8 @@ impl Parts {
             words: Arc::new(options.words[lang].clone()),
             alternates: Arc::new(Alternates::default()),
             translations: Vec::new(),
+            images: self.pictures.0,
+            shown: self.pictures.1,
         };
         site.read_next = read_next::read_next_cached(&site, cache);
         site
@@ -654,16 +675,25 @@ fn alternates(config: &SiteConfig, urls: &[Urls], pages: &[Page]) -> Alternates 
 fn link_index(
     cache: &mut Cache,
     (config, urls, assets, generated): (&SiteConfig, &Urls, &[Asset], &HashSet<String>),
+    pictures: &Arc<crate::images::Table>,
     metas: &[bodies::MetaAt],
 ) -> (u64, Arc<LinkIndex>) {
+    let new = || {
+        let mut index = LinkIndex::new(urls, metas, assets, generated);
+        if config.images.enabled {
+            index.images = Some(pictures.clone());
+        }
+        Arc::new(index)
+    };
     if !cache.enabled {
-        return (0, Arc::new(LinkIndex::new(urls, metas, assets, generated)));
+        return (0, new());
     }
-    let links = bodies::links_fingerprint(config, urls, assets, generated, metas);
+    let links =
+        bodies::links_fingerprint(config, urls, assets, generated, metas) ^ pictures.fingerprint();
     if let Some((_, index)) = cache.links.as_ref().filter(|(fp, _)| *fp == links) {
         return (links, index.clone());
     }
-    let index = Arc::new(LinkIndex::new(urls, metas, assets, generated));
+    let index = new();
     cache.links = Some((links, index.clone()));
     (links, index)
 }

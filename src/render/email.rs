@@ -193,6 +193,11 @@ fn content(html: &str, links: &Links) -> (String, Vec<Footnote>) {
                 el.set_attribute("width", &CONTENT_WIDTH.to_string())?;
             }
             el.set_attribute("src", &links.source(&src))?;
+            // The original, sized for the column: mail clients know no `srcset` (nor
+            // WebP) and load every image at once.
+            for attribute in ["srcset", "sizes", "loading", "decoding", "fetchpriority"] {
+                el.remove_attribute(attribute);
+            }
             if el.get_attribute("alt").is_none() {
                 el.set_attribute("alt", "")?;
             }

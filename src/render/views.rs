@@ -66,20 +66,52 @@ pub struct ImageView {
     /// Absolute.
     pub url: String,
     pub alt: String,
+    /// For an image of the site cairn reads: its URL from the root (base path in
+    /// front), its size as shown, and its resized variants (`srcset`, with the
+    /// `sizes` of `[images]`), for an `<img>` without layout shift.
+    pub src: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub srcset: Option<String>,
+    pub sizes: Option<String>,
 }
 
 impl ImageView {
-    /// `url` (a site path or an absolute URL) as an absolute URL, with its `alt`.
+    /// `url` (a site path or an absolute URL) as an absolute URL, with its `alt`, and
+    /// for an image of the site, what its `<img>` needs.
     pub fn of(site: &Site, url: &str, alt: &str) -> ImageView {
-        let url = if url.starts_with('/') {
-            site.urls.absolute(url)
-        } else {
-            url.to_string()
-        };
-        ImageView {
-            url,
+        let mut view = ImageView {
+            url: url.to_string(),
             alt: alt.to_string(),
+            src: None,
+            width: None,
+            height: None,
+            srcset: None,
+            sizes: None,
+        };
+        if !url.starts_with('/') {
+            return view;
         }
+        view.url = site.urls.absolute(url);
+        if let Some(Ok(picture)) = site.images.get(url) {
+            let base = site.urls.base_path();
+            let variants = site.images.variants(picture);
+            let (width, height) = variants
+                .last()
+                .map_or((picture.width, picture.height), |v| (v.width, v.height));
+            view.src = Some(crate::urls::with_base(base, url));
+            view.width = Some(width);
+            view.height = Some(height);
+            if !variants.is_empty() {
+                let srcset: Vec<String> = variants
+                    .iter()
+                    .map(|v| format!("{} {}w", crate::urls::with_base(base, &v.url), v.width))
+                    .collect();
+                view.srcset = Some(srcset.join(", "));
+                view.sizes = Some(site.config.images.sizes.clone());
+            }
+        }
+        view
     }
 }
 

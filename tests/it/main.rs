@@ -12,6 +12,7 @@ mod email;
 mod errors;
 mod evidence;
 mod highlight;
+mod images;
 mod import;
 mod incremental;
 mod languages;

@@ -1,0 +1,571 @@
+//! The site's raster images and their responsive variants.
+//!
+//! [`Table`] holds every JPEG, PNG, WebP and GIF of `content/` and `static/` as its
+//! header describes it (size, format, orientation): read while the model is built, so
+//! that a body's `<img>` gets `width`, `height`, `srcset` and `sizes`, and an image that
+//! cannot be read is an error at the line that shows it. [`produce`] makes the
+//! variants those attributes name: each decoded, resized and encoded once per content
+//! (the cache in [`CACHE`], keyed by a hash of the file's bytes and the settings), then
+//! taken from the cache by every later build and serve rebuild. Nothing here writes to
+//! the output: the variants are staged like every other file.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, metadata::Orientation};
+use rayon::prelude::*;
+
+use crate::config::ImagesConfig;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::Asset;
+use crate::urls;
+
+/// Where encoded variants are kept between builds, under the site's root.
+pub const CACHE: &str = ".cairn-cache/images";
+
+/// Bumped when the encoding changes, so that a cache of an older cairn is not used.
+const ENCODING: u32 = 1;
+
+/// A raster format cairn reads (and, but for GIF, writes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Webp,
+    Gif,
+    Avif,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::Webp => "webp",
+            Format::Gif => "gif",
+            Format::Avif => "avif",
+        }
+    }
+}
+
+/// An image file of the site, as its header describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Picture {
+    pub source: PathBuf,
+    /// Its URL path without the base path: `/articles/x/chart.png`.
+    pub url: String,
+    /// As shown: with the EXIF orientation applied (a portrait photo stored sideways).
+    pub width: u32,
+    pub height: u32,
+    pub format: Format,
+}
+
+/// One resized copy of a picture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    /// `/articles/x/chart-960w.webp`.
+    pub url: String,
+}
+
+/// What a file's header says, with the file's length and time of change (a rebuild
+/// reads again only the files whose length or time changed).
+#[derive(Debug, Clone)]
+struct Read {
+    stamp: (u64, Option<SystemTime>),
+    header: Result<Picture, String>,
+}
+
+/// The site's raster images by URL path, and how to resize them.
+#[derive(Debug, Default)]
+pub struct Table {
+    config: ImagesConfig,
+    by_url: HashMap<String, Read>,
+    fingerprint: u64,
+}
+
+/// Whether a file name is one of an image cairn resizes or measures.
+fn is_raster(path: &str) -> bool {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    ["jpg", "jpeg", "png", "webp", "gif"]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
+}
+
+impl Table {
+    /// Read the header of every raster image of `static/` (`statics`) and `content/`
+    /// (`assets`), in parallel; a file whose length and time of change are those
+    /// `previous` read is not read again.
+    pub fn new(
+        config: &ImagesConfig,
+        (statics, assets): (&[Asset], &[Asset]),
+        previous: Option<&Table>,
+    ) -> Table {
+        if !config.enabled {
+            return Table {
+                config: config.clone(),
+                ..Table::default()
+            };
+        }
+        let files: Vec<(String, &Path)> = statics
+            .iter()
+            .map(|a| (format!("/{}", a.content_path), a))
+            .chain(assets.iter().map(|a| (urls::asset(&a.content_path), a)))
+            .filter(|(url, _)| is_raster(url))
+            .map(|(url, a)| (url, a.source.as_path()))
+            .collect();
+        let by_url: HashMap<String, Read> = files
+            .into_par_iter()
+            .map(|(url, source)| {
+                let stamp = std::fs::metadata(source)
+                    .map(|m| (m.len(), m.modified().ok()))
+                    .unwrap_or((0, None));
+                let known = previous
+                    .and_then(|p| p.by_url.get(&url))
+                    .filter(|r| r.stamp == stamp && stamp.1.is_some())
+                    .filter(|r| r.header.as_ref().map_or(true, |p| p.source == source));
+                let read = match known {
+                    Some(r) => r.clone(),
+                    None => Read {
+                        stamp,
+                        header: read_header(source, &url),
+                    },
+                };
+                (url, read)
+            })
+            .collect();
+        let mut entries: Vec<(&String, &Result<Picture, String>)> =
+            by_url.iter().map(|(u, r)| (u, &r.header)).collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let fingerprint = hash_of(&(config, &entries));
+        Table {
+            config: config.clone(),
+            by_url,
+            fingerprint,
+        }
+    }
+
+    /// Changes when an image's size or format, or the settings, change: what bodies
+    /// that show images are rendered from.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The image at URL path `url` (no base path): `None` when it is not a raster image
+    /// of the site, or resizing is off; `Err` (why) when its header cannot be read.
+    pub fn get(&self, url: &str) -> Option<Result<&Picture, &str>> {
+        self.by_url
+            .get(url)
+            .map(|r| r.header.as_ref().map_err(String::as_str))
+    }
+
+    /// The variants of `picture`: each configured width narrower than it, and its own
+    /// width when that is under the widest (never enlarged). None for a GIF (it may be
+    /// animated) or a picture no wider than the narrowest width.
+    pub fn variants(&self, picture: &Picture) -> Vec<Variant> {
+        let widths = &self.config.widths;
+        let (Some(&least), Some(&most)) = (widths.iter().min(), widths.iter().max()) else {
+            return Vec::new();
+        };
+        if picture.format == Format::Gif || picture.width <= least {
+            return Vec::new();
+        }
+        let mut chosen: Vec<u32> = widths
+            .iter()
+            .copied()
+            .filter(|&w| w < picture.width)
+            .collect();
+        chosen.push(picture.width.min(most));
+        chosen.sort_unstable();
+        chosen.dedup();
+        let ext = self.output_format(picture.format).extension();
+        chosen
+            .into_iter()
+            .map(|width| Variant {
+                width,
+                height: scaled_height(picture, width),
+                url: urls::image_variant(&picture.url, width, ext),
+            })
+            .collect()
+    }
+
+    /// The format variants of a picture in `format` are written in.
+    fn output_format(&self, format: Format) -> Format {
+        match self.config.format.as_str() {
+            "jpeg" => Format::Jpeg,
+            "webp" => Format::Webp,
+            "avif" => Format::Avif,
+            // auto: photographs stay JPEG; the rest (screenshots, charts, transparency)
+            // become lossless WebP, smaller than PNG.
+            _ if format == Format::Jpeg => Format::Jpeg,
+            _ => Format::Webp,
+        }
+    }
+
+    /// The `<img>` of `picture`: its original as `src`, its variants as `srcset` with the
+    /// configured `sizes`, the size it is shown at as `width` and `height`, and, unless
+    /// `eager` (an image at the top of the page), `loading="lazy"`.
+    pub fn img(&self, picture: &Picture, text: &ImgText, base_path: &str, eager: bool) -> String {
+        let variants = self.variants(picture);
+        let (width, height) = variants
+            .last()
+            .map_or((picture.width, picture.height), |v| (v.width, v.height));
+        let mut html = format!(
+            "<img src=\"{}\"",
+            escape(&urls::with_base(base_path, &picture.url))
+        );
+        if !variants.is_empty() {
+            let srcset: Vec<String> = variants
+                .iter()
+                .map(|v| format!("{} {}w", urls::with_base(base_path, &v.url), v.width))
+                .collect();
+            html.push_str(&format!(
+                " srcset=\"{}\" sizes=\"{}\"",
+                escape(&srcset.join(", ")),
+                escape(&self.config.sizes)
+            ));
+        }
+        html.push_str(&format!(
+            " width=\"{width}\" height=\"{height}\" alt=\"{}\"",
+            escape(text.alt)
+        ));
+        if let Some(title) = text.title.filter(|t| !t.is_empty()) {
+            html.push_str(&format!(" title=\"{}\"", escape(title)));
+        }
+        html.push_str(match eager {
+            true => " decoding=\"async\">",
+            false => " loading=\"lazy\" decoding=\"async\">",
+        });
+        html
+    }
+}
+
+/// The words of an `<img>`.
+pub struct ImgText<'a> {
+    pub alt: &'a str,
+    pub title: Option<&'a str>,
+}
+
+/// A hash that is the same in every run (cache keys outlive the process).
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher as _;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+fn scaled_height(picture: &Picture, width: u32) -> u32 {
+    let h = (u64::from(picture.height) * u64::from(width) + u64::from(picture.width) / 2)
+        / u64::from(picture.width.max(1));
+    (h as u32).max(1)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Size, format and orientation from the file's first bytes.
+fn read_header(source: &Path, url: &str) -> Result<Picture, String> {
+    let unreadable = |e: &dyn std::fmt::Display| format!("cannot be read as an image ({e})");
+    let reader = ImageReader::open(source)
+        .and_then(ImageReader::with_guessed_format)
+        .map_err(|e| unreadable(&e))?;
+    let format = match reader.format() {
+        Some(ImageFormat::Jpeg) => Format::Jpeg,
+        Some(ImageFormat::Png) => Format::Png,
+        Some(ImageFormat::WebP) => Format::Webp,
+        Some(ImageFormat::Gif) => Format::Gif,
+        _ => return Err("is not a JPEG, PNG, WebP or GIF image".into()),
+    };
+    let mut decoder = reader.into_decoder().map_err(|e| unreadable(&e))?;
+    let (mut width, mut height) = decoder.dimensions();
+    if width == 0 || height == 0 {
+        return Err("has no pixels".into());
+    }
+    if turns(decoder.orientation().unwrap_or(Orientation::NoTransforms)) {
+        std::mem::swap(&mut width, &mut height);
+    }
+    Ok(Picture {
+        source: source.to_path_buf(),
+        url: url.to_string(),
+        width,
+        height,
+        format,
+    })
+}
+
+/// Whether an orientation turns the image a quarter: its width and height swap.
+fn turns(orientation: Orientation) -> bool {
+    matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
+}
+
+/// Where a page shows an image: an error at that place, made when the page was read,
+/// completed with the reason should the image fail to decode.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub url: String,
+    pub at: Diagnostic,
+}
+
+impl Shown {
+    /// The error of an image that cannot be read, at this place.
+    pub fn unreadable(&self, why: &str) -> Diagnostic {
+        let mut d = self.at.clone();
+        d.code = Code::ImageUnreadable;
+        d.message = format!("image `{}` {why}", self.url);
+        d.hint = "export it again as JPEG, PNG or WebP (an SVG is used as it is)".into();
+        d
+    }
+}
+
+/// The variants a build stages: each encoded file in the cache, and where it goes in
+/// the output (`articles/x/chart-960w.webp`).
+#[derive(Debug, Default)]
+pub struct Produced {
+    pub files: Vec<(PathBuf, String)>,
+    /// Variants encoded by this build.
+    pub encoded: usize,
+    /// Variants taken from the cache.
+    pub cached: usize,
+}
+
+/// Make the variants of every image `shown` names, in parallel: each taken from the
+/// cache under `root` when there, decoded, resized and encoded into it otherwise.
+/// An image that cannot be decoded is an error at every place that shows it.
+pub fn produce(table: &Table, shown: &[Shown], root: &Path) -> Result<Produced, Vec<Diagnostic>> {
+    let mut pictures: Vec<&Picture> = shown
+        .iter()
+        .filter_map(|s| table.get(&s.url)?.ok())
+        .collect();
+    pictures.sort_unstable_by(|a, b| a.url.cmp(&b.url));
+    pictures.dedup_by(|a, b| a.url == b.url);
+    let cache = root.join(CACHE);
+    let results: Vec<(&Picture, Result<Made, String>)> = pictures
+        .into_par_iter()
+        .map(|p| (p, make(table, p, &cache)))
+        .collect();
+    let mut produced = Produced::default();
+    let mut failed: HashMap<&str, String> = HashMap::new();
+    for (picture, result) in results {
+        match result {
+            Ok(made) => {
+                produced.encoded += made.encoded;
+                produced.cached += made.files.len() - made.encoded;
+                produced.files.extend(made.files);
+            }
+            Err(why) => {
+                failed.insert(&picture.url, why);
+            }
+        }
+    }
+    if failed.is_empty() {
+        return Ok(produced);
+    }
+    Err(shown
+        .iter()
+        .filter_map(|s| failed.get(s.url.as_str()).map(|why| s.unreadable(why)))
+        .collect())
+}
+
+/// One picture's variants.
+struct Made {
+    files: Vec<(PathBuf, String)>,
+    encoded: usize,
+}
+
+/// The variants of one picture, from the cache or made into it.
+fn make(table: &Table, picture: &Picture, cache: &Path) -> Result<Made, String> {
+    let variants = table.variants(picture);
+    if variants.is_empty() {
+        return Ok(Made {
+            files: Vec::new(),
+            encoded: 0,
+        });
+    }
+    let bytes = std::fs::read(&picture.source).map_err(|e| format!("cannot be read ({e})"))?;
+    let out = table.output_format(picture.format);
+    let key = xxhash_rust::xxh3::xxh3_128(&bytes)
+        ^ u128::from(hash_of(&(ENCODING, out, table.config.quality)));
+    let path_of = |v: &Variant| cache.join(format!("{key:032x}-{}.{}", v.width, out.extension()));
+    let missing: Vec<&Variant> = variants.iter().filter(|v| !path_of(v).is_file()).collect();
+    if !missing.is_empty() {
+        let image = decode(&bytes)?;
+        std::fs::create_dir_all(cache)
+            .map_err(|e| format!("cannot be cached: {}: {e}", cache.display()))?;
+        for v in &missing {
+            let resized =
+                image.resize_exact(v.width, v.height, image::imageops::FilterType::CatmullRom);
+            let encoded = encode(&resized, out, table.config.quality)?;
+            store(&path_of(v), &encoded)
+                .map_err(|e| format!("cannot be cached: {}: {e}", cache.display()))?;
+        }
+    }
+    Ok(Made {
+        files: variants
+            .iter()
+            .map(|v| (path_of(v), v.url.trim_start_matches('/').to_string()))
+            .collect(),
+        encoded: missing.len(),
+    })
+}
+
+/// The pixels, turned upright.
+fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    let undecodable = |e: &dyn std::fmt::Display| format!("cannot be decoded ({e})");
+    let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| undecodable(&e))?
+        .into_decoder()
+        .map_err(|e| undecodable(&e))?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| undecodable(&e))?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let failed = |e: image::ImageError| format!("cannot be encoded ({e})");
+    match format {
+        Format::Jpeg => {
+            let rgb = image.to_rgb8();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+                .encode_image(&rgb)
+                .map_err(failed)?;
+        }
+        Format::Avif => encode_avif(image, quality, &mut out)?,
+        // Lossless: the encoder of the image crate writes no lossy WebP.
+        _ => {
+            let encoder = image::codecs::webp::WebPEncoder::new_lossless(&mut out);
+            match image.color().has_alpha() {
+                true => image.to_rgba8().write_with_encoder(encoder),
+                false => image.to_rgb8().write_with_encoder(encoder),
+            }
+            .map_err(failed)?;
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(feature = "avif")]
+fn encode_avif(image: &DynamicImage, quality: u8, out: &mut Vec<u8>) -> Result<(), String> {
+    let encoder = image::codecs::avif::AvifEncoder::new_with_speed_quality(&mut *out, 6, quality);
+    image
+        .to_rgba8()
+        .write_with_encoder(encoder)
+        .map_err(|e| format!("cannot be encoded ({e})"))
+}
+
+#[cfg(not(feature = "avif"))]
+fn encode_avif(_: &DynamicImage, _: u8, _: &mut Vec<u8>) -> Result<(), String> {
+    // site.toml is checked: `format = "avif"` without the feature is an error there.
+    Err("cannot be encoded as AVIF: cairn was built without the `avif` feature".into())
+}
+
+/// Write `bytes` to `path` whole or not at all: a build stopped halfway leaves no
+/// truncated file for the next to take.
+fn store(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn picture(width: u32, height: u32, format: Format) -> Picture {
+        Picture {
+            source: PathBuf::from("x"),
+            url: "/articles/x/chart.png".into(),
+            width,
+            height,
+            format,
+        }
+    }
+
+    fn table() -> Table {
+        Table {
+            config: ImagesConfig::default(),
+            ..Table::default()
+        }
+    }
+
+    #[test]
+    fn variants_never_enlarge() {
+        let t = table();
+        let widths = |p: &Picture| t.variants(p).iter().map(|v| v.width).collect::<Vec<_>>();
+        assert_eq!(widths(&picture(3000, 1500, Format::Png)), [480, 960, 1600]);
+        assert_eq!(widths(&picture(1200, 600, Format::Png)), [480, 960, 1200]);
+        assert_eq!(widths(&picture(960, 600, Format::Png)), [480, 960]);
+        assert_eq!(widths(&picture(480, 300, Format::Png)), Vec::<u32>::new());
+        assert_eq!(widths(&picture(2000, 1000, Format::Gif)), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn variants_keep_the_aspect_ratio_and_name_their_width_and_format() {
+        let t = table();
+        let v = t.variants(&picture(1200, 801, Format::Png));
+        assert_eq!(
+            v[0],
+            Variant {
+                width: 480,
+                height: 320,
+                url: "/articles/x/chart-480w.webp".into()
+            }
+        );
+        let jpeg = t.variants(&picture(1200, 800, Format::Jpeg));
+        assert_eq!(jpeg[2].url, "/articles/x/chart-1200w.jpg");
+    }
+
+    #[test]
+    fn img_names_every_variant_and_the_shown_size() {
+        let t = table();
+        let p = picture(1200, 600, Format::Png);
+        let text = ImgText {
+            alt: "Downtime \"before\" & after",
+            title: None,
+        };
+        assert_eq!(
+            t.img(&p, &text, "/blog", false),
+            "<img src=\"/blog/articles/x/chart.png\" \
+             srcset=\"/blog/articles/x/chart-480w.webp 480w, /blog/articles/x/chart-960w.webp 960w, /blog/articles/x/chart-1200w.webp 1200w\" \
+             sizes=\"(min-width: 46rem) 42rem, calc(100vw - 2rem)\" width=\"1200\" height=\"600\" \
+             alt=\"Downtime &quot;before&quot; &amp; after\" loading=\"lazy\" decoding=\"async\">"
+        );
+        let small = picture(300, 200, Format::Png);
+        assert_eq!(
+            t.img(
+                &small,
+                &ImgText {
+                    alt: "Logo",
+                    title: Some("Acme")
+                },
+                "",
+                true
+            ),
+            "<img src=\"/articles/x/chart.png\" width=\"300\" height=\"200\" alt=\"Logo\" title=\"Acme\" decoding=\"async\">"
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! Responsive images: variants of a page's images resized, `srcset`, `sizes`, `width`
+//! and `height` written, the hero shown; encoded once and taken from the cache after;
+//! unreadable images and settings reported at their lines.
+
+use crate::harness::*;
+
+/// A PNG or JPEG of `width` × `height`, with a gradient (so encoders have work to do).
+fn picture(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+fn page(extra: &str, body: &str) -> String {
+    format!(
+        "+++\ntitle = \"Alpha\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\"]\n{extra}+++\n{body}"
+    )
+}
+
+/// Width and height of an output file, decoded.
+fn size_of(site: &TestSite, rel: &str) -> (u32, u32) {
+    let img = image::open(site.path(&format!("public/{rel}"))).unwrap();
+    (img.width(), img.height())
+}
+
+const BODY: &str = "![The mill's chart](chart.png)\n\nText between.\n\n![Logo](/img/logo.png \"Northwind\")\n\n![Wide photo](/img/wide.jpg)\n";
+
+fn images_site() -> TestSite {
+    TestSite::new()
+        .file(
+            "content/articles/a/index.md",
+            page(
+                "image = \"hero.jpg\"\nimage_alt = \"The mill at night\"\n",
+                BODY,
+            ),
+        )
+        .file(
+            "content/articles/a/chart.png",
+            picture(1200, 600, image::ImageFormat::Png),
+        )
+        .file(
+            "content/articles/a/hero.jpg",
+            picture(2000, 1000, image::ImageFormat::Jpeg),
+        )
+        .file(
+            "static/img/logo.png",
+            picture(300, 100, image::ImageFormat::Png),
+        )
+        .file(
+            "static/img/wide.jpg",
+            picture(1000, 250, image::ImageFormat::Jpeg),
+        )
+}
+
+#[test]
+fn images_get_variants_srcset_and_their_size_and_the_hero_is_shown() {
+    let site = images_site();
+    let run = site.build().success();
+    assert!(
+        run.stdout
+            .contains("9 image variants (9 encoded, 0 from the cache)"),
+        "{}",
+        run.stdout
+    );
+    let html = site.read("articles/a/index.html");
+    let sizes = "sizes=\"(min-width: 46rem) 42rem, calc(100vw - 2rem)\"";
+    // The first image of the body, in its first block: not lazy.
+    assert!(html.contains(&format!("<p><img src=\"/articles/a/chart.png\" srcset=\"/articles/a/chart-480w.webp 480w, /articles/a/chart-960w.webp 960w, /articles/a/chart-1200w.webp 1200w\" {sizes} width=\"1200\" height=\"600\" alt=\"The mill’s chart\" decoding=\"async\"></p>")), "{html}");
+    // No wider than the narrowest width: as it is, with its size.
+    assert!(html.contains("<p><img src=\"/img/logo.png\" width=\"300\" height=\"100\" alt=\"Logo\" title=\"Northwind\" loading=\"lazy\" decoding=\"async\"></p>"), "{html}");
+    // JPEG stays JPEG; never enlarged: 1000 is its own width.
+    assert!(html.contains(&format!("<img src=\"/img/wide.jpg\" srcset=\"/img/wide-480w.jpg 480w, /img/wide-960w.jpg 960w, /img/wide-1000w.jpg 1000w\" {sizes} width=\"1000\" height=\"250\" alt=\"Wide photo\" loading=\"lazy\" decoding=\"async\">")), "{html}");
+    // The hero: the page's image, at the top, loaded first.
+    assert!(html.contains(&format!("<figure class=\"hero\"><img src=\"/articles/a/hero.jpg\" srcset=\"/articles/a/hero-480w.jpg 480w, /articles/a/hero-960w.jpg 960w, /articles/a/hero-1600w.jpg 1600w\" {sizes} width=\"1600\" height=\"800\" alt=\"The mill at night\" fetchpriority=\"high\" decoding=\"async\"></figure>")), "{html}");
+
+    // The variants are real images of the sizes named.
+    assert_eq!(size_of(&site, "articles/a/chart-480w.webp"), (480, 240));
+    assert_eq!(size_of(&site, "articles/a/chart-1200w.webp"), (1200, 600));
+    assert_eq!(size_of(&site, "articles/a/hero-1600w.jpg"), (1600, 800));
+    assert_eq!(size_of(&site, "img/wide-960w.jpg"), (960, 240));
+    assert!(!site.exists("public/img/logo-480w.webp"));
+    let webp = std::fs::read(site.path("public/articles/a/chart-960w.webp")).unwrap();
+    assert_eq!(&webp[..4], b"RIFF");
+    assert_eq!(&webp[8..12], b"WEBP");
+    let jpeg = std::fs::read(site.path("public/articles/a/hero-480w.jpg")).unwrap();
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+    // Originals are published as they are.
+    assert_eq!(
+        std::fs::read(site.path("public/articles/a/chart.png")).unwrap(),
+        std::fs::read(site.path("content/articles/a/chart.png")).unwrap()
+    );
+}
+
+#[test]
+fn a_second_build_encodes_nothing_and_a_changed_image_is_encoded_again() {
+    let site = images_site();
+    let first = site.build().success();
+    assert!(
+        first.stdout.contains("(9 encoded, 0 from the cache)"),
+        "{}",
+        first.stdout
+    );
+    let cache = site.path(".cairn-cache/images");
+    let stamps = |dir: &std::path::Path| -> Vec<(String, std::time::SystemTime)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = stamps(&cache);
+    assert_eq!(before.len(), 9);
+    let output = site.snapshot();
+
+    let second = site.build().success();
+    assert!(
+        second
+            .stdout
+            .contains("9 image variants (0 encoded, 9 from the cache)"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(
+        stamps(&cache),
+        before,
+        "no cached variant was written again"
+    );
+    assert_eq!(site.snapshot(), output, "the same output");
+
+    // Another chart under the same name: its three variants are encoded, nothing else.
+    site.write(
+        "content/articles/a/chart.png",
+        picture(1000, 1000, image::ImageFormat::Png),
+    );
+    let third = site.build().success();
+    assert!(
+        third.stdout.contains("(3 encoded, 6 from the cache)"),
+        "{}",
+        third.stdout
+    );
+    assert_eq!(size_of(&site, "articles/a/chart-1000w.webp"), (1000, 1000));
+    assert!(
+        !site.exists("public/articles/a/chart-1200w.webp"),
+        "the old variant is pruned"
+    );
+    let html = site.read("articles/a/index.html");
+    assert!(
+        html.contains("width=\"1000\" height=\"1000\" alt=\"The mill"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_image_that_cannot_be_read_is_an_error_at_its_line_and_the_output_is_kept() {
+    let site = images_site();
+    site.build().success();
+    let output = site.snapshot();
+    // Not an image at all, under an image's name: found by check, from its header.
+    site.write("content/articles/a/chart.png", "not a picture\n");
+    let run = site.cairn(&["check"]).failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/articles/a/index.md:9:1: error: image `/articles/a/chart.png` cannot be read as an image (Format error decoding Png: Invalid PNG signature.)"
+        ],
+        "{}",
+        run.stderr
+    );
+    // A PNG whose header is sound and whose pixels are cut off: found when decoded.
+    let mut png = picture(1200, 600, image::ImageFormat::Png);
+    png.truncate(200);
+    site.write("content/articles/a/chart.png", &png);
+    let run = site.build().failure();
+    let lines = run.error_lines();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].starts_with("content/articles/a/index.md:9:1: error: image `/articles/a/chart.png` cannot be decoded ("),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("export it again as JPEG, PNG or WebP"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        site.snapshot(),
+        output,
+        "a failed build leaves the output as it was"
+    );
+    // A hero that is not an image either: at the `image` line.
+    site.write("content/articles/a/hero.jpg", "<svg/>");
+    let run = site.build().failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/articles/a/index.md:6:10: error: image `/articles/a/hero.jpg` cannot be read as an image (Format error decoding Jpeg: Error parsing image. Illegal start bytes:3C73)"
+        ],
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        site.snapshot(),
+        output,
+        "a failed build leaves the output as it was"
+    );
+}
+
+#[test]
+fn a_variant_over_a_file_of_the_site_is_an_error_and_settings_are_checked() {
+    let site = images_site().file("content/articles/a/chart-480w.webp", "mine\n");
+    let run = site.build().failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/articles/a/index.md:9:1: error: image `/articles/a/chart.png` would be resized to /articles/a/chart-480w.webp, where a file of the site already is"
+        ],
+        "{}",
+        run.stderr
+    );
+
+    let site = images_site().file(
+        "site.toml",
+        format!("{SITE_TOML}[images]\nwidths = [480, 9000]\nformat = \"gif\"\nquality = 0\n"),
+    );
+    let run = site.build().failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "site.toml:4:1: error: [images] widths: 9000 is not between 16 and 8192 pixels",
+            "site.toml:5:1: error: [images] format `gif` is not one cairn writes",
+            "site.toml:6:1: error: [images] quality 0 is not between 1 and 100",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("write one of: auto, jpeg, webp, avif"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn settings_choose_widths_and_format_and_resizing_can_be_turned_off() {
+    let site = images_site().file(
+        "site.toml",
+        format!("{SITE_TOML}[images]\nwidths = [600]\nformat = \"jpeg\"\nsizes = \"100vw\"\n"),
+    );
+    site.build().success();
+    let html = site.read("articles/a/index.html");
+    assert!(html.contains("<img src=\"/articles/a/chart.png\" srcset=\"/articles/a/chart-600w.jpg 600w\" sizes=\"100vw\" width=\"600\" height=\"300\""), "{html}");
+    assert_eq!(size_of(&site, "articles/a/chart-600w.jpg"), (600, 300));
+
+    let off = images_site().file(
+        "site.toml",
+        format!("{SITE_TOML}[images]\nenabled = false\n"),
+    );
+    let run = off.build().success();
+    assert!(!run.stdout.contains("image variants"), "{}", run.stdout);
+    let html = off.read("articles/a/index.html");
+    assert!(
+        html.contains("<p><img src=\"/articles/a/chart.png\" alt=\"The mill’s chart\" /></p>"),
+        "{html}"
+    );
+    assert!(!html.contains("class=\"hero\""), "{html}");
+    assert!(!off.path(".cairn-cache").exists());
+}
+
+#[test]
+fn safe_html_keeps_the_attributes_cairn_writes() {
+    let site = images_site().file("site.toml", format!("safe_html = true\n{SITE_TOML}"));
+    site.build().success();
+    let html = site.read("articles/a/index.html");
+    assert!(html.contains("srcset=\"/articles/a/chart-480w.webp 480w, /articles/a/chart-960w.webp 960w, /articles/a/chart-1200w.webp 1200w\" sizes=\"(min-width: 46rem) 42rem, calc(100vw - 2rem)\" width=\"1200\" height=\"600\""), "{html}");
+    assert!(html.contains("loading=\"lazy\""), "{html}");
+}
+
+/// Poll `path` until its body contains `text`; up to 30 s.
+#[track_caller]
+fn wait_for(server: &Server, path: &str, text: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let (_, body) = server.get(path);
+        if body.contains(text) {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{path} never showed `{text}`:\n{body}\noutput:\n{}",
+            server.output()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_resizes_an_image_added_or_replaced_while_it_runs() {
+    let site = TestSite::new().file("content/articles/a/index.md", page("", "Text.\n"));
+    let server = site.serve();
+    wait_for(&server, "/articles/a/", "Text.");
+    site.write(
+        "content/articles/a/chart.png",
+        picture(1200, 600, image::ImageFormat::Png),
+    );
+    site.write(
+        "content/articles/a/index.md",
+        page("", "Text.\n\n![Chart](chart.png)\n"),
+    );
+    wait_for(
+        &server,
+        "/articles/a/",
+        "/articles/a/chart-1200w.webp 1200w\" sizes=",
+    );
+    assert_eq!(server.get("/articles/a/chart-960w.webp").0, 200);
+    // The same name, another picture: new sizes, new variants.
+    site.write(
+        "content/articles/a/chart.png",
+        picture(800, 800, image::ImageFormat::Png),
+    );
+    wait_for(
+        &server,
+        "/articles/a/",
+        "width=\"800\" height=\"800\" alt=\"Chart\"",
+    );
+    assert_eq!(server.get("/articles/a/chart-800w.webp").0, 200);
+    assert_eq!(server.get("/articles/a/chart-1200w.webp").0, 404);
+}

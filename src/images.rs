@@ -568,4 +568,24 @@ mod tests {
             "<img src=\"/articles/x/chart.png\" width=\"300\" height=\"200\" alt=\"Logo\" title=\"Acme\" decoding=\"async\">"
         );
     }
+
+    #[test]
+    fn variants_are_encoded_in_their_format() {
+        let img = DynamicImage::ImageRgba8(image::RgbaImage::from_fn(64, 32, |x, y| {
+            image::Rgba([x as u8 * 4, y as u8 * 8, 0, 128])
+        }));
+        let webp = encode(&img, Format::Webp, 80).unwrap();
+        assert_eq!((&webp[..4], &webp[8..12]), (&b"RIFF"[..], &b"WEBP"[..]));
+        let back = image::load_from_memory(&webp).unwrap();
+        assert_eq!(back.to_rgba8(), img.to_rgba8(), "lossless, alpha kept");
+        let jpeg = encode(&img, Format::Jpeg, 80).unwrap();
+        assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+        #[cfg(feature = "avif")]
+        {
+            let avif = encode(&img, Format::Avif, 80).unwrap();
+            assert_eq!(&avif[4..12], b"ftypavif");
+        }
+        #[cfg(not(feature = "avif"))]
+        assert!(encode(&img, Format::Avif, 80).is_err());
+    }
 }

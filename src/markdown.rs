@@ -208,6 +208,8 @@ struct OpenPicture<'a> {
     picture: &'a crate::images::Picture,
     title: String,
     alt: String,
+    /// Images open inside its alt text (their text is alt text too).
+    nested: usize,
 }
 
 impl<'a, 'e> Walk<'a, 'e> {
@@ -265,6 +267,26 @@ impl<'a, 'e> Walk<'a, 'e> {
                 }),
                 None => return,
             },
+            // Inside an image of the site: its alt text, an image nested in it too.
+            Event::End(TagEnd::Image) if self.picture.as_ref().is_some_and(|p| p.nested == 0) => {
+                self.images_kept.pop();
+                match self.close_picture() {
+                    Some(html) => Event::Html(html.into()),
+                    None => return,
+                }
+            }
+            other if self.picture.is_some() => {
+                let other = self.check(other, offset);
+                if let Some(open) = &mut self.picture {
+                    match &other {
+                        Event::Text(t) | Event::Code(t) => open.alt.push_str(t),
+                        Event::Start(Tag::Image { .. }) => open.nested += 1,
+                        Event::End(TagEnd::Image) => open.nested -= 1,
+                        _ => {}
+                    }
+                }
+                return;
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -284,20 +306,6 @@ impl<'a, 'e> Walk<'a, 'e> {
                 }
                 None => return,
             },
-            Event::End(TagEnd::Image) if self.picture.is_some() => {
-                self.images_kept.pop();
-                match self.close_picture() {
-                    Some(html) => Event::Html(html.into()),
-                    None => return,
-                }
-            }
-            other if self.picture.is_some() => {
-                let other = self.check(other, offset);
-                if let (Some(open), Event::Text(t) | Event::Code(t)) = (&mut self.picture, &other) {
-                    open.alt.push_str(t);
-                }
-                return;
-            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(ref info)))
                 if self.input.highlight =>
             {
@@ -365,6 +373,7 @@ impl<'a, 'e> Walk<'a, 'e> {
                     picture,
                     title: title.to_string(),
                     alt: String::new(),
+                    nested: 0,
                 });
                 true
             }

@@ -46,6 +46,14 @@ fn images_site() -> TestSite {
             picture(2000, 1000, image::ImageFormat::Jpeg),
         )
         .file(
+            "content/articles/b.md",
+            page(
+                "",
+                "Nested: ![outer ![inner](/img/logo.png) text](/img/wide.jpg) done.\n",
+            )
+            .replace("Alpha", "Beta"),
+        )
+        .file(
             "static/img/logo.png",
             picture(300, 100, image::ImageFormat::Png),
         )
@@ -75,6 +83,10 @@ fn images_get_variants_srcset_and_their_size_and_the_hero_is_shown() {
     assert!(html.contains(&format!("<img src=\"/img/wide.jpg\" srcset=\"/img/wide-480w.jpg 480w, /img/wide-960w.jpg 960w, /img/wide-1000w.jpg 1000w\" {sizes} width=\"1000\" height=\"250\" alt=\"Wide photo\" loading=\"lazy\" decoding=\"async\">")), "{html}");
     // The hero: the page's image, at the top, loaded first.
     assert!(html.contains(&format!("<figure class=\"hero\"><img src=\"/articles/a/hero.jpg\" srcset=\"/articles/a/hero-480w.jpg 480w, /articles/a/hero-960w.jpg 960w, /articles/a/hero-1600w.jpg 1600w\" {sizes} width=\"1600\" height=\"800\" alt=\"The mill at night\" fetchpriority=\"high\" decoding=\"async\"></figure>")), "{html}");
+
+    // An image in an image's alt text is alt text.
+    let b = site.read("articles/b/index.html");
+    assert!(b.contains(&format!("<p>Nested: <img src=\"/img/wide.jpg\" srcset=\"/img/wide-480w.jpg 480w, /img/wide-960w.jpg 960w, /img/wide-1000w.jpg 1000w\" {sizes} width=\"1000\" height=\"250\" alt=\"outer inner text\" decoding=\"async\"> done.</p>")), "{b}");
 
     // The variants are real images of the sizes named.
     assert_eq!(size_of(&site, "articles/a/chart-480w.webp"), (480, 240));

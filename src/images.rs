@@ -337,15 +337,46 @@ impl Shown {
     }
 }
 
-/// The variants a build stages: each encoded file in the cache, and where it goes in
-/// the output (`articles/x/chart-960w.webp`).
+/// A variant's bytes: in the cache, or in memory when there is no cache to keep them.
+#[derive(Debug)]
+pub enum Bytes {
+    Cached(PathBuf),
+    Made(Vec<u8>),
+}
+
+/// The variants a build stages: each one's bytes, and where it goes in the output
+/// (`articles/x/chart-960w.webp`).
 #[derive(Debug, Default)]
 pub struct Produced {
-    pub files: Vec<(PathBuf, String)>,
+    pub files: Vec<(Bytes, String)>,
     /// Variants encoded by this build.
     pub encoded: usize,
     /// Variants taken from the cache.
     pub cached: usize,
+    /// Why nothing was cached (the folder is a symbolic link, or cannot be made): every
+    /// variant was encoded, and is encoded again by the next build.
+    pub uncached: Option<String>,
+}
+
+/// The cache folder under `root`, made if missing; why not when it cannot be used. A
+/// folder on the way that is a symbolic link is not followed: cairn writes only
+/// inside the site's own `.cairn-cache/`.
+fn cache_folder(root: &Path) -> Result<PathBuf, String> {
+    let mut dir = root.to_path_buf();
+    for part in CACHE.split('/') {
+        dir.push(part);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!("{} is a symbolic link", dir.display()));
+            }
+            Ok(m) if !m.is_dir() => return Err(format!("{} is not a folder", dir.display())),
+            Ok(_) => {}
+            Err(_) => {
+                std::fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            }
+        }
+    }
+    Ok(dir)
 }
 
 /// Make the variants of every image `shown` names, in parallel: each taken from the
@@ -358,12 +389,16 @@ pub fn produce(table: &Table, shown: &[Shown], root: &Path) -> Result<Produced, 
         .collect();
     pictures.sort_unstable_by(|a, b| a.url.cmp(&b.url));
     pictures.dedup_by(|a, b| a.url == b.url);
-    let cache = root.join(CACHE);
+    let mut produced = Produced::default();
+    if pictures.iter().all(|p| table.variants(p).is_empty()) {
+        return Ok(produced);
+    }
+    let cache = cache_folder(root);
     let results: Vec<(&Picture, Result<Made, String>)> = pictures
         .into_par_iter()
-        .map(|p| (p, make(table, p, &cache)))
+        .map(|p| (p, make(table, p, cache.as_deref().ok())))
         .collect();
-    let mut produced = Produced::default();
+    produced.uncached = cache.err();
     let mut failed: HashMap<&str, String> = HashMap::new();
     for (picture, result) in results {
         match result {
@@ -388,12 +423,13 @@ pub fn produce(table: &Table, shown: &[Shown], root: &Path) -> Result<Produced, 
 
 /// One picture's variants.
 struct Made {
-    files: Vec<(PathBuf, String)>,
+    files: Vec<(Bytes, String)>,
     encoded: usize,
 }
 
-/// The variants of one picture, from the cache or made into it.
-fn make(table: &Table, picture: &Picture, cache: &Path) -> Result<Made, String> {
+/// The variants of one picture, from the cache or made into it; without a cache, made
+/// in memory.
+fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, String> {
     let variants = table.variants(picture);
     if variants.is_empty() {
         return Ok(Made {
@@ -405,16 +441,27 @@ fn make(table: &Table, picture: &Picture, cache: &Path) -> Result<Made, String> 
     let out = table.output_format(picture.format);
     let key = xxhash_rust::xxh3::xxh3_128(&bytes)
         ^ u128::from(hash_of(&(ENCODING, out, table.config.quality)));
+    let rel = |v: &Variant| v.url.trim_start_matches('/').to_string();
+    let Some(cache) = cache else {
+        let image = decode(&bytes)?;
+        let mut files = Vec::new();
+        for v in &variants {
+            files.push((
+                Bytes::Made(resize_and_encode(&image, v, out, table)?),
+                rel(v),
+            ));
+        }
+        return Ok(Made {
+            encoded: files.len(),
+            files,
+        });
+    };
     let path_of = |v: &Variant| cache.join(format!("{key:032x}-{}.{}", v.width, out.extension()));
     let missing: Vec<&Variant> = variants.iter().filter(|v| !path_of(v).is_file()).collect();
     if !missing.is_empty() {
         let image = decode(&bytes)?;
-        std::fs::create_dir_all(cache)
-            .map_err(|e| format!("cannot be cached: {}: {e}", cache.display()))?;
         for v in &missing {
-            let resized =
-                image.resize_exact(v.width, v.height, image::imageops::FilterType::CatmullRom);
-            let encoded = encode(&resized, out, table.config.quality)?;
+            let encoded = resize_and_encode(&image, v, out, table)?;
             store(&path_of(v), &encoded)
                 .map_err(|e| format!("cannot be cached: {}: {e}", cache.display()))?;
         }
@@ -422,10 +469,20 @@ fn make(table: &Table, picture: &Picture, cache: &Path) -> Result<Made, String> 
     Ok(Made {
         files: variants
             .iter()
-            .map(|v| (path_of(v), v.url.trim_start_matches('/').to_string()))
+            .map(|v| (Bytes::Cached(path_of(v)), rel(v)))
             .collect(),
         encoded: missing.len(),
     })
+}
+
+fn resize_and_encode(
+    image: &DynamicImage,
+    v: &Variant,
+    out: Format,
+    table: &Table,
+) -> Result<Vec<u8>, String> {
+    let resized = image.resize_exact(v.width, v.height, image::imageops::FilterType::CatmullRom);
+    encode(&resized, out, table.config.quality)
 }
 
 /// The pixels, turned upright.

@@ -397,10 +397,27 @@ fn write_site(
     }
     timings.slowest = std::mem::take(&mut rendered.slowest);
     let copied = copy_static(theme, site, &staging)?;
-    for (cached, rel) in &images.files {
-        staging
-            .copy(cached, rel)
-            .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))?;
+    let n_images = images.files.len();
+    for (bytes, rel) in images.files {
+        let staged = match bytes {
+            images::Bytes::Cached(path) => staging.copy(&path, &rel),
+            images::Bytes::Made(bytes) => staging.write(render::OutputFile {
+                path: rel.clone(),
+                bytes,
+            }),
+        };
+        staged.map_err(|e| anyhow::Error::new(e).context(format!("cannot write {rel}")))?;
+    }
+    let mut warnings = warnings;
+    if let Some(why) = images.uncached {
+        warnings.push(
+            Diagnostic::warning(
+                Code::Io,
+                images::CACHE,
+                format!("resized images are not cached: {why}"),
+            )
+            .with_hint("remove it, or let cairn make the folder: every build encodes every image again until then"),
+        );
     }
     timings.lap("copy static files and images");
     let indexed = indexing.stage(&staging)?;
@@ -410,7 +427,7 @@ fn write_site(
     timings.lap("swap output");
     let report = Report {
         pages: site.all().map(|s| s.own).sum(),
-        files: rendered.files + copied + images.files.len() + indexed,
+        files: rendered.files + copied + n_images + indexed,
         rendered: rendered.rendered,
         images: (images.encoded, images.cached),
         warnings,

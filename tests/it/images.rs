@@ -348,3 +348,32 @@ fn serve_resizes_an_image_added_or_replaced_while_it_runs() {
     assert_eq!(server.get("/articles/a/chart-800w.webp").0, 200);
     assert_eq!(server.get("/articles/a/chart-1200w.webp").0, 404);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_that_is_a_symbolic_link_is_not_written_through() {
+    let site = images_site();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), site.path(".cairn-cache")).unwrap();
+    let run = site.build().success();
+    assert!(
+        run.stdout
+            .contains("9 image variants (9 encoded, 0 from the cache)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "warning: resized images are not cached: {} is a symbolic link",
+            site.path(".cairn-cache").display()
+        )),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "nothing written through the link"
+    );
+    assert_eq!(size_of(&site, "articles/a/chart-960w.webp"), (960, 480));
+}

@@ -294,17 +294,16 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
 struct Indexing(Option<std::thread::JoinHandle<anyhow::Result<Vec<render::OutputFile>>>>);
 
 impl Indexing {
-    /// Start indexing `site`'s searchable pages, when search is on.
+    /// Start indexing `site`'s searchable pages in every language, when search is on.
     fn start(site: &Site) -> Indexing {
         if !search::enabled(&site.config) {
             return Indexing(None);
         }
-        let input = search::input(site, &search::indexed(site));
-        let language = site.config.language.clone();
+        let input = search::input(site);
         Indexing(Some(std::thread::spawn(move || {
             let records = search::records(&input);
             drop(input);
-            search::bundle(records, &language, &|| false).map(Option::unwrap_or_default)
+            search::bundle(records, &|| false).map(Option::unwrap_or_default)
         })))
     }
 

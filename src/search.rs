@@ -5,8 +5,9 @@
 //! under [`BUNDLE`]. Nothing here writes to disk: the bundle goes through the output
 //! layer like every other file, so it is recorded and pruned like them.
 //!
-//! Indexing is a function of the pages it indexes and their language
-//! ([`records`], [`bundle`]): a site in several languages makes one index per language.
+//! Every language of a site is indexed, each page with its language: Pagefind keeps one
+//! index per language in the one bundle ([`bundle`]), and the browser loads the index of
+//! the page's `<html lang>`, so `/zh/search/` searches the Chinese pages only.
 
 mod background;
 
@@ -32,12 +33,15 @@ pub fn enabled(config: &SiteConfig) -> bool {
 /// One page as the index holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
+    /// The page's language (its code, `zh`): the index it goes into.
+    pub language: String,
     /// The page's link (base path in front), as a result links to it.
     pub url: String,
     /// The words searched: the title, then the body as plain text.
     pub content: String,
-    /// What a result shows: `title`, `url`, `summary`, `stage` (its name), `roles`
-    /// (names, comma-separated) and `type` (`Article`, `Case study`, `Page`).
+    /// What a result shows, in the page's language: `title`, `url`, `summary`, `stage`
+    /// (its name), `roles` (names, comma-separated) and `type` (`Article`, `Case study`,
+    /// `Page`).
     pub meta: BTreeMap<String, String>,
     /// What facets narrow by, as ids: `role`, `stage`, `industry`, `type`.
     pub filters: BTreeMap<String, Vec<String>>,
@@ -52,49 +56,92 @@ pub struct Source {
     summary: String,
 }
 
-/// The vocabulary names records show, taken from a site.
+/// The vocabulary names records show, taken from a site in one language.
 #[derive(Debug, Clone, Default)]
 pub struct Terms {
+    /// The language's code (`zh`).
+    language: String,
     base_path: String,
+    /// The names of the types: article, case study, page.
+    kinds: [String; 3],
     /// `(id, name)` of each stage, role and industry, by index.
     stages: Vec<(String, String)>,
     roles: Vec<(String, String)>,
     industries: Vec<(String, String)>,
 }
 
-/// What an index is made from: the pages and the names of their terms.
+/// What an index is made from: the pages of each language and the names of their terms.
 #[derive(Debug, Clone, Default)]
 pub struct Input {
+    pub languages: Vec<Language>,
+}
+
+/// The pages of one language to index, and the names they show.
+#[derive(Debug, Clone, Default)]
+pub struct Language {
     pub pages: Vec<Source>,
     terms: Terms,
 }
 
-/// The pages of `site` the index holds, in site order: published pages that are not
-/// drafts (a `--drafts` preview publishes them, the index never holds them), outside the
-/// sections `[search] exclude` names.
+impl Input {
+    /// How many pages there are to index, in every language.
+    pub fn len(&self) -> usize {
+        self.languages.iter().map(|l| l.pages.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The pages of `site` (one language) the index holds, in site order: its own published
+/// pages that are not drafts (a `--drafts` preview publishes them, the index never holds
+/// them), outside the sections `[search] exclude` names.
 pub fn indexed(site: &Site) -> Vec<usize> {
     let exclude = &site.config.search.exclude;
+    let folder = site.urls.home();
     (0..site.own)
         .filter(|&i| {
             let meta = &site.pages[i].meta;
-            meta.published && !meta.draft && !exclude.iter().any(|s| s == section(&meta.url))
+            let url = meta.url.strip_prefix(folder.as_str()).unwrap_or(&meta.url);
+            meta.published && !meta.draft && !exclude.iter().any(|s| s == section(url))
         })
         .collect()
 }
 
+/// Whether pages of `site` (one language) show the search box and it has a search page:
+/// search is on, and the language is the default one or has pages in the index (the
+/// browser would search another language's index for a language that has none).
+pub fn searchable(site: &Site) -> bool {
+    enabled(&site.config) && (site.lang == 0 || !indexed(site).is_empty())
+}
+
 /// The section of a site path: its first folder (`about` for `/about/team/`, empty for `/`).
+/// A language's pages are matched without its folder (`/zh/about/` is in `about`).
 pub fn section(url: &str) -> &str {
     let rest = url.trim_start_matches('/');
     rest.split('/').next().unwrap_or("")
 }
 
-/// Takes a site and the pages to index; gives what indexing them needs, cheaply (shares
-/// each page's metadata and body): a serve session takes it after a build and indexes on
-/// another thread. The bodies must not have been taken (a one-shot build takes it before
-/// rendering).
-pub fn input(site: &Site, pages: &[usize]) -> Input {
-    let pair = |id: &str, name: &str| (id.to_string(), name.to_string());
+/// Takes a site; gives what indexing its pages in every language needs ([`indexed`]),
+/// cheaply (shares each page's metadata and body): a serve session takes it after a
+/// build and indexes on another thread. The bodies must not have been taken (a one-shot
+/// build takes it before rendering).
+pub fn input(site: &Site) -> Input {
     Input {
+        languages: site
+            .all()
+            .map(|s| language(s, &indexed(s)))
+            .filter(|l| !l.pages.is_empty())
+            .collect(),
+    }
+}
+
+/// The pages `pages` of `site`, in its language.
+pub fn language(site: &Site, pages: &[usize]) -> Language {
+    let pair = |id: &str, name: &str| (id.to_string(), name.to_string());
+    let words = &site.words;
+    Language {
         pages: pages
             .iter()
             .map(|&i| {
@@ -107,7 +154,14 @@ pub fn input(site: &Site, pages: &[usize]) -> Input {
             })
             .collect(),
         terms: Terms {
+            language: site.config.language.clone(),
             base_path: site.urls.base_path().to_string(),
+            kinds: [
+                "search_type_article",
+                "search_type_case_study",
+                "search_type_page",
+            ]
+            .map(|k| words.get(k).to_string()),
             stages: site
                 .config
                 .stages
@@ -129,14 +183,14 @@ pub fn input(site: &Site, pages: &[usize]) -> Input {
     }
 }
 
-/// The records of `input`'s pages, in its order (in parallel: the plain text of ten
-/// thousand bodies).
+/// The records of `input`'s pages, language by language, each in site order (in
+/// parallel: the plain text of ten thousand bodies).
 pub fn records(input: &Input) -> Vec<Record> {
     use rayon::prelude::*;
     input
-        .pages
+        .languages
         .par_iter()
-        .map(|p| record(p, &input.terms))
+        .flat_map(|l| l.pages.par_iter().map(|p| record(p, &l.terms)))
         .collect()
 }
 
@@ -156,9 +210,9 @@ fn record(source: &Source, terms: &Terms) -> Record {
     };
     let stage: Vec<usize> = meta.stage.into_iter().collect();
     let kind = match meta.kind {
-        Kind::Article => ("article", "Article"),
-        Kind::CaseStudy => ("case-study", "Case study"),
-        Kind::Page => ("page", "Page"),
+        Kind::Article => ("article", &terms.kinds[0]),
+        Kind::CaseStudy => ("case-study", &terms.kinds[1]),
+        Kind::Page => ("page", &terms.kinds[2]),
     };
     let url = crate::urls::with_base(&terms.base_path, &meta.url);
     let mut shown = BTreeMap::new();
@@ -189,6 +243,7 @@ fn record(source: &Source, terms: &Terms) -> Record {
     content.push_str(".\n");
     plain_text(&source.body.html, &mut content);
     Record {
+        language: terms.language.clone(),
         url,
         content,
         meta: shown,
@@ -305,14 +360,13 @@ const UNUSED: &[&str] = &[
     "pagefind-highlight.js",
 ];
 
-/// Takes the records of the pages in one language, its code (`en`) and whether to give
-/// up (asked between records: a serve session's newer build wants a newer index); gives
-/// the Pagefind bundle as output files under [`BUNDLE`], or `None` when it gave up. No
-/// records: no files.
+/// Takes the records of the pages in every language and whether to give up (asked
+/// between records: a serve session's newer build wants a newer index); gives the
+/// Pagefind bundle as output files under [`BUNDLE`], or `None` when it gave up: one index
+/// per language of the records, listed in `pagefind-entry.json`. No records: no files.
 #[cfg(feature = "search")]
 pub fn bundle(
     records: Vec<Record>,
-    language: &str,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<Vec<OutputFile>>> {
     use anyhow::Context;
@@ -322,12 +376,9 @@ pub fn bundle(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the search indexer")?;
-    let language = language.to_string();
     let files = runtime.block_on(async move {
-        let config = pagefind::options::PagefindServiceConfig::builder()
-            .force_language(language.clone())
-            .build();
-        let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
+        // No forced language: each record goes into the index of its own.
+        let mut index = pagefind::api::PagefindIndex::new(None)?;
         for r in records {
             if stop() {
                 return Ok(None);
@@ -336,7 +387,7 @@ pub fn bundle(
                 .add_custom_record(
                     r.url,
                     r.content,
-                    language.clone(),
+                    r.language,
                     Some(r.meta),
                     Some(r.filters),
                     None,
@@ -366,7 +417,6 @@ pub fn bundle(
 #[cfg(not(feature = "search"))]
 pub fn bundle(
     _records: Vec<Record>,
-    _language: &str,
     _stop: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<Vec<OutputFile>>> {
     Ok(Some(Vec::new()))

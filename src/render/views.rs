@@ -97,7 +97,7 @@ pub struct SiteLinks {
     pub proof: String,
     pub feed: String,
     pub sitemap: String,
-    /// The search page (of the default language: it searches its pages).
+    /// The search page of this language (it searches this language's pages).
     pub search: String,
     /// Files for every language: the stylesheet and icons live at the base path.
     pub assets: String,
@@ -117,7 +117,7 @@ impl SiteLinks {
             proof: u.href(&u.proof()),
             feed: u.href(&u.feed()),
             sitemap: u.href(&u.sitemap()),
-            search: format!("{}/search/", u.base_path()),
+            search: u.href(&u.search()),
             assets: u.base_path().to_string(),
         }
     }

@@ -76,7 +76,7 @@ fn records_carry_filters_as_ids_and_meta_as_names() {
         ],
         false,
     );
-    let records = records(&input(&site, &indexed(&site)));
+    let records = records(&input(&site));
     let by_url: BTreeMap<&str, &Record> = records.iter().map(|r| (r.url.as_str(), r)).collect();
     assert_eq!(
         by_url.keys().copied().collect::<Vec<_>>(),
@@ -187,8 +187,8 @@ fn excluded_sections_and_drafts_are_never_indexed() {
 #[test]
 fn the_bundle_is_under_its_folder_without_the_stock_interfaces() {
     let site = load("", &[("content/articles/a.md", ARTICLE)], false);
-    let records = records(&input(&site, &indexed(&site)));
-    let files = bundle(records, "en", &|| false)
+    let records = records(&input(&site));
+    let files = bundle(records, &|| false)
         .expect("a bundle")
         .expect("not stopped");
     let names: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -210,12 +210,7 @@ fn the_bundle_is_under_its_folder_without_the_stock_interfaces() {
     );
     assert!(!names.iter().any(|n| n.contains("-ui.")), "{names:?}");
     // No records, no bundle; asked to stop, it stops.
-    assert!(
-        bundle(Vec::new(), "en", &|| false)
-            .unwrap()
-            .unwrap()
-            .is_empty()
-    );
-    let records = super::records(&input(&site, &indexed(&site)));
-    assert!(bundle(records, "en", &|| true).unwrap().is_none());
+    assert!(bundle(Vec::new(), &|| false).unwrap().unwrap().is_empty());
+    let records = super::records(&input(&site));
+    assert!(bundle(records, &|| true).unwrap().is_none());
 }

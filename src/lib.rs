@@ -300,10 +300,13 @@ impl Indexing {
             return Indexing(None);
         }
         let input = search::input(site);
+        let part_pages = input.part_pages;
         Indexing(Some(std::thread::spawn(move || {
             let records = search::records(&input);
             drop(input);
-            search::bundle(records, &|| false).map(Option::unwrap_or_default)
+            // Every core: the parts of a large index are made at once, beside the render.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            search::bundle(records, part_pages, threads, &|| false).map(Option::unwrap_or_default)
         })))
     }
 

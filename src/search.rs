@@ -74,6 +74,8 @@ pub struct Terms {
 #[derive(Debug, Clone, Default)]
 pub struct Input {
     pub languages: Vec<Language>,
+    /// `[search] part_pages`: the most pages of one language in one part of the index.
+    pub part_pages: usize,
 }
 
 /// The pages of one language to index, and the names they show.
@@ -134,7 +136,63 @@ pub fn input(site: &Site) -> Input {
             .map(|s| language(s, &indexed(s)))
             .filter(|l| !l.pages.is_empty())
             .collect(),
+        part_pages: site.config.search.part_pages,
     }
+}
+
+/// How many parts a language with `pages` pages in the index is indexed in: one per
+/// `part_pages` pages or fewer, at least one; one when `part_pages` is 0 (the default).
+pub fn parts(pages: usize, part_pages: usize) -> usize {
+    match part_pages {
+        0 => 1,
+        n => pages.div_ceil(n).max(1),
+    }
+}
+
+/// The folder of part `k` (from 0) inside the bundle, with its trailing slash: the
+/// first part is the bundle itself (`pagefind.js` searches it), the others are
+/// `part2/`, `part3/`… which the search page merges in.
+pub fn part_folder(k: usize) -> String {
+    match k {
+        0 => String::new(),
+        k => format!("part{}/", k + 1),
+    }
+}
+
+/// The links of the parts (after the first) that a search in `site`'s language merges
+/// in: none unless the language has more than `[search] part_pages` pages in the index.
+pub fn merged_parts(site: &Site) -> Vec<String> {
+    let parts = parts(indexed(site).len(), site.config.search.part_pages);
+    (1..parts)
+        .map(|k| format!("{}/{BUNDLE}/{}", site.urls.base_path(), part_folder(k)))
+        .collect()
+}
+
+/// Takes the records, language by language, and the most pages of one language in
+/// one part; gives the parts: each language's pages are cut, in their order, into
+/// [`parts`] runs of nearly equal length, and part `k` holds the `k`-th run of every
+/// language that has one. So every part holds every language of the first part, a
+/// language's search merges the parts that hold it, and with site order (newest first)
+/// the first part holds the newest pages.
+fn split(records: Vec<Record>, part_pages: usize) -> Vec<Vec<Record>> {
+    let mut out: Vec<Vec<Record>> = Vec::new();
+    let mut records = records.into_iter().peekable();
+    while let Some(first) = records.next() {
+        let mut run = vec![first];
+        while let Some(r) = records.next_if(|r| r.language == run[0].language) {
+            run.push(r);
+        }
+        let n = run.len();
+        let k = parts(n, part_pages);
+        let mut rest = run.into_iter();
+        for j in 0..k {
+            if out.len() == j {
+                out.push(Vec::new());
+            }
+            out[j].extend(rest.by_ref().take((j + 1) * n / k - j * n / k));
+        }
+    }
+    out
 }
 
 /// The pages `pages` of `site`, in its language.
@@ -360,19 +418,88 @@ const UNUSED: &[&str] = &[
     "pagefind-highlight.js",
 ];
 
-/// Takes the records of the pages in every language and whether to give up (asked
-/// between records: a serve session's newer build wants a newer index); gives the
-/// Pagefind bundle as output files under [`BUNDLE`], or `None` when it gave up: one index
-/// per language of the records, listed in `pagefind-entry.json`. No records: no files.
+/// Files of a Pagefind bundle that a part after the first keeps: its entry, metadata,
+/// word index, filters and fragments (the browser runs the first part's script and
+/// WebAssembly for all).
+#[cfg(feature = "search")]
+fn part_keeps(rel: &str) -> bool {
+    rel == "pagefind-entry.json"
+        || rel.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|f| rel.starts_with(f))
+}
+
+/// Takes the records of the pages in every language (language by language), the most
+/// pages of one language in one part of the index, how many parts to make at once, and
+/// whether to give up (asked between records: a serve session's newer build wants a
+/// newer index); gives the Pagefind bundle as output files under [`BUNDLE`], or `None`
+/// when it gave up: one index per language of the records, listed in
+/// `pagefind-entry.json`, and for a language of more than `part_pages` pages further
+/// parts under `part2/`… (see [`split`]), each a Pagefind index of its own made on a
+/// thread of its own. The files are the same however many threads make them. No
+/// records: no files.
 #[cfg(feature = "search")]
 pub fn bundle(
+    records: Vec<Record>,
+    part_pages: usize,
+    threads: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<Option<Vec<OutputFile>>> {
+    use std::sync::Mutex;
+    if records.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let parts = split(records, part_pages);
+    let count = parts.len();
+    // Taken from the end: the first part first.
+    let queue = Mutex::new(parts.into_iter().enumerate().rev().collect::<Vec<_>>());
+    let done = Mutex::new(Vec::with_capacity(count));
+    std::thread::scope(|s| {
+        for _ in 0..threads.clamp(1, count) {
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().map(|mut q| q.pop());
+                    let Ok(Some((k, part))) = next else {
+                        return;
+                    };
+                    let files = index_part(k, part, stop);
+                    let failed = !matches!(files, Ok(Some(_)));
+                    if let Ok(mut done) = done.lock() {
+                        done.push((k, files));
+                    }
+                    if failed {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("the search indexer stopped unexpectedly"))?;
+    done.sort_by_key(|(k, _)| *k);
+    // A thread stops at a part that failed or gave up; its result is among these.
+    let complete = done.len() == count;
+    let mut all = Vec::new();
+    for (_, files) in done {
+        match files? {
+            Some(files) => all.extend(files),
+            None => return Ok(None),
+        }
+    }
+    Ok(complete.then_some(all))
+}
+
+/// Part `k` of the bundle: a Pagefind index of `records`, as output files under its
+/// folder ([`part_folder`]); `None` when it gave up.
+#[cfg(feature = "search")]
+fn index_part(
+    k: usize,
     records: Vec<Record>,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<Vec<OutputFile>>> {
     use anyhow::Context;
-    if records.is_empty() {
-        return Ok(Some(Vec::new()));
-    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the search indexer")?;
@@ -399,13 +526,18 @@ pub fn bundle(
     let Some(files) = files.context("cannot build the search index")? else {
         return Ok(None);
     };
+    let folder = part_folder(k);
     Ok(Some(
         files
             .into_iter()
             .filter_map(|f| {
                 let rel = f.filename.to_str()?.replace('\\', "/");
-                (!UNUSED.contains(&rel.as_str())).then(|| OutputFile {
-                    path: format!("{BUNDLE}/{rel}"),
+                let keep = match k {
+                    0 => !UNUSED.contains(&rel.as_str()),
+                    _ => part_keeps(&rel),
+                };
+                keep.then(|| OutputFile {
+                    path: format!("{BUNDLE}/{folder}{rel}"),
                     bytes: f.contents,
                 })
             })
@@ -417,6 +549,8 @@ pub fn bundle(
 #[cfg(not(feature = "search"))]
 pub fn bundle(
     _records: Vec<Record>,
+    _part_pages: usize,
+    _threads: usize,
     _stop: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<Vec<OutputFile>>> {
     Ok(Some(Vec::new()))

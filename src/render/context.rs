@@ -95,6 +95,7 @@ impl<'a> Ctx<'a> {
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
             live_reload: &options.live_reload,
             search: crate::search::searchable(site),
+            search_parts: crate::search::merged_parts(site),
             highlight: config.markdown.highlight,
         };
         let value = |t: TermView| tera::Value::from_serializable(&t);

@@ -56,6 +56,9 @@ pub struct SiteView<'a> {
     pub live_reload: &'a str,
     /// Whether the site has a search page (`/search/`) and index (`/pagefind/`).
     pub search: bool,
+    /// The links of the parts of this language's index that its search merges into the
+    /// first (`/pagefind/part2/`…; none below `[search] part_pages` pages).
+    pub search_parts: Vec<String>,
     /// `[markdown] highlight`: code has `hl-*` classes for the theme to style.
     pub highlight: bool,
 }

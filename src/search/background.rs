@@ -103,6 +103,7 @@ impl Background {
         };
         let latest = self.latest.clone();
         let pages = input.len();
+        let part_pages = input.part_pages;
         let thread = std::thread::Builder::new()
             .name("cairn-search".into())
             .spawn(move || {
@@ -112,7 +113,8 @@ impl Background {
                 if stop() {
                     return Ok(None);
                 }
-                super::bundle(records, &stop)
+                // One part at a time: the other core stays free for the next edit's build.
+                super::bundle(records, part_pages, 1, &stop)
             });
         // No thread to index on: the next build tries again.
         if let Ok(thread) = thread {

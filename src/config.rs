@@ -96,6 +96,11 @@ pub struct SearchConfig {
     /// `/about/`, `/about/team/`; `articles`, `case-studies`).
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// A language with more pages in the index is indexed in parts of at most this
+    /// many pages, made in parallel and merged in the browser; 0 (the default): one
+    /// index per language, whatever its size.
+    #[serde(default)]
+    pub part_pages: usize,
 }
 
 impl Default for SearchConfig {
@@ -103,6 +108,7 @@ impl Default for SearchConfig {
         SearchConfig {
             enabled: true,
             exclude: Vec::new(),
+            part_pages: 0,
         }
     }
 }
@@ -873,7 +879,7 @@ const AUDIT_KEYS: &[&str] = &["min_per_cell", "require", "case_study_per_industr
 const CAMPAIGN_KEYS: &[&str] = &["utm_source", "utm_medium", "utm_campaign"];
 const EMAIL_KEYS: &[&str] = &["enabled"];
 const SOCIAL_KEYS: &[&str] = &["image", "image_alt"];
-const SEARCH_KEYS: &[&str] = &["enabled", "exclude"];
+const SEARCH_KEYS: &[&str] = &["enabled", "exclude", "part_pages"];
 const MARKDOWN_KEYS: &[&str] = &["highlight"];
 const IMAGES_KEYS: &[&str] = &["enabled", "widths", "format", "quality", "sizes"];
 
@@ -1326,7 +1332,8 @@ mod tests {
             off.search,
             SearchConfig {
                 enabled: false,
-                exclude: vec!["about".to_string()]
+                exclude: vec!["about".to_string()],
+                part_pages: 0,
             }
         );
         let shown: Vec<String> =

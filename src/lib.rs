@@ -297,17 +297,19 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
 struct Indexing(Option<std::thread::JoinHandle<anyhow::Result<Vec<render::OutputFile>>>>);
 
 impl Indexing {
-    /// Start indexing `site`'s searchable pages, when search is on.
+    /// Start indexing `site`'s searchable pages in every language, when search is on.
     fn start(site: &Site) -> Indexing {
         if !search::enabled(&site.config) {
             return Indexing(None);
         }
-        let input = search::input(site, &search::indexed(site));
-        let language = site.config.language.clone();
+        let input = search::input(site);
+        let part_pages = input.part_pages;
         Indexing(Some(std::thread::spawn(move || {
             let records = search::records(&input);
             drop(input);
-            search::bundle(records, &language, &|| false).map(Option::unwrap_or_default)
+            // Every core: the parts of a large index are made at once, beside the render.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            search::bundle(records, part_pages, threads, &|| false).map(Option::unwrap_or_default)
         })))
     }
 

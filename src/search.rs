@@ -5,8 +5,9 @@
 //! under [`BUNDLE`]. Nothing here writes to disk: the bundle goes through the output
 //! layer like every other file, so it is recorded and pruned like them.
 //!
-//! Indexing is a function of the pages it indexes and their language
-//! ([`records`], [`bundle`]): a site in several languages makes one index per language.
+//! Every language of a site is indexed, each page with its language: Pagefind keeps one
+//! index per language in the one bundle ([`bundle`]), and the browser loads the index of
+//! the page's `<html lang>`, so `/zh/search/` searches the Chinese pages only.
 
 mod background;
 
@@ -32,12 +33,15 @@ pub fn enabled(config: &SiteConfig) -> bool {
 /// One page as the index holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
+    /// The page's language (its code, `zh`): the index it goes into.
+    pub language: String,
     /// The page's link (base path in front), as a result links to it.
     pub url: String,
     /// The words searched: the title, then the body as plain text.
     pub content: String,
-    /// What a result shows: `title`, `url`, `summary`, `stage` (its name), `roles`
-    /// (names, comma-separated) and `type` (`Article`, `Case study`, `Page`).
+    /// What a result shows, in the page's language: `title`, `url`, `summary`, `stage`
+    /// (its name), `roles` (names, comma-separated) and `type` (`Article`, `Case study`,
+    /// `Page`).
     pub meta: BTreeMap<String, String>,
     /// What facets narrow by, as ids: `role`, `stage`, `industry`, `type`.
     pub filters: BTreeMap<String, Vec<String>>,
@@ -52,49 +56,150 @@ pub struct Source {
     summary: String,
 }
 
-/// The vocabulary names records show, taken from a site.
+/// The vocabulary names records show, taken from a site in one language.
 #[derive(Debug, Clone, Default)]
 pub struct Terms {
+    /// The language's code (`zh`).
+    language: String,
     base_path: String,
+    /// The names of the types: article, case study, page.
+    kinds: [String; 3],
     /// `(id, name)` of each stage, role and industry, by index.
     stages: Vec<(String, String)>,
     roles: Vec<(String, String)>,
     industries: Vec<(String, String)>,
 }
 
-/// What an index is made from: the pages and the names of their terms.
+/// What an index is made from: the pages of each language and the names of their terms.
 #[derive(Debug, Clone, Default)]
 pub struct Input {
+    pub languages: Vec<Language>,
+    /// `[search] part_pages`: the most pages of one language in one part of the index.
+    pub part_pages: usize,
+}
+
+/// The pages of one language to index, and the names they show.
+#[derive(Debug, Clone, Default)]
+pub struct Language {
     pub pages: Vec<Source>,
     terms: Terms,
 }
 
-/// The pages of `site` the index holds, in site order: published pages that are not
-/// drafts (a `--drafts` preview publishes them, the index never holds them), outside the
-/// sections `[search] exclude` names.
+impl Input {
+    /// How many pages there are to index, in every language.
+    pub fn len(&self) -> usize {
+        self.languages.iter().map(|l| l.pages.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The pages of `site` (one language) the index holds, in site order: its own published
+/// pages that are not drafts (a `--drafts` preview publishes them, the index never holds
+/// them), outside the sections `[search] exclude` names.
 pub fn indexed(site: &Site) -> Vec<usize> {
     let exclude = &site.config.search.exclude;
+    let folder = site.urls.home();
     (0..site.own)
         .filter(|&i| {
             let meta = &site.pages[i].meta;
-            meta.published && !meta.draft && !exclude.iter().any(|s| s == section(&meta.url))
+            let url = meta.url.strip_prefix(folder.as_str()).unwrap_or(&meta.url);
+            meta.published && !meta.draft && !exclude.iter().any(|s| s == section(url))
         })
         .collect()
 }
 
+/// Whether pages of `site` (one language) show the search box and it has a search page:
+/// search is on, and the language is the default one or has pages in the index (the
+/// browser would search another language's index for a language that has none).
+pub fn searchable(site: &Site) -> bool {
+    enabled(&site.config) && (site.lang == 0 || !indexed(site).is_empty())
+}
+
 /// The section of a site path: its first folder (`about` for `/about/team/`, empty for `/`).
+/// A language's pages are matched without its folder (`/zh/about/` is in `about`).
 pub fn section(url: &str) -> &str {
     let rest = url.trim_start_matches('/');
     rest.split('/').next().unwrap_or("")
 }
 
-/// Takes a site and the pages to index; gives what indexing them needs, cheaply (shares
-/// each page's metadata and body): a serve session takes it after a build and indexes on
-/// another thread. The bodies must not have been taken (a one-shot build takes it before
-/// rendering).
-pub fn input(site: &Site, pages: &[usize]) -> Input {
-    let pair = |id: &str, name: &str| (id.to_string(), name.to_string());
+/// Takes a site; gives what indexing its pages in every language needs ([`indexed`]),
+/// cheaply (shares each page's metadata and body): a serve session takes it after a
+/// build and indexes on another thread. The bodies must not have been taken (a one-shot
+/// build takes it before rendering).
+pub fn input(site: &Site) -> Input {
     Input {
+        languages: site
+            .all()
+            .map(|s| language(s, &indexed(s)))
+            .filter(|l| !l.pages.is_empty())
+            .collect(),
+        part_pages: site.config.search.part_pages,
+    }
+}
+
+/// How many parts a language with `pages` pages in the index is indexed in: one per
+/// `part_pages` pages or fewer, at least one; one when `part_pages` is 0 (the default).
+pub fn parts(pages: usize, part_pages: usize) -> usize {
+    match part_pages {
+        0 => 1,
+        n => pages.div_ceil(n).max(1),
+    }
+}
+
+/// The folder of part `k` (from 0) inside the bundle, with its trailing slash: the
+/// first part is the bundle itself (`pagefind.js` searches it), the others are
+/// `part2/`, `part3/`… which the search page merges in.
+pub fn part_folder(k: usize) -> String {
+    match k {
+        0 => String::new(),
+        k => format!("part{}/", k + 1),
+    }
+}
+
+/// The links of the parts (after the first) that a search in `site`'s language merges
+/// in: none unless the language has more than `[search] part_pages` pages in the index.
+pub fn merged_parts(site: &Site) -> Vec<String> {
+    let parts = parts(indexed(site).len(), site.config.search.part_pages);
+    (1..parts)
+        .map(|k| format!("{}/{BUNDLE}/{}", site.urls.base_path(), part_folder(k)))
+        .collect()
+}
+
+/// Takes the records, language by language, and the most pages of one language in
+/// one part; gives the parts: each language's pages are cut, in their order, into
+/// [`parts`] runs of nearly equal length, and part `k` holds the `k`-th run of every
+/// language that has one. So every part holds every language of the first part, a
+/// language's search merges the parts that hold it, and with site order (newest first)
+/// the first part holds the newest pages.
+fn split(records: Vec<Record>, part_pages: usize) -> Vec<Vec<Record>> {
+    let mut out: Vec<Vec<Record>> = Vec::new();
+    let mut records = records.into_iter().peekable();
+    while let Some(first) = records.next() {
+        let mut run = vec![first];
+        while let Some(r) = records.next_if(|r| r.language == run[0].language) {
+            run.push(r);
+        }
+        let n = run.len();
+        let k = parts(n, part_pages);
+        let mut rest = run.into_iter();
+        for j in 0..k {
+            if out.len() == j {
+                out.push(Vec::new());
+            }
+            out[j].extend(rest.by_ref().take((j + 1) * n / k - j * n / k));
+        }
+    }
+    out
+}
+
+/// The pages `pages` of `site`, in its language.
+pub fn language(site: &Site, pages: &[usize]) -> Language {
+    let pair = |id: &str, name: &str| (id.to_string(), name.to_string());
+    let words = &site.words;
+    Language {
         pages: pages
             .iter()
             .map(|&i| {
@@ -107,7 +212,14 @@ pub fn input(site: &Site, pages: &[usize]) -> Input {
             })
             .collect(),
         terms: Terms {
+            language: site.config.language.clone(),
             base_path: site.urls.base_path().to_string(),
+            kinds: [
+                "search_type_article",
+                "search_type_case_study",
+                "search_type_page",
+            ]
+            .map(|k| words.get(k).to_string()),
             stages: site
                 .config
                 .stages
@@ -129,14 +241,14 @@ pub fn input(site: &Site, pages: &[usize]) -> Input {
     }
 }
 
-/// The records of `input`'s pages, in its order (in parallel: the plain text of ten
-/// thousand bodies).
+/// The records of `input`'s pages, language by language, each in site order (in
+/// parallel: the plain text of ten thousand bodies).
 pub fn records(input: &Input) -> Vec<Record> {
     use rayon::prelude::*;
     input
-        .pages
+        .languages
         .par_iter()
-        .map(|p| record(p, &input.terms))
+        .flat_map(|l| l.pages.par_iter().map(|p| record(p, &l.terms)))
         .collect()
 }
 
@@ -156,9 +268,9 @@ fn record(source: &Source, terms: &Terms) -> Record {
     };
     let stage: Vec<usize> = meta.stage.into_iter().collect();
     let kind = match meta.kind {
-        Kind::Article => ("article", "Article"),
-        Kind::CaseStudy => ("case-study", "Case study"),
-        Kind::Page => ("page", "Page"),
+        Kind::Article => ("article", &terms.kinds[0]),
+        Kind::CaseStudy => ("case-study", &terms.kinds[1]),
+        Kind::Page => ("page", &terms.kinds[2]),
     };
     let url = crate::urls::with_base(&terms.base_path, &meta.url);
     let mut shown = BTreeMap::new();
@@ -189,6 +301,7 @@ fn record(source: &Source, terms: &Terms) -> Record {
     content.push_str(".\n");
     plain_text(&source.body.html, &mut content);
     Record {
+        language: terms.language.clone(),
         url,
         content,
         meta: shown,
@@ -305,29 +418,94 @@ const UNUSED: &[&str] = &[
     "pagefind-highlight.js",
 ];
 
-/// Takes the records of the pages in one language, its code (`en`) and whether to give
-/// up (asked between records: a serve session's newer build wants a newer index); gives
-/// the Pagefind bundle as output files under [`BUNDLE`], or `None` when it gave up. No
+/// Files of a Pagefind bundle that a part after the first keeps: its entry, metadata,
+/// word index, filters and fragments (the browser runs the first part's script and
+/// WebAssembly for all).
+#[cfg(feature = "search")]
+fn part_keeps(rel: &str) -> bool {
+    rel == "pagefind-entry.json"
+        || rel.ends_with(".pf_meta")
+        || ["index/", "fragment/", "filter/"]
+            .iter()
+            .any(|f| rel.starts_with(f))
+}
+
+/// Takes the records of the pages in every language (language by language), the most
+/// pages of one language in one part of the index, how many parts to make at once, and
+/// whether to give up (asked between records: a serve session's newer build wants a
+/// newer index); gives the Pagefind bundle as output files under [`BUNDLE`], or `None`
+/// when it gave up: one index per language of the records, listed in
+/// `pagefind-entry.json`, and for a language of more than `part_pages` pages further
+/// parts under `part2/`… (see [`split`]), each a Pagefind index of its own made on a
+/// thread of its own. The files are the same however many threads make them. No
 /// records: no files.
 #[cfg(feature = "search")]
 pub fn bundle(
     records: Vec<Record>,
-    language: &str,
+    part_pages: usize,
+    threads: usize,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<Vec<OutputFile>>> {
-    use anyhow::Context;
+    use std::sync::Mutex;
     if records.is_empty() {
         return Ok(Some(Vec::new()));
     }
+    let parts = split(records, part_pages);
+    let count = parts.len();
+    // Taken from the end: the first part first.
+    let queue = Mutex::new(parts.into_iter().enumerate().rev().collect::<Vec<_>>());
+    let done = Mutex::new(Vec::with_capacity(count));
+    std::thread::scope(|s| {
+        for _ in 0..threads.clamp(1, count) {
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().map(|mut q| q.pop());
+                    let Ok(Some((k, part))) = next else {
+                        return;
+                    };
+                    let files = index_part(k, part, stop);
+                    let failed = !matches!(files, Ok(Some(_)));
+                    if let Ok(mut done) = done.lock() {
+                        done.push((k, files));
+                    }
+                    if failed {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let mut done = done
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("the search indexer stopped unexpectedly"))?;
+    done.sort_by_key(|(k, _)| *k);
+    // A thread stops at a part that failed or gave up; its result is among these.
+    let complete = done.len() == count;
+    let mut all = Vec::new();
+    for (_, files) in done {
+        match files? {
+            Some(files) => all.extend(files),
+            None => return Ok(None),
+        }
+    }
+    Ok(complete.then_some(all))
+}
+
+/// Part `k` of the bundle: a Pagefind index of `records`, as output files under its
+/// folder ([`part_folder`]); `None` when it gave up.
+#[cfg(feature = "search")]
+fn index_part(
+    k: usize,
+    records: Vec<Record>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<Option<Vec<OutputFile>>> {
+    use anyhow::Context;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the search indexer")?;
-    let language = language.to_string();
     let files = runtime.block_on(async move {
-        let config = pagefind::options::PagefindServiceConfig::builder()
-            .force_language(language.clone())
-            .build();
-        let mut index = pagefind::api::PagefindIndex::new(Some(config))?;
+        // No forced language: each record goes into the index of its own.
+        let mut index = pagefind::api::PagefindIndex::new(None)?;
         for r in records {
             if stop() {
                 return Ok(None);
@@ -336,7 +514,7 @@ pub fn bundle(
                 .add_custom_record(
                     r.url,
                     r.content,
-                    language.clone(),
+                    r.language,
                     Some(r.meta),
                     Some(r.filters),
                     None,
@@ -348,13 +526,18 @@ pub fn bundle(
     let Some(files) = files.context("cannot build the search index")? else {
         return Ok(None);
     };
+    let folder = part_folder(k);
     Ok(Some(
         files
             .into_iter()
             .filter_map(|f| {
                 let rel = f.filename.to_str()?.replace('\\', "/");
-                (!UNUSED.contains(&rel.as_str())).then(|| OutputFile {
-                    path: format!("{BUNDLE}/{rel}"),
+                let keep = match k {
+                    0 => !UNUSED.contains(&rel.as_str()),
+                    _ => part_keeps(&rel),
+                };
+                keep.then(|| OutputFile {
+                    path: format!("{BUNDLE}/{folder}{rel}"),
                     bytes: f.contents,
                 })
             })
@@ -366,7 +549,8 @@ pub fn bundle(
 #[cfg(not(feature = "search"))]
 pub fn bundle(
     _records: Vec<Record>,
-    _language: &str,
+    _part_pages: usize,
+    _threads: usize,
     _stop: &(dyn Fn() -> bool + Sync),
 ) -> anyhow::Result<Option<Vec<OutputFile>>> {
     Ok(Some(Vec::new()))

@@ -431,15 +431,12 @@ impl Session {
 }
 
 /// After a build committed `site` (`None`: a session that keeps no site): index it on a
-/// thread of `search`'s own, when search is on.
+/// thread of `search`'s own, in every language, when search is on.
 fn index_in_background(search: &mut crate::search::Background, site: Option<&Site>) {
     let Some(site) = site else {
         return;
     };
-    let pages = crate::search::enabled(&site.config).then(|| {
-        let input = crate::search::input(site, &crate::search::indexed(site));
-        (input, site.config.language.clone())
-    });
+    let pages = crate::search::enabled(&site.config).then(|| crate::search::input(site));
     search.built(pages);
 }
 

@@ -94,7 +94,8 @@ impl<'a> Ctx<'a> {
             case_study_count: site.case_studies.len(),
             generator: concat!("cairn ", env!("CARGO_PKG_VERSION")),
             live_reload: &options.live_reload,
-            search: crate::search::enabled(config) && site.lang == 0,
+            search: crate::search::searchable(site),
+            search_parts: crate::search::merged_parts(site),
             highlight: config.markdown.highlight,
         };
         let value = |t: TermView| tera::Value::from_serializable(&t);

@@ -82,8 +82,8 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job::Robots);
     }
     jobs.push(Job::NotFound);
-    // The search index holds the default language's pages (see docs/search.md).
-    if default && crate::search::enabled(&site.config) {
+    // Each language searches its own index (see docs/search.md).
+    if crate::search::searchable(site) {
         jobs.push(Job::Search);
     }
     jobs.extend((0..site.own).map(Job::Page));
@@ -717,16 +717,16 @@ fn sitemap(cx: &Ctx) -> Vec<SitemapEntry> {
 }
 
 /// The sitemap's entries for the site in its other languages: each language's home,
-/// pages and listings, each with the URL of every version of it.
+/// pages and listings (not its search page), each with the URL of every version of it.
 pub fn translated_entries(cx: &Ctx) -> Vec<SitemapEntry> {
     let mut entries = Vec::new();
     for t in &cx.site.translations {
         let u = &t.urls;
-        let home = u.home();
+        let (home, search) = (u.home(), u.search());
         let mut listing: Vec<String> = u
             .generated(&t.config, t.industries.iter().map(|i| i.id.as_str()))
             .into_iter()
-            .filter(|url| *url != home)
+            .filter(|url| *url != home && *url != search)
             .collect();
         listing.sort();
         entries.push(listing_entry(cx, &home));

@@ -56,6 +56,9 @@ pub struct SiteView<'a> {
     pub live_reload: &'a str,
     /// Whether the site has a search page (`/search/`) and index (`/pagefind/`).
     pub search: bool,
+    /// The links of the parts of this language's index that its search merges into the
+    /// first (`/pagefind/part2/`…; none below `[search] part_pages` pages).
+    pub search_parts: Vec<String>,
     /// `[markdown] highlight`: code has `hl-*` classes for the theme to style.
     pub highlight: bool,
 }
@@ -129,7 +132,7 @@ pub struct SiteLinks {
     pub proof: String,
     pub feed: String,
     pub sitemap: String,
-    /// The search page (of the default language: it searches its pages).
+    /// The search page of this language (it searches this language's pages).
     pub search: String,
     /// Files for every language: the stylesheet and icons live at the base path.
     pub assets: String,
@@ -149,7 +152,7 @@ impl SiteLinks {
             proof: u.href(&u.proof()),
             feed: u.href(&u.feed()),
             sitemap: u.href(&u.sitemap()),
-            search: format!("{}/search/", u.base_path()),
+            search: u.href(&u.search()),
             assets: u.base_path().to_string(),
         }
     }

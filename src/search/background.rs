@@ -18,8 +18,8 @@ type Outcome = anyhow::Result<Option<Vec<OutputFile>>>;
 pub struct Background {
     /// Counts the builds committed to the output; an index is for one of them.
     latest: Arc<AtomicU64>,
-    /// The latest build's pages and language, while no index of them is running.
-    pending: Option<(u64, Input, String)>,
+    /// The latest build's pages in every language, while no index of them is running.
+    pending: Option<(u64, Input)>,
     running: Option<Job>,
 }
 
@@ -44,12 +44,12 @@ impl Background {
         Background::default()
     }
 
-    /// A build was committed to the output: index `pages` in `language` (`None`:
+    /// A build was committed to the output: index `pages`, in every language (`None`:
     /// search is off, and nothing is indexed). An index still running for an earlier
     /// build gives up at its next page.
-    pub fn built(&mut self, pages: Option<(Input, String)>) {
+    pub fn built(&mut self, pages: Option<Input>) {
         let build = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
-        self.pending = pages.map(|(input, language)| (build, input, language));
+        self.pending = pages.map(|input| (build, input));
         self.start();
     }
 
@@ -98,11 +98,12 @@ impl Background {
         if self.running.is_some() {
             return;
         }
-        let Some((build, input, language)) = self.pending.take() else {
+        let Some((build, input)) = self.pending.take() else {
             return;
         };
         let latest = self.latest.clone();
-        let pages = input.pages.len();
+        let pages = input.len();
+        let part_pages = input.part_pages;
         let thread = std::thread::Builder::new()
             .name("cairn-search".into())
             .spawn(move || {
@@ -112,7 +113,8 @@ impl Background {
                 if stop() {
                     return Ok(None);
                 }
-                super::bundle(records, &language, &stop)
+                // One part at a time: the other core stays free for the next edit's build.
+                super::bundle(records, part_pages, 1, &stop)
             });
         // No thread to index on: the next build tries again.
         if let Ok(thread) = thread {

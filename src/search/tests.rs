@@ -76,7 +76,7 @@ fn records_carry_filters_as_ids_and_meta_as_names() {
         ],
         false,
     );
-    let records = records(&input(&site, &indexed(&site)));
+    let records = records(&input(&site));
     let by_url: BTreeMap<&str, &Record> = records.iter().map(|r| (r.url.as_str(), r)).collect();
     assert_eq!(
         by_url.keys().copied().collect::<Vec<_>>(),
@@ -187,8 +187,8 @@ fn excluded_sections_and_drafts_are_never_indexed() {
 #[test]
 fn the_bundle_is_under_its_folder_without_the_stock_interfaces() {
     let site = load("", &[("content/articles/a.md", ARTICLE)], false);
-    let records = records(&input(&site, &indexed(&site)));
-    let files = bundle(records, "en", &|| false)
+    let records = records(&input(&site));
+    let files = bundle(records, 0, 1, &|| false)
         .expect("a bundle")
         .expect("not stopped");
     let names: std::collections::BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -211,11 +211,67 @@ fn the_bundle_is_under_its_folder_without_the_stock_interfaces() {
     assert!(!names.iter().any(|n| n.contains("-ui.")), "{names:?}");
     // No records, no bundle; asked to stop, it stops.
     assert!(
-        bundle(Vec::new(), "en", &|| false)
+        bundle(Vec::new(), 0, 1, &|| false)
             .unwrap()
             .unwrap()
             .is_empty()
     );
-    let records = super::records(&input(&site, &indexed(&site)));
-    assert!(bundle(records, "en", &|| true).unwrap().is_none());
+    let records = super::records(&input(&site));
+    assert!(bundle(records, 0, 1, &|| true).unwrap().is_none());
+}
+
+#[test]
+fn parts_cut_each_language_in_order_into_runs_of_nearly_equal_length() {
+    let record = |language: &str, url: &str| Record {
+        language: language.to_string(),
+        url: url.to_string(),
+        content: String::new(),
+        meta: BTreeMap::new(),
+        filters: BTreeMap::new(),
+    };
+    let records = vec![
+        record("en", "1"),
+        record("en", "2"),
+        record("en", "3"),
+        record("en", "4"),
+        record("en", "5"),
+        record("zh", "a"),
+        record("zh", "b"),
+    ];
+    let urls = |parts: Vec<Vec<Record>>| -> Vec<Vec<String>> {
+        parts
+            .into_iter()
+            .map(|p| {
+                p.into_iter()
+                    .map(|r| format!("{}{}", r.language, r.url))
+                    .collect()
+            })
+            .collect()
+    };
+    assert_eq!(
+        urls(super::split(records.clone(), 2)),
+        [
+            strings(&["en1", "zha", "zhb"]),
+            strings(&["en2", "en3"]),
+            strings(&["en4", "en5"]),
+        ]
+    );
+    assert_eq!(urls(super::split(records.clone(), 0)).len(), 1);
+    assert_eq!(
+        urls(super::split(records, 5)),
+        [strings(&["en1", "en2", "en3", "en4", "en5", "zha", "zhb"])]
+    );
+    assert_eq!(
+        (
+            super::parts(0, 0),
+            super::parts(10_000, 0),
+            super::parts(10_000, 2500),
+            super::parts(10_001, 2500)
+        ),
+        (1, 1, 4, 5)
+    );
+    assert_eq!(
+        (super::part_folder(0), super::part_folder(1)),
+        (String::new(), "part2/".to_string())
+    );
 }

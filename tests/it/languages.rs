@@ -423,3 +423,102 @@ fn serve_rebuilds_of_translations_equal_full_builds() {
     let zh = std::fs::read_to_string(site.path("inc/zh/case-studies/c/index.html")).unwrap();
     assert!(zh.contains("将非计划停机时间降低了50%"), "{zh}");
 }
+
+/// A corpus held out from the read-next rules' own tests: forty articles over the roles,
+/// stages and industries, a third translated into Chinese (whose later stages are empty,
+/// so the default language's pages fill them in on role paths), Chinese pages of their
+/// own, and drafts in both languages. No page's "read next" names itself, a draft or a
+/// page in another language.
+#[test]
+fn read_next_never_recommends_the_page_itself_a_draft_or_another_language() {
+    let roles = ["decider", "buyer", "user"];
+    let stages = ["awareness", "consideration", "decision", "retention"];
+    let industries = ["energy", "logistics"];
+    let front = |title: &str, i: usize, draft: bool| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-01-{:02}\nstage = \"{}\"\nroles = [\"{}\", \"{}\"]\nindustries = [\"{}\"]\ndraft = {draft}\n+++\nText {i}.\n",
+            1 + i % 28,
+            stages[i % 4],
+            roles[i % 3],
+            roles[(i / 3) % 3],
+            industries[(i / 2) % 2],
+        )
+    };
+    let mut site = TestSite::new().file(
+        "site.toml",
+        format!("{SITE_TOML}[[industries]]\nid = \"energy\"\nname = \"Energy\"\n[[industries]]\nid = \"logistics\"\nname = \"Logistics\"\n[languages.zh]\n"),
+    );
+    let mut drafts = Vec::new();
+    for i in 0..40 {
+        let draft = i % 7 == 3;
+        site = site.file(
+            &format!("content/articles/a{i}.md"),
+            front(&format!("A{i}"), i, draft),
+        );
+        if draft {
+            drafts.push(format!("/articles/a{i}/"));
+        }
+        // Chinese translations at the first two stages only; some of them drafts.
+        if i % 3 == 0 && i % 4 < 2 {
+            let draft = i % 9 == 0;
+            site = site.file(
+                &format!("content/articles/a{i}.zh.md"),
+                format!("+++\ntitle = \"文{i}\"\ndraft = {draft}\n+++\n正文。\n"),
+            );
+            if draft {
+                drafts.push(format!("/zh/articles/a{i}/"));
+            }
+        }
+    }
+    for i in 0..6 {
+        let draft = i == 5;
+        site = site.file(
+            &format!("content/articles/z{i}.zh.md"),
+            front(&format!("中{i}"), i * 5, draft),
+        );
+        if draft {
+            drafts.push(format!("/zh/articles/z{i}/"));
+        }
+    }
+    site.build().success();
+    let public = site.path("public");
+    let mut recommending = 0;
+    let mut checked = 0;
+    for file in walkdir(&public.join("articles"))
+        .into_iter()
+        .chain(walkdir(&public.join("zh/articles")))
+        .filter(|p| p.ends_with("index.html"))
+    {
+        let rel = file.strip_prefix(&public).unwrap().display().to_string();
+        let url = format!("/{}", rel.trim_end_matches("index.html"));
+        let html = std::fs::read_to_string(&file).unwrap();
+        let Some(start) = html.find("<aside class=\"read-next\"") else {
+            continue;
+        };
+        let aside = &html[start..start + html[start..].find("</aside>").unwrap()];
+        recommending += 1;
+        let chinese = url.starts_with("/zh/");
+        for link in aside.split("class=\"read-next-link\" href=\"").skip(1) {
+            let href = &link[..link.find('"').unwrap()];
+            checked += 1;
+            assert_ne!(href, url, "{url} recommends itself");
+            assert!(
+                !drafts.iter().any(|d| d == href),
+                "{url} recommends the draft {href}"
+            );
+            assert_eq!(
+                href.starts_with("/zh/"),
+                chinese,
+                "{url} recommends {href}, in another language"
+            );
+            assert!(
+                site.exists(&format!("{}index.html", &href[1..])),
+                "{url} recommends {href}, which is not built"
+            );
+        }
+    }
+    // The corpus exercises the rule: most pages recommend, in both languages.
+    assert!(recommending > 40, "{recommending} pages recommend");
+    assert!(checked > 100, "{checked} recommendations");
+    assert!(site.exists("zh/articles/z0/index.html"));
+}

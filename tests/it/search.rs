@@ -413,3 +413,323 @@ fn without_javascript_the_search_page_offers_the_listings() {
     assert_eq!(b.text("h1"), "For the Decision maker");
     assert!(b.text("main").contains("Grid downtime for deciders"));
 }
+
+/// The facets site in English, with Chinese translations of two articles and a Chinese
+/// page of its own, and Finnish declared without pages.
+fn languages_site() -> TestSite {
+    let toml = std::fs::read_to_string(facets_site().path("site.toml")).unwrap();
+    let languages = "[languages.zh]\ntitle = \"测试站点\"\n[languages.zh.roles.decider]\nname = \"决策者\"\n[languages.zh.roles.buyer]\nname = \"采购者\"\n[languages.zh.stages.consideration]\nname = \"评估\"\n[languages.zh.industries.energy]\nname = \"能源\"\n[languages.fi]\n";
+    let site = facets_site().file("site.toml", format!("{toml}{languages}"));
+    site.file(
+        "content/articles/a.zh.md",
+        "+++\ntitle = \"电网停机的代价\"\n+++\n非计划停机让电网损失惨重（downtime）。\n",
+    )
+    .file(
+        "content/articles/b.zh.md",
+        "+++\ntitle = \"采购合同与停机\"\n+++\n在合同中为停机定价。\n",
+    )
+    .file(
+        "content/articles/zh-only.zh.md",
+        page(
+            "仓储自动化",
+            &["buyer"],
+            &["logistics"],
+            "仓库里的叉车与传送带。",
+        ),
+    )
+}
+
+#[test]
+fn each_language_has_its_index_in_the_bundle_and_a_search_page_in_its_words() {
+    let site = languages_site();
+    site.build().success();
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("pagefind/pagefind-entry.json")).unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    assert_eq!(
+        languages.keys().collect::<Vec<_>>(),
+        ["en", "zh"],
+        "{entry}"
+    );
+    assert_eq!(entry["languages"]["en"]["page_count"], 7);
+    assert_eq!(entry["languages"]["zh"]["page_count"], 3);
+    // Pagefind stems English; Chinese is searched by its segmented words, without.
+    assert_eq!(entry["languages"]["en"]["wasm"], "en", "{entry}");
+    assert_eq!(entry["languages"]["zh"]["wasm"], serde_json::Value::Null);
+    let bundle = recorded(&site, "pagefind/");
+    for must in [
+        "pagefind/wasm.en.pagefind",
+        "pagefind/wasm.unknown.pagefind",
+    ] {
+        assert!(bundle.contains(&must.to_string()), "{must} in {bundle:?}");
+    }
+    for lang in ["en", "zh"] {
+        let hash = entry["languages"][lang]["hash"].as_str().unwrap();
+        let meta = format!("pagefind/pagefind.{hash}.pf_meta");
+        assert!(bundle.contains(&meta), "{meta} in {bundle:?}");
+    }
+
+    // The Chinese search page: its words, its facets' names, its listings, one bundle.
+    let zh = site.read("zh/search/index.html");
+    assert!(
+        zh.starts_with("<!DOCTYPE html>\n<html lang=\"zh\">"),
+        "{zh}"
+    );
+    for text in [
+        "<title>搜索 · 测试站点</title>",
+        "<h1>搜索</h1>",
+        "<label for=\"search-q\">关键词</label>",
+        "<legend>角色</legend>",
+        "<legend>采购阶段</legend>",
+        "<legend>行业</legend>",
+        "<input type=\"checkbox\" name=\"role\" value=\"decider\"> 决策者</label>",
+        "<input type=\"checkbox\" name=\"industry\" value=\"energy\"> 能源</label>",
+        "action=\"/zh/search/\"",
+        "data-bundle=\"/pagefind/\"",
+        "data-many=\"找到 {n} 个匹配的页面。\"",
+        "data-for=\"面向{roles}\"",
+        "<noscript><p>搜索功能需要启用 JavaScript。您也可以在这里按角色、采购阶段和行业浏览全部页面。</p></noscript>",
+        "<li><a href=\"/zh/roles/decider/\">决策者</a></li>",
+        "<li><a href=\"/zh/industries/energy/\">能源</a></li>",
+        "<li><a href=\"/zh/stages/consideration/\">评估</a></li>",
+    ] {
+        assert!(zh.contains(text), "{text} in {zh}");
+    }
+    // Every Chinese page's header box searches the Chinese pages; English ones theirs.
+    let home = site.read("zh/index.html");
+    assert!(
+        home.contains("<form class=\"header-search\" action=\"/zh/search/\""),
+        "{home}"
+    );
+    assert!(
+        site.read("zh/articles/a/index.html")
+            .contains("action=\"/zh/search/\"")
+    );
+    assert!(
+        site.read("articles/a/index.html")
+            .contains("<form class=\"header-search\" action=\"/search/\"")
+    );
+    assert!(site.read("search/index.html").contains("<h1>Search</h1>"));
+    // Finnish has no page to search: no search page, no box (Pagefind would search
+    // another language's index), and no Finnish index.
+    assert!(!site.exists("fi/search/index.html"));
+    assert!(!site.read("fi/index.html").contains("header-search"));
+    assert!(!site.read("sitemap.xml").contains("/zh/search/"));
+}
+
+#[test]
+fn a_session_indexes_every_language_in_the_background() {
+    let site = languages_site();
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let (pages, _) = session
+        .wait_for_search()
+        .expect("an index to wait for")
+        .unwrap();
+    assert_eq!(pages, 10);
+    cairn::build(&options(&site, "full")).unwrap();
+    assert!(
+        read_output(&site.path("inc")) == read_output(&site.path("full")),
+        "the session's output, index included, is the full build's"
+    );
+    let entry = std::fs::read_to_string(site.path("inc/pagefind/pagefind-entry.json")).unwrap();
+    assert!(entry.contains("\"zh\":{"), "{entry}");
+}
+
+#[test]
+fn each_language_searches_its_own_pages_in_its_own_words() {
+    let Some(b) = browser() else { return };
+    let site = languages_site();
+    let server = site.serve();
+    server.wait_for_line(|l| l.starts_with("search index: 10 pages in "));
+
+    // From the Chinese home page's box to the Chinese search page.
+    b.goto(&format!("{}/zh/", server.url));
+    b.runtime
+        .block_on(async {
+            let input = b.client.find(Locator::Css("#header-search-q")).await?;
+            input.send_keys("停机\n").await
+        })
+        .unwrap();
+    b.wait_until(
+        "two Chinese results",
+        "return document.getElementById('search-status').textContent === '找到 2 个匹配的页面。'",
+    );
+    assert_eq!(
+        b.js("return location.pathname + decodeURIComponent(location.search)"),
+        "/zh/search/?q=停机"
+    );
+    let mut found = titles(&b);
+    found.sort();
+    assert_eq!(found, ["电网停机的代价", "采购合同与停机"]);
+    // Facets narrow the Chinese pages; results name type, stage and roles in Chinese.
+    b.runtime
+        .block_on(async {
+            b.client
+                .find(Locator::Css("input[name=role][value=decider]"))
+                .await?
+                .click()
+                .await
+        })
+        .unwrap();
+    b.wait_until(
+        "one Chinese result",
+        "return document.getElementById('search-status').textContent === '找到 1 个匹配的页面。'",
+    );
+    assert_eq!(titles(&b), ["电网停机的代价"]);
+    assert_eq!(
+        b.js("return document.querySelector('#search-results .result-meta').textContent"),
+        "文章 · 评估 · 面向决策者"
+    );
+
+    // A word both languages' pages have: each search page finds its own language's only.
+    b.goto(&format!("{}/zh/search/?q=downtime", server.url));
+    b.wait_until(
+        "one Chinese result for an English word",
+        "return document.getElementById('search-status').textContent === '找到 1 个匹配的页面。'",
+    );
+    assert_eq!(titles(&b), ["电网停机的代价"]);
+    b.goto(&format!("{}/search/?q=downtime", server.url));
+    b.wait_until(
+        "the six English results",
+        "return document.getElementById('search-status').textContent === '6 pages match.'",
+    );
+    let english = titles(&b);
+    assert!(!english.iter().any(|t| t.contains('停')), "{english:?}");
+    // Facets without words, in Chinese: the Chinese page of its own in logistics.
+    b.goto(&format!("{}/zh/search/?industry=logistics", server.url));
+    b.wait_until(
+        "the Chinese logistics page",
+        "return document.getElementById('search-status').textContent === '找到 1 个匹配的页面。'",
+    );
+    assert_eq!(titles(&b), ["仓储自动化"]);
+}
+
+/// `site`'s site.toml with `[search] part_pages = n` added.
+fn in_parts(site: TestSite, n: usize) -> TestSite {
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.file("site.toml", format!("{toml}[search]\npart_pages = {n}\n"))
+}
+
+#[test]
+fn a_large_index_is_written_in_parts_that_each_language_merges() {
+    let site = in_parts(languages_site(), 2);
+    site.build().success();
+    let bundle = recorded(&site, "pagefind/");
+    // Seven English pages in four parts (1, 2, 2, 2), three Chinese in two (1, 2).
+    let entry = |folder: &str| -> serde_json::Value {
+        serde_json::from_str(&site.read(&format!("pagefind/{folder}pagefind-entry.json"))).unwrap()
+    };
+    let counts: Vec<(String, serde_json::Value, serde_json::Value)> =
+        ["", "part2/", "part3/", "part4/"]
+            .iter()
+            .map(|f| {
+                let e = entry(f);
+                (
+                    f.to_string(),
+                    e["languages"]["en"]["page_count"].clone(),
+                    e["languages"]["zh"]["page_count"].clone(),
+                )
+            })
+            .collect();
+    use serde_json::json;
+    assert_eq!(
+        counts,
+        [
+            ("".to_string(), json!(1), json!(1)),
+            ("part2/".to_string(), json!(2), json!(2)),
+            ("part3/".to_string(), json!(2), serde_json::Value::Null),
+            ("part4/".to_string(), json!(2), serde_json::Value::Null),
+        ]
+    );
+    assert!(!site.exists("pagefind/part5"));
+    // The first part's script and WebAssembly search every part.
+    assert!(bundle.contains(&"pagefind/pagefind.js".to_string()));
+    for part in bundle.iter().filter(|p| p.starts_with("pagefind/part")) {
+        let rel = part.splitn(3, '/').nth(2).unwrap();
+        assert!(
+            rel == "pagefind-entry.json"
+                || rel.ends_with(".pf_meta")
+                || ["index/", "fragment/", "filter/"]
+                    .iter()
+                    .any(|f| rel.starts_with(f)),
+            "{part}"
+        );
+    }
+    assert!(
+        site.read("search/index.html")
+            .contains("data-merge=\"/pagefind/part2/ /pagefind/part3/ /pagefind/part4/\"")
+    );
+    assert!(
+        site.read("zh/search/index.html")
+            .contains("data-merge=\"/pagefind/part2/\"")
+    );
+    // One index (the default): nothing to merge.
+    let one = languages_site();
+    one.build().success();
+    assert!(one.read("search/index.html").contains("data-merge=\"\""));
+    assert!(!one.exists("pagefind/part2"));
+}
+
+#[test]
+fn facets_and_languages_work_across_the_parts_of_an_index() {
+    let Some(b) = browser() else { return };
+    let site = in_parts(languages_site(), 2);
+    let server = site.serve();
+    server.wait_for_line(|l| l.starts_with("search index: 10 pages in "));
+    b.goto(&format!(
+        "{}/search/?q=downtime&role=decider&role=buyer&industry=energy",
+        server.url
+    ));
+    b.wait_until(
+        "three results from the parts",
+        "return document.getElementById('search-status').textContent === '3 pages match.'",
+    );
+    assert_eq!(titles(&b), MATCHING);
+    b.goto(&format!("{}/search/?q=downtime", server.url));
+    b.wait_until(
+        "six results from the parts",
+        "return document.getElementById('search-status').textContent === '6 pages match.'",
+    );
+    b.goto(&format!(
+        "{}/search/?role=decider&industry=logistics",
+        server.url
+    ));
+    b.wait_until(
+        "one result",
+        "return document.getElementById('search-status').textContent === '1 page matches.'",
+    );
+    assert_eq!(titles(&b), ["Fleet downtime"]);
+    b.goto(&format!("{}/zh/search/?q=停机", server.url));
+    b.wait_until(
+        "two Chinese results from two parts",
+        "return document.getElementById('search-status').textContent === '找到 2 个匹配的页面。'",
+    );
+    let mut found = titles(&b);
+    found.sort();
+    assert_eq!(found, ["电网停机的代价", "采购合同与停机"]);
+}
+
+#[test]
+fn an_excluded_section_is_left_out_of_every_languages_index() {
+    let site = languages_site().file(
+        "content/about.zh.md",
+        "+++\ntitle = \"关于我们\"\n+++\n我们撰写关于停机的文章。\n",
+    );
+    site.build().success();
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("pagefind/pagefind-entry.json")).unwrap();
+    assert_eq!(entry["languages"]["en"]["page_count"], 7);
+    assert_eq!(entry["languages"]["zh"]["page_count"], 4);
+    let site = in_parts(site, 0);
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        toml.replace("part_pages = 0\n", "exclude = [\"about\"]\n"),
+    );
+    site.build().success();
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("pagefind/pagefind-entry.json")).unwrap();
+    assert_eq!(entry["languages"]["en"]["page_count"], 6);
+    assert_eq!(entry["languages"]["zh"]["page_count"], 3);
+}

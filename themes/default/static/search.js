@@ -1,6 +1,9 @@
 // The search page: words and facets from the form (and the URL, so a link reproduces a
-// search), results from the Pagefind index under /pagefind/. Facets combine OR inside a
-// group (role = decider or buyer) and AND across groups, through Pagefind's `any`.
+// search), results from the Pagefind bundle under /pagefind/. The bundle holds one index
+// per language, and Pagefind loads the one of the page's <html lang>: /zh/search/ searches
+// the Chinese pages only. Facets combine OR inside a group (role = decider or buyer) and
+// AND across groups, through Pagefind's `any`. The texts shown come from the form's
+// data attributes, in the page's language.
 (function () {
   "use strict";
   var form = document.getElementById("search-form");
@@ -15,6 +18,7 @@
   var latest = 0;
   var shown = { results: [], count: 0 };
   var timer = null;
+  var words = form.dataset;
 
   // The state in the URL: ?q=words&role=a&role=b&industry=c
   function fromUrl() {
@@ -50,8 +54,16 @@
     }
   }
 
+  // Pagefind, with the other parts of a large index merged in (data-merge): a search
+  // runs in every part, and results and filter counts come back as one.
   function load() {
-    if (!pagefind) pagefind = import(form.dataset.bundle + "pagefind.js");
+    if (!pagefind) {
+      var parts = (form.dataset.merge || "").split(" ").filter(Boolean);
+      pagefind = import(form.dataset.bundle + "pagefind.js").then(function (pf) {
+        return Promise.all(parts.map(function (p) { return pf.mergeIndex(p); }))
+          .then(function () { return pf; });
+      });
+    }
     return pagefind;
   }
 
@@ -72,7 +84,7 @@
       p.textContent = data.meta.summary;
       li.appendChild(p);
     }
-    var facts = [data.meta.type, data.meta.stage, data.meta.roles && "For " + data.meta.roles]
+    var facts = [data.meta.type, data.meta.stage, data.meta.roles && words.for.replace("{roles}", data.meta.roles)]
       .filter(Boolean);
     if (facts.length) {
       var m = document.createElement("p");
@@ -106,7 +118,7 @@
     if (!s.q && !Object.keys(filters).length) {
       list.textContent = "";
       more.hidden = true;
-      say("Type words to find, or pick a role, stage or industry.");
+      say(words.prompt);
       return Promise.resolve();
     }
     return load().then(function (pf) {
@@ -119,13 +131,13 @@
       // The count is announced once the first results are in the page.
       return showMore().then(function () {
         if (ticket !== latest) return;
-        say(n === 0 ? "No pages match." : n === 1 ? "1 page matches." : n + " pages match.");
+        say(n === 0 ? words.none : n === 1 ? words.one : words.many.replace("{n}", n));
       });
     }).catch(function () {
       if (ticket !== latest) return;
       list.textContent = "";
       more.hidden = true;
-      say("Search is not available right now; browse by role, stage or industry below.");
+      say(words.unavailable);
     });
   }
 

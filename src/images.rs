@@ -60,9 +60,20 @@ pub struct Picture {
     pub width: u32,
     pub height: u32,
     pub format: Format,
+    /// An animated GIF, PNG or WebP: published as it is (a resized copy would be still).
+    pub animated: bool,
 }
 
-/// One resized copy of a picture.
+/// The most pixels cairn decodes (100 megapixels: the largest camera sensors), so that
+/// a small file claiming enormous dimensions (a decompression bomb) cannot exhaust
+/// memory.
+const MAX_PIXELS: u64 = 100_000_000;
+
+/// Why an image of `width` × `height` is not decoded, if it is too large.
+fn too_large(width: u32, height: u32) -> Option<String> {
+    (u64::from(width) * u64::from(height) > MAX_PIXELS)
+        .then(|| format!("is {width} × {height} pixels, more than the 100 million cairn decodes"))
+}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
     pub width: u32,
@@ -163,14 +174,14 @@ impl Table {
     }
 
     /// The variants of `picture`: each configured width narrower than it, and its own
-    /// width when that is under the widest (never enlarged). None for a GIF (it may be
-    /// animated) or a picture no wider than the narrowest width.
+    /// width when that is under the widest (never enlarged). None for an animated image
+    /// or a picture no wider than the narrowest width.
     pub fn variants(&self, picture: &Picture) -> Vec<Variant> {
         let widths = &self.config.widths;
         let (Some(&least), Some(&most)) = (widths.iter().min(), widths.iter().max()) else {
             return Vec::new();
         };
-        if picture.format == Format::Gif || picture.width <= least {
+        if picture.animated || picture.width <= least {
             return Vec::new();
         }
         let mut chosen: Vec<u32> = widths
@@ -220,7 +231,13 @@ impl Table {
         if !variants.is_empty() {
             let srcset: Vec<String> = variants
                 .iter()
-                .map(|v| format!("{} {}w", urls::with_base(base_path, &v.url), v.width))
+                .map(|v| {
+                    format!(
+                        "{} {}w",
+                        srcset_url(&urls::with_base(base_path, &v.url)),
+                        v.width
+                    )
+                })
                 .collect();
             html.push_str(&format!(
                 " srcset=\"{}\" sizes=\"{}\"",
@@ -241,6 +258,22 @@ impl Table {
         });
         html
     }
+}
+
+/// A URL as a `srcset` candidate: whitespace and commas separate candidates there, so
+/// they are percent-encoded.
+pub fn srcset_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            ',' => out.push_str("%2C"),
+            '\t' => out.push_str("%09"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The words of an `<img>`.
@@ -277,7 +310,7 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Size, format and orientation from the file's first bytes.
+/// Size, format, orientation and animation from the file's first bytes.
 fn read_header(source: &Path, url: &str) -> Result<Picture, String> {
     let unreadable = |e: &dyn std::fmt::Display| format!("cannot be read as an image ({e})");
     let reader = ImageReader::open(source)
@@ -295,16 +328,34 @@ fn read_header(source: &Path, url: &str) -> Result<Picture, String> {
     if width == 0 || height == 0 {
         return Err("has no pixels".into());
     }
+    if let Some(why) = too_large(width, height) {
+        return Err(why);
+    }
     if turns(decoder.orientation().unwrap_or(Orientation::NoTransforms)) {
         std::mem::swap(&mut width, &mut height);
     }
+    drop(decoder);
     Ok(Picture {
         source: source.to_path_buf(),
         url: url.to_string(),
         width,
         height,
         format,
+        animated: animated(source, format).map_err(|e| unreadable(&e))?,
     })
+}
+
+/// Whether the image has frames after the first: a GIF may (cairn does not count
+/// them), a PNG or WebP says so in its header.
+fn animated(source: &Path, format: Format) -> image::ImageResult<bool> {
+    let open =
+        || -> image::ImageResult<_> { Ok(std::io::BufReader::new(std::fs::File::open(source)?)) };
+    match format {
+        Format::Gif => Ok(true),
+        Format::Png => image::codecs::png::PngDecoder::new(open()?)?.is_apng(),
+        Format::Webp => Ok(image::codecs::webp::WebPDecoder::new(open()?)?.has_animation()),
+        _ => Ok(false),
+    }
 }
 
 /// Whether an orientation turns the image a quarter: its width and height swap.
@@ -390,7 +441,7 @@ pub fn produce(table: &Table, shown: &[Shown], root: &Path) -> Result<Produced, 
     pictures.sort_unstable_by(|a, b| a.url.cmp(&b.url));
     pictures.dedup_by(|a, b| a.url == b.url);
     let mut produced = Produced::default();
-    if pictures.iter().all(|p| table.variants(p).is_empty()) {
+    if pictures.is_empty() {
         return Ok(produced);
     }
     let cache = cache_folder(root);
@@ -431,19 +482,29 @@ struct Made {
 /// in memory.
 fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, String> {
     let variants = table.variants(picture);
+    let bytes = std::fs::read(&picture.source).map_err(|e| format!("cannot be read ({e})"))?;
+    let content = xxhash_rust::xxh3::xxh3_128(&bytes);
     if variants.is_empty() {
+        // Published as it is; decoded once all the same (then remembered), so that a
+        // broken file is an error here too.
+        let marker =
+            cache.map(|c| c.join(format!("{:032x}.decodes", content ^ u128::from(ENCODING))));
+        if !marker.as_deref().is_some_and(is_cached) {
+            decode(&bytes, picture)?;
+            if let Some(marker) = &marker {
+                store(marker, b"").map_err(|e| format!("cannot be cached: {e}"))?;
+            }
+        }
         return Ok(Made {
             files: Vec::new(),
             encoded: 0,
         });
     }
-    let bytes = std::fs::read(&picture.source).map_err(|e| format!("cannot be read ({e})"))?;
     let out = table.output_format(picture.format);
-    let key = xxhash_rust::xxh3::xxh3_128(&bytes)
-        ^ u128::from(hash_of(&(ENCODING, out, table.config.quality)));
+    let key = content ^ u128::from(hash_of(&(ENCODING, out.extension(), table.config.quality)));
     let rel = |v: &Variant| v.url.trim_start_matches('/').to_string();
     let Some(cache) = cache else {
-        let image = decode(&bytes)?;
+        let image = decode(&bytes, picture)?;
         let mut files = Vec::new();
         for v in &variants {
             files.push((
@@ -456,10 +517,20 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
             files,
         });
     };
-    let path_of = |v: &Variant| cache.join(format!("{key:032x}-{}.{}", v.width, out.extension()));
-    let missing: Vec<&Variant> = variants.iter().filter(|v| !path_of(v).is_file()).collect();
+    let path_of = |v: &Variant| {
+        cache.join(format!(
+            "{key:032x}-{}x{}.{}",
+            v.width,
+            v.height,
+            out.extension()
+        ))
+    };
+    let missing: Vec<&Variant> = variants
+        .iter()
+        .filter(|v| !is_cached(&path_of(v)))
+        .collect();
     if !missing.is_empty() {
-        let image = decode(&bytes)?;
+        let image = decode(&bytes, picture)?;
         for v in &missing {
             let encoded = resize_and_encode(&image, v, out, table)?;
             store(&path_of(v), &encoded)
@@ -485,17 +556,31 @@ fn resize_and_encode(
     encode(&resized, out, table.config.quality)
 }
 
-/// The pixels, turned upright.
-fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+/// Whether a file of the cache is there: a regular file, never a symbolic link (which
+/// could lead anywhere; it is replaced by the file it should be).
+fn is_cached(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// The pixels of `picture` (read from `bytes`), turned upright; an error if they are
+/// not the size its header gave when the site was read (the file changed since).
+fn decode(bytes: &[u8], picture: &Picture) -> Result<DynamicImage, String> {
     let undecodable = |e: &dyn std::fmt::Display| format!("cannot be decoded ({e})");
     let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| undecodable(&e))?
         .into_decoder()
         .map_err(|e| undecodable(&e))?;
+    let (width, height) = decoder.dimensions();
+    if let Some(why) = too_large(width, height) {
+        return Err(why);
+    }
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| undecodable(&e))?;
     image.apply_orientation(orientation);
+    if (image.width(), image.height()) != (picture.width, picture.height) {
+        return Err("changed while the site was being built: build again".into());
+    }
     Ok(image)
 }
 
@@ -559,6 +644,7 @@ mod tests {
             width,
             height,
             format,
+            animated: format == Format::Gif,
         }
     }
 

@@ -280,6 +280,7 @@ impl<'a, 'e> Walk<'a, 'e> {
                 if let Some(open) = &mut self.picture {
                     match &other {
                         Event::Text(t) | Event::Code(t) => open.alt.push_str(t),
+                        Event::SoftBreak | Event::HardBreak => open.alt.push(' '),
                         Event::Start(Tag::Image { .. }) => open.nested += 1,
                         Event::End(TagEnd::Image) => open.nested -= 1,
                         _ => {}

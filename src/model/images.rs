@@ -53,6 +53,7 @@ pub(super) fn image_of(
             file: String::new(),
             alt,
             at,
+            inherited: false,
         });
     }
     let path = match written.strip_prefix('/') {
@@ -68,6 +69,7 @@ pub(super) fn image_of(
             file,
             alt,
             at,
+            inherited: false,
         }),
         _ => {
             errors.push(err(
@@ -108,7 +110,11 @@ pub(super) fn check(
         .map(|a| a.content_path.as_str())
         .collect();
     for (meta, file, _) in metas {
-        let Some(image) = meta.image.as_ref().filter(|i| !i.file.is_empty()) else {
+        let Some(image) = meta
+            .image
+            .as_ref()
+            .filter(|i| !i.file.is_empty() && !i.inherited)
+        else {
             continue;
         };
         if !files.contains(image.file.as_str()) {
@@ -149,8 +155,13 @@ pub(super) fn heroes(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Shown> {
     let mut shown = Vec::new();
-    for (meta, file, _) in metas {
-        let Some(image) = meta.image.as_ref().filter(|i| !i.file.is_empty()) else {
+    for (meta, file, _) in metas.iter().filter(|(m, _, _)| m.published) {
+        // A translation's image taken from its original is reported there.
+        let Some(image) = meta
+            .image
+            .as_ref()
+            .filter(|i| !i.file.is_empty() && !i.inherited)
+        else {
             continue;
         };
         let at = || {
@@ -189,20 +200,35 @@ pub(super) fn check_variants(
         .chain(assets.iter().map(|a| crate::urls::asset(&a.content_path)))
         .collect();
     let mut reported = HashSet::new();
+    // Each variant's URL → the image it is made of: two images must not make one file
+    // (`photo.png` and `photo.webp` both give `photo-480w.webp`).
+    let mut made_of: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     for s in shown {
         let Some(Ok(picture)) = table.get(&s.url) else {
             continue;
         };
         for v in table.variants(picture) {
-            if files.contains(&v.url) && reported.insert(v.url.clone()) {
+            let other = *made_of.entry(v.url.clone()).or_insert(&picture.url);
+            let clash = match files.contains(&v.url) {
+                true => Some("a file of the site already is".to_string()),
+                false if other != picture.url => {
+                    Some(format!("`{other}` is resized too; rename one of them"))
+                }
+                false => None,
+            };
+            if let Some(clash) = clash
+                && reported.insert(v.url.clone())
+            {
                 let mut d = s.at.clone();
                 d.code = Code::OutputCollision;
                 d.message = format!(
-                    "image `{}` would be resized to {}, where a file of the site already is",
+                    "image `{}` would be resized to {}, where {clash}",
                     s.url, v.url
                 );
-                d.hint = "rename or remove that file: cairn writes the resized copies of an image beside it".into();
+                d.hint = "rename or remove one of the files: cairn writes the resized copies of an image beside it, named by width".into();
                 diagnostics.push(d);
+                // One error for the image: its other widths clash alike.
+                break;
             }
         }
     }

@@ -126,6 +126,7 @@ pub(super) fn translate(
     let image = match (&fm.image, &original.image) {
         (None, Some(own)) => Some(super::PageImage {
             alt: fm.image_alt.clone().unwrap_or_else(|| own.alt.clone()),
+            inherited: true,
             ..own.clone()
         }),
         _ => super::images::image_of(

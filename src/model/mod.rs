@@ -222,6 +222,9 @@ pub struct PageImage {
     pub alt: String,
     /// Where `image` is written in the page's file.
     pub at: usize,
+    /// A translation's image taken from its original (`at` is in the original's file,
+    /// whose checks report it).
+    pub inherited: bool,
 }
 
 /// A published page, rendered.

@@ -108,7 +108,10 @@ impl ImageView {
             if !variants.is_empty() {
                 let srcset: Vec<String> = variants
                     .iter()
-                    .map(|v| format!("{} {}w", crate::urls::with_base(base, &v.url), v.width))
+                    .map(|v| {
+                        let url = crate::urls::with_base(base, &v.url);
+                        format!("{} {}w", crate::images::srcset_url(&url), v.width)
+                    })
                     .collect();
                 view.srcset = Some(srcset.join(", "));
                 view.sizes = Some(site.config.images.sizes.clone());

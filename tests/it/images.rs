@@ -131,7 +131,8 @@ fn a_second_build_encodes_nothing_and_a_changed_image_is_encoded_again() {
         v
     };
     let before = stamps(&cache);
-    assert_eq!(before.len(), 9);
+    // Nine variants, and the note that the logo (too small to resize) decodes.
+    assert_eq!(before.len(), 10, "{before:?}");
     let output = site.snapshot();
 
     let second = site.build().success();
@@ -376,4 +377,249 @@ fn a_cache_folder_that_is_a_symbolic_link_is_not_written_through() {
         "nothing written through the link"
     );
     assert_eq!(size_of(&site, "articles/a/chart-960w.webp"), (960, 480));
+}
+
+/// `jpeg` with an EXIF block saying the camera was turned (orientation 6: shown
+/// turned a quarter clockwise).
+fn turned(jpeg: &[u8]) -> Vec<u8> {
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"II*\0");
+    tiff.extend_from_slice(&8u32.to_le_bytes());
+    tiff.extend_from_slice(&1u16.to_le_bytes()); // one entry
+    tiff.extend_from_slice(&0x0112u16.to_le_bytes()); // Orientation
+    tiff.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_le_bytes());
+    tiff.extend_from_slice(&6u16.to_le_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn a_photo_taken_turned_is_measured_and_resized_upright() {
+    let site = TestSite::new()
+        .file(
+            "content/articles/a/index.md",
+            page("", "![Portrait](p.jpg)\n"),
+        )
+        .file(
+            "content/articles/a/p.jpg",
+            turned(&picture(1200, 600, image::ImageFormat::Jpeg)),
+        );
+    site.build().success();
+    let html = site.read("articles/a/index.html");
+    assert!(
+        html.contains("srcset=\"/articles/a/p-480w.jpg 480w, /articles/a/p-600w.jpg 600w\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("width=\"600\" height=\"1200\" alt=\"Portrait\""),
+        "{html}"
+    );
+    assert_eq!(size_of(&site, "articles/a/p-480w.jpg"), (480, 960));
+    assert_eq!(size_of(&site, "articles/a/p-600w.jpg"), (600, 1200));
+}
+
+/// A PNG whose header claims `width` × `height` (and whose pixels are not there).
+fn claimed_png(width: u32, height: u32) -> Vec<u8> {
+    fn crc(bytes: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut v = (data.len() as u32).to_be_bytes().to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        v.extend_from_slice(&body);
+        v.extend_from_slice(&crc(&body).to_be_bytes());
+        v
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &ihdr));
+    png.extend(chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00]));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+#[test]
+fn an_image_too_large_to_decode_a_broken_small_one_and_two_images_on_one_name_are_errors() {
+    // 30,000 × 30,000 pixels claimed by a few bytes: refused from its header.
+    let site = images_site().file("content/articles/a/chart.png", claimed_png(30_000, 30_000));
+    let run = site.cairn(&["check"]).failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/articles/a/index.md:9:1: error: image `/articles/a/chart.png` is 30000 × 30000 pixels, more than the 100 million cairn decodes"
+        ],
+        "{}",
+        run.stderr
+    );
+    // An image too small to resize is decoded all the same: a broken one is an error.
+    let mut logo = picture(300, 100, image::ImageFormat::Png);
+    logo.truncate(120);
+    let site = images_site().file("static/img/logo.png", &logo);
+    let run = site.build().failure();
+    assert_eq!(run.error_lines().len(), 1, "{}", run.stderr);
+    assert!(
+        run.error_lines()[0].starts_with(
+            "content/articles/a/index.md:13:1: error: image `/img/logo.png` cannot be decoded ("
+        ),
+        "{}",
+        run.stderr
+    );
+    // Two images whose variants would have one name.
+    let site = TestSite::new()
+        .file(
+            "site.toml",
+            format!("{SITE_TOML}[images]\nformat = \"webp\"\n"),
+        )
+        .file(
+            "content/articles/a/index.md",
+            page("", "![One](chart.png)\n\n![Two](chart.jpg)\n"),
+        )
+        .file(
+            "content/articles/a/chart.png",
+            picture(1200, 600, image::ImageFormat::Png),
+        )
+        .file(
+            "content/articles/a/chart.jpg",
+            picture(1200, 600, image::ImageFormat::Jpeg),
+        );
+    let run = site.build().failure();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "content/articles/a/index.md:9:1: error: image `/articles/a/chart.jpg` would be resized to /articles/a/chart-480w.webp, where `/articles/a/chart.png` is resized too; rename one of them"
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_cached_variant_that_is_a_symbolic_link_is_never_published() {
+    let site = images_site();
+    site.build().success();
+    let secret = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret.path(), "secret\n").unwrap();
+    let cache = site.path(".cairn-cache/images");
+    let mut entries: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "webp"))
+        .collect();
+    entries.sort();
+    for entry in &entries {
+        std::fs::remove_file(entry).unwrap();
+        std::os::unix::fs::symlink(secret.path(), entry).unwrap();
+    }
+    let run = site.build().success();
+    assert!(
+        run.stdout.contains("(3 encoded, 6 from the cache)"),
+        "{}",
+        run.stdout
+    );
+    for rel in [
+        "articles/a/chart-480w.webp",
+        "articles/a/chart-960w.webp",
+        "articles/a/chart-1200w.webp",
+    ] {
+        let bytes = std::fs::read(site.path(&format!("public/{rel}"))).unwrap();
+        assert_eq!(&bytes[..4], b"RIFF", "{rel}");
+    }
+    assert_eq!(std::fs::read_to_string(secret.path()).unwrap(), "secret\n");
+    for entry in &entries {
+        assert!(
+            std::fs::symlink_metadata(entry)
+                .unwrap()
+                .file_type()
+                .is_file()
+        );
+    }
+}
+
+/// A serve session's rebuilds after image edits write what a fresh full build writes.
+#[test]
+fn rebuilds_after_image_edits_equal_full_builds() {
+    use crate::incremental::{assert_same, options};
+    let site = images_site()
+        .file(
+            "site.toml",
+            format!("{SITE_TOML}[languages.fi]\nname = \"Suomi\"\n"),
+        )
+        .file(
+            "content/articles/a/index.fi.md",
+            "+++\ntitle = \"Alfa\"\nimage_alt = \"Valssaamo yöllä\"\n+++\n![Kaavio](chart.png)\n",
+        );
+    let mut session = cairn::Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    // The chart replaced by one of another size.
+    site.write(
+        "content/articles/a/chart.png",
+        picture(800, 1000, image::ImageFormat::Png),
+    );
+    assert_same(&site, &mut session, &["articles/a/chart.png"]);
+    // The hero replaced: the original's and the translation's hero change.
+    site.write(
+        "content/articles/a/hero.jpg",
+        picture(1000, 1000, image::ImageFormat::Jpeg),
+    );
+    assert_same(&site, &mut session, &["articles/a/hero.jpg"]);
+    // A new image shown by an edit of the body.
+    site.write(
+        "content/articles/a/new.png",
+        picture(700, 350, image::ImageFormat::Png),
+    );
+    site.write(
+        "content/articles/b.md",
+        page("", "New: ![New](a/new.png)\n").replace("Alpha", "Beta"),
+    );
+    assert_same(
+        &site,
+        &mut session,
+        &["articles/a/new.png", "articles/b.md"],
+    );
+    // The hero removed from the front matter; then the chart deleted (an error), and back.
+    site.write("content/articles/a/index.md", page("", BODY));
+    site.write(
+        "content/articles/a/index.fi.md",
+        "+++\ntitle = \"Alfa\"\n+++\n![Kaavio](chart.png)\n",
+    );
+    assert_same(
+        &site,
+        &mut session,
+        &["articles/a/index.md", "articles/a/index.fi.md"],
+    );
+    std::fs::remove_file(site.path("content/articles/a/chart.png")).unwrap();
+    assert!(
+        session
+            .build(Some(&["articles/a/chart.png".to_string()]))
+            .is_err()
+    );
+    site.write(
+        "content/articles/a/chart.png",
+        picture(1200, 600, image::ImageFormat::Png),
+    );
+    assert_same(&site, &mut session, &["articles/a/chart.png"]);
 }

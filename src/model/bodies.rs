@@ -124,7 +124,15 @@ pub(super) fn links_fingerprint(
     // Order-independent (a sum of per-page hashes): no sort of every path on each rebuild.
     let links: u64 = metas
         .par_iter()
-        .map(|(m, _)| hash_of(&(m.content_path.as_str(), m.url.as_str(), m.published)))
+        .map(|(m, _)| {
+            let aliases = m.aliases.iter().map(|(a, _)| a.as_str());
+            hash_of(&(
+                m.content_path.as_str(),
+                m.url.as_str(),
+                m.published,
+                aliases.collect::<Vec<_>>(),
+            ))
+        })
         .reduce(|| 0, u64::wrapping_add);
     let mut assets_list: Vec<&str> = assets.iter().map(|a| a.content_path.as_str()).collect();
     assets_list.sort_unstable();

@@ -108,6 +108,8 @@ impl LinkIndex {
         for (m, _) in metas {
             if m.published {
                 urls.insert(m.url.clone());
+                // An old URL redirects to the page: a link to it leads there.
+                urls.extend(m.aliases.iter().map(|(alias, _)| alias.clone()));
                 pages.insert(m.content_path.clone(), Ok(m.url.clone()));
             } else {
                 pages.insert(m.content_path.clone(), Err(LinkProblem::Draft));

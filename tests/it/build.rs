@@ -802,8 +802,20 @@ fn aliases_redirect_old_urls_to_the_page() {
             "site.toml",
             "title = \"T\"\nbase_url = \"https://x.test/blog\"\n",
         )
-        .file("content/articles/a.md", MOVED);
+        .file("content/articles/a.md", MOVED)
+        // A link to an old URL leads to the page: it is not broken.
+        .file(
+            "content/about.md",
+            "+++\ntitle = \"About\"\n+++\nSee [the old post](/old-post/) and [legacy](/legacy/).\n",
+        );
     site.build().success();
+    assert!(
+        site.read("about/index.html").contains(
+            "<a href=\"/blog/old-post/\">the old post</a> and <a href=\"/blog/legacy/\">legacy</a>"
+        ),
+        "{}",
+        site.read("about/index.html")
+    );
     let page = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>New home · T</title>\n<link rel=\"canonical\" href=\"https://x.test/blog/articles/a/\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url=/blog/articles/a/\">\n</head>\n<body>\n<p>This page has moved: <a href=\"/blog/articles/a/\">New home</a>.</p>\n</body>\n</html>\n";
     assert_eq!(site.read("old-post/index.html"), page);
     assert_eq!(site.read("2019/05/old.html"), page);

@@ -79,8 +79,12 @@ pub struct Row<'a> {
 /// Case studies by slug.
 type Cases<'a> = HashMap<&'a str, &'a CaseStudy>;
 
-/// Every published page of `site`, in site order.
+/// Every published page of `site` in every language: the default language's in site
+/// order, then each other language's (`[languages]` order), each row in its page's
+/// language.
 pub fn rows(site: &Site) -> Vec<Row<'_>> {
+    // Claims cite case studies by the default language's slug, and a translated case
+    // study shares its original's figures and evidence: one map serves every language.
     let cases: Cases = site
         .case_studies
         .iter()
@@ -89,7 +93,14 @@ pub fn rows(site: &Site) -> Vec<Row<'_>> {
             Some((m.slug.as_str(), m.case.as_ref()?))
         })
         .collect();
-    site.pages.iter().map(|p| row(site, &cases, p)).collect()
+    site.all()
+        .flat_map(|s| {
+            // A language's own pages, not the default-language pages its role paths
+            // fall back to (those are rows of the default language).
+            s.pages[..s.own].iter().map(move |p| (s, p))
+        })
+        .map(|(s, p)| row(s, &cases, p))
+        .collect()
 }
 
 fn row<'a>(site: &'a Site, cases: &Cases, page: &'a Page) -> Row<'a> {

@@ -439,6 +439,30 @@ fn inventory_of_the_demo_reads_as_csv_and_json_with_every_documented_column() {
     assert_eq!(&acme[1], "content/case-studies/acme-steel.md");
     assert_eq!(&acme[2], "case_study");
     assert_eq!(&acme[4], "en");
+    // Each language's pages, in their language; a translated case study shares its
+    // original's evidence.
+    let acme_zh = rows
+        .iter()
+        .find(|r| &r[0] == "https://insights.northwind.example/zh/case-studies/acme-steel/")
+        .expect("the Chinese Acme Steel case study is a row");
+    assert_eq!(&acme_zh[1], "content/case-studies/acme-steel.zh.md");
+    assert_eq!(&acme_zh[4], "zh");
+    assert_eq!(
+        acme_zh.iter().skip(13).collect::<Vec<_>>(),
+        ["approved", "2026-01-28", "2025-06-30", "2027-02-28"]
+    );
+    let languages: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[4]).collect();
+    assert_eq!(
+        languages.into_iter().collect::<Vec<_>>(),
+        ["en", "fi", "zh"]
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| &r[1] == "content/case-studies/acme-steel.md")
+            .count(),
+        1,
+        "a page a language falls back to is a row of its own language only"
+    );
     let review = rows
         .iter()
         .find(|r| r[0].ends_with("/articles/quarterly-review-pack/"))

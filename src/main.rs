@@ -40,7 +40,7 @@ enum Command {
     Check(CheckArgs),
     /// Coverage of roles × stages (and per industry): where the journey has gaps
     #[command(
-        after_help = "Exit status: 0 when the [audit] requirements of site.toml are met, 1 otherwise.\n\nExamples:\n  cairn audit\n  cairn audit --industry logistics\n  cairn audit --html audit.html\n  cairn audit --format json"
+        after_help = "Exit status: 0 when the [audit] requirements of site.toml are met, 1 otherwise.\n\nExamples:\n  cairn audit\n  cairn audit --industry logistics\n  cairn audit --language zh\n  cairn audit --html audit.html\n  cairn audit --format json"
     )]
     Audit(AuditArgs),
     /// One row per published page (URL, type, stage, roles, industries, dates, claims) as CSV or JSON
@@ -163,6 +163,9 @@ struct AuditArgs {
     /// Show only this industry's matrix and gaps
     #[arg(long, value_name = "ID")]
     industry: Option<String>,
+    /// Audit the pages in this language (a code of site.toml's `[languages]`) instead of the default language's
+    #[arg(long, value_name = "CODE")]
+    language: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -535,6 +538,7 @@ fn audit(
         root,
         html,
         industry,
+        language,
         format,
         as_of,
     }: AuditArgs,
@@ -551,7 +555,23 @@ fn audit(
             return Ok(ExitCode::FAILURE);
         }
     };
-    let site = &loaded.site;
+    let site = match &language {
+        None => &loaded.site,
+        Some(code) => match loaded.site.all().find(|s| &s.config.language == code) {
+            Some(s) => s,
+            None => {
+                let codes: Vec<&str> = loaded
+                    .site
+                    .all()
+                    .map(|s| s.config.language.as_str())
+                    .collect();
+                anyhow::bail!(
+                    "unknown language `{code}`: {}",
+                    cairn::diagnostics::suggestion(code, &codes)
+                );
+            }
+        },
+    };
     let focus = match &industry {
         None => None,
         Some(id) => match site.industries.iter().position(|i| &i.id == id) {

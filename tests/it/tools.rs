@@ -771,3 +771,43 @@ fn cms_decap_offers_only_the_sites_vocabulary_and_keeps_edits() {
         b"\xff\xfe binary"
     );
 }
+
+#[test]
+fn audit_of_a_language_counts_that_languages_pages_in_its_words() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| -> Run {
+        std::process::Command::new(cairn_bin())
+            .args(args)
+            .arg("--root")
+            .arg(root)
+            .output()
+            .unwrap()
+            .into()
+    };
+    // The demo's Finnish pages: six articles and two case studies, each counted once
+    // per role it names (the English pages a Finnish role path falls back to are not).
+    let fi = run(&["audit", "--language", "fi", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&fi.stdout).unwrap();
+    assert_eq!(doc["role_names"][0], "Aloitteentekijä");
+    assert_eq!(doc["stage_names"][3], "Hankinnan jälkeen");
+    assert_eq!(
+        doc["overall"]["cells"],
+        serde_json::json!([
+            [1, 0, 1, 1],
+            [0, 0, 3, 1],
+            [1, 1, 3, 1],
+            [1, 1, 4, 2],
+            [0, 0, 1, 1],
+            [0, 1, 0, 1],
+            [0, 0, 0, 1]
+        ])
+    );
+    let unknown = run(&["audit", "--language", "cn"]);
+    assert!(
+        unknown
+            .stderr
+            .contains("unknown language `cn`: expected one of: en, fi, zh"),
+        "{}",
+        unknown.stderr
+    );
+}

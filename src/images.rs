@@ -216,48 +216,40 @@ impl Table {
         }
     }
 
-    /// The `<img>` of `picture`: its original as `src`, its variants as `srcset` with the
-    /// configured `sizes`, the size it is shown at as `width` and `height`, and, unless
-    /// `eager` (an image at the top of the page), `loading="lazy"`.
-    pub fn img(&self, picture: &Picture, text: &ImgText, base_path: &str, eager: bool) -> String {
+    /// What an `<img>` of `picture` needs, unescaped: its original as `src`, its
+    /// variants as `srcset` with the configured `sizes`, the size it is shown at.
+    pub fn attributes(&self, picture: &Picture, base_path: &str) -> Attributes {
         let variants = self.variants(picture);
         let (width, height) = variants
             .last()
             .map_or((picture.width, picture.height), |v| (v.width, v.height));
-        let mut html = format!(
-            "<img src=\"{}\"",
-            escape(&urls::with_base(base_path, &picture.url))
-        );
-        if !variants.is_empty() {
-            let srcset: Vec<String> = variants
+        let srcset = (!variants.is_empty()).then(|| {
+            let candidates: Vec<String> = variants
                 .iter()
                 .map(|v| {
-                    format!(
-                        "{} {}w",
-                        srcset_url(&urls::with_base(base_path, &v.url)),
-                        v.width
-                    )
+                    let url = urls::with_base(base_path, &v.url);
+                    format!("{} {}w", srcset_url(&url), v.width)
                 })
                 .collect();
-            html.push_str(&format!(
-                " srcset=\"{}\" sizes=\"{}\"",
-                escape(&srcset.join(", ")),
-                escape(&self.config.sizes)
-            ));
-        }
-        html.push_str(&format!(
-            " width=\"{width}\" height=\"{height}\" alt=\"{}\"",
-            escape(text.alt)
-        ));
-        if let Some(title) = text.title.filter(|t| !t.is_empty()) {
-            html.push_str(&format!(" title=\"{}\"", escape(title)));
-        }
-        html.push_str(match eager {
-            true => " decoding=\"async\">",
-            false => " loading=\"lazy\" decoding=\"async\">",
+            (candidates.join(", "), self.config.sizes.clone())
         });
-        html
+        Attributes {
+            src: urls::with_base(base_path, &picture.url),
+            srcset,
+            width,
+            height,
+        }
     }
+}
+
+/// The attributes of an image of the site's `<img>`, unescaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attributes {
+    pub src: String,
+    /// `srcset` and `sizes`, when the image has variants.
+    pub srcset: Option<(String, String)>,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// A URL as a `srcset` candidate: whitespace and commas separate candidates there, so
@@ -276,12 +268,6 @@ pub fn srcset_url(url: &str) -> String {
     out
 }
 
-/// The words of an `<img>`.
-pub struct ImgText<'a> {
-    pub alt: &'a str,
-    pub title: Option<&'a str>,
-}
-
 /// A hash that is the same in every run (cache keys outlive the process).
 fn hash_of(value: &impl std::hash::Hash) -> u64 {
     use std::hash::Hasher as _;
@@ -294,20 +280,6 @@ fn scaled_height(picture: &Picture, width: u32) -> u32 {
     let h = (u64::from(picture.height) * u64::from(width) + u64::from(picture.width) / 2)
         / u64::from(picture.width.max(1));
     (h as u32).max(1)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Size, format, orientation and animation from the file's first bytes.
@@ -683,33 +655,33 @@ mod tests {
     }
 
     #[test]
-    fn img_names_every_variant_and_the_shown_size() {
+    fn attributes_name_every_variant_and_the_shown_size() {
         let t = table();
         let p = picture(1200, 600, Format::Png);
-        let text = ImgText {
-            alt: "Downtime \"before\" & after",
-            title: None,
-        };
         assert_eq!(
-            t.img(&p, &text, "/blog", false),
-            "<img src=\"/blog/articles/x/chart.png\" \
-             srcset=\"/blog/articles/x/chart-480w.webp 480w, /blog/articles/x/chart-960w.webp 960w, /blog/articles/x/chart-1200w.webp 1200w\" \
-             sizes=\"(min-width: 46rem) 42rem, calc(100vw - 2rem)\" width=\"1200\" height=\"600\" \
-             alt=\"Downtime &quot;before&quot; &amp; after\" loading=\"lazy\" decoding=\"async\">"
+            t.attributes(&p, "/blog"),
+            Attributes {
+                src: "/blog/articles/x/chart.png".into(),
+                srcset: Some((
+                    "/blog/articles/x/chart-480w.webp 480w, /blog/articles/x/chart-960w.webp 960w, /blog/articles/x/chart-1200w.webp 1200w".into(),
+                    "(min-width: 46rem) 42rem, calc(100vw - 2rem)".into()
+                )),
+                width: 1200,
+                height: 600,
+            }
         );
-        let small = picture(300, 200, Format::Png);
+        let mut spaced = picture(300, 200, Format::Png);
+        spaced.url = "/img/my logo.png".into();
         assert_eq!(
-            t.img(
-                &small,
-                &ImgText {
-                    alt: "Logo",
-                    title: Some("Acme")
-                },
-                "",
-                true
-            ),
-            "<img src=\"/articles/x/chart.png\" width=\"300\" height=\"200\" alt=\"Logo\" title=\"Acme\" decoding=\"async\">"
+            t.attributes(&spaced, ""),
+            Attributes {
+                src: "/img/my logo.png".into(),
+                srcset: None,
+                width: 300,
+                height: 200,
+            }
         );
+        assert_eq!(srcset_url("/a b,c.png"), "/a%20b%2Cc.png");
     }
 
     #[test]

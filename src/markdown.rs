@@ -385,12 +385,31 @@ impl<'a, 'e> Walk<'a, 'e> {
     fn close_picture(&mut self) -> Option<String> {
         let open = self.picture.take()?;
         let table = self.links.images()?;
-        let text = crate::images::ImgText {
-            alt: &open.alt,
-            title: Some(open.title.as_str()),
-        };
+        let a = table.attributes(open.picture, self.links.base_path());
+        let mut html = format!("<img src=\"{}\"", escape_attr(&a.src));
+        if let Some((srcset, sizes)) = &a.srcset {
+            html.push_str(&format!(
+                " srcset=\"{}\" sizes=\"{}\"",
+                escape_attr(srcset),
+                escape_attr(sizes)
+            ));
+        }
+        html.push_str(&format!(
+            " width=\"{}\" height=\"{}\" alt=\"{}\"",
+            a.width,
+            a.height,
+            escape_attr(&open.alt)
+        ));
+        if !open.title.is_empty() {
+            html.push_str(&format!(" title=\"{}\"", escape_attr(&open.title)));
+        }
+        // The first block may be in view when the page opens: not lazy.
         let eager = !self.past_first_block && self.heading.is_none();
-        Some(table.img(open.picture, &text, self.links.base_path(), eager))
+        html.push_str(match eager {
+            true => " decoding=\"async\">",
+            false => " loading=\"lazy\" decoding=\"async\">",
+        });
+        Some(html)
     }
 
     /// Count the words of prose and look in it for unsourced claims.

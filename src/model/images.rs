@@ -194,6 +194,9 @@ pub(super) fn check_variants(
     (statics, assets): (&[Asset], &[Asset]),
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    if shown.is_empty() {
+        return;
+    }
     let files: HashSet<String> = statics
         .iter()
         .map(|a| format!("/{}", a.content_path))

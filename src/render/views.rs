@@ -97,25 +97,11 @@ impl ImageView {
         }
         view.url = site.urls.absolute(url);
         if let Some(Ok(picture)) = site.images.get(url) {
-            let base = site.urls.base_path();
-            let variants = site.images.variants(picture);
-            let (width, height) = variants
-                .last()
-                .map_or((picture.width, picture.height), |v| (v.width, v.height));
-            view.src = Some(crate::urls::with_base(base, url));
-            view.width = Some(width);
-            view.height = Some(height);
-            if !variants.is_empty() {
-                let srcset: Vec<String> = variants
-                    .iter()
-                    .map(|v| {
-                        let url = crate::urls::with_base(base, &v.url);
-                        format!("{} {}w", crate::images::srcset_url(&url), v.width)
-                    })
-                    .collect();
-                view.srcset = Some(srcset.join(", "));
-                view.sizes = Some(site.config.images.sizes.clone());
-            }
+            let a = site.images.attributes(picture, site.urls.base_path());
+            view.src = Some(a.src);
+            view.width = Some(a.width);
+            view.height = Some(a.height);
+            (view.srcset, view.sizes) = a.srcset.unzip();
         }
         view
     }

@@ -84,6 +84,19 @@ fn images_get_variants_srcset_and_their_size_and_the_hero_is_shown() {
     // The hero: the page's image, at the top, loaded first.
     assert!(html.contains(&format!("<figure class=\"hero\"><img src=\"/articles/a/hero.jpg\" srcset=\"/articles/a/hero-480w.jpg 480w, /articles/a/hero-960w.jpg 960w, /articles/a/hero-1600w.jpg 1600w\" {sizes} width=\"1600\" height=\"800\" alt=\"The mill at night\" fetchpriority=\"high\" decoding=\"async\"></figure>")), "{html}");
 
+    // Alt text and title are escaped in the attributes.
+    site.write(
+        "content/articles/c.md",
+        page(
+            "",
+            "![Costs \\<before> & after](/img/logo.png \"A \\\"title\\\"\")\n",
+        )
+        .replace("Alpha", "Gamma"),
+    );
+    site.build().success();
+    let c = site.read("articles/c/index.html");
+    assert!(c.contains("<img src=\"/img/logo.png\" width=\"300\" height=\"100\" alt=\"Costs &lt;before&gt; &amp; after\" title=\"A &quot;title&quot;\" decoding=\"async\">"), "{c}");
+
     // An image in an image's alt text is alt text.
     let b = site.read("articles/b/index.html");
     assert!(b.contains(&format!("<p>Nested: <img src=\"/img/wide.jpg\" srcset=\"/img/wide-480w.jpg 480w, /img/wide-960w.jpg 960w, /img/wide-1000w.jpg 1000w\" {sizes} width=\"1000\" height=\"250\" alt=\"outer inner text\" decoding=\"async\"> done.</p>")), "{b}");

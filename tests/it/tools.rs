@@ -393,6 +393,17 @@ fn every_diagnostic_code_is_documented() {
     );
 }
 
+/// Run cairn with `args` on the demo site (the repository's root).
+fn on_the_demo(args: &[&str]) -> Run {
+    std::process::Command::new(cairn_bin())
+        .args(args)
+        .arg("--root")
+        .arg(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+        .into()
+}
+
 /// The columns docs/inventory.md documents, in its table's order.
 fn documented_inventory_columns() -> Vec<String> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -405,16 +416,7 @@ fn documented_inventory_columns() -> Vec<String> {
 
 #[test]
 fn inventory_of_the_demo_reads_as_csv_and_json_with_every_documented_column() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = |args: &[&str]| -> Run {
-        std::process::Command::new(cairn_bin())
-            .args(args)
-            .arg("--root")
-            .arg(root)
-            .output()
-            .unwrap()
-            .into()
-    };
+    let run = on_the_demo;
     let columns = documented_inventory_columns();
     assert_eq!(
         columns,
@@ -774,16 +776,7 @@ fn cms_decap_offers_only_the_sites_vocabulary_and_keeps_edits() {
 
 #[test]
 fn audit_of_a_language_counts_that_languages_pages_in_its_words() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let run = |args: &[&str]| -> Run {
-        std::process::Command::new(cairn_bin())
-            .args(args)
-            .arg("--root")
-            .arg(root)
-            .output()
-            .unwrap()
-            .into()
-    };
+    let run = on_the_demo;
     // The demo's Finnish pages: six articles and two case studies, each counted once
     // per role it names (the English pages a Finnish role path falls back to are not).
     let fi = run(&["audit", "--language", "fi", "--format", "json"]);

@@ -71,7 +71,7 @@ pub fn is_published_name(name: &str) -> bool {
 }
 
 /// The site's own folders: what is published comes from them, and no output may be in one.
-pub const SITE_FOLDERS: [&str; 5] = ["content", "static", "templates", "themes", "data"];
+pub const SITE_FOLDERS: [&str; 6] = ["content", "static", "templates", "themes", "data", "i18n"];
 
 /// Resolve `path` like `canonicalize`, also when its last parts do not exist yet:
 /// symbolic links and `..` of the existing part are resolved, the rest is taken as written.

@@ -62,7 +62,8 @@ pub fn classify(rel: &Path) -> Option<Change> {
         "site.toml" => Some(Change::Config),
         "content" => Some(Change::Content),
         "static" => Some(Change::Static),
-        "templates" | "themes" => Some(Change::Templates),
+        // Interface strings are in every page, as templates are.
+        "templates" | "themes" | "i18n" => Some(Change::Templates),
         "data" => Some(Change::Data),
         _ => None,
     }
@@ -334,6 +335,7 @@ mod tests {
             ("content/articles/chart.png", Some(Change::Content)),
             ("static/style.css", Some(Change::Static)),
             ("templates/page.html", Some(Change::Templates)),
+            ("i18n/fi.toml", Some(Change::Templates)),
             ("data/rates.csv", Some(Change::Data)),
             ("data/finance/rates.json", Some(Change::Data)),
             ("data/.rates.csv.swp", None),
@@ -415,7 +417,7 @@ mod tests {
                 full: false,
                 renew: true,
                 lost: false,
-                touched: [true, true, false, false, false],
+                touched: [true, true, false, false, false, false],
             }
         );
         let overflow = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
@@ -431,7 +433,7 @@ mod tests {
             &[event(EventKind::Remove(RemoveKind::Folder), &["templates"])],
             root,
         );
-        assert_eq!(removed.touched, [false, false, true, false, false]);
+        assert_eq!(removed.touched, [false, false, true, false, false, false]);
     }
 
     #[test]

@@ -120,6 +120,8 @@ fn an_output_that_holds_the_site_or_is_inside_its_folders_is_refused_and_nothing
             "it is inside the site's templates/ folder",
         ),
         ("themes/x", "it is inside the site's themes/ folder"),
+        ("data/out", "it is inside the site's data/ folder"),
+        ("i18n", "it is inside the site's i18n/ folder"),
     ] {
         let run = nest.cairn(&["build", "--output", output]);
         assert_eq!(run.code, 2, "--output {output}: {}", run.stderr);

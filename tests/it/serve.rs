@@ -582,3 +582,43 @@ fn a_save_of_a_data_file_rebuilds_the_case_study_and_the_claims_citing_it() {
         "{data}"
     );
 }
+
+#[test]
+fn a_save_of_the_sites_interface_strings_rebuilds_every_page() {
+    let s = site();
+    let server = s.serve();
+    let mut events = server.events();
+    assert_eq!(events.next(), ("hello".to_string(), "[]".to_string()));
+    assert!(
+        server
+            .get("/articles/a/")
+            .1
+            .contains(">Skip to content</a>")
+    );
+    s.write(
+        "i18n/en.toml",
+        "[strings]\nskip_to_content = \"Jump to the text\"\n",
+    );
+    assert_eq!(events.next().0, "reload");
+    assert!(
+        server
+            .get("/articles/a/")
+            .1
+            .contains(">Jump to the text</a>")
+    );
+    assert!(server.get("/about/").1.contains(">Jump to the text</a>"));
+    server.wait_for_line(|l| {
+        l.starts_with("i18n/ created") || l.starts_with("changed i18n/en.toml: rendered ")
+    });
+    // A mistake there is a build error at its line, and the last good site stays.
+    s.write("i18n/en.toml", "[strings]\nskip_to_contents = \"x\"\n");
+    let (event, data) = events.next();
+    assert_eq!(event, "build-error");
+    assert!(data.contains("unknown string `skip_to_contents`"), "{data}");
+    assert!(
+        server
+            .get("/articles/a/")
+            .1
+            .contains(">Jump to the text</a>")
+    );
+}

@@ -170,43 +170,89 @@ pub(crate) fn resolved_output(options: &BuildOptions) -> Option<PathBuf> {
 
 /// Read, validate and model the site, without writing anything.
 pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
-    load_with(options, &mut model::Cache::new(false), || {
-        source::scan(&options.root, resolved_output(options).as_deref())
-    })
-    .map(|(loaded, _)| loaded)
+    load_with(
+        options,
+        &mut model::Cache::new(false),
+        || source::scan(&options.root, resolved_output(options).as_deref()),
+        None,
+    )
+    .map(|(loaded, ..)| loaded)
 }
 
+/// What a build reads besides `content/`: site.toml (with `--base-url` applied), the
+/// interface strings of every language, `data/`, and what reading them found. A serve
+/// session keeps them for edits of Markdown files only, which cannot change them.
+#[derive(Clone)]
+pub(crate) struct Settings {
+    pub config: SiteConfig,
+    pub words: Vec<lang::Words>,
+    pub data: data::Data,
+    /// The warnings of `i18n/` and `data/`.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Settings {
+    /// Read site.toml, `i18n/` and `data/` (afresh for every build, also a serve
+    /// session's: they are small, and no cache then holds a file that changed).
+    fn read(options: &BuildOptions) -> Result<Settings, Vec<Diagnostic>> {
+        let mut config = SiteConfig::load(&options.root)?;
+        if let Some(url) = &options.base_url {
+            config.base_url = config::check_base_url(url).map_err(|problem| {
+                vec![
+                    Diagnostic::error(
+                        Code::ConfigBaseUrl,
+                        "--base-url",
+                        format!("--base-url {problem}"),
+                    )
+                    .with_hint(config::BASE_URL_HINT),
+                ]
+            })?;
+        }
+        let (words, mut problems) = lang::load_all(&options.root, &config);
+        let (data, mut data_problems) =
+            data::load(&options.root, resolved_output(options).as_deref());
+        problems.append(&mut data_problems);
+        Ok(Settings {
+            config,
+            words,
+            data,
+            problems,
+        })
+    }
+}
+
+/// A loaded site, the content files read for it and the settings it was built with.
+pub(crate) type LoadedWith = (Loaded, Vec<std::sync::Arc<source::SourceFile>>, Settings);
+
 /// [`load`] with a cache kept from an earlier build, reading content with `read`;
-/// also returns the files read.
+/// also returns the files read. `kept`: the settings and theme of the last build, when
+/// only Markdown files changed since (else they are read and compiled again).
 pub(crate) fn load_with(
     options: &BuildOptions,
     cache: &mut model::Cache,
     read: impl FnOnce() -> source::Scan,
-) -> Result<(Loaded, Vec<std::sync::Arc<source::SourceFile>>), Vec<Diagnostic>> {
+    kept: Option<(Settings, Theme)>,
+) -> Result<LoadedWith, Vec<Diagnostic>> {
     let mut timings = Timings::start();
-    let mut config = SiteConfig::load(&options.root)?;
-    if let Some(url) = &options.base_url {
-        config.base_url = config::check_base_url(url).map_err(|problem| {
-            vec![
-                Diagnostic::error(
-                    Code::ConfigBaseUrl,
-                    "--base-url",
-                    format!("--base-url {problem}"),
-                )
-                .with_hint(config::BASE_URL_HINT),
-            ]
-        })?;
-    }
-    let theme = Theme::load(&options.root, &config);
-    let (words, mut i18n) = lang::load_all(&options.root, &config);
+    let (settings, theme) = match kept {
+        Some((settings, theme)) => (settings, Ok(theme)),
+        None => {
+            let settings = Settings::read(options)?;
+            let theme = Theme::load(&options.root, &settings.config);
+            (settings, theme)
+        }
+    };
     timings.lap("config and templates");
     let mut scan = read();
-    scan.diagnostics.append(&mut i18n);
-    // data/ is read afresh for every build, also a serve session's: it is small, and no
-    // cache then holds a file that changed.
-    let (data, mut problems) = data::load(&options.root, resolved_output(options).as_deref());
-    scan.diagnostics.append(&mut problems);
+    scan.diagnostics.extend(settings.problems.iter().cloned());
     timings.lap("read content");
+    let kept = settings.clone();
+    let Settings {
+        config,
+        words,
+        data,
+        ..
+    } = settings;
     finish_load(
         options,
         (config, words),
@@ -215,6 +261,7 @@ pub(crate) fn load_with(
         cache,
         timings,
     )
+    .map(|(loaded, files)| (loaded, files, kept))
 }
 
 fn finish_load(
@@ -280,8 +327,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     let start = Instant::now();
     let mut output = output::Output::open(&options.root, &options.output, options.force)?;
     let read = || source::scan(&options.root, resolved_output(options).as_deref());
-    let (mut loaded, _) =
-        load_with(options, &mut model::Cache::new(false), read).map_err(BuildError::Content)?;
+    let (mut loaded, ..) = load_with(options, &mut model::Cache::new(false), read, None)
+        .map_err(BuildError::Content)?;
     if options.strict && !loaded.warnings.is_empty() {
         let mut errors = std::mem::take(&mut loaded.warnings);
         for d in &mut errors {

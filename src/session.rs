@@ -48,10 +48,30 @@ pub struct Session {
 struct Last {
     site: Site,
     theme: Theme,
+    /// What it read besides content/: reused while only Markdown files change.
+    settings: crate::Settings,
     patcher: model::Patcher,
     warnings: Vec<Diagnostic>,
     /// Files in the output.
     files: usize,
+}
+
+impl Last {
+    /// With `settings`, gives the settings and theme to build with again; frees the rest
+    /// on a thread of its own: freeing ten thousand pages takes milliseconds an
+    /// edit-reload loop need not wait for.
+    fn keep(self, settings: bool) -> Option<(crate::Settings, Theme)> {
+        let Last {
+            site,
+            theme,
+            settings: read,
+            patcher,
+            warnings,
+            ..
+        } = self;
+        std::thread::spawn(move || drop((site, patcher, warnings)));
+        settings.then_some((read, theme))
+    }
 }
 
 impl Session {
@@ -235,19 +255,20 @@ impl Session {
         }
         // Only a build that succeeds leaves something to patch.
         let previous_last = self.last.take();
+        // Only Markdown changed: site.toml, templates, i18n/ and data/ are as last read.
+        let kept = previous_last.and_then(|l| l.keep(known.is_some()));
         let result = match known {
             Some(changed) => {
                 let scan = self.reread(changed);
-                load_with(&self.options, &mut self.cache, || scan)
+                load_with(&self.options, &mut self.cache, || scan, kept)
             }
             None => {
                 let options = &self.options;
-                load_with(options, &mut self.cache, || {
-                    source::scan(&options.root, resolved_output(options).as_deref())
-                })
+                let read = || source::scan(&options.root, resolved_output(options).as_deref());
+                load_with(options, &mut self.cache, read, None)
             }
         };
-        let (mut loaded, files) = result.map_err(BuildError::Content)?;
+        let (mut loaded, files, settings) = result.map_err(BuildError::Content)?;
         if self.incremental && known.is_none() {
             self.texts = files
                 .into_iter()
@@ -262,7 +283,7 @@ impl Session {
         let (report, fingerprints) = self.write_site(&mut loaded, start)?;
         if self.incremental {
             index_in_background(&mut self.search, Some(&loaded.site));
-            self.remember(loaded, &report, fingerprints, previous_last);
+            self.remember(loaded, settings, &report, fingerprints);
         }
         Ok(report)
     }
@@ -389,15 +410,15 @@ impl Session {
         crate::write_site(output, loaded, &self.options, previous, start)
     }
 
-    /// Takes a successful build's site, report and fingerprints (whole, or the changes
-    /// to the kept ones), and what was kept of the build before; keeps the new ones for
-    /// the next build, and frees the old ones on a thread of their own.
+    /// Takes a successful build's site, settings, report and fingerprints (whole, or the
+    /// changes to the kept ones); keeps them for the next build, and frees the old
+    /// fingerprints on a thread of their own.
     fn remember(
         &mut self,
         loaded: Loaded,
+        settings: crate::Settings,
         report: &Report,
         fingerprints: Option<render::Made>,
-        previous_last: Option<Last>,
     ) {
         let fingerprints = match (fingerprints, self.fingerprints.take()) {
             (Some(render::Made::Changes(c)), Some(mut kept)) => {
@@ -408,10 +429,7 @@ impl Session {
             // Changes to fingerprints no longer kept cannot be: start again.
             (Some(render::Made::Changes(_)), None) | (None, _) => None,
         };
-        let old = (
-            std::mem::replace(&mut self.fingerprints, fingerprints),
-            previous_last,
-        );
+        let old = std::mem::replace(&mut self.fingerprints, fingerprints);
         let Loaded {
             site,
             theme,
@@ -421,6 +439,7 @@ impl Session {
         self.last = patcher.map(|patcher| Last {
             site,
             theme,
+            settings,
             patcher,
             warnings: report.warnings.clone(),
             files: report.files,

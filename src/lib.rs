@@ -526,7 +526,12 @@ fn copy_static(theme: &Theme, site: &Site, staging: &output::Staging) -> anyhow:
             .copy(source, rel)
             .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))
     };
+    // The theme's search script serves the search page alone.
+    let search_page = site.all().any(search::searchable);
     for (rel, bytes) in &theme.statics {
+        if rel == search::SCRIPT && !search_page {
+            continue;
+        }
         staging
             .write(render::OutputFile {
                 path: rel.clone(),

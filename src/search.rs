@@ -24,6 +24,9 @@ use crate::render::OutputFile;
 /// The folder of the index inside the output (`/pagefind/`).
 pub const BUNDLE: &str = "pagefind";
 
+/// The theme's script of the search page, written only when a search page is.
+pub const SCRIPT: &str = "search.js";
+
 /// Whether this build writes a search index and page: the feature is compiled in and
 /// `[search] enabled` is not `false`.
 pub fn enabled(config: &SiteConfig) -> bool {

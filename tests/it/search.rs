@@ -115,6 +115,9 @@ fn a_build_writes_and_records_the_index_and_turning_search_off_removes_only_it()
     assert_eq!(recorded(&site, "pagefind/"), Vec::<String>::new());
     assert!(!site.exists("search/index.html"));
     assert!(!site.read("index.html").contains("/search/"));
+    // The search page's script goes with it.
+    assert!(!site.exists("search.js"));
+    assert!(site.exists("style.css"));
 }
 
 #[test]

@@ -26,7 +26,7 @@ use crate::urls;
 pub const CACHE: &str = ".cairn-cache/images";
 
 /// Bumped when the encoding changes, so that a cache of an older cairn is not used.
-const ENCODING: u32 = 1;
+const ENCODING: u32 = 2;
 
 /// A raster format cairn reads (and, but for GIF, writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -519,13 +519,33 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
 }
 
 fn resize_and_encode(
-    image: &DynamicImage,
+    image: &Decoded,
     v: &Variant,
     out: Format,
     table: &Table,
 ) -> Result<Vec<u8>, String> {
-    let resized = image.resize_exact(v.width, v.height, image::imageops::FilterType::CatmullRom);
-    encode(&resized, out, table.config.quality)
+    let resized =
+        (image.pixels).resize_exact(v.width, v.height, image::imageops::FilterType::CatmullRom);
+    encode(
+        &resized,
+        image.profile.as_deref(),
+        out,
+        table.config.quality,
+    )
+}
+
+/// An image's pixels, upright, and the colour profile they are in when it is an RGB one.
+struct Decoded {
+    pixels: DynamicImage,
+    profile: Option<Vec<u8>>,
+}
+
+/// The ICC profile of an image when its colours are RGB, as every variant is written: a
+/// photo in a wide gamut (Display P3) keeps its colours. A CMYK or grey profile would
+/// not describe the RGB pixels written, and is left out.
+fn rgb_profile(profile: Option<Vec<u8>>) -> Option<Vec<u8>> {
+    // The header is 128 bytes; bytes 16 to 19 name the colour space of the data.
+    profile.filter(|p| p.len() >= 128 && &p[16..20] == b"RGB ")
 }
 
 /// Whether a file of the cache is there: a regular file, never a symbolic link (which
@@ -536,7 +556,7 @@ fn is_cached(path: &Path) -> bool {
 
 /// The pixels of `picture` (read from `bytes`), turned upright; an error if they are
 /// not the size its header gave when the site was read (the file changed since).
-fn decode(bytes: &[u8], picture: &Picture) -> Result<DynamicImage, String> {
+fn decode(bytes: &[u8], picture: &Picture) -> Result<Decoded, String> {
     let undecodable = |e: &dyn std::fmt::Display| format!("cannot be decoded ({e})");
     let mut decoder = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
@@ -548,28 +568,41 @@ fn decode(bytes: &[u8], picture: &Picture) -> Result<DynamicImage, String> {
         return Err(why);
     }
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    // A profile that cannot be read leaves the colours as the pixels have them.
+    let profile = rgb_profile(decoder.icc_profile().ok().flatten());
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| undecodable(&e))?;
     image.apply_orientation(orientation);
     if (image.width(), image.height()) != (picture.width, picture.height) {
         return Err("changed while the site was being built: build again".into());
     }
-    Ok(image)
+    Ok(Decoded {
+        pixels: image,
+        profile,
+    })
 }
 
-fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, String> {
+/// `image` encoded as `format`, with the colour profile `profile` (but as AVIF, whose
+/// encoder here writes none).
+fn encode(
+    image: &DynamicImage,
+    profile: Option<&[u8]>,
+    format: Format,
+    quality: u8,
+) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let failed = |e: image::ImageError| format!("cannot be encoded ({e})");
     match format {
         Format::Jpeg => {
             let rgb = image.to_rgb8();
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-                .encode_image(&rgb)
-                .map_err(failed)?;
+            let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+            with_profile(&mut encoder, profile);
+            encoder.encode_image(&rgb).map_err(failed)?;
         }
         Format::Avif => encode_avif(image, quality, &mut out)?,
         // Lossless: the encoder of the image crate writes no lossy WebP.
         _ => {
-            let encoder = image::codecs::webp::WebPEncoder::new_lossless(&mut out);
+            let mut encoder = image::codecs::webp::WebPEncoder::new_lossless(&mut out);
+            with_profile(&mut encoder, profile);
             match image.color().has_alpha() {
                 true => image.to_rgba8().write_with_encoder(encoder),
                 false => image.to_rgb8().write_with_encoder(encoder),
@@ -578,6 +611,14 @@ fn encode(image: &DynamicImage, format: Format, quality: u8) -> Result<Vec<u8>, 
         }
     }
     Ok(out)
+}
+
+/// Give `encoder` the colour profile, if any: the JPEG and WebP encoders take any (it
+/// cannot fail for them).
+fn with_profile(encoder: &mut impl image::ImageEncoder, profile: Option<&[u8]>) {
+    if let Some(p) = profile {
+        let _ = encoder.set_icc_profile(p.to_vec());
+    }
 }
 
 #[cfg(feature = "avif")]
@@ -689,18 +730,18 @@ mod tests {
         let img = DynamicImage::ImageRgba8(image::RgbaImage::from_fn(64, 32, |x, y| {
             image::Rgba([x as u8 * 4, y as u8 * 8, 0, 128])
         }));
-        let webp = encode(&img, Format::Webp, 80).unwrap();
+        let webp = encode(&img, None, Format::Webp, 80).unwrap();
         assert_eq!((&webp[..4], &webp[8..12]), (&b"RIFF"[..], &b"WEBP"[..]));
         let back = image::load_from_memory(&webp).unwrap();
         assert_eq!(back.to_rgba8(), img.to_rgba8(), "lossless, alpha kept");
-        let jpeg = encode(&img, Format::Jpeg, 80).unwrap();
+        let jpeg = encode(&img, None, Format::Jpeg, 80).unwrap();
         assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
         #[cfg(feature = "avif")]
         {
-            let avif = encode(&img, Format::Avif, 80).unwrap();
+            let avif = encode(&img, None, Format::Avif, 80).unwrap();
             assert_eq!(&avif[4..12], b"ftypavif");
         }
         #[cfg(not(feature = "avif"))]
-        assert!(encode(&img, Format::Avif, 80).is_err());
+        assert!(encode(&img, None, Format::Avif, 80).is_err());
     }
 }

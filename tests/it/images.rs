@@ -636,3 +636,94 @@ fn rebuilds_after_image_edits_equal_full_builds() {
     );
     assert_same(&site, &mut session, &["articles/a/chart.png"]);
 }
+
+/// A minimal ICC profile whose colour space is `space` (`b"RGB "`, `b"CMYK"`): a
+/// 128-byte header and an empty tag table.
+fn profile(space: &[u8; 4]) -> Vec<u8> {
+    let mut p = vec![0u8; 132];
+    p[..4].copy_from_slice(&132u32.to_be_bytes());
+    p[12..16].copy_from_slice(b"mntr");
+    p[16..20].copy_from_slice(space);
+    p[20..24].copy_from_slice(b"XYZ ");
+    p[36..40].copy_from_slice(b"acsp");
+    p
+}
+
+/// A picture like [`picture`]'s, written with the ICC profile `icc`.
+fn picture_with_profile(
+    width: u32,
+    height: u32,
+    format: image::ImageFormat,
+    icc: &[u8],
+) -> Vec<u8> {
+    use image::ImageEncoder;
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut out = Vec::new();
+    match format {
+        image::ImageFormat::Jpeg => {
+            let mut e = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+            e.set_icc_profile(icc.to_vec()).unwrap();
+            e.encode_image(&img).unwrap();
+        }
+        _ => {
+            let mut e = image::codecs::png::PngEncoder::new(&mut out);
+            e.set_icc_profile(icc.to_vec()).unwrap();
+            e.write_image(&img, width, height, image::ExtendedColorType::Rgb8)
+                .unwrap();
+        }
+    }
+    out
+}
+
+/// The ICC profile of an output file, if it has one.
+fn profile_of(site: &TestSite, rel: &str) -> Option<Vec<u8>> {
+    use image::ImageDecoder;
+    image::ImageReader::open(site.path(&format!("public/{rel}")))
+        .unwrap()
+        .with_guessed_format()
+        .unwrap()
+        .into_decoder()
+        .unwrap()
+        .icc_profile()
+        .unwrap()
+}
+
+#[test]
+fn variants_keep_an_rgb_colour_profile_and_leave_out_any_other() {
+    let rgb = profile(b"RGB ");
+    let site = TestSite::new()
+        .file(
+            "content/articles/a/index.md",
+            page(
+                "",
+                "![Photo](p.jpg)\n\n![Chart](c.png)\n\n![Print](k.jpg)\n",
+            ),
+        )
+        .file(
+            "content/articles/a/p.jpg",
+            picture_with_profile(1000, 500, image::ImageFormat::Jpeg, &rgb),
+        )
+        .file(
+            "content/articles/a/c.png",
+            picture_with_profile(1000, 500, image::ImageFormat::Png, &rgb),
+        )
+        .file(
+            "content/articles/a/k.jpg",
+            picture_with_profile(1000, 500, image::ImageFormat::Jpeg, &profile(b"CMYK")),
+        );
+    site.build().success();
+    for rel in [
+        "articles/a/p-480w.jpg",
+        "articles/a/p-960w.jpg",
+        "articles/a/c-480w.webp",
+        "articles/a/c-960w.webp",
+    ] {
+        assert_eq!(profile_of(&site, rel).as_ref(), Some(&rgb), "{rel}");
+    }
+    // A CMYK profile does not describe the RGB pixels written.
+    assert_eq!(profile_of(&site, "articles/a/k-480w.jpg"), None);
+    // The originals are published as they are, profile and all.
+    assert_eq!(profile_of(&site, "articles/a/p.jpg").as_ref(), Some(&rgb));
+}

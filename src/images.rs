@@ -9,7 +9,7 @@
 //! taken from the cache by every later build and serve rebuild. Nothing here writes to
 //! the output: the variants are staged like every other file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -379,6 +379,8 @@ pub struct Produced {
     /// Why nothing was cached (the folder is a symbolic link, or cannot be made): every
     /// variant was encoded, and is encoded again by the next build.
     pub uncached: Option<String>,
+    /// Names of the cache's files this build used (variants and decode markers).
+    pub used: HashSet<String>,
 }
 
 /// The cache folder under `root`, made if missing; why not when it cannot be used. A
@@ -429,6 +431,7 @@ pub fn produce(table: &Table, shown: &[Shown], root: &Path) -> Result<Produced, 
                 produced.encoded += made.encoded;
                 produced.cached += made.files.len() - made.encoded;
                 produced.files.extend(made.files);
+                produced.used.extend(made.used);
             }
             Err(why) => {
                 failed.insert(&picture.url, why);
@@ -444,10 +447,11 @@ pub fn produce(table: &Table, shown: &[Shown], root: &Path) -> Result<Produced, 
         .collect())
 }
 
-/// One picture's variants.
+/// One picture's variants, and the names of the cache files it used.
 struct Made {
     files: Vec<(Bytes, String)>,
     encoded: usize,
+    used: Vec<String>,
 }
 
 /// The variants of one picture, from the cache or made into it; without a cache, made
@@ -459,8 +463,8 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
     if variants.is_empty() {
         // Published as it is; decoded once all the same (then remembered), so that a
         // broken file is an error here too.
-        let marker =
-            cache.map(|c| c.join(format!("{:032x}.decodes", content ^ u128::from(ENCODING))));
+        let name = format!("{:032x}.decodes", content ^ u128::from(ENCODING));
+        let marker = cache.map(|c| c.join(&name));
         if !marker.as_deref().is_some_and(is_cached) {
             decode(&bytes, picture)?;
             if let Some(marker) = &marker {
@@ -470,6 +474,7 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
         return Ok(Made {
             files: Vec::new(),
             encoded: 0,
+            used: vec![name],
         });
     }
     let out = table.output_format(picture.format);
@@ -487,16 +492,11 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
         return Ok(Made {
             encoded: files.len(),
             files,
+            used: Vec::new(),
         });
     };
-    let path_of = |v: &Variant| {
-        cache.join(format!(
-            "{key:032x}-{}x{}.{}",
-            v.width,
-            v.height,
-            out.extension()
-        ))
-    };
+    let name_of = |v: &Variant| format!("{key:032x}-{}x{}.{}", v.width, v.height, out.extension());
+    let path_of = |v: &Variant| cache.join(name_of(v));
     let missing: Vec<&Variant> = variants
         .iter()
         .filter(|v| !is_cached(&path_of(v)))
@@ -515,7 +515,79 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
             .map(|v| (Bytes::Cached(path_of(v)), rel(v)))
             .collect(),
         encoded: missing.len(),
+        used: variants.iter().map(name_of).collect(),
     })
+}
+
+/// How long a cache file that a build did not use is kept all the same: a `cairn serve`
+/// of the same site may have just made it (for a draft, say) and be about to copy it.
+const PRUNE_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// After a one-shot build: remove from the cache under `root` the files cairn made that
+/// the build did not use (`used`, by name) and that are older than [`PRUNE_AFTER`]: the
+/// variants of images no longer shown, or of an earlier encoding, and files left by a
+/// build stopped while it wrote one; and symbolic links named as its files (removed as
+/// links). Any other file there is left alone, and a cache folder that is a symbolic
+/// link is not looked into. Gives how many were removed, or
+/// why the folder could not be read.
+pub fn prune(root: &Path, used: &HashSet<String>) -> Result<usize, String> {
+    let mut dir = root.to_path_buf();
+    for part in CACHE.split('/') {
+        dir.push(part);
+        match std::fs::symlink_metadata(&dir) {
+            Ok(m) if m.is_dir() => {}
+            // No cache (or not cairn's to look into): nothing to prune.
+            _ => return Ok(0),
+        }
+    }
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_cache_name(&name) || used.contains(&name) {
+            continue;
+        }
+        // A link is removed as a link: what it leads to is not touched.
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= PRUNE_AFTER);
+        // cairn makes no links: one named as its file is never in use, whatever its age.
+        let removable = meta.is_symlink() || meta.is_file() && old;
+        if removable && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Whether `name` is one cairn gives a file of its image cache: `{key}-{w}x{h}.{ext}`
+/// (a variant), `{key}.decodes` (a decode marker), with a 32-digit hexadecimal key, or
+/// `.tmp…` (a file being written, or left by a build stopped while writing it).
+fn is_cache_name(name: &str) -> bool {
+    if name.starts_with(".tmp") {
+        return true;
+    }
+    let key = |k: &str| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit());
+    if let Some(k) = name.strip_suffix(".decodes") {
+        return key(k);
+    }
+    let Some((k, rest)) = name.split_once('-') else {
+        return false;
+    };
+    let Some((size, ext)) = rest.split_once('.') else {
+        return false;
+    };
+    let Some((w, h)) = size.split_once('x') else {
+        return false;
+    };
+    let number = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    key(k) && number(w) && number(h) && ["jpg", "webp", "avif"].contains(&ext)
 }
 
 fn resize_and_encode(
@@ -743,5 +815,27 @@ mod tests {
         }
         #[cfg(not(feature = "avif"))]
         assert!(encode(&img, None, Format::Avif, 80).is_err());
+    }
+
+    #[test]
+    fn only_names_cairn_gives_its_cache_files_are_pruned() {
+        let key = "0123456789abcdef0123456789ABCDEF";
+        for (name, cairns) in [
+            (format!("{key}-480x240.jpg"), true),
+            (format!("{key}-1600x900.webp"), true),
+            (format!("{key}-960x540.avif"), true),
+            (format!("{key}.decodes"), true),
+            (".tmpX1y2Z3".to_string(), true),
+            (format!("{key}-480x240.png"), false),
+            (format!("{key}-480.jpg"), false),
+            (format!("{key}-x240.jpg"), false),
+            (format!("{key}-480x240"), false),
+            (format!("{}-480x240.jpg", &key[1..]), false),
+            ("notes.txt".to_string(), false),
+            ("chart-480w.webp".to_string(), false),
+            (format!("{key}.decodes.bak"), false),
+        ] {
+            assert_eq!(is_cache_name(&name), cairns, "{name}");
+        }
     }
 }

@@ -151,6 +151,8 @@ pub struct Report {
     pub rendered: usize,
     /// Image variants encoded by this build, and taken from the cache.
     pub images: (usize, usize),
+    /// Files of the image cache this build removed: made by cairn, unused, old.
+    pub pruned: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub timings: Timings,
@@ -429,7 +431,7 @@ fn write_site(
         (rendered, images.join())
     });
     let mut rendered = rendered.map_err(|e| render_failure(e, warnings.clone()))?;
-    let images = match images {
+    let mut images = match images {
         Ok(Ok(produced)) => produced,
         Ok(Err(mut errors)) => {
             errors.extend(warnings);
@@ -447,6 +449,7 @@ fn write_site(
     timings.slowest = std::mem::take(&mut rendered.slowest);
     let copied = copy_static(theme, site, &staging)?;
     let n_images = images.files.len();
+    let used = std::mem::take(&mut images.used);
     for (bytes, rel) in images.files {
         let staged = match bytes {
             images::Bytes::Cached(path) => staging.copy(&path, &rel),
@@ -474,11 +477,24 @@ fn write_site(
     let (manifest, committed) = staging.commit()?;
     output.set_manifest(manifest);
     timings.lap("swap output");
+    // A one-shot build shows every image the site shows: what it did not use is old. (A
+    // serve session, which may show drafts, leaves the cache as it is.)
+    let pruned = match incremental {
+        true => 0,
+        false => images::prune(&options.root, &used).unwrap_or_else(|why| {
+            warnings.push(
+                Diagnostic::warning(Code::Io, images::CACHE, format!("cannot prune: {why}"))
+                    .with_hint("its unused files stay; remove the folder to start afresh"),
+            );
+            0
+        }),
+    };
     let report = Report {
         pages: site.all().map(|s| s.own).sum(),
         files: rendered.files + copied + n_images + indexed,
         rendered: rendered.rendered,
         images: (images.encoded, images.cached),
+        pruned,
         warnings,
         elapsed: start.elapsed(),
         timings,

@@ -404,10 +404,14 @@ fn print_build(
     if timings {
         print_timings(&mut out, &report.timings)?;
     }
+    let pruned = match report.pruned {
+        0 => String::new(),
+        n => format!(", {n} unused removed from {}", cairn::images::CACHE),
+    };
     let images = match report.images {
-        (0, 0) => String::new(),
+        (0, 0) if pruned.is_empty() => String::new(),
         (encoded, cached) => format!(
-            ", {} image variants ({encoded} encoded, {cached} from the cache)",
+            ", {} image variants ({encoded} encoded, {cached} from the cache{pruned})",
             encoded + cached
         ),
     };

@@ -497,6 +497,7 @@ fn patch_report(rendered: usize, timings: Timings, last: &Last, start: Instant) 
         files: last.files,
         rendered,
         images: (0, 0),
+        pruned: 0,
         warnings: last.warnings.clone(),
         elapsed: start.elapsed(),
         timings,

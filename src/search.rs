@@ -103,15 +103,18 @@ impl Input {
 /// pages that are not drafts (a `--drafts` preview publishes them, the index never holds
 /// them), outside the sections `[search] exclude` names.
 pub fn indexed(site: &Site) -> Vec<usize> {
-    let exclude = &site.config.search.exclude;
     let folder = site.urls.home();
     (0..site.own)
-        .filter(|&i| {
-            let meta = &site.pages[i].meta;
-            let url = meta.url.strip_prefix(folder.as_str()).unwrap_or(&meta.url);
-            meta.published && !meta.draft && !exclude.iter().any(|s| s == section(url))
-        })
+        .filter(|&i| indexes(&site.config, &folder, &site.pages[i].meta))
         .collect()
+}
+
+/// Whether the index holds the page `meta` of the language whose home is `folder`:
+/// published, not a draft, outside the sections `[search] exclude` names.
+pub fn indexes(config: &SiteConfig, folder: &str, meta: &PageMeta) -> bool {
+    let url = meta.url.strip_prefix(folder).unwrap_or(&meta.url);
+    let exclude = &config.search.exclude;
+    meta.published && !meta.draft && !exclude.iter().any(|s| s == section(url))
 }
 
 /// Whether pages of `site` (one language) show the search box and it has a search page:

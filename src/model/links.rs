@@ -60,6 +60,30 @@ pub(super) fn url_index(
     generated
 }
 
+/// The generated URLs a link may lead to: all but the search pages of languages that
+/// have none (search is on, but no page of the language is in the index: the browser
+/// would search another language's). They stay URLs no page may take.
+pub(super) fn linkable(
+    config: &SiteConfig,
+    urls: &[Urls],
+    metas: &[MetaFile],
+    generated: &HashSet<String>,
+) -> HashSet<String> {
+    let mut linkable = generated.clone();
+    if !crate::search::enabled(config) {
+        return linkable;
+    }
+    for (lang, u) in urls.iter().enumerate().skip(1) {
+        let home = u.home();
+        let indexed = (metas.iter())
+            .any(|(m, _, _)| m.lang == lang && crate::search::indexes(config, &home, m));
+        if !indexed {
+            linkable.remove(&u.search());
+        }
+    }
+    linkable
+}
+
 /// Static files and assets that would land on a published page's URL or on a URL
 /// cairn generates.
 pub(super) fn collisions(

@@ -482,6 +482,7 @@ pub fn build(
         &mut diagnostics,
     );
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
+    let linkable = links::linkable(&config, &urls, &metas, &generated);
     aliases::check(&metas, &generated, (&statics, &assets), &mut diagnostics);
     images::check(&metas, (&statics, &assets), &mut diagnostics);
     images::check_social(&config, (&statics, &assets), &mut diagnostics);
@@ -491,7 +492,7 @@ pub fn build(
     let (metas, mut files) = bodies::set_texts_apart(metas);
     let (links, index) = link_index(
         cache,
-        (&config, &urls[0], &assets, &generated),
+        (&config, &urls[0], &assets, &linkable),
         &pictures,
         &metas,
     );

@@ -522,3 +522,40 @@ fn read_next_never_recommends_the_page_itself_a_draft_or_another_language() {
     assert!(checked > 100, "{checked} recommendations");
     assert!(site.exists("zh/articles/z0/index.html"));
 }
+
+#[test]
+fn a_link_to_the_search_page_of_a_language_without_one_is_broken() {
+    // Finnish is declared, but its one page is in a section search leaves out: no
+    // Finnish search page is written, so a link to it would lead nowhere.
+    let site = TestSite::new()
+        .file(
+            "site.toml",
+            format!("{SITE_TOML}[languages.fi]\n[search]\nexclude = [\"about\"]\n"),
+        )
+        .file(
+            "content/articles/a.md",
+            article(
+                "Alpha",
+                "awareness",
+                &["decider"],
+                "2026-01-01",
+                "Search [here](/search/) or [there](/fi/search/).\n",
+            ),
+        )
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\nUs.\n")
+        .file("content/about.fi.md", "+++\ntitle = \"Meistä\"\n+++\nMe.\n");
+    let run = site.build().failure();
+    assert_eq!(
+        run.error_lines(),
+        ["content/articles/a.md:7:28: error: link to `/fi/search/`: no page has that URL"],
+        "{}",
+        run.stderr
+    );
+    // With a Finnish page in the index, the page is there and so is the link.
+    site.write(
+        "content/articles/a.fi.md",
+        "+++\ntitle = \"Alfa\"\n+++\nTeksti.\n",
+    );
+    site.build().success();
+    assert!(site.exists("fi/search/index.html"));
+}

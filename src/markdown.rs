@@ -80,6 +80,9 @@ pub trait Links: Sync {
 pub enum LinkProblem {
     Missing,
     Draft,
+    /// The file is there but has errors of its own, reported for it: a link to it is
+    /// not reported as well, and is checked again once the page is built.
+    Failed,
 }
 
 /// Options and context for rendering one body.
@@ -896,6 +899,7 @@ fn page_link(link: &Relative, site: &Site, offset: usize, out: &mut Rendered) ->
             out.diagnostics.push(missing_page(link, site, offset));
             None
         }
+        Err(LinkProblem::Failed) => None,
     }
 }
 

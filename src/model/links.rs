@@ -84,6 +84,37 @@ pub(super) fn linkable(
     linkable
 }
 
+/// The content paths of the Markdown files that have errors and so are no page: those
+/// `diagnostics` name, and the case studies (`cases`, every case-study file), whose
+/// errors may be reported for the CSV their metrics come from; `metas` are the pages
+/// there are. Empty while there is no error.
+pub(super) fn failed_pages<'a>(
+    diagnostics: &[Diagnostic],
+    metas: &[MetaFile],
+    cases: impl Iterator<Item = &'a std::path::Path>,
+) -> HashSet<String> {
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        return HashSet::new();
+    }
+    let content_path = |path: &std::path::Path| {
+        let path = display_path(path);
+        let rest = path
+            .strip_prefix(crate::source::CONTENT_DIR)?
+            .strip_prefix('/')?;
+        rest.ends_with(".md").then(|| rest.to_string())
+    };
+    let mut failed: HashSet<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .filter_map(|d| content_path(&d.path))
+        .chain(cases.filter_map(content_path))
+        .collect();
+    for (m, _, _) in metas {
+        failed.remove(&m.content_path);
+    }
+    failed
+}
+
 /// Static files and assets that would land on a published page's URL or on a URL
 /// cairn generates.
 pub(super) fn collisions(
@@ -120,12 +151,13 @@ pub(super) struct LinkIndex {
 }
 
 impl LinkIndex {
-    /// Every page (published: its URL; otherwise a draft), asset and generated URL.
+    /// Every page (published: its URL; otherwise a draft), asset and generated URL,
+    /// and the content paths of pages that failed (`failed`).
     pub(super) fn new(
         site_urls: &Urls,
         metas: &[MetaAt],
         assets: &[Asset],
-        generated: &HashSet<String>,
+        (generated, failed): (&HashSet<String>, &HashSet<String>),
     ) -> Self {
         let mut urls: HashSet<String, ahash::RandomState> = generated.iter().cloned().collect();
         let mut pages = FastMap::with_capacity_and_hasher(metas.len(), Default::default());
@@ -138,6 +170,11 @@ impl LinkIndex {
             } else {
                 pages.insert(m.content_path.clone(), Err(LinkProblem::Draft));
             }
+        }
+        for path in failed {
+            pages
+                .entry(path.clone())
+                .or_insert(Err(LinkProblem::Failed));
         }
         LinkIndex {
             pages,

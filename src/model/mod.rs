@@ -447,6 +447,15 @@ impl Outcome {
     }
 }
 
+/// What links resolve against besides the pages: the site, the URLs of the default
+/// language, the assets, the generated URLs a link may lead to and the pages that failed.
+type LinkInputs<'a> = (
+    &'a SiteConfig,
+    &'a Urls,
+    &'a [Asset],
+    (&'a HashSet<String>, &'a HashSet<String>),
+);
+
 /// A hash map with a fast hasher, for the maps a rebuild walks for every page.
 type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
 
@@ -483,6 +492,8 @@ pub fn build(
     );
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
     let linkable = links::linkable(&config, &urls, &metas, &generated);
+    let case_paths = parsed.case_files.values().map(|c| c.path.as_path());
+    let failed = links::failed_pages(&diagnostics, &metas, case_paths);
     aliases::check(&metas, &generated, (&statics, &assets), &mut diagnostics);
     images::check(&metas, (&statics, &assets), &mut diagnostics);
     images::check_social(&config, (&statics, &assets), &mut diagnostics);
@@ -492,7 +503,7 @@ pub fn build(
     let (metas, mut files) = bodies::set_texts_apart(metas);
     let (links, index) = link_index(
         cache,
-        (&config, &urls[0], &assets, &linkable),
+        (&config, &urls[0], &assets, (&linkable, &failed)),
         &pictures,
         &metas,
     );
@@ -678,12 +689,12 @@ fn alternates(config: &SiteConfig, urls: &[Urls], pages: &[Page]) -> Alternates 
 /// is the same, else made anew (and kept, with a cache).
 fn link_index(
     cache: &mut Cache,
-    (config, urls, assets, generated): (&SiteConfig, &Urls, &[Asset], &HashSet<String>),
+    (config, urls, assets, (generated, failed)): LinkInputs,
     pictures: &Arc<crate::images::Table>,
     metas: &[bodies::MetaAt],
 ) -> (u64, Arc<LinkIndex>) {
     let new = || {
-        let mut index = LinkIndex::new(urls, metas, assets, generated);
+        let mut index = LinkIndex::new(urls, metas, assets, (generated, failed));
         if config.images.enabled {
             index.images = Some(pictures.clone());
         }
@@ -692,8 +703,10 @@ fn link_index(
     if !cache.enabled {
         return (0, new());
     }
-    let links =
-        bodies::links_fingerprint(config, urls, assets, generated, metas) ^ pictures.fingerprint();
+    let failed = failed.iter().map(cache::hash_of).fold(0, u64::wrapping_add);
+    let links = bodies::links_fingerprint(config, urls, assets, generated, metas)
+        ^ pictures.fingerprint()
+        ^ failed;
     if let Some((_, index)) = cache.links.as_ref().filter(|(fp, _)| *fp == links) {
         return (links, index.clone());
     }

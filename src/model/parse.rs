@@ -29,7 +29,15 @@ pub(super) struct ParsedFile {
 /// of its name (including those with errors: a claim citing one says so).
 pub(super) struct Parsed {
     pub files: Vec<ParsedFile>,
-    pub case_files: HashMap<String, PathBuf>,
+    pub case_files: HashMap<String, CaseFile>,
+}
+
+/// A case-study file, whatever its errors: its path, and the file of `data/` its
+/// metrics come from when its front matter parsed and names one (`metrics_from`).
+#[derive(Debug, Clone)]
+pub(super) struct CaseFile {
+    pub path: PathBuf,
+    pub metrics_from: Option<String>,
 }
 
 /// Phase 1. Takes every Markdown file; parses its front matter (in parallel), reusing
@@ -57,10 +65,15 @@ pub(super) fn front_matter(
         .filter(|(p, _)| kind_of(&p.file.content_path) == Kind::CaseStudy)
         .filter(|(p, _)| crate::lang::split_suffix(&p.file.content_path).is_none())
         .map(|(p, _)| {
-            (
-                slug::slugify(stem_of(&p.file.content_path)),
-                p.file.path.clone(),
-            )
+            let metrics_from = match &*p.raw {
+                Ok((fm, _, _)) => fm.metrics_from.clone(),
+                Err(_) => None,
+            };
+            let file = CaseFile {
+                path: p.file.path.clone(),
+                metrics_from,
+            };
+            (slug::slugify(stem_of(&p.file.content_path)), file)
         })
         .collect();
     let mut parsed = Vec::with_capacity(raws.len());

@@ -2,7 +2,6 @@
 //! (then shown by its template); the others go straight to the templates.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::bodies::MetaAt;
@@ -32,7 +31,7 @@ pub(super) struct CaseIndex {
     /// their language: what a claim on a page in that language cites.
     translated: HashMap<(String, usize), Arc<PageMeta>>,
     /// Every case-study file by the slug of its name, including those with errors.
-    files: HashMap<String, PathBuf>,
+    files: HashMap<String, super::parse::CaseFile>,
 }
 
 impl<'a> SiteShortcodes<'a> {
@@ -59,7 +58,10 @@ impl<'a> SiteShortcodes<'a> {
 
 impl CaseIndex {
     /// The case studies among `metas`; `files` names every case-study file by its slug.
-    pub(super) fn new(metas: &[MetaAt], files: HashMap<String, PathBuf>) -> CaseIndex {
+    pub(super) fn new(
+        metas: &[MetaAt],
+        files: HashMap<String, super::parse::CaseFile>,
+    ) -> CaseIndex {
         let studies = || metas.iter().filter(|(m, _)| m.kind == Kind::CaseStudy);
         let mut cases: HashMap<String, Arc<PageMeta>> = HashMap::new();
         let mut by_key: HashMap<&str, &str> = HashMap::new();
@@ -186,13 +188,22 @@ impl SiteShortcodes<'_> {
             }
             return Ok(meta);
         }
-        if let Some(path) = self.cases.files.get(case) {
+        if let Some(file) = self.cases.files.get(case) {
+            // Its errors may be in the CSV its metrics come from, reported there.
+            let where_ = match &file.metrics_from {
+                Some(csv) => format!(
+                    "{} and {}/{csv}",
+                    display_path(&file.path),
+                    crate::data::DATA_DIR
+                ),
+                None => display_path(&file.path),
+            };
             return Err(shortcode_error(
                 Code::ClaimUnknownCase,
                 format!(
                     "claim: case study `{case}` has errors, so no claim can be computed from it"
                 ),
-                format!("fix the errors reported for {}", display_path(path)),
+                format!("fix the errors reported for {where_}"),
             ));
         }
         let mut keys: Vec<&str> = self.cases.cases.keys().map(String::as_str).collect();

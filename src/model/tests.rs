@@ -448,7 +448,12 @@ fn link_index(files: &[(&str, String)], assets: &[&str]) -> LinkIndex {
     let generated = links::url_index(&config, &urls, &industries, &metas, &mut diagnostics);
     assert_eq!(messages(&diagnostics), Vec::<String>::new());
     let (metas, _) = bodies::set_texts_apart(metas);
-    LinkIndex::new(&urls[0], &metas, &scan.assets, &generated)
+    LinkIndex::new(
+        &urls[0],
+        &metas,
+        &scan.assets,
+        (&generated, &HashSet::new()),
+    )
 }
 
 #[test]

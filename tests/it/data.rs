@@ -417,3 +417,76 @@ build failed: 2 errors; the previous output (if any) is unchanged
 "
     );
 }
+
+#[test]
+fn a_case_study_broken_by_its_csv_is_reported_there_and_once() {
+    // The article cites the case study and links to it: the claim's error says where
+    // the case study's errors are; the link is not reported as well (the page is
+    // there, with errors of its own).
+    let site = TestSite::new()
+        .file("content/case-studies/acme.md", case("acme.csv"))
+        .file(
+            "data/acme.csv",
+            format!("{HEADER}{}", ROWS.replace(",120,", ",12 0,")),
+        )
+        .file(
+            "content/articles/why.md",
+            article(
+                "Why",
+                "awareness",
+                &["user"],
+                "2026-01-02",
+                "We {{ claim(case=\"acme\", metric=\"oee\") }}. [Read it](../case-studies/acme.md).\n",
+            ),
+        );
+    assert_eq!(
+        errors_of(&site),
+        "content/articles/why.md:7:4: error: claim: case study `acme` has errors, so no claim can be computed from it
+ 7 | We {{ claim(case=\"acme\", metric=\"oee\") }}. [Read it](../case-studies/acme.md).
+   |    ^
+  = hint: fix the errors reported for content/case-studies/acme.md and data/acme.csv
+
+data/acme.csv:2:41: error: column `before`: `12 0` is not a number
+ 2 | downtime,unplanned downtime,hours/month,12 0,70,lower,first 6 months,\"Acme logs, Q1–Q3 2025\"
+   |                                         ^
+  = hint: write a plain number such as 120 or 0.5, without units or thousands separators
+
+build failed: 2 errors; the previous output (if any) is unchanged
+"
+    );
+    // A link to a page whose front matter is broken: that page's error alone.
+    site.write("data/acme.csv", format!("{HEADER}{ROWS}"));
+    site.write(
+        "content/articles/how.md",
+        "+++\ntitle = \"How\"\ndate = 2026-01-03\nstage = \"awarenes\"\nroles = [\"user\"]\n+++\nText.\n",
+    );
+    site.write(
+        "content/articles/why.md",
+        article(
+            "Why",
+            "awareness",
+            &["user"],
+            "2026-01-02",
+            "See [how](how.md).\n",
+        ),
+    );
+    let errors = errors_of(&site);
+    assert!(
+        errors.starts_with("content/articles/how.md:4:10: error: unknown stage `awarenes`"),
+        "{errors}"
+    );
+    assert!(
+        errors.ends_with("build failed: 1 error; the previous output (if any) is unchanged\n"),
+        "{errors}"
+    );
+    // Fixed, the link is checked again, and leads to the page.
+    site.write(
+        "content/articles/how.md",
+        "+++\ntitle = \"How\"\ndate = 2026-01-03\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nText.\n",
+    );
+    site.build().success();
+    assert!(
+        site.read("articles/why/index.html")
+            .contains("href=\"/articles/how/\"")
+    );
+}

@@ -465,7 +465,7 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
         // broken file is an error here too.
         let name = format!("{:032x}.decodes", content ^ u128::from(ENCODING));
         let marker = cache.map(|c| c.join(&name));
-        if !marker.as_deref().is_some_and(is_cached) {
+        if !marker.as_deref().is_some_and(is_in_use) {
             decode(&bytes, picture)?;
             if let Some(marker) = &marker {
                 store(marker, b"").map_err(|e| format!("cannot be cached: {e}"))?;
@@ -499,7 +499,7 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
     let path_of = |v: &Variant| cache.join(name_of(v));
     let missing: Vec<&Variant> = variants
         .iter()
-        .filter(|v| !is_cached(&path_of(v)))
+        .filter(|v| !is_in_use(&path_of(v)))
         .collect();
     if !missing.is_empty() {
         let image = decode(&bytes, picture)?;
@@ -520,11 +520,12 @@ fn make(table: &Table, picture: &Picture, cache: Option<&Path>) -> Result<Made, 
 }
 
 /// How long a cache file that a build did not use is kept all the same: a `cairn serve`
-/// of the same site may have just made it (for a draft, say) and be about to copy it.
+/// of the same site may have just made or taken it (for a draft, say) and be about to
+/// copy it (every build that takes a file sets its modification time).
 const PRUNE_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 /// After a one-shot build: remove from the cache under `root` the files cairn made that
-/// the build did not use (`used`, by name) and that are older than [`PRUNE_AFTER`]: the
+/// the build did not use (`used`, by name) and that no build used for [`PRUNE_AFTER`]: the
 /// variants of images no longer shown, or of an earlier encoding, and files left by a
 /// build stopped while it wrote one; and symbolic links named as its files (removed as
 /// links). Any other file there is left alone, and a cache folder that is a symbolic
@@ -624,6 +625,19 @@ fn rgb_profile(profile: Option<Vec<u8>>) -> Option<Vec<u8>> {
 /// could lead anywhere; it is replaced by the file it should be).
 fn is_cached(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
+}
+
+/// [`is_cached`], and if so the file's modification time set to now: [`prune`] keeps files
+/// used in the last minutes, so a file a build is about to copy is not pruned by
+/// another build (`cairn build` while `cairn serve --drafts` shows a draft's image).
+fn is_in_use(path: &Path) -> bool {
+    if !is_cached(path) {
+        return false;
+    }
+    // Opened for reading: setting the time changes nothing else. A failure only makes
+    // the file look older to a prune, which then costs an encoding.
+    let _ = std::fs::File::open(path).and_then(|f| f.set_modified(SystemTime::now()));
+    true
 }
 
 /// The pixels of `picture` (read from `bytes`), turned upright; an error if they are

@@ -542,10 +542,11 @@ fn copy_static(theme: &Theme, site: &Site, staging: &output::Staging) -> anyhow:
             .copy(source, rel)
             .map_err(|e| anyhow::Error::new(e).context(format!("cannot copy {rel}")))
     };
-    // The theme's search script serves the search page alone.
+    // The built-in theme's search script serves the search page alone (a theme's own
+    // file of that name may serve anything: it is published).
     let search_page = site.all().any(search::searchable);
     for (rel, bytes) in &theme.statics {
-        if rel == search::SCRIPT && !search_page {
+        if rel == search::SCRIPT && !search_page && theme::is_built_in_static(rel, bytes) {
             continue;
         }
         staging

@@ -410,6 +410,12 @@ fn print_build(
     };
     let images = match report.images {
         (0, 0) if pruned.is_empty() => String::new(),
+        // No image shown now: only what the cache lost.
+        (0, 0) => format!(
+            ", {} unused image files removed from {}",
+            report.pruned,
+            cairn::images::CACHE
+        ),
         (encoded, cached) => format!(
             ", {} image variants ({encoded} encoded, {cached} from the cache{pruned})",
             encoded + cached

@@ -69,8 +69,12 @@ impl Last {
             warnings,
             ..
         } = self;
+        if !settings {
+            std::thread::spawn(move || drop((site, patcher, warnings, read, theme)));
+            return None;
+        }
         std::thread::spawn(move || drop((site, patcher, warnings)));
-        settings.then_some((read, theme))
+        Some((read, theme))
     }
 }
 

@@ -2,7 +2,7 @@
 //! that outlive the folders they were set on.
 //!
 //! The site root is watched on its own (for `site.toml`), and each of
-//! `content/`, `static/`, `templates/`, `themes/` and `data/` recursively. Such a
+//! `content/`, `static/`, `templates/`, `themes/`, `data/` and `i18n/` recursively. Such a
 //! folder is often replaced as a whole: `git checkout` of another branch, a
 //! sync tool, `mv content x && mv x content`, `rm -rf content && cp -r
 //! backup content`. A watch belongs to the folder it was set on, and notify
@@ -55,7 +55,8 @@ pub fn classify(rel: &Path) -> Option<Change> {
     }
     let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
     let first = parts.next()?;
-    if parts.any(|p| p.starts_with('.')) {
+    // Hidden folders are not published, but for `.well-known/`.
+    if parts.any(|p| !crate::source::is_published_name(&p)) {
         return None;
     }
     match first.as_ref() {
@@ -348,6 +349,8 @@ mod tests {
             ("content/articles/#a.md#", None),
             ("content/articles/4913", None),
             ("content/.git/index", None),
+            ("static/.well-known/security.txt", Some(Change::Static)),
+            ("static/.hidden/x.txt", None),
             ("public/index.html", None),
             ("target/debug/cairn", None),
             ("README.md", None),

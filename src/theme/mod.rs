@@ -102,6 +102,14 @@ struct ThemeFiles {
     statics: BTreeMap<String, Vec<u8>>,
 }
 
+/// Whether `bytes` are the built-in default theme's static file `rel` (not a theme's
+/// or a site's own file of that name).
+pub fn is_built_in_static(rel: &str, bytes: &[u8]) -> bool {
+    embedded::FILES
+        .iter()
+        .any(|(path, b)| path.strip_prefix("static/") == Some(rel) && *b == bytes)
+}
+
 impl ThemeFiles {
     /// Gives the templates and static files of the built-in default theme.
     fn built_in() -> ThemeFiles {

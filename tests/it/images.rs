@@ -129,14 +129,16 @@ fn a_second_build_encodes_nothing_and_a_changed_image_is_encoded_again() {
         first.stdout
     );
     let cache = site.path(".cairn-cache/images");
-    let stamps = |dir: &std::path::Path| -> Vec<(String, std::time::SystemTime)> {
+    // A file encoded again is written under a temporary name and renamed: another inode.
+    let stamps = |dir: &std::path::Path| -> Vec<(String, u64)> {
+        use std::os::unix::fs::MetadataExt;
         let mut v: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| {
                 let e = e.unwrap();
                 (
                     e.file_name().to_string_lossy().into_owned(),
-                    e.metadata().unwrap().modified().unwrap(),
+                    e.metadata().unwrap().ino(),
                 )
             })
             .collect();
@@ -827,4 +829,47 @@ fn a_build_removes_the_cache_files_it_did_not_use_and_nothing_else() {
     age(&cache);
     drop(server);
     assert_eq!(names_in(&cache), left);
+}
+
+#[test]
+fn a_file_another_build_just_took_from_the_cache_is_not_pruned() {
+    // A draft shows an image: `--drafts` builds (a serve session's, say) take its
+    // variants; a build without drafts does not use them, but keeps them while they
+    // were used in the last ten minutes.
+    let site = TestSite::new()
+        .file("content/articles/a.md", page("", "Text.\n"))
+        .file(
+            "content/articles/d/index.md",
+            page("draft = true\n", "![Draft chart](chart.png)\n").replace("Alpha", "Draft"),
+        )
+        .file(
+            "content/articles/d/chart.png",
+            picture(1000, 500, image::ImageFormat::Png),
+        );
+    let run = site.cairn(&["build", "--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let cache = site.path(".cairn-cache/images");
+    let made = names_in(&cache);
+    assert_eq!(made.len(), 3, "{made:?}");
+    age(&cache);
+    // Taken again from the cache: their modification times are now.
+    let run = site.cairn(&["build", "--drafts"]);
+    assert!(
+        run.stdout.contains("(0 encoded, 3 from the cache)"),
+        "{}",
+        run.stdout
+    );
+    let run = site.build().success();
+    assert!(!run.stdout.contains("unused removed"), "{}", run.stdout);
+    assert_eq!(names_in(&cache), made);
+    // Unused for longer than that, they go.
+    age(&cache);
+    let run = site.build().success();
+    assert!(
+        run.stdout
+            .contains("(46 files, 3 unused image files removed from .cairn-cache/images)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(names_in(&cache), Vec::<String>::new());
 }

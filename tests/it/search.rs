@@ -118,6 +118,13 @@ fn a_build_writes_and_records_the_index_and_turning_search_off_removes_only_it()
     // The search page's script goes with it.
     assert!(!site.exists("search.js"));
     assert!(site.exists("style.css"));
+    // A theme's own script of that name is the theme's: published.
+    site.write(
+        "themes/default/static/search.js",
+        "// the theme's own search\n",
+    );
+    site.build().success();
+    assert_eq!(site.read("search.js"), "// the theme's own search\n");
 }
 
 #[test]

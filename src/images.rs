@@ -569,10 +569,12 @@ pub fn prune(root: &Path, used: &HashSet<String>) -> Result<usize, String> {
 
 /// Whether `name` is one cairn gives a file of its image cache: `{key}-{w}x{h}.{ext}`
 /// (a variant), `{key}.decodes` (a decode marker), with a 32-digit hexadecimal key, or
-/// `.tmp…` (a file being written, or left by a build stopped while writing it).
+/// `.tmp` and six letters or digits (a file being written, or left by a build stopped
+/// while writing it).
 fn is_cache_name(name: &str) -> bool {
-    if name.starts_with(".tmp") {
-        return true;
+    // tempfile's names: `.tmp` and six letters or digits.
+    if let Some(random) = name.strip_prefix(".tmp") {
+        return random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric());
     }
     let key = |k: &str| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit());
     if let Some(k) = name.strip_suffix(".decodes") {
@@ -840,6 +842,8 @@ mod tests {
             (format!("{key}-960x540.avif"), true),
             (format!("{key}.decodes"), true),
             (".tmpX1y2Z3".to_string(), true),
+            (".tmpX1y2Z".to_string(), false),
+            (".tmp-notes".to_string(), false),
             (format!("{key}-480x240.png"), false),
             (format!("{key}-480.jpg"), false),
             (format!("{key}-x240.jpg"), false),

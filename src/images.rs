@@ -26,7 +26,7 @@ use crate::urls;
 pub const CACHE: &str = ".cairn-cache/images";
 
 /// Bumped when the encoding changes, so that a cache of an older cairn is not used.
-const ENCODING: u32 = 2;
+const ENCODING: u32 = 3;
 
 /// A raster format cairn reads (and, but for GIF, writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -615,12 +615,64 @@ struct Decoded {
     profile: Option<Vec<u8>>,
 }
 
-/// The ICC profile of an image when its colours are RGB, as every variant is written: a
-/// photo in a wide gamut (Display P3) keeps its colours. A CMYK or grey profile would
-/// not describe the RGB pixels written, and is left out.
+/// The ICC profile of an image when its colours are RGB, as every variant is written,
+/// and not sRGB: a photo in a wide gamut (Display P3) keeps its colours. A CMYK or grey
+/// profile would not describe the RGB pixels written, and is left out; so is an sRGB
+/// one, which browsers assume for pixels without a profile (most cameras tag sRGB with
+/// 3 KB, a tenth of a small variant).
 fn rgb_profile(profile: Option<Vec<u8>>) -> Option<Vec<u8>> {
     // The header is 128 bytes; bytes 16 to 19 name the colour space of the data.
-    profile.filter(|p| p.len() >= 128 && &p[16..20] == b"RGB ")
+    profile.filter(|p| p.len() >= 128 && &p[16..20] == b"RGB " && !is_srgb(p))
+}
+
+/// Whether an RGB profile describes sRGB: its red, green and blue primaries (the
+/// `rXYZ`, `gXYZ` and `bXYZ` tags, adapted to D50) are sRGB's, to within what different
+/// sRGB profiles differ by, and its red tone curve is not linear (a linear sRGB profile
+/// is another colour space). A profile that cannot be read this way is not sRGB.
+fn is_srgb(p: &[u8]) -> bool {
+    const SRGB: [(&[u8; 4], [f64; 3]); 3] = [
+        (b"rXYZ", [0.4361, 0.2225, 0.0139]),
+        (b"gXYZ", [0.3851, 0.7169, 0.0971]),
+        (b"bXYZ", [0.1431, 0.0606, 0.7141]),
+    ];
+    let u32_at = |at: usize| u32_at_in(p, at);
+    // The tag table follows the header: a count, then (signature, offset, size) each.
+    let tag = |sig: &[u8; 4]| -> Option<&[u8]> {
+        let count = u32_at(128)? as usize;
+        (0..count.min(256)).find_map(|i| {
+            let at = 132 + 12 * i;
+            if p.get(at..at + 4)? != sig {
+                return None;
+            }
+            let (offset, size) = (u32_at(at + 4)? as usize, u32_at(at + 8)? as usize);
+            p.get(offset..offset.checked_add(size)?)
+        })
+    };
+    let fixed = |b: &[u8], at: usize| -> Option<f64> {
+        let v = i32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?);
+        Some(f64::from(v) / 65536.0)
+    };
+    let primaries = SRGB.iter().all(|(sig, want)| {
+        tag(sig).is_some_and(|t| {
+            t.starts_with(b"XYZ ")
+                && (0..3).all(|k| fixed(t, 8 + 4 * k).is_some_and(|v| (v - want[k]).abs() < 0.005))
+        })
+    });
+    // `curv` with no entry is the identity (gamma 1.0); one entry is a gamma (u8.8).
+    let linear = tag(b"rTRC").is_some_and(|t| {
+        t.starts_with(b"curv")
+            && match u32_at_in(t, 8) {
+                Some(0) => true,
+                Some(1) => t.get(12..14) == Some(&[1, 0]),
+                _ => false,
+            }
+    });
+    primaries && !linear
+}
+
+/// A big-endian u32 at `at` in `b`.
+fn u32_at_in(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
 /// Whether a file of the cache is there: a regular file, never a symbolic link (which
@@ -855,5 +907,82 @@ mod tests {
         ] {
             assert_eq!(is_cache_name(&name), cairns, "{name}");
         }
+    }
+
+    /// An RGB profile with the primaries `xyz` (red, green, blue) and a red tone curve
+    /// of `gamma` (u8.8; `None`: a 1024-entry curve).
+    fn profile_with(xyz: [[f64; 3]; 3], gamma: Option<u16>) -> Vec<u8> {
+        let mut p = vec![0u8; 128];
+        p[16..20].copy_from_slice(b"RGB ");
+        let mut tags: Vec<(&[u8; 4], Vec<u8>)> = Vec::new();
+        for (sig, v) in [b"rXYZ", b"gXYZ", b"bXYZ"].into_iter().zip(xyz) {
+            let mut t = b"XYZ \0\0\0\0".to_vec();
+            for c in v {
+                t.extend_from_slice(&((c * 65536.0).round() as i32).to_be_bytes());
+            }
+            tags.push((sig, t));
+        }
+        let mut curve = b"curv\0\0\0\0".to_vec();
+        match gamma {
+            Some(g) => {
+                curve.extend_from_slice(&1u32.to_be_bytes());
+                curve.extend_from_slice(&g.to_be_bytes());
+            }
+            None => {
+                curve.extend_from_slice(&1024u32.to_be_bytes());
+                curve.extend(std::iter::repeat_n(0u8, 2048));
+            }
+        }
+        tags.push((b"rTRC", curve));
+        p.extend_from_slice(&(tags.len() as u32).to_be_bytes());
+        let mut offset = 132 + 12 * tags.len();
+        let mut data = Vec::new();
+        for (sig, t) in &tags {
+            p.extend_from_slice(*sig);
+            p.extend_from_slice(&(offset as u32).to_be_bytes());
+            p.extend_from_slice(&(t.len() as u32).to_be_bytes());
+            offset += t.len();
+            data.extend_from_slice(t);
+        }
+        p.extend(data);
+        p
+    }
+
+    #[test]
+    fn an_srgb_profile_is_left_out_of_variants_and_a_wide_gamut_one_kept() {
+        let srgb = [
+            [0.4361, 0.2225, 0.0139],
+            [0.3851, 0.7169, 0.0971],
+            [0.1431, 0.0606, 0.7141],
+        ];
+        let p3 = [
+            [0.5151, 0.2412, -0.0011],
+            [0.2919, 0.6922, 0.0419],
+            [0.1572, 0.0666, 0.7841],
+        ];
+        let adobe = [
+            [0.6097, 0.3111, 0.0195],
+            [0.2053, 0.6257, 0.0609],
+            [0.1492, 0.0632, 0.7446],
+        ];
+        // Another maker's sRGB, a few ten-thousandths apart.
+        let srgb_too = [
+            [0.43607, 0.22249, 0.01392],
+            [0.38515, 0.71687, 0.09708],
+            [0.14307, 0.06061, 0.71410],
+        ];
+        assert!(is_srgb(&profile_with(srgb, None)));
+        assert!(is_srgb(&profile_with(srgb_too, Some(0x0233))));
+        assert!(!is_srgb(&profile_with(p3, None)));
+        assert!(!is_srgb(&profile_with(adobe, Some(0x0233))));
+        // Linear sRGB is another space.
+        assert!(!is_srgb(&profile_with(srgb, Some(0x0100))));
+        assert_eq!(rgb_profile(Some(profile_with(srgb, None))), None);
+        let wide = profile_with(p3, None);
+        assert_eq!(rgb_profile(Some(wide.clone())), Some(wide));
+        // Cut short or without tags: not sRGB (kept, as read).
+        let mut cut = profile_with(srgb, None);
+        cut.truncate(200);
+        assert!(!is_srgb(&cut));
     }
 }

@@ -181,21 +181,20 @@ pub fn load(options: &BuildOptions) -> Result<Loaded, Vec<Diagnostic>> {
     .map(|(loaded, ..)| loaded)
 }
 
-/// What a build reads besides `content/`: site.toml (with `--base-url` applied), the
-/// interface strings of every language, `data/`, and what reading them found. A serve
-/// session keeps them for edits of Markdown files only, which cannot change them.
+/// What a build reads besides `content/` and `data/`: site.toml (with `--base-url`
+/// applied), the interface strings of every language, and what reading those found. A
+/// serve session keeps them, with the theme, for edits of Markdown files only, which
+/// cannot change them.
 #[derive(Clone)]
 pub(crate) struct Settings {
     pub config: SiteConfig,
     pub words: Vec<lang::Words>,
-    pub data: data::Data,
-    /// The warnings of `i18n/` and `data/`.
+    /// The warnings of `i18n/`.
     pub problems: Vec<Diagnostic>,
 }
 
 impl Settings {
-    /// Read site.toml, `i18n/` and `data/` (afresh for every build, also a serve
-    /// session's: they are small, and no cache then holds a file that changed).
+    /// Read site.toml and `i18n/`.
     fn read(options: &BuildOptions) -> Result<Settings, Vec<Diagnostic>> {
         let mut config = SiteConfig::load(&options.root)?;
         if let Some(url) = &options.base_url {
@@ -210,14 +209,10 @@ impl Settings {
                 ]
             })?;
         }
-        let (words, mut problems) = lang::load_all(&options.root, &config);
-        let (data, mut data_problems) =
-            data::load(&options.root, resolved_output(options).as_deref());
-        problems.append(&mut data_problems);
+        let (words, problems) = lang::load_all(&options.root, &config);
         Ok(Settings {
             config,
             words,
-            data,
             problems,
         })
     }
@@ -247,14 +242,13 @@ pub(crate) fn load_with(
     timings.lap("config and templates");
     let mut scan = read();
     scan.diagnostics.extend(settings.problems.iter().cloned());
+    // data/ is read afresh for every build, also a serve session's: it is small, and a
+    // file reached through a link can change where no watch sees it.
+    let (data, mut problems) = data::load(&options.root, resolved_output(options).as_deref());
+    scan.diagnostics.append(&mut problems);
     timings.lap("read content");
     let kept = settings.clone();
-    let Settings {
-        config,
-        words,
-        data,
-        ..
-    } = settings;
+    let Settings { config, words, .. } = settings;
     finish_load(
         options,
         (config, words),

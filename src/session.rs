@@ -48,7 +48,7 @@ pub struct Session {
 struct Last {
     site: Site,
     theme: Theme,
-    /// What it read besides content/: reused while only Markdown files change.
+    /// site.toml and i18n/ as it read them: reused while only Markdown files change.
     settings: crate::Settings,
     patcher: model::Patcher,
     warnings: Vec<Diagnostic>,
@@ -259,7 +259,7 @@ impl Session {
         }
         // Only a build that succeeds leaves something to patch.
         let previous_last = self.last.take();
-        // Only Markdown changed: site.toml, templates, i18n/ and data/ are as last read.
+        // Only Markdown changed: site.toml, templates and i18n/ are as last read.
         let kept = previous_last.and_then(|l| l.keep(known.is_some()));
         let result = match known {
             Some(changed) => {

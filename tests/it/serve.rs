@@ -622,3 +622,33 @@ fn a_save_of_the_sites_interface_strings_rebuilds_every_page() {
             .contains(">Jump to the text</a>")
     );
 }
+
+#[test]
+fn a_save_reads_data_again_even_where_no_watch_sees_a_change() {
+    // `data/c.csv` is a link to a file of the site outside the watched folders: an
+    // edit there makes no event, but the next save of a page reads it again.
+    let csv = |after: u32| {
+        format!("id,label,before,after,better,source\nm,cost,100,{after},lower,ledger\n")
+    };
+    let s = site()
+        .file("content/case-studies/c.md", "+++\ntitle = \"Case\"\ndate = 2026-01-04\ncustomer = \"C Corp\"\nmetrics_from = \"c.csv\"\n+++\nCase body.\n")
+        .file("exports/c.csv", csv(60))
+        .file(
+            "content/articles/a.md",
+            alpha(&["user"], "We {{ claim(case=\"c\", metric=\"m\") }}.\n"),
+        );
+    std::fs::create_dir_all(s.path("data")).unwrap();
+    std::os::unix::fs::symlink("../exports/c.csv", s.path("data/c.csv")).unwrap();
+    let server = s.serve();
+    let mut events = server.events();
+    assert_eq!(events.next(), ("hello".to_string(), "[]".to_string()));
+    assert!(server.get("/articles/a/").1.contains("reduced cost by 40%"));
+    s.write("exports/c.csv", csv(45));
+    s.write(
+        "content/articles/a.md",
+        alpha(&["user"], "Now we {{ claim(case=\"c\", metric=\"m\") }}.\n"),
+    );
+    assert_eq!(events.next().0, "reload");
+    let page = server.get("/articles/a/").1;
+    assert!(page.contains("Now we reduced cost by 55%"), "{page}");
+}

@@ -77,6 +77,8 @@ codes! {
     ImageMissing = "image-missing",
     /// an image a page shows (its `image`, or one in its body) is not a JPEG, PNG, WebP or GIF cairn can read, or cannot be decoded
     ImageUnreadable = "image-unreadable",
+    /// a photo a page shows carries the place it was taken (EXIF GPS coordinates), and is published as it is — a warning
+    ImageLocation = "image-location",
     /// a file name's language part (`x.zh-cn.md`) names a language site.toml does not declare
     LanguageUndeclared = "language-undeclared",
     /// a translation sets what it shares with the page it translates (`stage`, `date`, a metric's figures), or names a metric that page lacks

@@ -62,6 +62,9 @@ pub struct Picture {
     pub format: Format,
     /// An animated GIF, PNG or WebP: published as it is (a resized copy would be still).
     pub animated: bool,
+    /// Its EXIF metadata holds GPS coordinates: the original, published as it is, tells
+    /// where it was taken (the variants carry no metadata).
+    pub located: bool,
 }
 
 /// The most pixels cairn decodes (100 megapixels: the largest camera sensors), so that
@@ -303,7 +306,10 @@ fn read_header(source: &Path, url: &str) -> Result<Picture, String> {
     if let Some(why) = too_large(width, height) {
         return Err(why);
     }
-    if turns(decoder.orientation().unwrap_or(Orientation::NoTransforms)) {
+    // Unreadable metadata is none: the pixels are what is published.
+    let exif = decoder.exif_metadata().ok().flatten();
+    let orientation = exif.as_deref().and_then(Orientation::from_exif_chunk);
+    if turns(orientation.unwrap_or(Orientation::NoTransforms)) {
         std::mem::swap(&mut width, &mut height);
     }
     drop(decoder);
@@ -314,7 +320,49 @@ fn read_header(source: &Path, url: &str) -> Result<Picture, String> {
         height,
         format,
         animated: animated(source, format).map_err(|e| unreadable(&e))?,
+        located: exif.as_deref().is_some_and(has_location),
     })
+}
+
+/// Whether an EXIF block (a TIFF structure) holds GPS coordinates: its first directory
+/// points to a GPS directory (tag 0x8825) that has a latitude or a longitude (tags 2
+/// and 4; a camera with positioning off may write the directory without them).
+fn has_location(exif: &[u8]) -> bool {
+    let big = match exif.get(..4) {
+        Some(b"MM\0*") => true,
+        Some(b"II*\0") => false,
+        _ => return false,
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let b: [u8; 2] = exif.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(if big {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        })
+    };
+    let u32_at = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = exif.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+    };
+    // A directory: a count, then 12-byte entries (tag, type, count, value or offset).
+    let entry = |dir: usize, wanted: &[u16]| -> Option<usize> {
+        let count = usize::from(u16_at(dir)?);
+        (0..count.min(512)).find_map(|i| {
+            let at = dir + 2 + 12 * i;
+            wanted.contains(&u16_at(at)?).then_some(at)
+        })
+    };
+    let located = || -> Option<bool> {
+        let first = u32_at(4)? as usize;
+        let gps = u32_at(entry(first, &[0x8825])? + 8)? as usize;
+        Some(entry(gps, &[0x0002, 0x0004]).is_some())
+    };
+    located().unwrap_or(false)
 }
 
 /// Whether the image has frames after the first: a GIF may (cairn does not count
@@ -798,6 +846,7 @@ mod tests {
             height,
             format,
             animated: format == Format::Gif,
+            located: false,
         }
     }
 
@@ -984,5 +1033,56 @@ mod tests {
         let mut cut = profile_with(srgb, None);
         cut.truncate(200);
         assert!(!is_srgb(&cut));
+    }
+
+    #[test]
+    fn a_location_is_found_in_either_byte_order_and_nothing_is_read_past_the_end() {
+        // IFD0 at 8 with the GPS pointer; the GPS directory at 26 with `tags`.
+        let exif = |little: bool, tags: &[u16]| -> Vec<u8> {
+            let u16b = |v: u16| {
+                if little {
+                    v.to_le_bytes()
+                } else {
+                    v.to_be_bytes()
+                }
+            };
+            let u32b = |v: u32| {
+                if little {
+                    v.to_le_bytes()
+                } else {
+                    v.to_be_bytes()
+                }
+            };
+            let mut t = if little {
+                b"II*\0".to_vec()
+            } else {
+                b"MM\0*".to_vec()
+            };
+            t.extend(u32b(8));
+            t.extend(u16b(1));
+            t.extend(u16b(0x8825));
+            t.extend(u16b(4));
+            t.extend(u32b(1));
+            t.extend(u32b(26));
+            t.extend(u32b(0));
+            t.extend(u16b(tags.len() as u16));
+            for &tag in tags {
+                t.extend(u16b(tag));
+                t.extend(u16b(1));
+                t.extend(u32b(4));
+                t.extend([0, 0, 0, 0]);
+            }
+            t
+        };
+        assert!(has_location(&exif(true, &[0, 2, 4])));
+        assert!(has_location(&exif(false, &[4])));
+        assert!(!has_location(&exif(true, &[0])));
+        assert!(!has_location(&exif(false, &[])));
+        let full = exif(true, &[2]);
+        for cut in 0..full.len() {
+            // Cut anywhere before the latitude's tag: no location, and no panic.
+            assert_eq!(has_location(&full[..cut]), cut >= 30, "cut at {cut}");
+        }
+        assert!(!has_location(b"Exif\0\0II*\0"));
     }
 }

@@ -187,7 +187,8 @@ pub(super) fn heroes(
 }
 
 /// A variant cairn would write where a file of the site already is: an error where the
-/// image is shown (once per variant).
+/// image is shown (once per variant). A photo that tells where it was taken: a warning
+/// where it is first shown.
 pub(super) fn check_variants(
     table: &Table,
     shown: &[Shown],
@@ -203,6 +204,7 @@ pub(super) fn check_variants(
         .chain(assets.iter().map(|a| crate::urls::asset(&a.content_path)))
         .collect();
     let mut reported = HashSet::new();
+    let mut located = HashSet::new();
     // Each variant's URL → the image it is made of: two images must not make one file
     // (`photo.png` and `photo.webp` both give `photo-480w.webp`).
     let mut made_of: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
@@ -210,6 +212,18 @@ pub(super) fn check_variants(
         let Some(Ok(picture)) = table.get(&s.url) else {
             continue;
         };
+        // Once per photo, where it is first shown.
+        if picture.located && located.insert(&picture.url) {
+            let mut d = s.at.clone();
+            d.level = crate::diagnostics::Level::Warning;
+            d.code = Code::ImageLocation;
+            d.message = format!(
+                "image `{}` carries the place it was taken (GPS coordinates), published with it",
+                s.url
+            );
+            d.hint = "if that should not be public, remove the location from the file (`exiftool -gps:all= photo.jpg`)".into();
+            diagnostics.push(d);
+        }
         for v in table.variants(picture) {
             let other = *made_of.entry(v.url.clone()).or_insert(&picture.url);
             let clash = match files.contains(&v.url) {

@@ -873,3 +873,82 @@ fn a_file_another_build_just_took_from_the_cache_is_not_pruned() {
     );
     assert_eq!(names_in(&cache), Vec::<String>::new());
 }
+
+/// `jpeg` with an EXIF block whose GPS directory holds `tags` (2: latitude, 4:
+/// longitude; none: a camera with positioning off).
+fn with_gps(jpeg: &[u8], tags: &[u16]) -> Vec<u8> {
+    let mut tiff = Vec::new();
+    tiff.extend_from_slice(b"MM\0*");
+    tiff.extend_from_slice(&8u32.to_be_bytes());
+    // IFD0 at 8: one entry, the GPS directory's offset (26: 8 + 2 + 12 + 4).
+    tiff.extend_from_slice(&1u16.to_be_bytes());
+    tiff.extend_from_slice(&0x8825u16.to_be_bytes());
+    tiff.extend_from_slice(&4u16.to_be_bytes()); // LONG
+    tiff.extend_from_slice(&1u32.to_be_bytes());
+    tiff.extend_from_slice(&26u32.to_be_bytes());
+    tiff.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
+    // The GPS directory: the version, then each tag asked for (a BYTE value inline).
+    let mut entries: Vec<u16> = vec![0x0000];
+    entries.extend_from_slice(tags);
+    tiff.extend_from_slice(&(entries.len() as u16).to_be_bytes());
+    for tag in entries {
+        tiff.extend_from_slice(&tag.to_be_bytes());
+        tiff.extend_from_slice(&1u16.to_be_bytes()); // BYTE
+        tiff.extend_from_slice(&4u32.to_be_bytes());
+        tiff.extend_from_slice(&[2, 3, 0, 0]);
+    }
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn a_photo_that_tells_where_it_was_taken_is_a_warning_where_it_is_first_shown() {
+    let photo = picture(1000, 500, image::ImageFormat::Jpeg);
+    let site = TestSite::new()
+        .file(
+            "content/articles/a/index.md",
+            page(
+                "",
+                "Intro.\n\n![The plant](plant.jpg)\n\n![Again](plant.jpg)\n\n![Off](off.jpg)\n",
+            ),
+        )
+        .file(
+            "content/articles/a/plant.jpg",
+            with_gps(&photo, &[0x0001, 0x0002, 0x0003, 0x0004]),
+        )
+        .file("content/articles/a/off.jpg", with_gps(&photo, &[]));
+    let run = site.build().success();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": warning: "))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/articles/a/index.md:9:1: warning: image `/articles/a/plant.jpg` carries the place it was taken (GPS coordinates), published with it"
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("= hint: if that should not be public, remove the location from the file (`exiftool -gps:all= photo.jpg`)"),
+        "{}",
+        run.stderr
+    );
+    // The variants carry no metadata.
+    use image::ImageDecoder;
+    let variant = std::fs::read(site.path("public/articles/a/plant-480w.jpg")).unwrap();
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(std::io::Cursor::new(variant)).unwrap();
+    assert_eq!(decoder.exif_metadata().unwrap(), None);
+    // `--strict` makes it an error, as every warning.
+    let strict = site.cairn(&["build", "--strict"]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+}

@@ -5,11 +5,20 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    // Read when the script runs, not baked in when it is compiled: a build-script binary
+    // reused for a copy of the project elsewhere must read that copy's theme.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("themes/default");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
+    // An empty theme would build a binary whose every site fails: stop here instead.
+    assert!(
+        files.iter().any(|(rel, _)| rel == "templates/base.html"),
+        "the default theme is missing from {}",
+        root.display()
+    );
     let mut code = String::from(
         "/// Files of the default theme: (path inside the theme, contents).\npub static FILES: &[(&str, &[u8])] = &[\n",
     );

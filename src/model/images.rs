@@ -97,6 +97,14 @@ fn normal(path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The page's `image` when it names a file and is its own (not taken from the page a
+/// translation translates: that page reports it).
+fn own_image(meta: &super::PageMeta) -> Option<&PageImage> {
+    meta.image
+        .as_ref()
+        .filter(|i| !i.file.is_empty() && !i.inherited)
+}
+
 /// Phase 3: each page's image that names a file of the site must be one: beside the
 /// content (`content/`) or in `static/`. An error at the `image` line otherwise.
 pub(super) fn check(
@@ -110,11 +118,7 @@ pub(super) fn check(
         .map(|a| a.content_path.as_str())
         .collect();
     for (meta, file, _) in metas {
-        let Some(image) = meta
-            .image
-            .as_ref()
-            .filter(|i| !i.file.is_empty() && !i.inherited)
-        else {
+        let Some(image) = own_image(meta) else {
             continue;
         };
         if !files.contains(image.file.as_str()) {
@@ -157,11 +161,7 @@ pub(super) fn heroes(
     let mut shown = Vec::new();
     for (meta, file, _) in metas.iter().filter(|(m, _, _)| m.published) {
         // A translation's image taken from its original is reported there.
-        let Some(image) = meta
-            .image
-            .as_ref()
-            .filter(|i| !i.file.is_empty() && !i.inherited)
-        else {
+        let Some(image) = own_image(meta) else {
             continue;
         };
         let at = || {

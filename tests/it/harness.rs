@@ -415,4 +415,12 @@ impl Run {
             .filter(|l| l.contains(": error: "))
             .collect()
     }
+
+    /// The first line of each warning diagnostic on standard error.
+    pub fn warning_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.contains(": warning: "))
+            .collect()
+    }
 }

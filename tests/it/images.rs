@@ -394,6 +394,19 @@ fn a_cache_folder_that_is_a_symbolic_link_is_not_written_through() {
     assert_eq!(size_of(&site, "articles/a/chart-960w.webp"), (960, 480));
 }
 
+/// `jpeg` with the EXIF block `tiff` (a TIFF structure) in an APP1 segment after its
+/// start marker, as cameras write it.
+fn with_exif(jpeg: &[u8], tiff: &[u8]) -> Vec<u8> {
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
 /// `jpeg` with an EXIF block saying the camera was turned (orientation 6: shown
 /// turned a quarter clockwise).
 fn turned(jpeg: &[u8]) -> Vec<u8> {
@@ -407,14 +420,7 @@ fn turned(jpeg: &[u8]) -> Vec<u8> {
     tiff.extend_from_slice(&6u16.to_le_bytes());
     tiff.extend_from_slice(&[0, 0]);
     tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&tiff);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
+    with_exif(jpeg, &tiff)
 }
 
 #[test]
@@ -898,14 +904,7 @@ fn with_gps(jpeg: &[u8], tags: &[u16]) -> Vec<u8> {
         tiff.extend_from_slice(&[2, 3, 0, 0]);
     }
     tiff.extend_from_slice(&0u32.to_be_bytes());
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&tiff);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xFF, 0xE1]);
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
+    with_exif(jpeg, &tiff)
 }
 
 #[test]
@@ -925,11 +924,7 @@ fn a_photo_that_tells_where_it_was_taken_is_a_warning_where_it_is_first_shown() 
         )
         .file("content/articles/a/off.jpg", with_gps(&photo, &[]));
     let run = site.build().success();
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains(": warning: "))
-        .collect();
+    let warnings = run.warning_lines();
     assert_eq!(
         warnings,
         [

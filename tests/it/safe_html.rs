@@ -59,11 +59,7 @@ fn safe_html_removes_scripts_and_unsafe_urls_and_keeps_theme_output() {
             "content/articles/a.md:{line}:{col}: warning: {what} `{url}` removed: safe_html allows only http, https, mailto, tel and relative URLs"
         )
     };
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains(": warning: "))
-        .collect();
+    let warnings = run.warning_lines();
     assert_eq!(
         warnings,
         [

@@ -131,14 +131,74 @@ impl Session {
         if self.output.as_ref().is_none_or(|o| o.manifest().is_empty()) {
             return None;
         }
-        let edits = self.body_edits(changed)?;
+        // data/ is read again for every build: a file reached through a link changes
+        // where no watch sees it, and claims and templates show it.
+        let (data, problems) = crate::data::load(
+            &self.options.root,
+            resolved_output(&self.options).as_deref(),
+        );
+        if !problems.is_empty() || self.last.as_ref()?.site.data.hash() != data.hash() {
+            return None;
+        }
+        let Some(edits) = self.body_edits(changed) else {
+            return self.front_edit(changed, timings, start);
+        };
         timings.lap("model and Markdown");
         if edits.is_empty() {
             // Saved without a change: nothing to write.
             let last = self.last.as_ref()?;
             return Some(Ok(patch_report(0, timings, last, start)));
         }
-        self.write_patch(edits, timings, start)
+        self.write_patch(edits, None, timings, start)
+    }
+
+    /// An edit of one page's front matter that leaves the site's shape as it was (see
+    /// [`model::patch_front`]): put the page, and the pages citing its figures, into the
+    /// last build's site and render what shows them. `None` when that is not the case.
+    fn front_edit(
+        &mut self,
+        changed: &[String],
+        mut timings: Timings,
+        start: Instant,
+    ) -> Option<Result<Report, BuildError>> {
+        let [c] = changed else {
+            return None;
+        };
+        let options = &self.options;
+        let last = self.last.as_ref()?;
+        let abs = options.root.join(source::CONTENT_DIR).join(c);
+        let new = std::sync::Arc::new(source::read_source(&options.root, &abs, c.clone()).ok()?);
+        let texts = &self.texts;
+        let edit = model::patch_front(
+            &last.site,
+            &last.patcher,
+            &new,
+            &crate::theme::ShortcodeTemplates { theme: &last.theme },
+            &model::Options {
+                drafts: options.drafts,
+                now: options.now,
+                words: std::sync::Arc::new(Vec::new()),
+            },
+            &|path| texts.get(path).cloned(),
+        )?;
+        // The report gives the last build's warnings: none may be about a page rendered again.
+        let mut paths = std::iter::once(&edit.page).chain(&edit.citing);
+        if paths.any(|(_, p)| last.warnings.iter().any(|w| w.path == p.meta.path)) {
+            return None;
+        }
+        timings.lap("model and Markdown");
+        let (index, page) = edit.page;
+        let mut edits = vec![BodyEdit {
+            index,
+            page,
+            text: new,
+        }];
+        for (index, page) in edit.citing {
+            let text = self.texts.get(&page.meta.content_path)?.clone();
+            edits.push(BodyEdit { index, page, text });
+        }
+        let cases = Some(edit.cases);
+        self.write_patch(edits, cases, timings, start)
     }
 
     /// Takes the content paths of the edited files; gives each changed page's new value,
@@ -183,12 +243,15 @@ impl Session {
         Some(edits)
     }
 
-    /// Takes the (non-empty) body edits and the timings so far; puts the new pages into the
-    /// last site, renders and writes just them and commits the output. Gives the report,
-    /// or `None` (the last site restored) when a full build must find out what changed.
+    /// Takes the (non-empty) edits, whether they are of a front matter (with what claims
+    /// resolve against from now on, when that changed) or of bodies only, and the timings
+    /// so far; puts the new pages into the last site, renders and writes what shows them
+    /// and commits the output. Gives the report, or `None` (the last site restored) when a
+    /// full build must find out what changed.
     fn write_patch(
         &mut self,
         edits: Vec<BodyEdit>,
+        front: Option<Option<model::Cases>>,
         mut timings: Timings,
         start: Instant,
     ) -> Option<Result<Report, BuildError>> {
@@ -203,14 +266,24 @@ impl Session {
         staging.clean_up_in_background();
         let pages: Vec<usize> = edits.iter().map(|e| e.index).collect();
         let (old, texts) = swap_in(&mut last.site, edits);
-        let rendered = render::render_pages(
-            &last.site,
-            &last.theme,
-            &options.render,
-            &staging,
-            fingerprints,
-            &pages,
-        );
+        let rendered = match front {
+            Some(_) => render::render_changed(
+                &last.site,
+                &last.theme,
+                &options.render,
+                &staging,
+                fingerprints,
+                &pages,
+            ),
+            None => render::render_pages(
+                &last.site,
+                &last.theme,
+                &options.render,
+                &staging,
+                fingerprints,
+                &pages,
+            ),
+        };
         let written = match rendered {
             Ok(Some(n)) => n,
             // Something site-wide changed, or the page template failed: a full build
@@ -235,6 +308,9 @@ impl Session {
             }
         }
         timings.lap("swap output");
+        if let Some(Some(cases)) = front {
+            last.patcher.set_cases(cases);
+        }
         for new in texts {
             self.texts.insert(new.content_path.clone(), new);
         }

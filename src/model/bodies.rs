@@ -194,7 +194,7 @@ fn cited_cases(r: &markdown::Rendered, body: &str, cases: &Cases) -> u64 {
 }
 
 /// What claims can see of a case study: its slug, URL, customer and metrics.
-fn case_fingerprint(m: &PageMeta) -> u64 {
+pub(super) fn case_fingerprint(m: &PageMeta) -> u64 {
     let mut h = fingerprint_hasher();
     (&m.slug, &m.url, m.published, m.lang).hash(&mut h);
     if let Some(c) = &m.case {

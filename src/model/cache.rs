@@ -77,14 +77,19 @@ pub fn fingerprint_hasher() -> ahash::AHasher {
 /// What a serve session keeps from a successful build to re-render one edited body
 /// without building the whole model again: what links and claims resolve against.
 pub struct Patcher {
-    links: Arc<LinkIndex>,
-    cases: CaseIndex,
+    pub(super) links: Arc<LinkIndex>,
+    pub(super) cases: CaseIndex,
     /// The earliest date of a page held back for being in the future: from then on, the
     /// site has another page and only a full build is right.
-    next_publish: Option<jiff::Timestamp>,
+    pub(super) next_publish: Option<jiff::Timestamp>,
 }
 
 impl Patcher {
+    /// From now on, claims resolve against `cases` (a case study was edited).
+    pub fn set_cases(&mut self, cases: super::edit::Cases) {
+        self.cases = cases.0;
+    }
+
     /// Keeps the indices a build made.
     pub(super) fn new(
         links: Arc<LinkIndex>,

@@ -191,6 +191,36 @@ fn meta_of(terms: &Terms, p: ParsedFile, cached: Option<&Arc<PageMeta>>) -> Reso
     (p.file, body_offset, meta)
 }
 
+/// What one page's front matter resolves against: the site, its URLs (one per
+/// language), its industries and `data/`.
+pub(super) type Against<'a> = (&'a SiteConfig, &'a [Urls], &'a [Industry], &'a Data);
+
+/// Resolve one file's front matter `fm` (written at `front_offset`) against a built
+/// site's terms, as [`page_metas`] resolves it: every error found, or the metadata
+/// (its `source_hash` left at 0).
+pub(super) fn resolve_one(
+    (config, urls, industries, data): Against,
+    options: &Options,
+    file: &SourceFile,
+    fm: RawFrontMatter,
+    front_offset: usize,
+) -> Result<PageMeta, Vec<Diagnostic>> {
+    let industry_index: HashMap<&str, usize> = industries
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| (ind.id.as_str(), i))
+        .collect();
+    let terms = Terms {
+        config,
+        urls,
+        industries,
+        industry_index: &industry_index,
+        options,
+        data,
+    };
+    resolve_meta(&terms, file, fm, front_offset)
+}
+
 /// Drafts, pages dated after `now` and case studies waiting for the customer's approval
 /// are left out unless `--drafts`.
 pub(super) fn is_published(meta: &PageMeta, options: &Options) -> bool {

@@ -15,6 +15,7 @@ mod aliases;
 mod bodies;
 mod cache;
 mod citations;
+mod edit;
 pub mod evidence;
 mod images;
 mod indices;
@@ -41,6 +42,7 @@ use crate::source::{Asset, Scan};
 use crate::urls::Urls;
 
 pub use cache::{Cache, Patcher, fingerprint_hasher, hash_of, patch, stable_hash};
+pub use edit::{Cases, FrontEdit, patch_front};
 pub use evidence::{Approval, Review, Status};
 use links::LinkIndex;
 use shortcodes::{CaseIndex, SiteShortcodes};

@@ -119,7 +119,7 @@ fn parse_cached(
 }
 
 /// Split a file's text and parse its front matter.
-fn parse_file(file: &SourceFile, original: Option<&str>) -> RawResult {
+pub(super) fn parse_file(file: &SourceFile, original: Option<&str>) -> RawResult {
     let split = split_front_matter(&file.text).map_err(|e| {
         vec![
             Diagnostic::error(Code::FrontMatter, file.path.clone(), e.message)

@@ -91,6 +91,19 @@ impl CaseIndex {
     }
 }
 
+impl CaseIndex {
+    /// The same index with case study `meta` in place of the one of its name.
+    pub(super) fn with(&self, meta: &Arc<PageMeta>) -> CaseIndex {
+        let mut cases = self.cases.clone();
+        cases.insert(case_key(meta).to_string(), meta.clone());
+        CaseIndex {
+            cases,
+            translated: self.translated.clone(),
+            files: self.files.clone(),
+        }
+    }
+}
+
 /// Whether an unpublished case study (not a draft) is held back by its approval rather
 /// than only by its date: pending, or approved on a day after its date.
 fn waits_for_approval(meta: &PageMeta) -> bool {

@@ -40,6 +40,9 @@ pub struct Fingerprints {
     site: u64,
     /// Each page's sitemap entry, hashed, with the front matter it was made from.
     sitemap: SitemapMemo,
+    /// Each page's card fingerprint, by its index in the build's pages: what an edit
+    /// that leaves the site's shape as it was takes for every card it did not touch.
+    cards: Vec<u64>,
 }
 
 /// The sitemap's entries for pages, hashed, in page order, with the front matter each
@@ -67,6 +70,18 @@ impl Fingerprints {
         self.files.is_empty()
     }
 
+    /// Each page's card fingerprint, by page index (empty when not known for every page).
+    pub(super) fn cards(&self) -> &[u64] {
+        &self.cards
+    }
+
+    /// The card page `i` (at `url`) was last rendered to, when it was rendered for
+    /// the fingerprint `fp`.
+    pub(super) fn card_value(&self, url: &str, fp: u64) -> Option<&CardValue> {
+        let (made, value) = self.memo.get(url)?.value.as_ref()?;
+        (*made == fp).then_some(value)
+    }
+
     /// Take in what a build over the one these describe made.
     pub fn apply(&mut self, made: Made) {
         match made {
@@ -74,6 +89,7 @@ impl Fingerprints {
             Made::Changes(c) => {
                 self.update(c.files, c.update);
                 self.site = c.site;
+                self.cards = c.cards;
             }
         }
     }
@@ -84,6 +100,11 @@ impl Fingerprints {
         for (fp, path) in files {
             self.files.insert(path.to_string(), (fp, path));
         }
+        for &(i, fp) in &update.2 {
+            if let Some(card) = self.cards.get_mut(i) {
+                *card = fp;
+            }
+        }
         self.memo.extend(update.0);
         if let Some(sitemap) = update.1 {
             self.sitemap = sitemap;
@@ -91,9 +112,10 @@ impl Fingerprints {
     }
 }
 
-/// Memo entries made by a [`Fingerprinter`] that only rendered some pages again.
+/// Memo entries made by a [`Fingerprinter`] that only rendered some pages again, and
+/// the card fingerprints it made (by page index).
 #[derive(Debug)]
-pub struct Update(Vec<(String, Memo)>, Option<SitemapMemo>);
+pub struct Update(Vec<(String, Memo)>, Option<SitemapMemo>, Vec<(usize, u64)>);
 
 /// What a build over the last one changed in its fingerprints: when it made the very
 /// same files, the last build's fingerprints are updated in place
@@ -103,6 +125,7 @@ pub struct Changes {
     files: Vec<(u64, Arc<str>)>,
     update: Update,
     site: u64,
+    cards: Vec<u64>,
 }
 
 /// A build's fingerprints: all of them, or the changes to the last build's.
@@ -195,6 +218,12 @@ pub struct Fingerprinter<'a> {
     cards: Cards<'a>,
     /// Page fingerprints made this build: (page, fingerprint, inputs).
     pages: Mutex<Vec<(usize, u64, u64)>>,
+    /// For an edit that left the site's shape as it was: the last build's card
+    /// fingerprints by page, which hold for every page but the `touched` ones.
+    known: Option<(
+        &'a [u64],
+        &'a std::collections::HashSet<usize, ahash::RandomState>,
+    )>,
     /// The sitemap's page entries, when its fingerprint was taken this build.
     sitemap: Mutex<Option<SitemapMemo>>,
 }
@@ -222,7 +251,19 @@ impl<'a> Fingerprinter<'a> {
             cards,
             pages: Mutex::new(Vec::new()),
             sitemap: Mutex::new(None),
+            known: None,
         }
+    }
+
+    /// Take the previous build's card fingerprint of every page but the `touched` ones:
+    /// for an edit that left the site's shape as it was and showed nothing of other
+    /// pages differently (the caller's promise). Touched pages' cards are made as usual.
+    pub fn knowing(
+        mut self,
+        touched: &'a std::collections::HashSet<usize, ahash::RandomState>,
+    ) -> Fingerprinter<'a> {
+        self.known = Some((self.previous.cards(), touched));
+        self
     }
 
     /// Make every card's fingerprint, in parallel.
@@ -252,6 +293,11 @@ impl<'a> Fingerprinter<'a> {
 
     /// Page `i`'s card fingerprint.
     pub fn card_of(&self, i: usize) -> u64 {
+        if let Some((known, touched)) = self.known
+            && !touched.contains(&i)
+        {
+            return known[i];
+        }
         match &self.cards {
             Cards::Every(cards) => cards[i].get_or_init(|| self.card(i)).card.0,
             Cards::Few(cards) => {
@@ -425,9 +471,10 @@ impl<'a> Fingerprinter<'a> {
         h.finish()
     }
 
-    /// The memo entries made this build, by page URL, and the sitemap's if it was taken.
+    /// The memo entries made this build, by page URL, the sitemap's if it was taken, and
+    /// the card fingerprints made (page, fingerprint), in page order.
     /// With `only_new`, entries the previous build's memo holds as they are are left out.
-    fn into_memo(self, only_new: bool) -> (Vec<(String, Memo)>, Option<SitemapMemo>) {
+    fn into_memo(self, only_new: bool) -> MemoMade {
         let sitemap = self
             .sitemap
             .lock()
@@ -444,7 +491,7 @@ impl<'a> Fingerprinter<'a> {
             .collect();
         // One pass, over the cards made this build only (a patch makes a few).
         let mut memo = Vec::with_capacity(if page_fps.len() > 64 { pages.len() } else { 64 });
-        let made: Vec<(usize, Taken)> = match self.cards {
+        let mut made: Vec<(usize, Taken)> = match self.cards {
             Cards::Every(cards) => cards
                 .into_iter()
                 .enumerate()
@@ -456,6 +503,8 @@ impl<'a> Fingerprinter<'a> {
                 .into_iter()
                 .collect(),
         };
+        made.sort_unstable_by_key(|(i, _)| *i);
+        let cards: Vec<(usize, u64)> = made.iter().map(|(i, m)| (*i, m.card.0)).collect();
         for (i, m) in made {
             let fp = m.card.0;
             let value = cx.made_card(i);
@@ -473,13 +522,14 @@ impl<'a> Fingerprinter<'a> {
             };
             memo.push((p.meta.url.clone(), entry));
         }
-        (memo, sitemap)
+        (memo, sitemap, cards)
     }
 
     /// The fingerprints of a build that wrote every file of the site, `files`.
     pub fn finish(self, files: impl Iterator<Item = (u64, Arc<str>)>) -> Fingerprints {
         let site = self.site_full;
-        let (memo, sitemap) = self.into_memo(false);
+        let pages = self.cx.site.pages.len();
+        let (memo, sitemap, cards) = self.into_memo(false);
         Fingerprints {
             files: files
                 .map(|(fp, path)| (path.to_string(), (fp, path)))
@@ -487,13 +537,14 @@ impl<'a> Fingerprinter<'a> {
             memo: memo.into_iter().collect(),
             site,
             sitemap: sitemap.unwrap_or_default(),
+            cards: every_card(cards, pages),
         }
     }
 
     /// What [`Fingerprints::update`] needs to add this build's work to the last build's.
     pub fn into_update(self) -> Update {
-        let (memo, sitemap) = self.into_memo(false);
-        Update(memo, sitemap)
+        let (memo, sitemap, cards) = self.into_memo(false);
+        Update(memo, sitemap, cards)
     }
 
     /// The changes to the previous build's fingerprints for a build that made the same
@@ -501,11 +552,13 @@ impl<'a> Fingerprinter<'a> {
     /// the memo entries that are not already there as they are.
     pub fn changes(self, rendered: Vec<(u64, Arc<str>)>) -> Changes {
         let site = self.site_full;
-        let (memo, sitemap) = self.into_memo(true);
+        let pages = self.cx.site.pages.len();
+        let (memo, sitemap, cards) = self.into_memo(true);
         Changes {
             files: rendered,
-            update: Update(memo, sitemap),
+            update: Update(memo, sitemap, Vec::new()),
             site,
+            cards: every_card(cards, pages),
         }
     }
 
@@ -513,6 +566,18 @@ impl<'a> Fingerprinter<'a> {
     pub fn same_site(&self) -> bool {
         self.site_full == self.previous.site
     }
+}
+
+/// What [`Fingerprinter::into_memo`] gives.
+type MemoMade = (Vec<(String, Memo)>, Option<SitemapMemo>, Vec<(usize, u64)>);
+
+/// The card fingerprints `made` (page, fingerprint, in page order) as one for each of
+/// `pages` pages, or none when some page has none.
+fn every_card(made: Vec<(usize, u64)>, pages: usize) -> Vec<u64> {
+    if made.len() != pages {
+        return Vec::new();
+    }
+    made.into_iter().map(|(_, fp)| fp).collect()
 }
 
 /// What page `i`'s card shows, hashed: equal for two versions of a page whose cards

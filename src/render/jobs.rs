@@ -49,6 +49,46 @@ pub enum Job {
 
 /// Every output file of `site`.
 pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = site_jobs(site);
+    jobs.extend((0..site.own).map(Job::Page));
+    if site.config.email {
+        let editions = (0..site.own).filter(|&i| has_email(site, i));
+        jobs.extend(editions.flat_map(|i| [Job::Email(i, false), Job::Email(i, true)]));
+    }
+    let aliased = (0..site.own).filter(|&i| !site.pages[i].meta.aliases.is_empty());
+    for i in aliased {
+        jobs.extend((0..site.pages[i].meta.aliases.len()).map(|k| Job::Alias(i, k)));
+    }
+    // A `_redirects` of the site's own (in static/ or beside the content) wins.
+    let own = site
+        .statics
+        .iter()
+        .chain(&site.assets)
+        .any(|a| a.content_path == urls::REDIRECTS_FILE);
+    if site.lang == 0
+        && !own
+        && site
+            .all()
+            .any(|s| s.pages[..s.own].iter().any(|p| !p.meta.aliases.is_empty()))
+    {
+        jobs.push(Job::Redirects);
+    }
+    jobs
+}
+
+/// The output files of page `i`: the page, its email editions, its aliases.
+pub fn page_jobs(site: &Site, i: usize) -> Vec<Job> {
+    let mut jobs = vec![Job::Page(i)];
+    if site.config.email && has_email(site, i) {
+        jobs.extend([Job::Email(i, false), Job::Email(i, true)]);
+    }
+    jobs.extend((0..site.pages[i].meta.aliases.len()).map(|k| Job::Alias(i, k)));
+    jobs
+}
+
+/// The output files that are no page's own (listings, feeds, the sitemap and the like),
+/// without `_redirects`.
+pub fn site_jobs(site: &Site) -> Vec<Job> {
     // Listings first, the longest first: rendered in parallel, a listing that
     // starts last would leave one core busy while the other has nothing to do.
     let pages = |list: &[usize]| page_count(site, list.len());
@@ -85,29 +125,6 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     // Each language searches its own index (see docs/search.md).
     if crate::search::searchable(site) {
         jobs.push(Job::Search);
-    }
-    jobs.extend((0..site.own).map(Job::Page));
-    if site.config.email {
-        let editions = (0..site.own).filter(|&i| has_email(site, i));
-        jobs.extend(editions.flat_map(|i| [Job::Email(i, false), Job::Email(i, true)]));
-    }
-    let aliased = (0..site.own).filter(|&i| !site.pages[i].meta.aliases.is_empty());
-    for i in aliased {
-        jobs.extend((0..site.pages[i].meta.aliases.len()).map(|k| Job::Alias(i, k)));
-    }
-    // A `_redirects` of the site's own (in static/ or beside the content) wins.
-    let own = site
-        .statics
-        .iter()
-        .chain(&site.assets)
-        .any(|a| a.content_path == urls::REDIRECTS_FILE);
-    if default
-        && !own
-        && site
-            .all()
-            .any(|s| s.pages[..s.own].iter().any(|p| !p.meta.aliases.is_empty()))
-    {
-        jobs.push(Job::Redirects);
     }
     jobs
 }

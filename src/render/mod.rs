@@ -26,7 +26,7 @@ use context::{Ctx, PAGE_CAPACITY};
 use fingerprint::{Fingerprinter, without_counts};
 pub use fingerprint::{Fingerprints, Made, card_hash};
 pub use jobs::Job;
-use jobs::{jobs, listed_pages, view};
+use jobs::{jobs, listed_pages, page_jobs, site_jobs, view};
 pub use views::{CardView, MetricView, TermView, fmt_date};
 
 /// One output file.
@@ -299,6 +299,147 @@ pub fn render_pages(
     let update = printer.into_update();
     fingerprints.update(done, update);
     Ok(Some(pages.len()))
+}
+
+/// Render what an edit that left the site's shape as it was changed: the pages of
+/// `pages` (indices into `site.pages`) got new values, and nothing else in `site` but
+/// what is made of them (the cards of the case studies they cite). Every output that
+/// shows them is fingerprinted (every listing, feed and the like; each page that links
+/// to one of them), and those whose fingerprints changed are rendered and written; the
+/// fingerprints are updated. Returns how many files were written, or `None` (having
+/// written nothing) when the fingerprints are not of a site of this shape or something
+/// site-wide changed.
+pub fn render_changed(
+    site: &Site,
+    theme: &Theme,
+    options: &RenderOptions,
+    sink: &dyn Sink,
+    fingerprints: &mut Fingerprints,
+    pages: &[usize],
+) -> Result<Option<usize>, RenderError> {
+    if fingerprints.cards().len() != site.pages.len() || !site.translations.is_empty() {
+        return Ok(None);
+    }
+    let cx = Ctx::new(site, theme, options, false);
+    let without = without_counts(&cx.site_view);
+    let touched = touched_cards(site, pages);
+    let printer = Fingerprinter::new(&cx, &without, fingerprints, false).knowing(&touched);
+    if !printer.same_site() {
+        return Ok(None);
+    }
+    let known = fingerprints.cards();
+    let mut cards: Vec<usize> = (touched.iter().copied())
+        .filter(|&i| printer.card_of(i) != known[i])
+        .collect();
+    cards.sort_unstable();
+    let mut todo = site_jobs(site);
+    if fingerprints.of(crate::urls::REDIRECTS_FILE).is_some() {
+        todo.push(Job::Redirects);
+    }
+    let shown = showing(site, pages, &cards);
+    todo.extend(shown.iter().flat_map(|&p| page_jobs(site, p)));
+    let made: Vec<(u64, String)> = todo
+        .par_iter()
+        .map(|&job| printer.job(job))
+        .collect::<Result<_, _>>()?;
+    let mut render = Vec::new();
+    for (job, (fp, path)) in todo.iter().zip(made) {
+        match fingerprints.of(&path) {
+            // An output the last build did not make: the site's shape changed after all.
+            None => return Ok(None),
+            Some((before, _)) if *before == fp => {}
+            Some(_) => render.push((*job, fp)),
+        }
+    }
+    // The listings to render show cards the last build rendered: take those.
+    let mut listed = vec![false; site.pages.len()];
+    for (job, _) in &render {
+        for &i in listed_pages(site, job).into_iter().flatten() {
+            listed[i] = !touched.contains(&i);
+        }
+    }
+    listed
+        .par_iter()
+        .enumerate()
+        .filter(|(_, l)| **l)
+        .for_each(|(i, _)| {
+            if let Some(value) = fingerprints.card_value(&site.pages[i].meta.url, known[i]) {
+                cx.reuse_card(i, value.clone());
+            }
+        });
+    let done = write_jobs(&cx, &render, sink)?;
+    let written = done.len();
+    let update = printer.into_update();
+    fingerprints.update(done, update);
+    Ok(Some(written))
+}
+
+/// The pages whose cards may show what changed in `pages`: themselves, and the case
+/// studies they cite (a case study's card shows who cites it).
+fn touched_cards(
+    site: &Site,
+    pages: &[usize],
+) -> std::collections::HashSet<usize, ahash::RandomState> {
+    let mut touched: std::collections::HashSet<usize, ahash::RandomState> =
+        pages.iter().copied().collect();
+    for ((case, _), by) in &site.citations {
+        if by.iter().any(|p| pages.contains(p)) {
+            touched.insert(*case);
+        }
+    }
+    touched
+}
+
+/// The pages whose own outputs show what changed: the `pages` edited, those whose
+/// `cards` (sorted) changed, and those that link to one of those cards as the next on
+/// a role's path or as a page to read next.
+fn showing(site: &Site, pages: &[usize], cards: &[usize]) -> Vec<usize> {
+    let changed = |n: &usize| cards.binary_search(n).is_ok();
+    let mut shown: Vec<usize> = (0..site.own)
+        .into_par_iter()
+        .filter(|&p| {
+            site.next[p].iter().flatten().any(changed)
+                || site.read_next[p].iter().any(|r| changed(&r.page))
+        })
+        .collect();
+    shown.extend(pages.iter().chain(cards));
+    shown.sort_unstable();
+    shown.dedup();
+    shown
+}
+
+/// Render `jobs` (each with its new fingerprint) and write them to `sink`, cards first;
+/// gives each file's fingerprint and path, or every template error.
+fn write_jobs(
+    cx: &Ctx,
+    jobs: &[(Job, u64)],
+    sink: &dyn Sink,
+) -> Result<Vec<(u64, Arc<str>)>, RenderError> {
+    let only: Vec<Job> = jobs.iter().map(|(job, _)| *job).collect();
+    make_cards(cx, &only, &vec![None; only.len()])?;
+    let results: Vec<Result<(u64, Arc<str>), RenderError>> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(job, fp)| {
+            let file = render_job(cx, job)?;
+            let path: Arc<str> = file.path.as_str().into();
+            sink.write(file).map_err(RenderError::Io)?;
+            Ok((fp, path))
+        })
+        .collect();
+    let mut done = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => done.push(d),
+            Err(e @ RenderError::Io(_)) => return Err(e),
+            Err(RenderError::Templates(ds)) => problems.extend(ds),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(RenderError::Templates(problems));
+    }
+    Ok(done)
 }
 
 /// A warning for each listing template that does not link the pages of a listing it

@@ -215,6 +215,120 @@ fn incremental_rebuilds_equal_full_builds_after_every_kind_of_edit() {
     assert_same(&site, &mut session, &["articles/b.md"]);
 }
 
+/// Whether a session's build put its edits into the last build's site (no reading of
+/// site.toml or content/, no fingerprint of every file) rather than building the whole model.
+fn patched(r: &cairn::Report) -> bool {
+    let phases: Vec<&str> = r.timings.phases.iter().map(|(p, _)| *p).collect();
+    phases == ["model and Markdown", "render and write", "swap output"]
+}
+
+/// A front-matter edit that leaves every index, URL and citation of the site as it was
+/// (a title, a summary, a case study's figures) is put into the last build's site: the
+/// page, the pages citing its figures and every output showing them are rendered, and
+/// the output equals a full build's. An edit that changes the site's shape, or brings a
+/// warning, goes the whole way.
+#[test]
+fn a_front_matter_edit_that_keeps_the_site_s_shape_is_patched_in() {
+    let site = fixture();
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.path(path)).unwrap();
+        assert!(text.contains(from), "{path} has no {from:?}");
+        site.write(path, text.replacen(from, to, 1));
+    };
+
+    edit(
+        "content/articles/a.md",
+        "title = \"Alpha\"",
+        "title = \"Alpha, renamed\"",
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    assert!(r.rendered > 1, "listings and neighbours show the title");
+    let about = std::fs::read_to_string(site.path("inc/roles/decider/index.html")).unwrap();
+    assert!(about.contains("Alpha, renamed"));
+
+    edit(
+        "content/articles/a.md",
+        "+++\nAlpha",
+        "summary = \"What Alpha says.\"\n+++\nAlpha",
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+
+    // The figures of a cited metric: the citing article's claim is worded anew.
+    edit("content/case-studies/c.md", "after = 60", "after = 45");
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    let b = std::fs::read_to_string(site.path("inc/articles/b/index.html")).unwrap();
+    assert!(b.contains("reduced cost by 55%"), "{b}");
+    // And again, over the patched case study: claims now resolve against its new figures.
+    edit("content/articles/b.md", "Beta {{", "Beta, again, {{");
+    let r = assert_same(&site, &mut session, &["articles/b.md"]);
+    assert!(r.timings.phases.len() == 3, "{:?}", r.timings.phases);
+    let b = std::fs::read_to_string(site.path("inc/articles/b/index.html")).unwrap();
+    assert!(b.contains("reduced cost by 55%"), "{b}");
+
+    // A customer's name, a title and a body at once.
+    edit(
+        "content/case-studies/c.md",
+        "customer = \"C Corp\"",
+        "customer = \"C Corporation\"",
+    );
+    edit(
+        "content/case-studies/c.md",
+        "Case body.",
+        "Case body, longer.",
+    );
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+
+    // The shape changes: the stage moves the page between listings.
+    edit(
+        "content/articles/a.md",
+        "stage = \"awareness\"",
+        "stage = \"decision\"",
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(!patched(&r), "{:?}", r.timings.phases);
+
+    // Evidence past its review date is a warning the report must carry: a full build.
+    edit(
+        "content/case-studies/c.md",
+        "source = \"ledger\"",
+        "source = \"ledger\"\nreview_by = 2026-02-01",
+    );
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(!patched(&r), "{:?}", r.timings.phases);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    // While the page has a warning, edits of it go the whole way, and keep it.
+    edit(
+        "content/case-studies/c.md",
+        "title = \"Case\"",
+        "title = \"The case\"",
+    );
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(!patched(&r), "{:?}", r.timings.phases);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    edit("content/case-studies/c.md", "\nreview_by = 2026-02-01", "");
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+
+    // An error is reported by a full build, and the next good save is patched again.
+    edit("content/articles/d.md", "title = \"Delta\"", "title = \"\"");
+    assert!(session.build(Some(&["articles/d.md".to_string()])).is_err());
+    edit("content/articles/d.md", "title = \"\"", "title = \"Delta\"");
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    edit(
+        "content/articles/d.md",
+        "title = \"Delta\"",
+        "title = \"Delta, again\"",
+    );
+    let r = assert_same(&site, &mut session, &["articles/d.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+}
+
 /// An edit that touches nothing but a body, and nothing a card, a link or a claim
 /// elsewhere shows, re-renders that page alone; anything more goes the whole way.
 #[test]

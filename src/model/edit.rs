@@ -1,0 +1,211 @@
+//! One edited page put into the last build's site without building the model again,
+//! when the edit leaves the site's shape as it was: [`patch_front`] resolves the page's
+//! new front matter and body against what the last build resolved everything else
+//! against, and checks that no index, path, citation or warning of the site changes.
+//! Whatever it cannot prove the same, it leaves to a full build.
+
+use std::sync::Arc;
+
+use super::bodies::render_body;
+use super::cache::{Patcher, hash_of};
+use super::shortcodes::{CaseIndex, SiteShortcodes};
+use super::{Options, Page, PageMeta, Site};
+use crate::markdown::{self, Shortcodes};
+use crate::source::SourceFile;
+
+/// What an edit of one page's front matter (and maybe body) makes: the page, and the
+/// pages whose bodies cite its case study's figures, rendered again.
+pub struct FrontEdit {
+    /// The edited page's index in the site's pages, and its new value.
+    pub page: (usize, Page),
+    /// Pages whose claims cite the edited case study, with new bodies (front matter as it was).
+    pub citing: Vec<(usize, Page)>,
+    /// What claims resolve against after the edit, when the page is a case study whose
+    /// figures, customer or name changed: the patcher must use it from now on.
+    pub cases: Option<Cases>,
+}
+
+/// What claims resolve against, for [`Patcher::set_cases`].
+pub struct Cases(pub(super) CaseIndex);
+
+/// The most citing pages an edit of a case study renders again here; beyond that, a
+/// full build does it on both cores.
+const MOST_CITING: usize = 256;
+
+/// Takes the last build's site and patcher, the edited file's new text, and the
+/// texts of the other pages by content path; gives what the edit makes, or `None` when
+/// only a full build is right: the page is not published, the site has several
+/// languages, the new front matter has an error, or the edit changes anything the
+/// site's indices, URLs, links, citations, images or warnings are made of.
+pub fn patch_front(
+    site: &Site,
+    patcher: &Patcher,
+    new: &SourceFile,
+    templates: &dyn Shortcodes,
+    options: &Options,
+    text_of: &dyn Fn(&str) -> Option<Arc<SourceFile>>,
+) -> Option<FrontEdit> {
+    if patcher.next_publish.is_some_and(|t| options.now >= t)
+        || !site.translations.is_empty()
+        || site.config.languages.len() != 1
+        // The default language's own names for industries are the site's industries.
+        || !site.config.languages[0].industries.is_empty()
+    {
+        return None;
+    }
+    let i = site
+        .pages
+        .iter()
+        .position(|p| p.meta.content_path == new.content_path)?;
+    let page = &site.pages[i];
+    let old_body = page.body.get();
+    if !old_body.diagnostics.is_empty() {
+        return None;
+    }
+    let (fm, front_offset, body_offset) = super::parse::parse_file(new, None).ok()?;
+    // A translation, or figures from data/ (which a full build reads again), is not for here.
+    if fm.translated.is_some() || fm.metrics_from.is_some() {
+        return None;
+    }
+    let words = Options {
+        words: Arc::new(vec![(*site.words).clone()]),
+        ..options.clone()
+    };
+    let urls = std::slice::from_ref(&site.urls);
+    let resolve = (&site.config, urls, &site.industries[..], &site.data);
+    let mut meta = super::meta::resolve_one(resolve, &words, new, fm, front_offset).ok()?;
+    meta.source_hash = hash_of(&*new.text);
+    if !same_shape(&page.meta, &meta) {
+        return None;
+    }
+    let old_case = super::bodies::case_fingerprint(&page.meta);
+    let meta = Arc::new(meta);
+    let new_cases =
+        (super::bodies::case_fingerprint(&meta) != old_case).then(|| patcher.cases.with(&meta));
+    let shortcodes = SiteShortcodes {
+        cases: new_cases.as_ref().unwrap_or(&patcher.cases),
+        templates,
+        urls: &site.urls,
+        words: std::slice::from_ref(&*site.words),
+        lang: 0,
+    };
+    let body = render_body(
+        &meta,
+        new,
+        body_offset,
+        &site.config,
+        &patcher.links,
+        &shortcodes,
+    );
+    if !same_reach(&old_body, &body) {
+        return None;
+    }
+    let edited = Page::new(meta, Arc::new(body));
+    if !super::evidence::overdue(std::slice::from_ref(&edited), options.now).is_empty() {
+        return None;
+    }
+    let citing = match &new_cases {
+        Some(_) => cite_again(site, i, (&patcher.links, &shortcodes), text_of)?,
+        None => Vec::new(),
+    };
+    Some(FrontEdit {
+        page: (i, edited),
+        citing,
+        cases: new_cases.map(Cases),
+    })
+}
+
+/// Whether the new metadata `new` of a page leaves the site's shape as `old` made it:
+/// the same file, kind, language, URL, slug, aliases and image; the same date, weight,
+/// stage, roles and industries (so every index and order over pages); the same
+/// publication; for a case study the same approval and metric ids (citations name
+/// metrics by position). Title, summary, author, `updated`, `extra`, quotes, figures
+/// and review dates may differ.
+fn same_shape(old: &PageMeta, new: &PageMeta) -> bool {
+    fn case(m: &PageMeta) -> Option<(super::Approval, bool, Vec<&str>)> {
+        m.case.as_ref().map(|c| {
+            let ids: Vec<&str> = c.metrics.iter().map(|m| m.id.as_str()).collect();
+            (c.approval, c.featured, ids)
+        })
+    }
+    (old.kind, old.lang, &old.key, &old.path, &old.content_path)
+        == (new.kind, new.lang, &new.key, &new.path, &new.content_path)
+        && (old.date, old.weight, old.stage, &old.roles, &old.industries)
+            == (new.date, new.weight, new.stage, &new.roles, &new.industries)
+        && (&old.slug, &old.url, &old.aliases, &old.image)
+            == (&new.slug, &new.url, &new.aliases, &new.image)
+        && (old.draft, old.published) == (new.draft, new.published)
+        && case(old) == case(new)
+}
+
+/// Whether a page's new body `new` reaches the rest of the site as `old` did: no
+/// problems, links into the same headings of other pages (which the last build found,
+/// and which no edit here renames), the same heading ids (links into it), the same
+/// claims (citations) and the same images (the variants a build makes).
+fn same_reach(old: &markdown::Rendered, new: &markdown::Rendered) -> bool {
+    fn claims(r: &markdown::Rendered) -> Vec<(Option<&str>, Option<&str>)> {
+        let mut v: Vec<_> = r.claims().collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+    let refs = |r: &markdown::Rendered| -> Vec<(String, String)> {
+        let mut v: Vec<_> = (r.anchor_refs.iter())
+            .map(|a| (a.target.clone(), a.anchor.clone()))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    new.diagnostics.is_empty()
+        && refs(new) == refs(old)
+        && new.anchors == old.anchors
+        && claims(new) == claims(old)
+        && new
+            .images
+            .iter()
+            .map(|s| &s.url)
+            .eq(old.images.iter().map(|s| &s.url))
+}
+
+/// The pages citing case study `case` (other than itself), their bodies rendered again
+/// with the shortcodes of the edit; `None` when one cannot be, or reaches the site
+/// differently now, or there are too many.
+fn cite_again(
+    site: &Site,
+    case: usize,
+    (links, shortcodes): (&super::links::LinkIndex, &SiteShortcodes),
+    text_of: &dyn Fn(&str) -> Option<Arc<SourceFile>>,
+) -> Option<Vec<(usize, Page)>> {
+    let mut pages: Vec<usize> = site
+        .citations
+        .range((case, 0)..(case + 1, 0))
+        .flat_map(|(_, by)| by.iter().copied())
+        .filter(|&p| p != case)
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    if pages.len() > MOST_CITING {
+        return None;
+    }
+    pages
+        .into_iter()
+        .map(|p| {
+            let page = &site.pages[p];
+            let old = page.body.get();
+            if !old.diagnostics.is_empty() {
+                return None;
+            }
+            let text = text_of(&page.meta.content_path)?;
+            let split = crate::source::split_front_matter(&text.text).ok()?;
+            let body = render_body(
+                &page.meta,
+                &text,
+                split.body_offset,
+                &site.config,
+                links,
+                shortcodes,
+            );
+            same_reach(&old, &body).then(|| (p, Page::new(page.meta.clone(), Arc::new(body))))
+        })
+        .collect()
+}

@@ -75,7 +75,7 @@ pub fn patch_front(
     let resolve = (&site.config, urls, &site.industries[..], &site.data);
     let mut meta = super::meta::resolve_one(resolve, &words, new, fm, front_offset).ok()?;
     meta.source_hash = hash_of(&*new.text);
-    if !same_shape(&page.meta, &meta) {
+    if !same_shape(&page.meta, &meta) || !keeps_place(site, i, &meta) {
         return None;
     }
     let old_case = super::bodies::case_fingerprint(&page.meta);
@@ -136,6 +136,25 @@ fn same_shape(old: &PageMeta, new: &PageMeta) -> bool {
             == (&new.slug, &new.url, &new.aliases, &new.image)
         && (old.draft, old.published) == (new.draft, new.published)
         && case(old) == case(new)
+}
+
+/// Whether page `i`, with the new metadata `new`, stays where it is on each role's path:
+/// within a stage, pages of the same weight and date are in title order.
+fn keeps_place(site: &Site, i: usize, new: &PageMeta) -> bool {
+    let Some(stage) = new.stage else {
+        return true;
+    };
+    let order = |p: usize| (super::indices::role_path_order(&site.pages[p].meta), p);
+    let placed = (super::indices::role_path_order(new), i);
+    new.roles.iter().all(|&r| {
+        let list = &site.role_paths[r][stage];
+        let Some(at) = list.iter().position(|&p| p == i) else {
+            return false;
+        };
+        let before = at.checked_sub(1).map(|k| list[k]);
+        let after = list.get(at + 1).copied();
+        before.is_none_or(|p| order(p) < placed) && after.is_none_or(|p| placed < order(p))
+    })
 }
 
 /// Whether a page's new body `new` reaches the rest of the site as `old` did: no

@@ -105,7 +105,9 @@ pub(super) fn indices(config: &SiteConfig, industries: usize, pages: &[Page]) ->
 }
 
 /// Within a stage of a role's path: by weight (pages without one last), then newest, then title.
-fn role_path_order(m: &PageMeta) -> (bool, Option<i64>, Reverse<Option<jiff::Timestamp>>, &str) {
+pub(super) fn role_path_order(
+    m: &PageMeta,
+) -> (bool, Option<i64>, Reverse<Option<jiff::Timestamp>>, &str) {
     (m.weight.is_none(), m.weight, Reverse(m.date), &m.title)
 }
 

@@ -284,6 +284,17 @@ fn a_front_matter_edit_that_keeps_the_site_s_shape_is_patched_in() {
     let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
     assert!(patched(&r), "{:?}", r.timings.phases);
 
+    // Within a stage of a role's path, pages of one date are in title order: a title
+    // that moves the page there changes the shape; one that keeps its place does not.
+    site.write("content/articles/f.md", "+++\ntitle = \"Zeta\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nZeta.\n");
+    assert_same(&site, &mut session, &["articles/f.md"]);
+    edit("content/articles/f.md", "Zeta\"", "Aardvark\"");
+    let r = assert_same(&site, &mut session, &["articles/f.md"]);
+    assert!(!patched(&r), "{:?}", r.timings.phases);
+    edit("content/articles/f.md", "Aardvark\"", "Abacus\"");
+    let r = assert_same(&site, &mut session, &["articles/f.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+
     // The shape changes: the stage moves the page between listings.
     edit(
         "content/articles/a.md",

@@ -168,7 +168,12 @@ pub fn part_folder(k: usize) -> String {
 /// The links of the parts (after the first) that a search in `site`'s language merges
 /// in: none unless the language has more than `[search] part_pages` pages in the index.
 pub fn merged_parts(site: &Site) -> Vec<String> {
-    let parts = parts(indexed(site).len(), site.config.search.part_pages);
+    let part_pages = site.config.search.part_pages;
+    // One index (the default) needs no count of the pages it holds.
+    if part_pages == 0 {
+        return Vec::new();
+    }
+    let parts = parts(indexed(site).len(), part_pages);
     (1..parts)
         .map(|k| format!("{}/{BUNDLE}/{}", site.urls.base_path(), part_folder(k)))
         .collect()

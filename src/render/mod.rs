@@ -332,7 +332,18 @@ pub fn render_changed(
         .filter(|&i| printer.card_of(i) != known[i])
         .collect();
     cards.sort_unstable();
-    let mut todo = site_jobs(site);
+    // A listing's view is made of the cards it lists, the site part and the lists
+    // themselves, which the edit left as they were: one listing no changed card is
+    // not fingerprinted again.
+    let mut changed = vec![false; site.pages.len()];
+    cards.iter().for_each(|&i| changed[i] = true);
+    let mut todo: Vec<Job> = site_jobs(site)
+        .into_iter()
+        .filter(|job| {
+            let lists = listed_pages(site, job);
+            lists.is_empty() || lists.iter().any(|l| l.iter().any(|&i| changed[i]))
+        })
+        .collect();
     if fingerprints.of(crate::urls::REDIRECTS_FILE).is_some() {
         todo.push(Job::Redirects);
     }

@@ -197,8 +197,11 @@ impl Session {
             let text = self.texts.get(&page.meta.content_path)?.clone();
             edits.push(BodyEdit { index, page, text });
         }
-        let cases = Some(edit.cases);
-        self.write_patch(edits, cases, timings, start)
+        let front = Front {
+            cases: edit.cases,
+            moves: edit.moves,
+        };
+        self.write_patch(edits, Some(front), timings, start)
     }
 
     /// Takes the content paths of the edited files; gives each changed page's new value,
@@ -251,7 +254,7 @@ impl Session {
     fn write_patch(
         &mut self,
         edits: Vec<BodyEdit>,
-        front: Option<Option<model::Cases>>,
+        front: Option<Front>,
         mut timings: Timings,
         start: Instant,
     ) -> Option<Result<Report, BuildError>> {
@@ -265,16 +268,36 @@ impl Session {
         };
         staging.clean_up_in_background();
         let pages: Vec<usize> = edits.iter().map(|e| e.index).collect();
-        let (old, texts) = swap_in(&mut last.site, edits);
-        let rendered = match front {
-            Some(_) => render::render_changed(
-                &last.site,
-                &last.theme,
-                &options.render,
-                &staging,
-                fingerprints,
-                &pages,
-            ),
+        let listings = render::listing_count(&last.site);
+        let mut edits = edits;
+        // The edited page moves between lists: put in with every index over it.
+        let moving = front.as_ref().filter(|f| f.moves).map(|_| edits.remove(0));
+        let (old, mut texts) = swap_in(&mut last.site, edits);
+        let reshaped = moving.map(|e| {
+            texts.push(e.text);
+            model::reshape(&mut last.site, e.index, e.page)
+        });
+        let rendered = match &front {
+            Some(_) => {
+                let edited = render::Edited {
+                    pages: &pages,
+                    relinked: reshaped.as_ref().map_or(&[], |r| &r.relinked[..]),
+                    moved: reshaped.as_ref().map(|r| render::Moved {
+                        stages: &r.stages,
+                        roles: &r.roles,
+                        industries: &r.industries,
+                        listings,
+                    }),
+                };
+                render::render_changed(
+                    &last.site,
+                    &last.theme,
+                    &options.render,
+                    &staging,
+                    fingerprints,
+                    &edited,
+                )
+            }
             None => render::render_pages(
                 &last.site,
                 &last.theme,
@@ -290,6 +313,9 @@ impl Session {
             // finds out which and reports every error.
             Ok(None) | Err(RenderError::Templates(_)) => {
                 swap_in(&mut last.site, old);
+                if let Some(r) = reshaped {
+                    r.undo(&mut last.site);
+                }
                 return None;
             }
             Err(RenderError::Io(e)) => {
@@ -308,7 +334,7 @@ impl Session {
             }
         }
         timings.lap("swap output");
-        if let Some(Some(cases)) = front {
+        if let Some(cases) = front.and_then(|f| f.cases) {
             last.patcher.set_cases(cases);
         }
         for new in texts {
@@ -537,6 +563,14 @@ fn index_in_background(search: &mut crate::search::Background, site: Option<&Sit
     };
     let pages = crate::search::enabled(&site.config).then(|| crate::search::input(site));
     search.built(pages);
+}
+
+/// How a front-matter edit is patched in.
+struct Front {
+    /// What claims resolve against from now on, when a case study's figures changed.
+    cases: Option<model::Cases>,
+    /// Whether the edited page (the first edit) leaves lists or joins others.
+    moves: bool,
 }
 
 /// A page whose body an edit changed, and nothing else.

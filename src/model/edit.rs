@@ -23,6 +23,9 @@ pub struct FrontEdit {
     /// What claims resolve against after the edit, when the page is a case study whose
     /// figures, customer or name changed: the patcher must use it from now on.
     pub cases: Option<Cases>,
+    /// Whether the page's stage, roles or industries changed: it moves between lists,
+    /// and [`super::reshape`] puts it in.
+    pub moves: bool,
 }
 
 /// What claims resolve against, for [`Patcher::set_cases`].
@@ -75,7 +78,10 @@ pub fn patch_front(
     let resolve = (&site.config, urls, &site.industries[..], &site.data);
     let mut meta = super::meta::resolve_one(resolve, &words, new, fm, front_offset).ok()?;
     meta.source_hash = hash_of(&*new.text);
-    if !same_shape(&page.meta, &meta) || !keeps_place(site, i, &meta) {
+    let moves = !same_terms(&page.meta, &meta);
+    // Industries found in content come and go with the pages naming them.
+    let open = !site.config.industries_closed && page.meta.industries != meta.industries;
+    if open || !same_shape(&page.meta, &meta, moves) || !(moves || keeps_place(site, i, &meta)) {
         return None;
     }
     let old_case = super::bodies::case_fingerprint(&page.meta);
@@ -112,16 +118,22 @@ pub fn patch_front(
         page: (i, edited),
         citing,
         cases: new_cases.map(Cases),
+        moves,
     })
 }
 
-/// Whether the new metadata `new` of a page leaves the site's shape as `old` made it:
-/// the same file, kind, language, URL, slug, aliases and image; the same date, weight,
-/// stage, roles and industries (so every index and order over pages); the same
-/// publication; for a case study the same approval and metric ids (citations name
-/// metrics by position). Title, summary, author, `updated`, `extra`, quotes, figures
-/// and review dates may differ.
-fn same_shape(old: &PageMeta, new: &PageMeta) -> bool {
+/// Whether a page keeps its stage, roles and industries.
+fn same_terms(old: &PageMeta, new: &PageMeta) -> bool {
+    (old.stage, &old.roles, &old.industries) == (new.stage, &new.roles, &new.industries)
+}
+
+/// Whether the new metadata `new` of a page leaves the site's shape as `old` made it,
+/// but for its stage, roles and industries when it `moves`: the same file, kind,
+/// language, URL, slug, aliases and image; the same date and weight (so the site's
+/// order); the same publication; for a case study the same approval and metric ids
+/// (citations name metrics by position). Title, summary, author, `updated`, `extra`,
+/// quotes, figures and review dates may differ.
+fn same_shape(old: &PageMeta, new: &PageMeta, moves: bool) -> bool {
     fn case(m: &PageMeta) -> Option<(super::Approval, bool, Vec<&str>)> {
         m.case.as_ref().map(|c| {
             let ids: Vec<&str> = c.metrics.iter().map(|m| m.id.as_str()).collect();
@@ -130,8 +142,10 @@ fn same_shape(old: &PageMeta, new: &PageMeta) -> bool {
     }
     (old.kind, old.lang, &old.key, &old.path, &old.content_path)
         == (new.kind, new.lang, &new.key, &new.path, &new.content_path)
-        && (old.date, old.weight, old.stage, &old.roles, &old.industries)
-            == (new.date, new.weight, new.stage, &new.roles, &new.industries)
+        && (old.date, old.weight) == (new.date, new.weight)
+        && (moves || same_terms(old, new))
+        // A page joins the journey with a stage or leaves it without one: a full build.
+        && old.stage.is_some() == new.stage.is_some()
         && (&old.slug, &old.url, &old.aliases, &old.image)
             == (&new.slug, &new.url, &new.aliases, &new.image)
         && (old.draft, old.published) == (new.draft, new.published)

@@ -24,6 +24,7 @@ mod links;
 mod meta;
 mod parse;
 pub mod read_next;
+mod reshape;
 mod shortcodes;
 #[cfg(test)]
 mod tests;
@@ -45,6 +46,7 @@ pub use cache::{Cache, Patcher, fingerprint_hasher, hash_of, patch, stable_hash}
 pub use edit::{Cases, FrontEdit, patch_front};
 pub use evidence::{Approval, Review, Status};
 use links::LinkIndex;
+pub use reshape::{Reshaped, reshape};
 use shortcodes::{CaseIndex, SiteShortcodes};
 
 /// What kind of document a file is, by its folder.

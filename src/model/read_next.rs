@@ -58,24 +58,93 @@ struct Lists {
 /// Phase 8. Takes the site with its indices; gives `[page]` → its recommendations (empty
 /// for pages off the journey).
 pub(super) fn read_next(site: &Site) -> Vec<Vec<Recommendation>> {
-    let keys: Vec<u64> = site.pages.iter().map(key).collect();
-    let keyed = |list: &[usize]| -> Vec<(u64, usize)> {
+    let (keys, lists) = lists(site);
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| for_page(site, &lists, i, keys[i]))
+        .collect()
+}
+
+/// Each page's spread key, and the lists recommendations come from.
+fn lists(site: &Site) -> (Vec<u64>, Lists) {
+    let keys: Vec<u64> = site.pages.par_iter().map(key).collect();
+    let keyed = |list: &Vec<usize>| -> Vec<(u64, usize)> {
         let mut v: Vec<(u64, usize)> = list.iter().map(|&i| (keys[i], i)).collect();
         v.sort_unstable();
         v
     };
     let lists = Lists {
-        paths: site
-            .role_paths
-            .iter()
-            .map(|stages| stages.iter().map(|l| keyed(l)).collect())
+        paths: (site.role_paths.par_iter())
+            .map(|stages| stages.iter().map(keyed).collect())
             .collect(),
-        industries: site.by_industry.iter().map(|l| keyed(l)).collect(),
+        industries: site.by_industry.par_iter().map(keyed).collect(),
     };
-    (0..site.pages.len())
+    (keys, lists)
+}
+
+/// After page `i` moved between lists (its stage, roles or industries changed; every
+/// other page as it was, `next` already updated): the pages whose recommendations may
+/// have changed, besides `i` and the pages whose "next for" links changed: those whose
+/// window of candidates in a list that holds `i` now or held it before (a role's path
+/// at stage `stages`, for each of `roles`; each of `industries`) holds `i`, in either
+/// version of the list. Gives each with its new recommendations.
+pub(super) fn around_page(
+    site: &Site,
+    i: usize,
+    (roles, stages, industries): (&[usize], &[usize], &[usize]),
+    also: &[usize],
+) -> Vec<(usize, Vec<Recommendation>)> {
+    let (keys, lists) = lists(site);
+    let from = keys[i];
+    let mut pages: Vec<usize> = also.to_vec();
+    pages.push(i);
+    for &r in roles {
+        for &s in stages {
+            let range = window_keys(&lists.paths[r][s], from);
+            // Pages at this stage or an earlier one look at this stage of the path.
+            for list in &lists.paths[r][..=s] {
+                pages.extend(in_range(list, range));
+            }
+        }
+    }
+    for &ind in industries {
+        let list = &lists.industries[ind];
+        pages.extend(in_range(list, window_keys(list, from)));
+    }
+    pages.sort_unstable();
+    pages.dedup();
+    pages
         .into_par_iter()
-        .map(|i| for_page(site, &lists, i, keys[i]))
+        .map(|p| (p, for_page(site, &lists, p, keys[p])))
         .collect()
+}
+
+/// The spread keys of the pages whose window in `list` holds the page of key `from`
+/// (in `list`, or in `list` with that page added): from the key [`LOOK`] + 1 places
+/// before it, cyclically, to it; `None` when every page's window is the whole list.
+fn window_keys(list: &[(u64, usize)], from: u64) -> Option<(u64, u64)> {
+    let n = list.len();
+    if n <= LOOK + 1 {
+        return None;
+    }
+    let at = list.partition_point(|&(k, _)| k < from);
+    Some((list[(at + n - (LOOK + 1)) % n].0, from))
+}
+
+/// The pages of `list` whose keys are in `range` (cyclic; `None`: all).
+fn in_range(list: &[(u64, usize)], range: Option<(u64, u64)>) -> Vec<usize> {
+    let Some((low, high)) = range else {
+        return list.iter().map(|&(_, p)| p).collect();
+    };
+    let from = list.partition_point(|&(k, _)| k < low);
+    let to = list.partition_point(|&(k, _)| k <= high);
+    if low <= high {
+        list[from..to].iter().map(|&(_, p)| p).collect()
+    } else {
+        (list[from..].iter().chain(&list[..to]))
+            .map(|&(_, p)| p)
+            .collect()
+    }
 }
 
 /// Phase 9 in a serve session: the last build's recommendations while everything they

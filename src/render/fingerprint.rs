@@ -36,8 +36,9 @@ pub struct Fingerprints {
     files: FastMap<String, (u64, Arc<str>)>,
     /// Page URL → its card's and its page's fingerprints, with what they were made from.
     memo: FastMap<String, Memo>,
-    /// The hash of `site` as the build showed it.
+    /// The hash of `site` as the build showed it, and with every count at 0.
     site: u64,
+    bare: u64,
     /// Each page's sitemap entry, hashed, with the front matter it was made from.
     sitemap: SitemapMemo,
     /// Each page's card fingerprint, by its index in the build's pages: what an edit
@@ -88,7 +89,7 @@ impl Fingerprints {
             Made::Whole(whole) => *self = whole,
             Made::Changes(c) => {
                 self.update(c.files, c.update);
-                self.site = c.site;
+                (self.site, self.bare) = c.site;
                 self.cards = c.cards;
             }
         }
@@ -100,6 +101,7 @@ impl Fingerprints {
         for (fp, path) in files {
             self.files.insert(path.to_string(), (fp, path));
         }
+        (self.site, self.bare) = update.3;
         for &(i, fp) in &update.2 {
             if let Some(card) = self.cards.get_mut(i) {
                 *card = fp;
@@ -115,7 +117,12 @@ impl Fingerprints {
 /// Memo entries made by a [`Fingerprinter`] that only rendered some pages again, and
 /// the card fingerprints it made (by page index).
 #[derive(Debug)]
-pub struct Update(Vec<(String, Memo)>, Option<SitemapMemo>, Vec<(usize, u64)>);
+pub struct Update(
+    Vec<(String, Memo)>,
+    Option<SitemapMemo>,
+    Vec<(usize, u64)>,
+    (u64, u64),
+);
 
 /// What a build over the last one changed in its fingerprints: when it made the very
 /// same files, the last build's fingerprints are updated in place
@@ -124,7 +131,7 @@ pub struct Update(Vec<(String, Memo)>, Option<SitemapMemo>, Vec<(usize, u64)>);
 pub struct Changes {
     files: Vec<(u64, Arc<str>)>,
     update: Update,
-    site: u64,
+    site: (u64, u64),
     cards: Vec<u64>,
 }
 
@@ -527,7 +534,7 @@ impl<'a> Fingerprinter<'a> {
 
     /// The fingerprints of a build that wrote every file of the site, `files`.
     pub fn finish(self, files: impl Iterator<Item = (u64, Arc<str>)>) -> Fingerprints {
-        let site = self.site_full;
+        let (site, bare) = (self.site_full, self.site_without_counts);
         let pages = self.cx.site.pages.len();
         let (memo, sitemap, cards) = self.into_memo(false);
         Fingerprints {
@@ -536,6 +543,7 @@ impl<'a> Fingerprinter<'a> {
                 .collect(),
             memo: memo.into_iter().collect(),
             site,
+            bare,
             sitemap: sitemap.unwrap_or_default(),
             cards: every_card(cards, pages),
         }
@@ -543,20 +551,21 @@ impl<'a> Fingerprinter<'a> {
 
     /// What [`Fingerprints::update`] needs to add this build's work to the last build's.
     pub fn into_update(self) -> Update {
+        let site = (self.site_full, self.site_without_counts);
         let (memo, sitemap, cards) = self.into_memo(false);
-        Update(memo, sitemap, cards)
+        Update(memo, sitemap, cards, site)
     }
 
     /// The changes to the previous build's fingerprints for a build that made the same
     /// files, `rendered` of them anew (the others unchanged): fingerprints of those, and
     /// the memo entries that are not already there as they are.
     pub fn changes(self, rendered: Vec<(u64, Arc<str>)>) -> Changes {
-        let site = self.site_full;
+        let site = (self.site_full, self.site_without_counts);
         let pages = self.cx.site.pages.len();
         let (memo, sitemap, cards) = self.into_memo(true);
         Changes {
             files: rendered,
-            update: Update(memo, sitemap, Vec::new()),
+            update: Update(memo, sitemap, Vec::new(), site),
             site,
             cards: every_card(cards, pages),
         }
@@ -565,6 +574,16 @@ impl<'a> Fingerprinter<'a> {
     /// Whether `site` (counts and all) is what the previous build showed.
     pub fn same_site(&self) -> bool {
         self.site_full == self.previous.site
+    }
+
+    /// Whether `site` with every count at 0 is what the previous build showed.
+    pub fn same_bare_site(&self) -> bool {
+        self.site_without_counts == self.previous.bare
+    }
+
+    /// Whether the part of `site` that `template` can show is what the previous build showed.
+    pub fn same_site_part(&self, template: &str) -> bool {
+        self.same_site() || (self.same_bare_site() && !self.cx.theme.reads_counts(template))
     }
 }
 

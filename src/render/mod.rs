@@ -315,16 +315,36 @@ pub fn render_changed(
     options: &RenderOptions,
     sink: &dyn Sink,
     fingerprints: &mut Fingerprints,
-    pages: &[usize],
+    edited: &Edited,
 ) -> Result<Option<usize>, RenderError> {
+    let pages = edited.pages;
     if fingerprints.cards().len() != site.pages.len() || !site.translations.is_empty() {
+        return Ok(None);
+    }
+    if edited
+        .moved
+        .as_ref()
+        .is_some_and(|m| m.listings != site_jobs(site).len())
+    {
+        // A listing gained or lost a page of its own.
         return Ok(None);
     }
     let cx = Ctx::new(site, theme, options, false);
     let without = without_counts(&cx.site_view);
     let touched = touched_cards(site, pages);
     let printer = Fingerprinter::new(&cx, &without, fingerprints, false).knowing(&touched);
-    if !printer.same_site() {
+    // Every page and card is fingerprinted with the part of `site` the last build showed
+    // it (a page moved between lists changes the counts, which they must not show).
+    let page_templates = [
+        "article.html",
+        "case_study.html",
+        "page.html",
+        "email.html",
+        "email_text.html",
+        "alias.html",
+        context::CARD_TEMPLATE,
+    ];
+    if !page_templates.iter().all(|t| printer.same_site_part(t)) {
         return Ok(None);
     }
     let known = fingerprints.cards();
@@ -341,13 +361,19 @@ pub fn render_changed(
         .into_iter()
         .filter(|job| {
             let lists = listed_pages(site, job);
-            lists.is_empty() || lists.iter().any(|l| l.iter().any(|&i| changed[i]))
+            lists.is_empty()
+                || lists.iter().any(|l| l.iter().any(|&i| changed[i]))
+                || edited.moved.as_ref().is_some_and(|m| m.shows(job))
+                || !printer.same_site_part(jobs::template_of(site, *job))
         })
         .collect();
     if fingerprints.of(crate::urls::REDIRECTS_FILE).is_some() {
         todo.push(Job::Redirects);
     }
-    let shown = showing(site, pages, &cards);
+    let mut shown = showing(site, pages, &cards);
+    shown.extend(edited.relinked);
+    shown.sort_unstable();
+    shown.dedup();
     todo.extend(shown.iter().flat_map(|&p| page_jobs(site, p)));
     let made: Vec<(u64, String)> = todo
         .par_iter()
@@ -383,6 +409,42 @@ pub fn render_changed(
     let update = printer.into_update();
     fingerprints.update(done, update);
     Ok(Some(written))
+}
+
+/// What an edit patched into the last build's site changed, for [`render_changed`].
+pub struct Edited<'a> {
+    /// The pages with new values (front matter, body).
+    pub pages: &'a [usize],
+    /// Other pages whose links to other pages (next on a role's path, read next) changed.
+    pub relinked: &'a [usize],
+    /// When the edited page left lists or joined others: which.
+    pub moved: Option<Moved<'a>>,
+}
+
+/// The lists a page left or joined: those of these stages, roles and industries.
+pub struct Moved<'a> {
+    pub stages: &'a [usize],
+    pub roles: &'a [usize],
+    pub industries: &'a [usize],
+    /// How many outputs that are no page's own the site had before.
+    pub listings: usize,
+}
+
+impl Moved<'_> {
+    /// Whether `job` lists one of the lists that changed.
+    fn shows(&self, job: &Job) -> bool {
+        match *job {
+            Job::Stage(s, _) => self.stages.contains(&s),
+            Job::Role(r) => self.roles.contains(&r),
+            Job::Industry(x, _) => self.industries.contains(&x),
+            _ => false,
+        }
+    }
+}
+
+/// How many outputs of `site` are no page's own (listings, feeds, the sitemap, ...).
+pub fn listing_count(site: &Site) -> usize {
+    site_jobs(site).len()
 }
 
 /// The pages whose cards may show what changed in `pages`: themselves, and the case

@@ -302,6 +302,57 @@ fn a_front_matter_edit_that_keeps_the_site_s_shape_is_patched_in() {
         "stage = \"decision\"",
     );
     let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    let decision = std::fs::read_to_string(site.path("inc/stages/decision/index.html")).unwrap();
+    assert!(decision.contains("Alpha, renamed"), "{decision}");
+    // Roles and industries move it between role paths and industry pages.
+    edit(
+        "content/articles/a.md",
+        "roles = [\"decider\", \"user\"]",
+        "roles = [\"buyer\"]",
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    edit(
+        "content/articles/a.md",
+        "industries = [\"energy\"]",
+        "industries = [\"logistics\", \"energy\"]",
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    // A case study moves too, and back, with its title.
+    edit(
+        "content/case-studies/c.md",
+        "roles = [\"decider\"]",
+        "stage = \"consideration\"\nroles = [\"user\"]",
+    );
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    edit(
+        "content/case-studies/c.md",
+        "stage = \"consideration\"\nroles = [\"user\"]",
+        "roles = [\"decider\"]",
+    );
+    edit(
+        "content/case-studies/c.md",
+        "title = \"Case\"",
+        "title = \"Case, moved back\"",
+    );
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    edit(
+        "content/case-studies/c.md",
+        "title = \"Case, moved back\"",
+        "title = \"Case\"",
+    );
+    assert_same(&site, &mut session, &["case-studies/c.md"]);
+    // The date moves it in the site's order, which every index refers to: a full build.
+    edit(
+        "content/articles/a.md",
+        "date = 2026-01-01",
+        "date = 2026-01-05",
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
     assert!(!patched(&r), "{:?}", r.timings.phases);
 
     // Evidence past its review date is a warning the report must carry: a full build.

@@ -772,3 +772,128 @@ fn read_next_prefers_the_next_stage_and_shared_industry_and_skips_what_next_for_
     // The same site builds the same recommendations.
     assert_eq!(built("again", &files).read_next, site.read_next);
 }
+
+/// An article of [`spread_site`]: stage, roles and industries by index, weight, day.
+#[derive(Clone)]
+struct Spread {
+    stage: usize,
+    roles: Vec<usize>,
+    industries: Vec<usize>,
+    weight: usize,
+    day: usize,
+}
+
+impl Spread {
+    fn text(&self) -> String {
+        const STAGES: [&str; 4] = ["awareness", "consideration", "decision", "retention"];
+        const ROLES: [&str; 3] = ["decider", "user", "buyer"];
+        const INDUSTRIES: [&str; 3] = ["energy", "logistics", "retail"];
+        let quoted = |names: &[&str], picked: &[usize]| -> String {
+            let v: Vec<String> = picked
+                .iter()
+                .map(|&k| format!("\"{}\"", names[k]))
+                .collect();
+            v.join(", ")
+        };
+        let date = jiff::civil::date(2020, 1, 1) + jiff::Span::new().days(self.day as i64);
+        format!(
+            "+++\ntitle = \"T{}\"\ndate = {date}\nweight = {}\nstage = \"{}\"\nroles = [{}]\nindustries = [{}]\n+++\nText.\n",
+            self.day,
+            self.weight,
+            STAGES[self.stage],
+            quoted(&ROLES, &self.roles),
+            quoted(&INDUSTRIES, &self.industries),
+        )
+    }
+}
+
+/// `n` articles spread over stages, roles and industries by a fixed rule, one a day,
+/// so that each role's path at a stage and each industry is longer than a page's
+/// window of read-next candidates.
+fn spread_site(n: usize) -> Vec<Spread> {
+    (0..n)
+        .map(|k| Spread {
+            stage: (k * 13) % 4,
+            roles: (0..3)
+                .filter(|r| (k * 7 + r * 3) % 5 < 2 || (k + r) % 3 == 0)
+                .collect(),
+            industries: (0..3).filter(|x| (k * 11 + x) % 4 == 0).collect(),
+            weight: k % 9,
+            day: k,
+        })
+        .collect()
+}
+
+#[test]
+fn reshape_moves_a_page_between_lists_as_a_full_build_orders_them() {
+    let articles = spread_site(700);
+    let files = |articles: &[Spread]| -> Vec<(String, String)> {
+        (articles.iter().enumerate())
+            .map(|(k, a)| (format!("articles/a{k:04}.md"), a.text()))
+            .collect()
+    };
+    let site_of = |row: &str, articles: &[Spread]| -> Site {
+        let files = files(articles);
+        let refs: Vec<(&str, String)> =
+            files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+        built(row, &refs)
+    };
+    type Edit = fn(&mut Spread);
+    let rows: &[(&str, usize, Edit)] = &[
+        ("stage forward", 3, |a| a.stage = 1),
+        ("stage back", 400, |a| a.stage = 2),
+        ("roles changed", 17, |a| a.roles = vec![1]),
+        ("roles removed", 250, |a| a.roles = vec![]),
+        ("industries changed", 5, |a| a.industries = vec![2, 0]),
+        ("industries removed", 333, |a| a.industries = vec![]),
+        ("everything", 699, |a| {
+            a.stage = 2;
+            a.roles = vec![2, 0];
+            a.industries = vec![1];
+        }),
+        ("the newest, every role", 0, |a| a.roles = vec![0, 1, 2]),
+    ];
+    let before = site_of("before", &articles);
+    // How many other pages' links the edits changed: the windows were put to the test.
+    let mut reached = 0;
+    for &(row, k, edit) in rows {
+        let mut edited = articles.clone();
+        edit(&mut edited[k]);
+        let after = site_of(row, &edited);
+        let mut site = site_of("before", &articles);
+        let path = format!("articles/a{k:04}.md");
+        let i = (0..site.pages.len())
+            .find(|&i| content_path(&site, i) == path)
+            .expect("the page");
+        assert_eq!(content_path(&after, i), path, "{row}: the same order");
+        let reshaped = reshape(&mut site, i, after.pages[i].clone());
+        assert_eq!(site.by_stage, after.by_stage, "{row}: by stage");
+        assert_eq!(site.by_industry, after.by_industry, "{row}: by industry");
+        assert_eq!(site.role_paths, after.role_paths, "{row}: role paths");
+        assert_eq!(site.next, after.next, "{row}: next for");
+        let differ: Vec<usize> = (0..site.pages.len())
+            .filter(|&p| site.read_next[p] != after.read_next[p])
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{row}: read next differs for pages {differ:?}"
+        );
+        let changed: Vec<usize> = (0..site.pages.len())
+            .filter(|&p| {
+                p != i
+                    && (before.read_next[p] != after.read_next[p]
+                        || before.next[p] != after.next[p])
+            })
+            .collect();
+        reached += changed.len();
+        assert_eq!(reshaped.relinked, changed, "{row}: pages relinked");
+        reshaped.undo(&mut site);
+        assert_eq!(site.role_paths, before.role_paths, "{row}: undone");
+        assert_eq!(site.next, before.next, "{row}: undone");
+        assert_eq!(site.read_next, before.read_next, "{row}: undone");
+    }
+    assert!(
+        reached > 20,
+        "the edits changed the links of {reached} other pages"
+    );
+}

@@ -404,6 +404,11 @@ pub fn render_changed(
                 cx.reuse_card(i, value.clone());
             }
         });
+    // The longest listings first: started last, one would keep a core busy alone.
+    render.sort_by_cached_key(|(job, _)| {
+        let cards: usize = listed_pages(site, job).iter().map(|l| l.len()).sum();
+        std::cmp::Reverse(cards)
+    });
     let done = write_jobs(&cx, &render, sink)?;
     let written = done.len();
     let update = printer.into_update();

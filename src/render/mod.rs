@@ -375,45 +375,62 @@ pub fn render_changed(
     shown.sort_unstable();
     shown.dedup();
     todo.extend(shown.iter().flat_map(|&p| page_jobs(site, p)));
-    let made: Vec<(u64, String)> = todo
+    // A job whose template shows counts that changed is rendered: its fingerprint is
+    // taken as it is rendered. The others are rendered when their fingerprints changed.
+    let (certain, maybe): (Vec<Job>, Vec<Job>) =
+        (todo.into_iter()).partition(|&job| !printer.same_site_part(jobs::template_of(site, job)));
+    let mut render: Vec<(Job, Option<u64>)> = certain.into_iter().map(|j| (j, None)).collect();
+    let made: Vec<(u64, String)> = maybe
         .par_iter()
         .map(|&job| printer.job(job))
         .collect::<Result<_, _>>()?;
-    let mut render = Vec::new();
-    for (job, (fp, path)) in todo.iter().zip(made) {
+    for (job, (fp, path)) in maybe.iter().zip(made) {
         match fingerprints.of(&path) {
             // An output the last build did not make: the site's shape changed after all.
             None => return Ok(None),
             Some((before, _)) if *before == fp => {}
-            Some(_) => render.push((*job, fp)),
+            Some(_) => render.push((*job, Some(fp))),
         }
     }
-    // The listings to render show cards the last build rendered: take those.
-    let mut listed = vec![false; site.pages.len()];
-    for (job, _) in &render {
-        for &i in listed_pages(site, job).into_iter().flatten() {
-            listed[i] = !touched.contains(&i);
-        }
-    }
-    listed
-        .par_iter()
-        .enumerate()
-        .filter(|(_, l)| **l)
-        .for_each(|(i, _)| {
-            if let Some(value) = fingerprints.card_value(&site.pages[i].meta.url, known[i]) {
-                cx.reuse_card(i, value.clone());
-            }
-        });
+    reuse_cards(&cx, fingerprints, &touched, &render);
     // The longest listings first: started last, one would keep a core busy alone.
     render.sort_by_cached_key(|(job, _)| {
         let cards: usize = listed_pages(site, job).iter().map(|l| l.len()).sum();
         std::cmp::Reverse(cards)
     });
-    let done = write_jobs(&cx, &render, sink)?;
+    let done = write_jobs(&cx, &render, sink, &|job| printer.job(job))?;
+    if done.iter().any(|(_, path)| fingerprints.of(path).is_none()) {
+        return Ok(None);
+    }
     let written = done.len();
     let update = printer.into_update();
     fingerprints.update(done, update);
     Ok(Some(written))
+}
+
+/// Give `cx` the cards the last build rendered of the pages the `render` jobs list,
+/// but for the `touched` ones, while their fingerprints are the same.
+fn reuse_cards(
+    cx: &Ctx,
+    fingerprints: &Fingerprints,
+    touched: &std::collections::HashSet<usize, ahash::RandomState>,
+    render: &[(Job, Option<u64>)],
+) {
+    let known = fingerprints.cards();
+    let mut listed = vec![false; cx.site.pages.len()];
+    for (job, _) in render {
+        for &i in listed_pages(cx.site, job).into_iter().flatten() {
+            listed[i] = !touched.contains(&i);
+        }
+    }
+    let pages = &cx.site.pages;
+    (listed.par_iter().enumerate())
+        .filter(|(_, l)| **l)
+        .for_each(|(i, _)| {
+            if let Some(value) = fingerprints.card_value(&pages[i].meta.url, known[i]) {
+                cx.reuse_card(i, value.clone());
+            }
+        });
 }
 
 /// What an edit patched into the last build's site changed, for [`render_changed`].
@@ -486,12 +503,16 @@ fn showing(site: &Site, pages: &[usize], cards: &[usize]) -> Vec<usize> {
     shown
 }
 
-/// Render `jobs` (each with its new fingerprint) and write them to `sink`, cards first;
-/// gives each file's fingerprint and path, or every template error.
+/// A job's fingerprint and output file.
+type FingerprintOf<'f> = dyn Fn(Job) -> Result<(u64, String), Diagnostic> + Sync + 'f;
+
+/// Render `jobs` and write them to `sink`, cards first; gives each file's fingerprint
+/// (given, or taken with `fingerprint`) and path, or every template error.
 fn write_jobs(
     cx: &Ctx,
-    jobs: &[(Job, u64)],
+    jobs: &[(Job, Option<u64>)],
     sink: &dyn Sink,
+    fingerprint: &FingerprintOf,
 ) -> Result<Vec<(u64, Arc<str>)>, RenderError> {
     let only: Vec<Job> = jobs.iter().map(|(job, _)| *job).collect();
     make_cards(cx, &only, &vec![None; only.len()])?;
@@ -499,6 +520,10 @@ fn write_jobs(
         .par_iter()
         .with_max_len(1)
         .map(|&(job, fp)| {
+            let fp = match fp {
+                Some(fp) => fp,
+                None => fingerprint(job)?.0,
+            };
             let file = render_job(cx, job)?;
             let path: Arc<str> = file.path.as_str().into();
             sink.write(file).map_err(RenderError::Io)?;

@@ -79,6 +79,10 @@ pub fn patch_front(
     let mut meta = super::meta::resolve_one(resolve, &words, new, fm, front_offset).ok()?;
     meta.source_hash = hash_of(&*new.text);
     let moves = !same_terms(&page.meta, &meta);
+    // Only articles and case studies are on the lists (a page's terms are its own).
+    if moves && meta.kind == super::Kind::Page {
+        return None;
+    }
     // Industries found in content come and go with the pages naming them.
     let open = !site.config.industries_closed && page.meta.industries != meta.industries;
     if open || !same_shape(&page.meta, &meta, moves) || !(moves || keeps_place(site, i, &meta)) {

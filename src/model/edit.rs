@@ -67,6 +67,9 @@ pub fn patch_front(
     if fm.translated.is_some() || fm.metrics_from.is_some() {
         return None;
     }
+    if !site.config.industries_closed && !names_industries_alike(site, &fm.industries) {
+        return None;
+    }
     let words = Options {
         words: Arc::new(vec![(*site.words).clone()]),
         ..options.clone()
@@ -136,6 +139,18 @@ fn same_shape(old: &PageMeta, new: &PageMeta) -> bool {
             == (&new.slug, &new.url, &new.aliases, &new.image)
         && (old.draft, old.published) == (new.draft, new.published)
         && case(old) == case(new)
+}
+
+/// Whether each industry a page names (`values`, as written) comes out with the name the
+/// site has for it. Where site.toml declares no industries, the first page naming one
+/// names it, as written there: a page written otherwise may rename it site-wide.
+fn names_industries_alike(site: &Site, values: &[String]) -> bool {
+    values.iter().all(|v| {
+        let id = slug::slugify(v);
+        (site.industries.iter())
+            .find(|ind| ind.id == id)
+            .is_some_and(|ind| super::meta::derive_name(v, &id) == ind.name)
+    })
 }
 
 /// Whether page `i`, with the new metadata `new`, stays where it is on each role's path:

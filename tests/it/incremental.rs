@@ -641,3 +641,34 @@ fn fingerprints_kept_in_place_stay_right_over_a_run_of_edits() {
     site.write("content/articles/d.md", delta("date = 2026-01-03\n"));
     assert_same(&site, &mut session, &["articles/d.md"]);
 }
+
+/// Where site.toml declares no industries, each takes its name from the first page
+/// that names it, as written there: a page naming its industry otherwise renames it
+/// on every page that shows it, which a patch of that page alone must not miss.
+#[test]
+fn a_page_that_names_an_undeclared_industry_anew_renames_it_everywhere() {
+    let article = |industry: &str| {
+        format!(
+            "+++\ntitle = \"Alpha\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\nindustries = [\"{industry}\"]\n+++\nAlpha text.\n"
+        )
+    };
+    let site = TestSite::new()
+        .file("content/articles/a.md", article("Oil and Gas"))
+        .file("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"awareness\"\nroles = [\"user\"]\nindustries = [\"oil-and-gas\"]\n+++\nBeta text.\n");
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let listing =
+        || std::fs::read_to_string(site.path("inc/industries/oil-and-gas/index.html")).unwrap();
+    assert!(listing().contains("Oil and Gas"), "{}", listing());
+
+    site.write("content/articles/a.md", article("OIL AND GAS"));
+    assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(listing().contains("OIL AND GAS"), "{}", listing());
+    // Named as the site names it: patched in.
+    site.write(
+        "content/articles/a.md",
+        article("OIL AND GAS").replace("\"Alpha\"", "\"Alpha, renamed\""),
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+}

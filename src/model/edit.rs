@@ -81,6 +81,11 @@ pub fn patch_front(
     if !same_shape(&page.meta, &meta) || !keeps_place(site, i, &meta) {
         return None;
     }
+    // What the page shows by the clock alone must change no sooner than the site did.
+    let changes = super::cache::changes_by_clock(&meta, options.now);
+    if changes.is_some_and(|t| patcher.next_publish.is_none_or(|n| t < n)) {
+        return None;
+    }
     let old_case = super::bodies::case_fingerprint(&page.meta);
     let meta = Arc::new(meta);
     let new_cases =

@@ -672,3 +672,41 @@ fn a_page_that_names_an_undeclared_industry_anew_renames_it_everywhere() {
     let r = assert_same(&site, &mut session, &["articles/a.md"]);
     assert!(patched(&r), "{:?}", r.timings.phases);
 }
+
+/// A session following the clock: a quote whose approval comes into force meanwhile is
+/// shown by the next build, even one that patches an edit in (the last build's "now" no
+/// longer holds).
+#[test]
+fn a_quote_approved_meanwhile_shows_once_its_time_comes_in_a_patched_edit() {
+    let soon = jiff::Timestamp::now() + std::time::Duration::from_secs(2);
+    let soon = soon.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let site = fixture();
+    let case = std::fs::read_to_string(site.path("content/case-studies/c.md")).unwrap();
+    let quote =
+        format!("[[quotes]]\ntext = \"Worth every hour.\"\nname = \"Q\"\napproved = {soon}\n+++");
+    site.write(
+        "content/case-studies/c.md",
+        case.replacen("+++\nCase", &format!("{quote}\nCase"), 1),
+    );
+    let mut session = Session::new(options(&site, "inc"), true).following_the_clock();
+    session.build(None).unwrap();
+    let page = || std::fs::read_to_string(site.path("inc/case-studies/c/index.html")).unwrap();
+    assert!(
+        !page().contains("Worth every hour."),
+        "approved later: not shown yet"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    let case = std::fs::read_to_string(site.path("content/case-studies/c.md")).unwrap();
+    site.write(
+        "content/case-studies/c.md",
+        case.replacen("title = \"Case\"", "title = \"The case\"", 1),
+    );
+    session
+        .build(Some(&["case-studies/c.md".to_string()]))
+        .unwrap();
+    assert!(
+        page().contains("Worth every hour."),
+        "approved now: shown\n{}",
+        page()
+    );
+}

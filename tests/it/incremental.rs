@@ -673,6 +673,199 @@ fn a_page_that_names_an_undeclared_industry_anew_renames_it_everywhere() {
     assert!(patched(&r), "{:?}", r.timings.phases);
 }
 
+/// Front-matter edits of a site with email editions, aliases, a featured case study
+/// with quotes and review dates, claims in several forms and a warning elsewhere: each
+/// is patched in, and output and warnings equal a full build's; evidence brought past
+/// its review date (a warning) goes the whole way, and so does the next edit of it.
+#[test]
+fn front_matter_patches_keep_output_and_warnings_those_of_a_full_build() {
+    let case = |extra: &str| {
+        format!(
+            "+++\naliases = [\"/old/case/\"]\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\nfeatured = true\napproved = 2026-01-15\n{extra}[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\nas_of = 2026-01-01\nreview_by = 2026-12-01\n[[quotes]]\ntext = \"Great.\"\nname = \"Q\"\nreview_by = 2026-12-31\n[[quotes]]\ntext = \"Later.\"\nname = \"P\"\napproval = \"pending\"\n+++\nCase body.\n"
+        )
+    };
+    let site = TestSite::new()
+        .file("site.toml", format!("{SITE_TOML}[email]\nenabled = true\n[[industries]]\nid = \"energy\"\nname = \"Energy\"\n"))
+        .file("content/articles/a.md", "+++\naliases = [\"/old/a/\"]\ntitle = \"Alpha\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\", \"user\"]\nindustries = [\"energy\"]\n+++\nAlpha text cites {{ claim(case=\"c\", metric=\"m\") }}.\n")
+        .file("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"awareness\"\nroles = [\"decider\"]\n+++\nBeta {{ claim(case=\"c\", metric=\"m\", form=\"change\") }}.\n")
+        .file("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"consideration\"\nroles = [\"user\", \"decider\"]\nindustries = [\"energy\"]\n+++\nDelta text.\n")
+        .file("content/case-studies/c.md", case(""))
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\nWe cut costs by 40% for everyone.\n");
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.path(path)).unwrap();
+        assert!(text.contains(from), "{path} has no {from:?}");
+        site.write(path, text.replacen(from, to, 1));
+    };
+    let steps: &[(&str, &str, &str)] = &[
+        (
+            "content/articles/a.md",
+            "title = \"Alpha\"",
+            "title = \"Alpha 2\"",
+        ),
+        (
+            "content/articles/a.md",
+            "+++\nAlpha",
+            "summary = \"S\"\nauthor = \"Ann\"\nupdated = 2026-02-01\n+++\nAlpha",
+        ),
+        (
+            "content/articles/d.md",
+            "title = \"Delta\"",
+            "title = \"Delta 2\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "label = \"cost\"",
+            "label = \"costs\"\nperiod = \"a year\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "source = \"ledger\"",
+            "source = \"books\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "title = \"Case\"",
+            "title = \"Case 2\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "name = \"Q\"",
+            "name = \"Quinn\"\ntitle = \"CTO\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "approval = \"pending\"",
+            "approved = 2026-02-01",
+        ),
+        (
+            "content/case-studies/c.md",
+            "review_by = 2026-12-01",
+            "review_by = 2026-07-01",
+        ),
+        (
+            "content/articles/b.md",
+            "title = \"Beta\"",
+            "title = \"Beta 2\"",
+        ),
+        (
+            "content/articles/b.md",
+            "+++\nBeta",
+            "summary = \"Bee\"\n+++\nBeta",
+        ),
+        (
+            "content/case-studies/c.md",
+            "customer = \"C Corp\"",
+            "customer = \"C Inc\"",
+        ),
+        ("content/case-studies/c.md", "after = 60", "after = 50"),
+        (
+            "content/articles/a.md",
+            "title = \"Alpha 2\"",
+            "title = \"Alpha\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "name = \"P\"",
+            "name = \"P\"\nreview_by = 2026-03-01",
+        ),
+        (
+            "content/case-studies/c.md",
+            "text = \"Later.\"",
+            "text = \"Later, now.\"",
+        ),
+    ];
+    let mut not = Vec::new();
+    for (k, (path, from, to)) in steps.iter().enumerate() {
+        edit(path, from, to);
+        let r = assert_same(
+            &site,
+            &mut session,
+            &[path.strip_prefix("content/").unwrap()],
+        );
+        if !patched(&r) {
+            not.push(k);
+        }
+        let full = cairn::build(&options(&site, "full")).unwrap();
+        let messages = |ds: &[cairn::diagnostics::Diagnostic]| {
+            ds.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(messages(&r.warnings), messages(&full.warnings), "step {k}");
+    }
+    assert_eq!(not, [14, 15], "the steps not patched");
+}
+
+/// In a `--drafts` session, front-matter edits of a draft, a page scheduled for later and
+/// a case study pending approval (with a pending quote) are patched in, and the output
+/// equals a full `--drafts` build's.
+#[test]
+fn front_matter_patches_in_a_drafts_session_equal_a_full_drafts_build() {
+    let site = fixture()
+        .file("content/articles/e.md", "+++\ntitle = \"Eps\"\ndate = 2026-01-05\nstage = \"awareness\"\nroles = [\"decider\"]\ndraft = true\n+++\nEps {{ claim(case=\"p\", metric=\"m\") }}.\n")
+        .file("content/articles/f.md", "+++\ntitle = \"Fut\"\ndate = 2026-09-05\nstage = \"awareness\"\nroles = [\"decider\"]\n+++\nFut.\n")
+        .file("content/case-studies/p.md", "+++\ntitle = \"Pend\"\ndate = 2026-01-04\nroles = [\"decider\"]\ncustomer = \"P Corp\"\napproval = \"pending\"\n[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\n[[quotes]]\ntext = \"Later.\"\nname = \"P\"\napproval = \"pending\"\n+++\nPend.\n");
+    let mut o = options(&site, "inc");
+    o.drafts = true;
+    let mut session = Session::new(o, true);
+    session.build(None).unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.path(path)).unwrap();
+        assert!(text.contains(from), "{path} has no {from:?}");
+        site.write(path, text.replacen(from, to, 1));
+    };
+    let steps: &[(&str, &str, &str)] = &[
+        (
+            "content/articles/e.md",
+            "title = \"Eps\"",
+            "title = \"Eps 2\"",
+        ),
+        (
+            "content/articles/f.md",
+            "title = \"Fut\"",
+            "title = \"Fut 2\"",
+        ),
+        ("content/case-studies/p.md", "after = 60", "after = 40"),
+        (
+            "content/case-studies/p.md",
+            "name = \"P\"",
+            "name = \"Pat\"",
+        ),
+        (
+            "content/case-studies/p.md",
+            "title = \"Pend\"",
+            "title = \"Pending\"",
+        ),
+    ];
+    let mut not = Vec::new();
+    for (k, (path, from, to)) in steps.iter().enumerate() {
+        edit(path, from, to);
+        let r = session
+            .build(Some(&[path.strip_prefix("content/").unwrap().to_string()]))
+            .unwrap();
+        if !patched(&r) {
+            not.push(k);
+        }
+        let full = site.path("full");
+        let _ = std::fs::remove_dir_all(&full);
+        let mut o = options(&site, "full");
+        o.drafts = true;
+        cairn::build(&o).unwrap();
+        let (inc, fresh) = (read_output(&site.path("inc")), read_output(&full));
+        for ((n, a), (m, b)) in inc.iter().zip(&fresh) {
+            assert_eq!(n, m);
+            assert!(
+                a == b,
+                "step {k}: {n} differs\n{}\n----\n{}",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            );
+        }
+        assert_eq!(inc.len(), fresh.len());
+    }
+    assert!(not.is_empty(), "not patched: {not:?}");
+}
+
 /// A session following the clock: a quote whose approval comes into force meanwhile is
 /// shown by the next build, even one that patches an edit in (the last build's "now" no
 /// longer holds).

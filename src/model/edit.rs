@@ -109,7 +109,11 @@ pub fn patch_front(
         return None;
     }
     let edited = Page::new(meta, Arc::new(body));
-    if !super::evidence::overdue(std::slice::from_ref(&edited), options.now).is_empty() {
+    // Evidence past review is a warning, before the edit or after it; one about figures
+    // from data/ points into the CSV, not the page, so the caller cannot see it there.
+    let overdue =
+        |p: &Page| !super::evidence::overdue(std::slice::from_ref(p), options.now).is_empty();
+    if overdue(page) || overdue(&edited) {
         return None;
     }
     let citing = match &new_cases {

@@ -866,6 +866,35 @@ fn front_matter_patches_in_a_drafts_session_equal_a_full_drafts_build() {
     assert!(not.is_empty(), "not patched: {not:?}");
 }
 
+/// A case study whose figures came from `data/` with one past its review date has a
+/// warning that points into the CSV: once it gives its figures in its front matter
+/// instead (the same metric ids, no review date), the warning goes, as in a full build.
+#[test]
+fn figures_moved_from_a_csv_past_its_review_date_into_front_matter_drop_its_warning() {
+    let front = |metrics: &str| {
+        format!(
+            "+++\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\n{metrics}+++\nCase body.\n"
+        )
+    };
+    let site = fixture()
+        .file("content/case-studies/c.md", front("metrics_from = \"c.csv\"\n"))
+        .file(
+            "data/c.csv",
+            "id,label,before,after,better,source,as_of,review_by\nm,cost,100,60,lower,ledger,2026-01-01,2026-02-01\n",
+        );
+    let mut session = Session::new(options(&site, "inc"), true);
+    let first = session.build(None).unwrap();
+    assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
+    site.write(
+        "content/case-studies/c.md",
+        front("[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\n"),
+    );
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    let full = cairn::build(&options(&site, "full")).unwrap();
+    assert!(full.warnings.is_empty(), "{:?}", full.warnings);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
 /// A session following the clock: a quote whose approval comes into force meanwhile is
 /// shown by the next build, even one that patches an edit in (the last build's "now" no
 /// longer holds).

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::bodies::render_body;
 use super::cache::{Patcher, hash_of};
 use super::shortcodes::{CaseIndex, SiteShortcodes};
-use super::{Options, Page, PageMeta, Site};
+use super::{Options, Page, PageImage, PageMeta, Site};
 use crate::markdown::{self, Shortcodes};
 use crate::source::SourceFile;
 
@@ -128,7 +128,7 @@ pub fn patch_front(
 }
 
 /// Whether the new metadata `new` of a page leaves the site's shape as `old` made it:
-/// the same file, kind, language, URL, slug, aliases and image; the same date, weight,
+/// the same file, kind, language, URL, slug, aliases and image (wherever written); the same date, weight,
 /// stage, roles and industries (so every index and order over pages); the same
 /// publication; for a case study the same approval and metric ids (citations name
 /// metrics by position). Title, summary, author, `updated`, `extra`, quotes, figures
@@ -144,10 +144,18 @@ fn same_shape(old: &PageMeta, new: &PageMeta) -> bool {
         == (new.kind, new.lang, &new.key, &new.path, &new.content_path)
         && (old.date, old.weight, old.stage, &old.roles, &old.industries)
             == (new.date, new.weight, new.stage, &new.roles, &new.industries)
-        && (&old.slug, &old.url, &old.aliases, &old.image)
-            == (&new.slug, &new.url, &new.aliases, &new.image)
+        && (&old.slug, &old.url) == (&new.slug, &new.url)
+        && shown_alike(old) == shown_alike(new)
         && (old.draft, old.published) == (new.draft, new.published)
         && case(old) == case(new)
+}
+
+/// A page's aliases and image, without where they are written in its file (which only
+/// the diagnostics of a full build show, and no warning of the page may be about here).
+fn shown_alike(m: &PageMeta) -> (Vec<&str>, Option<PageImage>) {
+    let aliases = m.aliases.iter().map(|(a, _)| a.as_str()).collect();
+    let image = m.image.clone().map(|i| PageImage { at: 0, ..i });
+    (aliases, image)
 }
 
 /// Whether each industry a page names (`values`, as written) comes out with the name the

@@ -895,6 +895,25 @@ fn figures_moved_from_a_csv_past_its_review_date_into_front_matter_drop_its_warn
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
 
+/// Where a page's aliases and image are written in its file is no part of the site's
+/// shape: a longer title above them is patched in.
+#[test]
+fn a_title_above_aliases_and_an_image_is_patched_in() {
+    let article = |title: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\naliases = [\"/old/alpha/\"]\nimage = \"https://cdn.example.test/alpha.png\"\nimage_alt = \"A pump\"\n+++\nAlpha text.\n"
+        )
+    };
+    let site = fixture().file("content/articles/g.md", article("Alpha"));
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    site.write("content/articles/g.md", article("Alpha, renamed at length"));
+    let r = assert_same(&site, &mut session, &["articles/g.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    let alias = std::fs::read_to_string(site.path("inc/old/alpha/index.html")).unwrap();
+    assert!(alias.contains("Alpha, renamed at length"), "{alias}");
+}
+
 /// A session following the clock: a quote whose approval comes into force meanwhile is
 /// shown by the next build, even one that patches an edit in (the last build's "now" no
 /// longer holds).

@@ -340,6 +340,8 @@ impl Session {
         for new in texts {
             self.texts.insert(new.content_path.clone(), new);
         }
+        // The pages changed, whether or not any output shows what changed: index them.
+        index_in_background(&mut self.search, Some(&last.site));
         Some(Ok(patch_report(written, timings, last, start)))
     }
 
@@ -354,9 +356,6 @@ impl Session {
         self.open_output()?;
         let known = self.known_edits(changed);
         if let Some(report) = known.and_then(|changed| self.patch(changed, start)) {
-            if report.as_ref().is_ok_and(|r| r.rendered > 0) {
-                index_in_background(&mut self.search, self.last.as_ref().map(|l| &l.site));
-            }
             return report;
         }
         // Only a build that succeeds leaves something to patch.

@@ -79,8 +79,9 @@ pub fn fingerprint_hasher() -> ahash::AHasher {
 pub struct Patcher {
     pub(super) links: Arc<LinkIndex>,
     pub(super) cases: CaseIndex,
-    /// The earliest date of a page held back for being in the future: from then on, the
-    /// site has another page and only a full build is right.
+    /// The earliest time the site shows something else by the clock alone (a page held
+    /// back for being in the future is published, an approval comes into force, a day
+    /// begins for evidence with review dates): from then on, only a full build is right.
     pub(super) next_publish: Option<jiff::Timestamp>,
 }
 
@@ -116,10 +117,13 @@ pub(super) fn patcher(
         .then(|| Patcher::new(links, cases, next_publish))
 }
 
-/// The earliest time a page held back only by its date, or by an approval dated later,
-/// is published (drafts and pages pending approval wait for an edit).
+/// The earliest time after `now` at which the site shows something else by the clock
+/// alone: a page held back only by its date, or by an approval dated later, is
+/// published (drafts and pages pending approval wait for an edit); a published case
+/// study's approval or a quote's comes into force; or, where evidence has review dates,
+/// the next day begins (its status, and whether it is overdue, goes by the day).
 pub(super) fn next_publish(metas: &[MetaAt], now: jiff::Timestamp) -> Option<jiff::Timestamp> {
-    metas
+    let held = metas
         .iter()
         .filter(|(m, _)| !m.published && !m.draft)
         .filter_map(|(m, _)| {
@@ -130,8 +134,29 @@ pub(super) fn next_publish(metas: &[MetaAt], now: jiff::Timestamp) -> Option<jif
                 Approval::Unrecorded => None,
             };
             m.date.max(approved).filter(|&t| t > now)
-        })
-        .min()
+        });
+    let shown = metas
+        .iter()
+        .filter(|(m, _)| m.published)
+        .filter_map(|(m, _)| changes_by_clock(m, now));
+    held.chain(shown).min()
+}
+
+/// When published page `meta` shows something else by the clock alone, after `now`:
+/// when an approval of its case study or of a quote comes into force, or the next day
+/// when it has evidence to review by a date.
+pub(super) fn changes_by_clock(meta: &PageMeta, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+    let case = meta.case.as_ref()?;
+    let approvals = std::iter::once(case.approval).chain(case.quotes.iter().map(|q| q.approval));
+    let approved = approvals.filter_map(|a| a.granted_later(now)).min();
+    let reviewed = case.metrics.iter().any(|m| m.review.is_some())
+        || case.quotes.iter().any(|q| q.review.is_some());
+    let tomorrow = reviewed
+        .then(|| super::evidence::utc_date(now).tomorrow().ok())
+        .flatten()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp());
+    approved.into_iter().chain(tomorrow).min()
 }
 
 /// Re-render page `new`'s body in `site` when the edit touched nothing but its body: the

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::bodies::render_body;
 use super::cache::{Patcher, hash_of};
 use super::shortcodes::{CaseIndex, SiteShortcodes};
-use super::{Options, Page, PageMeta, Site};
+use super::{Options, Page, PageImage, PageMeta, Site};
 use crate::markdown::{self, Shortcodes};
 use crate::source::SourceFile;
 
@@ -70,6 +70,9 @@ pub fn patch_front(
     if fm.translated.is_some() || fm.metrics_from.is_some() {
         return None;
     }
+    if !site.config.industries_closed && !names_industries_alike(site, &fm.industries) {
+        return None;
+    }
     let words = Options {
         words: Arc::new(vec![(*site.words).clone()]),
         ..options.clone()
@@ -86,6 +89,11 @@ pub fn patch_front(
     // Industries found in content come and go with the pages naming them.
     let open = !site.config.industries_closed && page.meta.industries != meta.industries;
     if open || !same_shape(&page.meta, &meta, moves) || !(moves || keeps_place(site, i, &meta)) {
+        return None;
+    }
+    // What the page shows by the clock alone must change no sooner than the site did.
+    let changes = super::cache::changes_by_clock(&meta, options.now);
+    if changes.is_some_and(|t| patcher.next_publish.is_none_or(|n| t < n)) {
         return None;
     }
     let old_case = super::bodies::case_fingerprint(&page.meta);
@@ -111,7 +119,11 @@ pub fn patch_front(
         return None;
     }
     let edited = Page::new(meta, Arc::new(body));
-    if !super::evidence::overdue(std::slice::from_ref(&edited), options.now).is_empty() {
+    // Evidence past review is a warning, before the edit or after it; one about figures
+    // from data/ points into the CSV, not the page, so the caller cannot see it there.
+    let overdue =
+        |p: &Page| !super::evidence::overdue(std::slice::from_ref(p), options.now).is_empty();
+    if overdue(page) || overdue(&edited) {
         return None;
     }
     let citing = match &new_cases {
@@ -133,10 +145,10 @@ fn same_terms(old: &PageMeta, new: &PageMeta) -> bool {
 
 /// Whether the new metadata `new` of a page leaves the site's shape as `old` made it,
 /// but for its stage, roles and industries when it `moves`: the same file, kind,
-/// language, URL, slug, aliases and image; the same date and weight (so the site's
-/// order); the same publication; for a case study the same approval and metric ids
-/// (citations name metrics by position). Title, summary, author, `updated`, `extra`,
-/// quotes, figures and review dates may differ.
+/// language, URL, slug, aliases and image (wherever written); the same date and weight
+/// (so the site's order); the same publication; for a case study the same approval and
+/// metric ids (citations name metrics by position). Title, summary, author, `updated`,
+/// `extra`, quotes, figures and review dates may differ.
 fn same_shape(old: &PageMeta, new: &PageMeta, moves: bool) -> bool {
     fn case(m: &PageMeta) -> Option<(super::Approval, bool, Vec<&str>)> {
         m.case.as_ref().map(|c| {
@@ -150,10 +162,30 @@ fn same_shape(old: &PageMeta, new: &PageMeta, moves: bool) -> bool {
         && (moves || same_terms(old, new))
         // A page joins the journey with a stage or leaves it without one: a full build.
         && old.stage.is_some() == new.stage.is_some()
-        && (&old.slug, &old.url, &old.aliases, &old.image)
-            == (&new.slug, &new.url, &new.aliases, &new.image)
+        && (&old.slug, &old.url) == (&new.slug, &new.url)
+        && shown_alike(old) == shown_alike(new)
         && (old.draft, old.published) == (new.draft, new.published)
         && case(old) == case(new)
+}
+
+/// A page's aliases and image, without where they are written in its file (which only
+/// the diagnostics of a full build show, and no warning of the page may be about here).
+fn shown_alike(m: &PageMeta) -> (Vec<&str>, Option<PageImage>) {
+    let aliases = m.aliases.iter().map(|(a, _)| a.as_str()).collect();
+    let image = m.image.clone().map(|i| PageImage { at: 0, ..i });
+    (aliases, image)
+}
+
+/// Whether each industry a page names (`values`, as written) comes out with the name the
+/// site has for it. Where site.toml declares no industries, the first page naming one
+/// names it, as written there: a page written otherwise may rename it site-wide.
+fn names_industries_alike(site: &Site, values: &[String]) -> bool {
+    values.iter().all(|v| {
+        let id = slug::slugify(v);
+        (site.industries.iter())
+            .find(|ind| ind.id == id)
+            .is_some_and(|ind| super::meta::derive_name(v, &id) == ind.name)
+    })
 }
 
 /// Whether page `i`, with the new metadata `new`, stays where it is on each role's path:

@@ -258,7 +258,7 @@ fn resolve_industries<'f>(
 }
 
 /// "oil-and-gas" → "Oil and gas"; a value written with capitals is kept as written.
-fn derive_name(value: &str, id: &str) -> String {
+pub(super) fn derive_name(value: &str, id: &str) -> String {
     if value.chars().any(char::is_uppercase) {
         return value.trim().to_string();
     }

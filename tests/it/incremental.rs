@@ -692,3 +692,313 @@ fn fingerprints_kept_in_place_stay_right_over_a_run_of_edits() {
     site.write("content/articles/d.md", delta("date = 2026-01-03\n"));
     assert_same(&site, &mut session, &["articles/d.md"]);
 }
+
+/// Where site.toml declares no industries, each takes its name from the first page
+/// that names it, as written there: a page naming its industry otherwise renames it
+/// on every page that shows it, which a patch of that page alone must not miss.
+#[test]
+fn a_page_that_names_an_undeclared_industry_anew_renames_it_everywhere() {
+    let article = |industry: &str| {
+        format!(
+            "+++\ntitle = \"Alpha\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\nindustries = [\"{industry}\"]\n+++\nAlpha text.\n"
+        )
+    };
+    let site = TestSite::new()
+        .file("content/articles/a.md", article("Oil and Gas"))
+        .file("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"awareness\"\nroles = [\"user\"]\nindustries = [\"oil-and-gas\"]\n+++\nBeta text.\n");
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let listing =
+        || std::fs::read_to_string(site.path("inc/industries/oil-and-gas/index.html")).unwrap();
+    assert!(listing().contains("Oil and Gas"), "{}", listing());
+
+    site.write("content/articles/a.md", article("OIL AND GAS"));
+    assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(listing().contains("OIL AND GAS"), "{}", listing());
+    // Named as the site names it: patched in.
+    site.write(
+        "content/articles/a.md",
+        article("OIL AND GAS").replace("\"Alpha\"", "\"Alpha, renamed\""),
+    );
+    let r = assert_same(&site, &mut session, &["articles/a.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+}
+
+/// Front-matter edits of a site with email editions, aliases, a featured case study
+/// with quotes and review dates, claims in several forms and a warning elsewhere: each
+/// is patched in, and output and warnings equal a full build's; evidence brought past
+/// its review date (a warning) goes the whole way, and so does the next edit of it.
+#[test]
+fn front_matter_patches_keep_output_and_warnings_those_of_a_full_build() {
+    let case = |extra: &str| {
+        format!(
+            "+++\naliases = [\"/old/case/\"]\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\nfeatured = true\napproved = 2026-01-15\n{extra}[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\nas_of = 2026-01-01\nreview_by = 2026-12-01\n[[quotes]]\ntext = \"Great.\"\nname = \"Q\"\nreview_by = 2026-12-31\n[[quotes]]\ntext = \"Later.\"\nname = \"P\"\napproval = \"pending\"\n+++\nCase body.\n"
+        )
+    };
+    let site = TestSite::new()
+        .file("site.toml", format!("{SITE_TOML}[email]\nenabled = true\n[[industries]]\nid = \"energy\"\nname = \"Energy\"\n"))
+        .file("content/articles/a.md", "+++\naliases = [\"/old/a/\"]\ntitle = \"Alpha\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"decider\", \"user\"]\nindustries = [\"energy\"]\n+++\nAlpha text cites {{ claim(case=\"c\", metric=\"m\") }}.\n")
+        .file("content/articles/b.md", "+++\ntitle = \"Beta\"\ndate = 2026-01-02\nstage = \"awareness\"\nroles = [\"decider\"]\n+++\nBeta {{ claim(case=\"c\", metric=\"m\", form=\"change\") }}.\n")
+        .file("content/articles/d.md", "+++\ntitle = \"Delta\"\ndate = 2026-01-03\nstage = \"consideration\"\nroles = [\"user\", \"decider\"]\nindustries = [\"energy\"]\n+++\nDelta text.\n")
+        .file("content/case-studies/c.md", case(""))
+        .file("content/about.md", "+++\ntitle = \"About\"\n+++\nWe cut costs by 40% for everyone.\n");
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.path(path)).unwrap();
+        assert!(text.contains(from), "{path} has no {from:?}");
+        site.write(path, text.replacen(from, to, 1));
+    };
+    let steps: &[(&str, &str, &str)] = &[
+        (
+            "content/articles/a.md",
+            "title = \"Alpha\"",
+            "title = \"Alpha 2\"",
+        ),
+        (
+            "content/articles/a.md",
+            "+++\nAlpha",
+            "summary = \"S\"\nauthor = \"Ann\"\nupdated = 2026-02-01\n+++\nAlpha",
+        ),
+        (
+            "content/articles/d.md",
+            "title = \"Delta\"",
+            "title = \"Delta 2\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "label = \"cost\"",
+            "label = \"costs\"\nperiod = \"a year\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "source = \"ledger\"",
+            "source = \"books\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "title = \"Case\"",
+            "title = \"Case 2\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "name = \"Q\"",
+            "name = \"Quinn\"\ntitle = \"CTO\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "approval = \"pending\"",
+            "approved = 2026-02-01",
+        ),
+        (
+            "content/case-studies/c.md",
+            "review_by = 2026-12-01",
+            "review_by = 2026-07-01",
+        ),
+        (
+            "content/articles/b.md",
+            "title = \"Beta\"",
+            "title = \"Beta 2\"",
+        ),
+        (
+            "content/articles/b.md",
+            "+++\nBeta",
+            "summary = \"Bee\"\n+++\nBeta",
+        ),
+        (
+            "content/case-studies/c.md",
+            "customer = \"C Corp\"",
+            "customer = \"C Inc\"",
+        ),
+        ("content/case-studies/c.md", "after = 60", "after = 50"),
+        (
+            "content/articles/a.md",
+            "title = \"Alpha 2\"",
+            "title = \"Alpha\"",
+        ),
+        (
+            "content/case-studies/c.md",
+            "name = \"P\"",
+            "name = \"P\"\nreview_by = 2026-03-01",
+        ),
+        (
+            "content/case-studies/c.md",
+            "text = \"Later.\"",
+            "text = \"Later, now.\"",
+        ),
+    ];
+    let mut not = Vec::new();
+    for (k, (path, from, to)) in steps.iter().enumerate() {
+        edit(path, from, to);
+        let r = assert_same(
+            &site,
+            &mut session,
+            &[path.strip_prefix("content/").unwrap()],
+        );
+        if !patched(&r) {
+            not.push(k);
+        }
+        let full = cairn::build(&options(&site, "full")).unwrap();
+        let messages = |ds: &[cairn::diagnostics::Diagnostic]| {
+            ds.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(messages(&r.warnings), messages(&full.warnings), "step {k}");
+    }
+    assert_eq!(not, [14, 15], "the steps not patched");
+}
+
+/// In a `--drafts` session, front-matter edits of a draft, a page scheduled for later and
+/// a case study pending approval (with a pending quote) are patched in, and the output
+/// equals a full `--drafts` build's.
+#[test]
+fn front_matter_patches_in_a_drafts_session_equal_a_full_drafts_build() {
+    let site = fixture()
+        .file("content/articles/e.md", "+++\ntitle = \"Eps\"\ndate = 2026-01-05\nstage = \"awareness\"\nroles = [\"decider\"]\ndraft = true\n+++\nEps {{ claim(case=\"p\", metric=\"m\") }}.\n")
+        .file("content/articles/f.md", "+++\ntitle = \"Fut\"\ndate = 2026-09-05\nstage = \"awareness\"\nroles = [\"decider\"]\n+++\nFut.\n")
+        .file("content/case-studies/p.md", "+++\ntitle = \"Pend\"\ndate = 2026-01-04\nroles = [\"decider\"]\ncustomer = \"P Corp\"\napproval = \"pending\"\n[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\n[[quotes]]\ntext = \"Later.\"\nname = \"P\"\napproval = \"pending\"\n+++\nPend.\n");
+    let mut o = options(&site, "inc");
+    o.drafts = true;
+    let mut session = Session::new(o, true);
+    session.build(None).unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.path(path)).unwrap();
+        assert!(text.contains(from), "{path} has no {from:?}");
+        site.write(path, text.replacen(from, to, 1));
+    };
+    let steps: &[(&str, &str, &str)] = &[
+        (
+            "content/articles/e.md",
+            "title = \"Eps\"",
+            "title = \"Eps 2\"",
+        ),
+        (
+            "content/articles/f.md",
+            "title = \"Fut\"",
+            "title = \"Fut 2\"",
+        ),
+        ("content/case-studies/p.md", "after = 60", "after = 40"),
+        (
+            "content/case-studies/p.md",
+            "name = \"P\"",
+            "name = \"Pat\"",
+        ),
+        (
+            "content/case-studies/p.md",
+            "title = \"Pend\"",
+            "title = \"Pending\"",
+        ),
+    ];
+    let mut not = Vec::new();
+    for (k, (path, from, to)) in steps.iter().enumerate() {
+        edit(path, from, to);
+        let r = session
+            .build(Some(&[path.strip_prefix("content/").unwrap().to_string()]))
+            .unwrap();
+        if !patched(&r) {
+            not.push(k);
+        }
+        let full = site.path("full");
+        let _ = std::fs::remove_dir_all(&full);
+        let mut o = options(&site, "full");
+        o.drafts = true;
+        cairn::build(&o).unwrap();
+        let (inc, fresh) = (read_output(&site.path("inc")), read_output(&full));
+        for ((n, a), (m, b)) in inc.iter().zip(&fresh) {
+            assert_eq!(n, m);
+            assert!(
+                a == b,
+                "step {k}: {n} differs\n{}\n----\n{}",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            );
+        }
+        assert_eq!(inc.len(), fresh.len());
+    }
+    assert!(not.is_empty(), "not patched: {not:?}");
+}
+
+/// A case study whose figures came from `data/` with one past its review date has a
+/// warning that points into the CSV: once it gives its figures in its front matter
+/// instead (the same metric ids, no review date), the warning goes, as in a full build.
+#[test]
+fn figures_moved_from_a_csv_past_its_review_date_into_front_matter_drop_its_warning() {
+    let front = |metrics: &str| {
+        format!(
+            "+++\ntitle = \"Case\"\ndate = 2026-01-04\nroles = [\"decider\"]\nindustries = [\"energy\"]\ncustomer = \"C Corp\"\n{metrics}+++\nCase body.\n"
+        )
+    };
+    let site = fixture()
+        .file("content/case-studies/c.md", front("metrics_from = \"c.csv\"\n"))
+        .file(
+            "data/c.csv",
+            "id,label,before,after,better,source,as_of,review_by\nm,cost,100,60,lower,ledger,2026-01-01,2026-02-01\n",
+        );
+    let mut session = Session::new(options(&site, "inc"), true);
+    let first = session.build(None).unwrap();
+    assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
+    site.write(
+        "content/case-studies/c.md",
+        front("[[metrics]]\nid = \"m\"\nlabel = \"cost\"\nbefore = 100\nafter = 60\nbetter = \"lower\"\nsource = \"ledger\"\n"),
+    );
+    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    let full = cairn::build(&options(&site, "full")).unwrap();
+    assert!(full.warnings.is_empty(), "{:?}", full.warnings);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}
+
+/// Where a page's aliases and image are written in its file is no part of the site's
+/// shape: a longer title above them is patched in.
+#[test]
+fn a_title_above_aliases_and_an_image_is_patched_in() {
+    let article = |title: &str| {
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\naliases = [\"/old/alpha/\"]\nimage = \"https://cdn.example.test/alpha.png\"\nimage_alt = \"A pump\"\n+++\nAlpha text.\n"
+        )
+    };
+    let site = fixture().file("content/articles/g.md", article("Alpha"));
+    let mut session = Session::new(options(&site, "inc"), true);
+    session.build(None).unwrap();
+    site.write("content/articles/g.md", article("Alpha, renamed at length"));
+    let r = assert_same(&site, &mut session, &["articles/g.md"]);
+    assert!(patched(&r), "{:?}", r.timings.phases);
+    let alias = std::fs::read_to_string(site.path("inc/old/alpha/index.html")).unwrap();
+    assert!(alias.contains("Alpha, renamed at length"), "{alias}");
+}
+
+/// A session following the clock: a quote whose approval comes into force meanwhile is
+/// shown by the next build, even one that patches an edit in (the last build's "now" no
+/// longer holds).
+#[test]
+fn a_quote_approved_meanwhile_shows_once_its_time_comes_in_a_patched_edit() {
+    let soon = jiff::Timestamp::now() + std::time::Duration::from_secs(2);
+    let soon = soon.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let site = fixture();
+    let case = std::fs::read_to_string(site.path("content/case-studies/c.md")).unwrap();
+    let quote =
+        format!("[[quotes]]\ntext = \"Worth every hour.\"\nname = \"Q\"\napproved = {soon}\n+++");
+    site.write(
+        "content/case-studies/c.md",
+        case.replacen("+++\nCase", &format!("{quote}\nCase"), 1),
+    );
+    let mut session = Session::new(options(&site, "inc"), true).following_the_clock();
+    session.build(None).unwrap();
+    let page = || std::fs::read_to_string(site.path("inc/case-studies/c/index.html")).unwrap();
+    assert!(
+        !page().contains("Worth every hour."),
+        "approved later: not shown yet"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    let case = std::fs::read_to_string(site.path("content/case-studies/c.md")).unwrap();
+    site.write(
+        "content/case-studies/c.md",
+        case.replacen("title = \"Case\"", "title = \"The case\"", 1),
+    );
+    session
+        .build(Some(&["case-studies/c.md".to_string()]))
+        .unwrap();
+    assert!(
+        page().contains("Worth every hour."),
+        "approved now: shown\n{}",
+        page()
+    );
+}

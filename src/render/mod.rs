@@ -393,10 +393,11 @@ pub fn render_changed(
         }
     }
     reuse_cards(&cx, fingerprints, &touched, &render);
-    // The longest listings first: started last, one would keep a core busy alone.
+    // The longest listings first: started last, one would keep a core busy alone. The
+    // proof page, a table of every metric of every case study, is the slowest of all.
     render.sort_by_cached_key(|(job, _)| {
         let cards: usize = listed_pages(site, job).iter().map(|l| l.len()).sum();
-        std::cmp::Reverse(cards)
+        (*job != Job::Proof, std::cmp::Reverse(cards))
     });
     let done = write_jobs(&cx, &render, sink, &|job| printer.job(job))?;
     if done.iter().any(|(_, path)| fingerprints.of(path).is_none()) {

@@ -174,11 +174,7 @@ impl Session {
             &last.patcher,
             &new,
             &crate::theme::ShortcodeTemplates { theme: &last.theme },
-            &model::Options {
-                drafts: options.drafts,
-                now: options.now,
-                words: std::sync::Arc::new(Vec::new()),
-            },
+            &self.patch_options(),
             &|path| texts.get(path).cloned(),
         )?;
         // The report gives the last build's warnings: none may be about a page rendered again.
@@ -204,6 +200,15 @@ impl Session {
         self.write_patch(edits, Some(front), timings, start)
     }
 
+    /// The model's options for a patch: its words are the site's it patches.
+    fn patch_options(&self) -> model::Options {
+        model::Options {
+            drafts: self.options.drafts,
+            now: self.options.now,
+            words: std::sync::Arc::new(Vec::new()),
+        }
+    }
+
     /// Takes the content paths of the edited files; gives each changed page's new value,
     /// or `None` when some edit is more than a body change (a full build is needed then).
     /// Files saved without a change are left out.
@@ -225,12 +230,7 @@ impl Session {
                 old,
                 &new,
                 &crate::theme::ShortcodeTemplates { theme: &last.theme },
-                &model::Options {
-                    drafts: options.drafts,
-                    now: options.now,
-                    // A patch words claims as the site it patches does.
-                    words: std::sync::Arc::new(Vec::new()),
-                },
+                &self.patch_options(),
             )?;
             let same_card = render::card_hash(&last.site, index, &last.site.pages[index])
                 == render::card_hash(&last.site, index, &page);

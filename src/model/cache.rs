@@ -177,14 +177,9 @@ pub fn patch(
     if patcher.next_publish.is_some_and(|t| options.now >= t) || !site.translations.is_empty() {
         return None;
     }
-    // One lookup per edit: a scan costs less than keeping a map up to date on every build.
-    let i = site
-        .pages
-        .iter()
-        .position(|p| p.meta.content_path == new.content_path)?;
+    let (i, page_body) = clean_page(site, &new.content_path)?;
     let page = &site.pages[i];
-    let page_body = page.body.get();
-    if !page_body.diagnostics.is_empty() || !page_body.anchor_refs.is_empty() {
+    if !page_body.anchor_refs.is_empty() {
         return None;
     }
     let old_split = split_front_matter(&old.text).ok()?;
@@ -216,6 +211,18 @@ pub fn patch(
         // The site's list of images shown (whose variants a build makes) stays right.
         && body.images.iter().map(|s| &s.url).eq(page_body.images.iter().map(|s| &s.url));
     same.then(|| (i, Page::new(Arc::new(meta), Arc::new(body))))
+}
+
+/// The page at `content_path` and its body, when the body has no problems (a patch
+/// would lose them: only a full build reports every problem).
+pub(super) fn clean_page(
+    site: &Site,
+    content_path: &str,
+) -> Option<(usize, Arc<markdown::Rendered>)> {
+    // One lookup per edit: a scan costs less than keeping a map up to date on every build.
+    let i = (site.pages.iter()).position(|p| p.meta.content_path == content_path)?;
+    let body = site.pages[i].body.get();
+    body.diagnostics.is_empty().then_some((i, body))
 }
 
 /// The `(case, metric)` pairs a body's claims cite, sorted, each once.

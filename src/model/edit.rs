@@ -56,15 +56,8 @@ pub fn patch_front(
     {
         return None;
     }
-    let i = site
-        .pages
-        .iter()
-        .position(|p| p.meta.content_path == new.content_path)?;
+    let (i, old_body) = super::cache::clean_page(site, &new.content_path)?;
     let page = &site.pages[i];
-    let old_body = page.body.get();
-    if !old_body.diagnostics.is_empty() {
-        return None;
-    }
     let (fm, front_offset, body_offset) = super::parse::parse_file(new, None).ok()?;
     // A translation, or figures from data/ (which a full build reads again), is not for here.
     if fm.translated.is_some() || fm.metrics_from.is_some() {

@@ -232,163 +232,191 @@ fn a_front_matter_edit_that_keeps_the_site_s_shape_is_patched_in() {
     let site = fixture();
     let mut session = Session::new(options(&site, "inc"), true);
     session.build(None).unwrap();
-    let edit = |path: &str, from: &str, to: &str| {
-        let text = std::fs::read_to_string(site.path(path)).unwrap();
-        assert!(text.contains(from), "{path} has no {from:?}");
-        site.write(path, text.replacen(from, to, 1));
+    let (a, c) = ("articles/a.md", "case-studies/c.md");
+    let shown = |path: &str, text: &str| {
+        let page = std::fs::read_to_string(site.path(path)).unwrap();
+        assert!(page.contains(text), "{path} shows no {text:?}:\n{page}");
     };
 
-    edit(
-        "content/articles/a.md",
-        "title = \"Alpha\"",
-        "title = \"Alpha, renamed\"",
+    let r = save(
+        &site,
+        &mut session,
+        a,
+        &[("title = \"Alpha\"", "title = \"Alpha, renamed\"")],
+        Some(true),
     );
-    let r = assert_same(&site, &mut session, &["articles/a.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
     assert!(r.rendered > 1, "listings and neighbours show the title");
-    let about = std::fs::read_to_string(site.path("inc/roles/decider/index.html")).unwrap();
-    assert!(about.contains("Alpha, renamed"));
+    shown("inc/roles/decider/index.html", "Alpha, renamed");
+    let summary = ("+++\nAlpha", "summary = \"What Alpha says.\"\n+++\nAlpha");
+    save(&site, &mut session, a, &[summary], Some(true));
 
-    edit(
-        "content/articles/a.md",
-        "+++\nAlpha",
-        "summary = \"What Alpha says.\"\n+++\nAlpha",
+    // The figures of a cited metric: the citing article's claim is worded anew; and
+    // again, over the patched case study: claims now resolve against its new figures.
+    save(
+        &site,
+        &mut session,
+        c,
+        &[("after = 60", "after = 45")],
+        Some(true),
     );
-    let r = assert_same(&site, &mut session, &["articles/a.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
-
-    // The figures of a cited metric: the citing article's claim is worded anew.
-    edit("content/case-studies/c.md", "after = 60", "after = 45");
-    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
-    let b = std::fs::read_to_string(site.path("inc/articles/b/index.html")).unwrap();
-    assert!(b.contains("reduced cost by 55%"), "{b}");
-    // And again, over the patched case study: claims now resolve against its new figures.
-    edit("content/articles/b.md", "Beta {{", "Beta, again, {{");
-    let r = assert_same(&site, &mut session, &["articles/b.md"]);
+    shown("inc/articles/b/index.html", "reduced cost by 55%");
+    let r = save(
+        &site,
+        &mut session,
+        "articles/b.md",
+        &[("Beta {{", "Beta, again, {{")],
+        None,
+    );
     assert!(r.timings.phases.len() == 3, "{:?}", r.timings.phases);
-    let b = std::fs::read_to_string(site.path("inc/articles/b/index.html")).unwrap();
-    assert!(b.contains("reduced cost by 55%"), "{b}");
-
-    // A customer's name, a title and a body at once.
-    edit(
-        "content/case-studies/c.md",
-        "customer = \"C Corp\"",
-        "customer = \"C Corporation\"",
+    shown("inc/articles/b/index.html", "reduced cost by 55%");
+    // A customer's name and a body at once.
+    let customer = ("customer = \"C Corp\"", "customer = \"C Corporation\"");
+    save(
+        &site,
+        &mut session,
+        c,
+        &[customer, ("Case body.", "Case body, longer.")],
+        Some(true),
     );
-    edit(
-        "content/case-studies/c.md",
-        "Case body.",
-        "Case body, longer.",
-    );
-    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
 
     // Within a stage of a role's path, pages of one date are in title order: a title
     // that moves the page there changes the shape; one that keeps its place does not.
     site.write("content/articles/f.md", "+++\ntitle = \"Zeta\"\ndate = 2026-01-01\nstage = \"awareness\"\nroles = [\"user\"]\n+++\nZeta.\n");
     assert_same(&site, &mut session, &["articles/f.md"]);
-    edit("content/articles/f.md", "Zeta\"", "Aardvark\"");
-    let r = assert_same(&site, &mut session, &["articles/f.md"]);
-    assert!(!patched(&r), "{:?}", r.timings.phases);
-    edit("content/articles/f.md", "Aardvark\"", "Abacus\"");
-    let r = assert_same(&site, &mut session, &["articles/f.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
+    save(
+        &site,
+        &mut session,
+        "articles/f.md",
+        &[("Zeta\"", "Aardvark\"")],
+        Some(false),
+    );
+    save(
+        &site,
+        &mut session,
+        "articles/f.md",
+        &[("Aardvark\"", "Abacus\"")],
+        Some(true),
+    );
 
-    // The shape changes: the stage moves the page between listings.
-    edit(
-        "content/articles/a.md",
-        "stage = \"awareness\"",
-        "stage = \"decision\"",
+    // A stage, roles and industries move the page between listings, role paths and
+    // industry pages; a case study moves too, and back, with its title.
+    save(
+        &site,
+        &mut session,
+        a,
+        &[("stage = \"awareness\"", "stage = \"decision\"")],
+        Some(true),
     );
-    let r = assert_same(&site, &mut session, &["articles/a.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
-    let decision = std::fs::read_to_string(site.path("inc/stages/decision/index.html")).unwrap();
-    assert!(decision.contains("Alpha, renamed"), "{decision}");
-    // Roles and industries move it between role paths and industry pages.
-    edit(
-        "content/articles/a.md",
-        "roles = [\"decider\", \"user\"]",
-        "roles = [\"buyer\"]",
+    shown("inc/stages/decision/index.html", "Alpha, renamed");
+    save(
+        &site,
+        &mut session,
+        a,
+        &[("roles = [\"decider\", \"user\"]", "roles = [\"buyer\"]")],
+        Some(true),
     );
-    let r = assert_same(&site, &mut session, &["articles/a.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
-    edit(
-        "content/articles/a.md",
+    let industries = (
         "industries = [\"energy\"]",
         "industries = [\"logistics\", \"energy\"]",
     );
-    let r = assert_same(&site, &mut session, &["articles/a.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
-    // A case study moves too, and back, with its title.
-    edit(
-        "content/case-studies/c.md",
-        "roles = [\"decider\"]",
-        "stage = \"consideration\"\nroles = [\"user\"]",
+    save(&site, &mut session, a, &[industries], Some(true));
+    let moved = "stage = \"consideration\"\nroles = [\"user\"]";
+    save(
+        &site,
+        &mut session,
+        c,
+        &[("roles = [\"decider\"]", moved)],
+        Some(true),
     );
-    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
-    edit(
-        "content/case-studies/c.md",
-        "stage = \"consideration\"\nroles = [\"user\"]",
-        "roles = [\"decider\"]",
+    let title = ("title = \"Case\"", "title = \"Case, moved back\"");
+    save(
+        &site,
+        &mut session,
+        c,
+        &[(moved, "roles = [\"decider\"]"), title],
+        Some(true),
     );
-    edit(
-        "content/case-studies/c.md",
-        "title = \"Case\"",
-        "title = \"Case, moved back\"",
+    save(
+        &site,
+        &mut session,
+        c,
+        &[("title = \"Case, moved back\"", "title = \"Case\"")],
+        Some(true),
     );
-    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
-    edit(
-        "content/case-studies/c.md",
-        "title = \"Case, moved back\"",
-        "title = \"Case\"",
-    );
-    assert_same(&site, &mut session, &["case-studies/c.md"]);
     // The date moves it in the site's order, which every index refers to: a full build.
-    edit(
-        "content/articles/a.md",
-        "date = 2026-01-01",
-        "date = 2026-01-05",
+    save(
+        &site,
+        &mut session,
+        a,
+        &[("date = 2026-01-01", "date = 2026-01-05")],
+        Some(false),
     );
-    let r = assert_same(&site, &mut session, &["articles/a.md"]);
-    assert!(!patched(&r), "{:?}", r.timings.phases);
 
-    // Evidence past its review date is a warning the report must carry: a full build.
-    edit(
-        "content/case-studies/c.md",
+    // Evidence past its review date is a warning the report must carry: a full build;
+    // while the page has a warning, edits of it go the whole way, and keep it.
+    let review = (
         "source = \"ledger\"",
         "source = \"ledger\"\nreview_by = 2026-02-01",
     );
-    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
-    assert!(!patched(&r), "{:?}", r.timings.phases);
+    let r = save(&site, &mut session, c, &[review], Some(false));
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-    // While the page has a warning, edits of it go the whole way, and keep it.
-    edit(
-        "content/case-studies/c.md",
-        "title = \"Case\"",
-        "title = \"The case\"",
+    let r = save(
+        &site,
+        &mut session,
+        c,
+        &[("title = \"Case\"", "title = \"The case\"")],
+        Some(false),
     );
-    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
-    assert!(!patched(&r), "{:?}", r.timings.phases);
     assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-    edit("content/case-studies/c.md", "\nreview_by = 2026-02-01", "");
-    let r = assert_same(&site, &mut session, &["case-studies/c.md"]);
+    let r = save(
+        &site,
+        &mut session,
+        c,
+        &[("\nreview_by = 2026-02-01", "")],
+        None,
+    );
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 
     // An error is reported by a full build, and the next good save is patched again.
-    edit("content/articles/d.md", "title = \"Delta\"", "title = \"\"");
-    assert!(session.build(Some(&["articles/d.md".to_string()])).is_err());
-    edit("content/articles/d.md", "title = \"\"", "title = \"Delta\"");
-    assert_same(&site, &mut session, &["articles/d.md"]);
-    edit(
+    let text = std::fs::read_to_string(site.path("content/articles/d.md")).unwrap();
+    site.write(
         "content/articles/d.md",
-        "title = \"Delta\"",
-        "title = \"Delta, again\"",
+        text.replacen("title = \"Delta\"", "title = \"\"", 1),
     );
-    let r = assert_same(&site, &mut session, &["articles/d.md"]);
-    assert!(patched(&r), "{:?}", r.timings.phases);
+    assert!(session.build(Some(&["articles/d.md".to_string()])).is_err());
+    site.write("content/articles/d.md", text);
+    assert_same(&site, &mut session, &["articles/d.md"]);
+    let again = ("title = \"Delta\"", "title = \"Delta, again\"");
+    save(&site, &mut session, "articles/d.md", &[again], Some(true));
+}
+
+/// Replace `from` (which must be there) by `to` once in the site's file `path`.
+fn replace_in(site: &TestSite, path: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(path)).unwrap();
+    assert!(text.contains(from), "{path} has no {from:?}");
+    site.write(path, text.replacen(from, to, 1));
+}
+
+/// Replace in `content/<path>` each `(from, to)` of `edits` (once; each must be there),
+/// rebuild with `session`, check the output against a full build and, when `patched`
+/// says, whether the edit was patched in; gives the report.
+fn save(
+    site: &TestSite,
+    session: &mut Session,
+    path: &str,
+    edits: &[(&str, &str)],
+    patched: Option<bool>,
+) -> cairn::Report {
+    let file = format!("content/{path}");
+    for (from, to) in edits {
+        replace_in(site, &file, from, to);
+    }
+    let r = assert_same(site, session, &[path]);
+    if let Some(expected) = patched {
+        let phases = &r.timings.phases;
+        assert_eq!(self::patched(&r), expected, "{path} {edits:?}: {phases:?}");
+    }
+    r
 }
 
 /// An edit that touches nothing but a body, and nothing a card, a link or a claim
@@ -744,11 +772,7 @@ fn front_matter_patches_keep_output_and_warnings_those_of_a_full_build() {
         .file("content/about.md", "+++\ntitle = \"About\"\n+++\nWe cut costs by 40% for everyone.\n");
     let mut session = Session::new(options(&site, "inc"), true);
     session.build(None).unwrap();
-    let edit = |path: &str, from: &str, to: &str| {
-        let text = std::fs::read_to_string(site.path(path)).unwrap();
-        assert!(text.contains(from), "{path} has no {from:?}");
-        site.write(path, text.replacen(from, to, 1));
-    };
+    let edit = |path: &str, from: &str, to: &str| replace_in(&site, path, from, to);
     let steps: &[(&str, &str, &str)] = &[
         (
             "content/articles/a.md",
@@ -860,11 +884,7 @@ fn front_matter_patches_in_a_drafts_session_equal_a_full_drafts_build() {
     o.drafts = true;
     let mut session = Session::new(o, true);
     session.build(None).unwrap();
-    let edit = |path: &str, from: &str, to: &str| {
-        let text = std::fs::read_to_string(site.path(path)).unwrap();
-        assert!(text.contains(from), "{path} has no {from:?}");
-        site.write(path, text.replacen(from, to, 1));
-    };
+    let edit = |path: &str, from: &str, to: &str| replace_in(&site, path, from, to);
     let steps: &[(&str, &str, &str)] = &[
         (
             "content/articles/e.md",

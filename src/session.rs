@@ -269,44 +269,26 @@ impl Session {
         staging.clean_up_in_background();
         let pages: Vec<usize> = edits.iter().map(|e| e.index).collect();
         let listings = render::listing_count(&last.site);
-        let mut edits = edits;
-        // The edited page moves between lists: put in with every index over it.
-        let moving = front.as_ref().filter(|f| f.moves).map(|_| edits.remove(0));
-        let (old, mut texts) = swap_in(&mut last.site, edits);
-        let reshaped = moving.map(|e| {
-            texts.push(e.text);
-            model::reshape(&mut last.site, e.index, e.page)
+        let moves = front.as_ref().is_some_and(|f| f.moves);
+        let (old, texts, reshaped) = put_in(&mut last.site, edits, moves);
+        let edited = front.is_some().then(|| render::Edited {
+            pages: &pages,
+            relinked: reshaped.as_ref().map_or(&[], |r| &r.relinked[..]),
+            moved: reshaped.as_ref().map(|r| render::Moved {
+                stages: &r.stages,
+                roles: &r.roles,
+                industries: &r.industries,
+                listings,
+            }),
         });
-        let rendered = match &front {
-            Some(_) => {
-                let edited = render::Edited {
-                    pages: &pages,
-                    relinked: reshaped.as_ref().map_or(&[], |r| &r.relinked[..]),
-                    moved: reshaped.as_ref().map(|r| render::Moved {
-                        stages: &r.stages,
-                        roles: &r.roles,
-                        industries: &r.industries,
-                        listings,
-                    }),
-                };
-                render::render_changed(
-                    &last.site,
-                    &last.theme,
-                    &options.render,
-                    &staging,
-                    fingerprints,
-                    &edited,
-                )
-            }
-            None => render::render_pages(
-                &last.site,
-                &last.theme,
-                &options.render,
-                &staging,
-                fingerprints,
-                &pages,
-            ),
-        };
+        let rendered = render_patch(
+            last,
+            &options.render,
+            &staging,
+            fingerprints,
+            edited,
+            &pages,
+        );
         let written = match rendered {
             Ok(Some(n)) => n,
             // Something site-wide changed, or the page template failed: a full build
@@ -554,6 +536,23 @@ impl Session {
     }
 }
 
+/// Render what a patch of `last`'s site changed into `sink`: what shows the pages
+/// `edited` (a front-matter edit), or else just the `pages` whose bodies changed.
+fn render_patch(
+    last: &Last,
+    options: &render::RenderOptions,
+    sink: &dyn render::Sink,
+    fingerprints: &mut render::Fingerprints,
+    edited: Option<render::Edited>,
+    pages: &[usize],
+) -> Result<Option<usize>, RenderError> {
+    let (site, theme) = (&last.site, &last.theme);
+    match edited {
+        Some(edited) => render::render_changed(site, theme, options, sink, fingerprints, &edited),
+        None => render::render_pages(site, theme, options, sink, fingerprints, pages),
+    }
+}
+
 /// After a build committed `site` (`None`: a session that keeps no site): index it on a
 /// thread of `search`'s own, in every language, when search is on.
 fn index_in_background(search: &mut crate::search::Background, site: Option<&Site>) {
@@ -581,6 +580,26 @@ struct BodyEdit {
     /// The file's new text.
     text: std::sync::Arc<source::SourceFile>,
 }
+
+/// Takes a site and edits, the first of which `moves` its page between lists when
+/// set; puts each in (the first with [`model::reshape`] then). Gives back the pages it
+/// replaced but the moved one (as edits), the edits' texts, and what the move replaced.
+fn put_in(
+    site: &mut Site,
+    mut edits: Vec<BodyEdit>,
+    moves: bool,
+) -> (Vec<BodyEdit>, Vec<SharedText>, Option<model::Reshaped>) {
+    let moving = moves.then(|| edits.remove(0));
+    let (old, mut texts) = swap_in(site, edits);
+    let reshaped = moving.map(|e| {
+        texts.push(e.text);
+        model::reshape(site, e.index, e.page)
+    });
+    (old, texts, reshaped)
+}
+
+/// A file's text, shared with the session's texts.
+type SharedText = std::sync::Arc<source::SourceFile>;
 
 /// Takes a site and body edits; puts each edit's page in its place and gives back the
 /// pages it replaced (as edits, to undo it with) and the edits' texts.

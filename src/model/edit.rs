@@ -58,22 +58,7 @@ pub fn patch_front(
     }
     let (i, old_body) = super::cache::clean_page(site, &new.content_path)?;
     let page = &site.pages[i];
-    let (fm, front_offset, body_offset) = super::parse::parse_file(new, None).ok()?;
-    // A translation, or figures from data/ (which a full build reads again), is not for here.
-    if fm.translated.is_some() || fm.metrics_from.is_some() {
-        return None;
-    }
-    if !site.config.industries_closed && !names_industries_alike(site, &fm.industries) {
-        return None;
-    }
-    let words = Options {
-        words: Arc::new(vec![(*site.words).clone()]),
-        ..options.clone()
-    };
-    let urls = std::slice::from_ref(&site.urls);
-    let resolve = (&site.config, urls, &site.industries[..], &site.data);
-    let mut meta = super::meta::resolve_one(resolve, &words, new, fm, front_offset).ok()?;
-    meta.source_hash = hash_of(&*new.text);
+    let (meta, body_offset) = resolve(site, new, options)?;
     let moves = !same_terms(&page.meta, &meta);
     // Only articles and case studies are on the lists (a page's terms are its own).
     if moves && meta.kind == super::Kind::Page {
@@ -129,6 +114,29 @@ pub fn patch_front(
         cases: new_cases.map(Cases),
         moves,
     })
+}
+
+/// The new metadata of the page whose new text is `new`, resolved against the site's
+/// terms, and where its body starts; `None` when it has an error, is a translation,
+/// takes figures from data/ (which a full build reads again) or names an industry
+/// otherwise than the site does.
+fn resolve(site: &Site, new: &SourceFile, options: &Options) -> Option<(PageMeta, usize)> {
+    let (fm, front_offset, body_offset) = super::parse::parse_file(new, None).ok()?;
+    if fm.translated.is_some() || fm.metrics_from.is_some() {
+        return None;
+    }
+    if !site.config.industries_closed && !names_industries_alike(site, &fm.industries) {
+        return None;
+    }
+    let words = Options {
+        words: Arc::new(vec![(*site.words).clone()]),
+        ..options.clone()
+    };
+    let urls = std::slice::from_ref(&site.urls);
+    let resolve = (&site.config, urls, &site.industries[..], &site.data);
+    let mut meta = super::meta::resolve_one(resolve, &words, new, fm, front_offset).ok()?;
+    meta.source_hash = hash_of(&*new.text);
+    Some((meta, body_offset))
 }
 
 /// Whether a page keeps its stage, roles and industries.

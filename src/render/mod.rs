@@ -317,7 +317,6 @@ pub fn render_changed(
     fingerprints: &mut Fingerprints,
     edited: &Edited,
 ) -> Result<Option<usize>, RenderError> {
-    let pages = edited.pages;
     if fingerprints.cards().len() != site.pages.len() || !site.translations.is_empty() {
         return Ok(None);
     }
@@ -331,7 +330,7 @@ pub fn render_changed(
     }
     let cx = Ctx::new(site, theme, options, false);
     let without = without_counts(&cx.site_view);
-    let touched = touched_cards(site, pages);
+    let touched = touched_cards(site, edited.pages);
     let printer = Fingerprinter::new(&cx, &without, fingerprints, false).knowing(&touched);
     // Every page and card is fingerprinted with the part of `site` the last build showed
     // it (a page moved between lists changes the counts, which they must not show).
@@ -352,46 +351,11 @@ pub fn render_changed(
         .filter(|&i| printer.card_of(i) != known[i])
         .collect();
     cards.sort_unstable();
-    // A listing's view is made of the cards it lists, the site part and the lists
-    // themselves, which the edit left as they were: one listing no changed card is
-    // not fingerprinted again.
-    let mut changed = vec![false; site.pages.len()];
-    cards.iter().for_each(|&i| changed[i] = true);
-    let mut todo: Vec<Job> = site_jobs(site)
-        .into_iter()
-        .filter(|job| {
-            let lists = listed_pages(site, job);
-            lists.is_empty()
-                || lists.iter().any(|l| l.iter().any(|&i| changed[i]))
-                || edited.moved.as_ref().is_some_and(|m| m.shows(job))
-                || !printer.same_site_part(jobs::template_of(site, *job))
-        })
-        .collect();
-    if fingerprints.of(crate::urls::REDIRECTS_FILE).is_some() {
-        todo.push(Job::Redirects);
-    }
-    let mut shown = showing(site, pages, &cards);
-    shown.extend(edited.relinked);
-    shown.sort_unstable();
-    shown.dedup();
-    todo.extend(shown.iter().flat_map(|&p| page_jobs(site, p)));
-    // A job whose template shows counts that changed is rendered: its fingerprint is
-    // taken as it is rendered. The others are rendered when their fingerprints changed.
-    let (certain, maybe): (Vec<Job>, Vec<Job>) =
-        (todo.into_iter()).partition(|&job| !printer.same_site_part(jobs::template_of(site, job)));
-    let mut render: Vec<(Job, Option<u64>)> = certain.into_iter().map(|j| (j, None)).collect();
-    let made: Vec<(u64, String)> = maybe
-        .par_iter()
-        .map(|&job| printer.job(job))
-        .collect::<Result<_, _>>()?;
-    for (job, (fp, path)) in maybe.iter().zip(made) {
-        match fingerprints.of(&path) {
-            // An output the last build did not make: the site's shape changed after all.
-            None => return Ok(None),
-            Some((before, _)) if *before == fp => {}
-            Some(_) => render.push((*job, Some(fp))),
-        }
-    }
+    let redirects = fingerprints.of(crate::urls::REDIRECTS_FILE).is_some();
+    let todo = to_look_at(site, &printer, edited, &cards, redirects);
+    let Some(mut render) = to_render(site, &printer, fingerprints, todo)? else {
+        return Ok(None);
+    };
     reuse_cards(&cx, fingerprints, &touched, &render);
     // The longest listings first: started last, one would keep a core busy alone. The
     // proof page, a table of every metric of every case study, is the slowest of all.
@@ -407,6 +371,72 @@ pub fn render_changed(
     let update = printer.into_update();
     fingerprints.update(done, update);
     Ok(Some(written))
+}
+
+/// The outputs an edit may have changed, given the `cards` (sorted) that changed: every
+/// output that is no page's own but the listings that list no changed card and no list
+/// the edit changed and show the site as the last build did; `_redirects` when the
+/// site has one; the own outputs of the pages edited, relinked or whose cards changed,
+/// and of those that link to a changed card.
+fn to_look_at(
+    site: &Site,
+    printer: &Fingerprinter,
+    edited: &Edited,
+    cards: &[usize],
+    redirects: bool,
+) -> Vec<Job> {
+    // A listing's view is made of the cards it lists, the site part and its lists.
+    let mut changed = vec![false; site.pages.len()];
+    cards.iter().for_each(|&i| changed[i] = true);
+    let mut todo: Vec<Job> = site_jobs(site)
+        .into_iter()
+        .filter(|job| {
+            let lists = listed_pages(site, job);
+            lists.is_empty()
+                || lists.iter().any(|l| l.iter().any(|&i| changed[i]))
+                || edited.moved.as_ref().is_some_and(|m| m.shows(job))
+                || !printer.same_site_part(jobs::template_of(site, *job))
+        })
+        .collect();
+    if redirects {
+        todo.push(Job::Redirects);
+    }
+    let mut shown = showing(site, edited.pages, cards);
+    shown.extend(edited.relinked);
+    shown.sort_unstable();
+    shown.dedup();
+    todo.extend(shown.iter().flat_map(|&p| page_jobs(site, p)));
+    todo
+}
+
+/// A job to render, with its fingerprint when it is taken already.
+type ToRender = (Job, Option<u64>);
+
+/// Which of `todo` to render, each with its fingerprint when taken already; `None`
+/// when one of them is an output the last build did not make (the site's shape changed).
+/// A job whose template shows counts that changed is rendered whatever its fingerprint,
+/// which is taken as it is rendered; the others when their fingerprints changed.
+fn to_render(
+    site: &Site,
+    printer: &Fingerprinter,
+    fingerprints: &Fingerprints,
+    todo: Vec<Job>,
+) -> Result<Option<Vec<ToRender>>, Diagnostic> {
+    let (certain, maybe): (Vec<Job>, Vec<Job>) =
+        (todo.into_iter()).partition(|&job| !printer.same_site_part(jobs::template_of(site, job)));
+    let mut render: Vec<ToRender> = certain.into_iter().map(|j| (j, None)).collect();
+    let made: Vec<(u64, String)> = maybe
+        .par_iter()
+        .map(|&job| printer.job(job))
+        .collect::<Result<_, _>>()?;
+    for (job, (fp, path)) in maybe.iter().zip(made) {
+        match fingerprints.of(&path) {
+            None => return Ok(None),
+            Some((before, _)) if *before == fp => {}
+            Some(_) => render.push((*job, Some(fp))),
+        }
+    }
+    Ok(Some(render))
 }
 
 /// Give `cx` the cards the last build rendered of the pages the `render` jobs list,

@@ -196,6 +196,7 @@ impl Session {
         let front = Front {
             cases: edit.cases,
             moves: edit.moves,
+            to: edit.to,
         };
         self.write_patch(edits, Some(front), timings, start)
     }
@@ -267,10 +268,10 @@ impl Session {
             Err(e) => return Some(Err(BuildError::Io(e))),
         };
         staging.clean_up_in_background();
-        let pages: Vec<usize> = edits.iter().map(|e| e.index).collect();
         let listings = render::listing_count(&last.site);
-        let moves = front.as_ref().is_some_and(|f| f.moves);
-        let (old, texts, reshaped) = put_in(&mut last.site, edits, moves);
+        let moves = front.as_ref().filter(|f| f.moves).map(|f| f.to);
+        let to = moves.flatten();
+        let (old, texts, reshaped, pages) = put_in(&mut last.site, fingerprints, edits, moves);
         let edited = front.is_some().then(|| render::Edited {
             pages: &pages,
             relinked: reshaped.as_ref().map_or(&[], |r| &r.relinked[..]),
@@ -279,6 +280,7 @@ impl Session {
                 roles: &r.roles,
                 industries: &r.industries,
                 listings,
+                order: to.is_some(),
             }),
         });
         let rendered = render_patch(
@@ -293,6 +295,12 @@ impl Session {
             Ok(Some(n)) => n,
             // Something site-wide changed, or the page template failed: a full build
             // finds out which and reports every error.
+            // A page moved in the site's order is not moved back: the full build that
+            // follows builds the site anew.
+            Ok(None) | Err(RenderError::Templates(_)) if to.is_some() => {
+                self.last = None;
+                return None;
+            }
             Ok(None) | Err(RenderError::Templates(_)) => {
                 swap_in(&mut last.site, old);
                 if let Some(r) = reshaped {
@@ -567,8 +575,11 @@ fn index_in_background(search: &mut crate::search::Background, site: Option<&Sit
 struct Front {
     /// What claims resolve against from now on, when a case study's figures changed.
     cases: Option<model::Cases>,
-    /// Whether the edited page (the first edit) leaves lists or joins others.
+    /// Whether the edited page (the first edit) leaves lists or joins others, or moves
+    /// within them.
     moves: bool,
+    /// Where it goes in the site's order, when its date moves it.
+    to: Option<usize>,
 }
 
 /// A page whose body an edit changed, and nothing else.
@@ -581,21 +592,53 @@ struct BodyEdit {
     text: std::sync::Arc<source::SourceFile>,
 }
 
-/// Takes a site and edits, the first of which `moves` its page between lists when
-/// set; puts each in (the first with [`model::reshape`] then). Gives back the pages it
-/// replaced but the moved one (as edits), the edits' texts, and what the move replaced.
+/// What [`put_in`] gives back.
+type PutIn = (
+    Vec<BodyEdit>,
+    Vec<SharedText>,
+    Option<model::Reshaped>,
+    Vec<usize>,
+);
+
+/// Takes a site, its fingerprints and edits, the first of which `moves` its page when
+/// set (between lists or within them, and to another place in the site's order when it
+/// gives one); puts each in (the first with [`model::reshape`] then). Gives back the
+/// pages it replaced but the moved one (as edits, at their indices before), the edits'
+/// texts, what the move replaced, and the edited pages' indices now.
 fn put_in(
     site: &mut Site,
+    fingerprints: &mut render::Fingerprints,
     mut edits: Vec<BodyEdit>,
-    moves: bool,
-) -> (Vec<BodyEdit>, Vec<SharedText>, Option<model::Reshaped>) {
-    let moving = moves.then(|| edits.remove(0));
+    moves: Option<Option<usize>>,
+) -> PutIn {
+    let moving = moves.map(|to| (edits.remove(0), to));
     let (old, mut texts) = swap_in(site, edits);
-    let reshaped = moving.map(|e| {
+    let mut pages: Vec<usize> = old.iter().map(|e| e.index).collect();
+    let reshaped = moving.map(|(e, to)| {
         texts.push(e.text);
-        model::reshape(site, e.index, e.page)
+        let at = match to {
+            Some(to) => {
+                model::move_in_order(site, e.index, to);
+                fingerprints.move_page(e.index, to);
+                let (from, to) = (e.index, to);
+                pages.iter_mut().for_each(|p| {
+                    *p = match *p {
+                        p if from < to && p > from && p <= to => p - 1,
+                        p if to < from && p >= to && p < from => p + 1,
+                        p => p,
+                    }
+                });
+                to
+            }
+            None => e.index,
+        };
+        pages.insert(0, at);
+        model::reshape(site, at, e.page)
     });
-    (old, texts, reshaped)
+    if reshaped.is_none() {
+        pages = old.iter().map(|e| e.index).collect();
+    }
+    (old, texts, reshaped, pages)
 }
 
 /// A file's text, shared with the session's texts.

@@ -23,9 +23,11 @@ pub struct FrontEdit {
     /// What claims resolve against after the edit, when the page is a case study whose
     /// figures, customer or name changed: the patcher must use it from now on.
     pub cases: Option<Cases>,
-    /// Whether the page's stage, roles or industries changed: it moves between lists,
-    /// and [`super::reshape`] puts it in.
+    /// Whether the page's stage, roles, industries, date or weight changed: it moves
+    /// between lists or within them, and [`super::reshape`] puts it in.
     pub moves: bool,
+    /// Where the page goes in the site's order when its date moved it there.
+    pub to: Option<usize>,
 }
 
 /// What claims resolve against, for [`Patcher::set_cases`].
@@ -69,6 +71,7 @@ pub fn patch_front(
     if open || !same_shape(&page.meta, &meta, moves) || !(moves || keeps_place(site, i, &meta)) {
         return None;
     }
+    let to = super::indices::new_place(&site.pages, i, &meta).filter(|&to| to != i);
     // What the page shows by the clock alone must change no sooner than the site did.
     let changes = super::cache::changes_by_clock(&meta, options.now);
     if changes.is_some_and(|t| patcher.next_publish.is_none_or(|n| t < n)) {
@@ -113,6 +116,7 @@ pub fn patch_front(
         citing,
         cases: new_cases.map(Cases),
         moves,
+        to,
     })
 }
 
@@ -139,16 +143,18 @@ fn resolve(site: &Site, new: &SourceFile, options: &Options) -> Option<(PageMeta
     Some((meta, body_offset))
 }
 
-/// Whether a page keeps its stage, roles and industries.
+/// Whether a page keeps its stage, roles, industries, date and weight (its lists and
+/// its places in them).
 fn same_terms(old: &PageMeta, new: &PageMeta) -> bool {
-    (old.stage, &old.roles, &old.industries) == (new.stage, &new.roles, &new.industries)
+    (old.stage, &old.roles, &old.industries, old.date, old.weight)
+        == (new.stage, &new.roles, &new.industries, new.date, new.weight)
 }
 
 /// Whether the new metadata `new` of a page leaves the site's shape as `old` made it,
-/// but for its stage, roles and industries when it `moves`: the same file, kind,
-/// language, URL, slug, aliases and image (wherever written); the same date and weight
-/// (so the site's order); the same publication; for a case study the same approval and
-/// metric ids (citations name metrics by position). Title, summary, author, `updated`,
+/// but for its stage, roles, industries, date and weight when it `moves`: the same
+/// file, kind, language, URL, slug, aliases and image (wherever written); the same
+/// publication; for a case study the same approval and metric ids (citations name
+/// metrics by position). Title, summary, author, `updated`,
 /// `extra`, quotes, figures and review dates may differ.
 fn same_shape(old: &PageMeta, new: &PageMeta, moves: bool) -> bool {
     fn case(m: &PageMeta) -> Option<(super::Approval, bool, Vec<&str>)> {
@@ -159,7 +165,6 @@ fn same_shape(old: &PageMeta, new: &PageMeta, moves: bool) -> bool {
     }
     (old.kind, old.lang, &old.key, &old.path, &old.content_path)
         == (new.kind, new.lang, &new.key, &new.path, &new.content_path)
-        && (old.date, old.weight) == (new.date, new.weight)
         && (moves || same_terms(old, new))
         // A page joins the journey with a stage or leaves it without one: a full build.
         && old.stage.is_some() == new.stage.is_some()

@@ -42,6 +42,25 @@ pub(super) fn pages_in_order(
         .collect()
 }
 
+/// Where page `i` of `pages` (in site order) goes with the metadata `new`: its index
+/// once it is taken out and put back in its place.
+pub(super) fn new_place(pages: &[Page], i: usize, new: &PageMeta) -> Option<usize> {
+    let n = pages.len().checked_sub(1)?;
+    let key = page_order(new);
+    let other = |j: usize| &pages[if j < i { j } else { j + 1 }].meta;
+    // Binary search over the others, by the order a full build sorts them in.
+    let (mut low, mut high) = (0, n);
+    while low < high {
+        let mid = (low + high) / 2;
+        if page_order(other(mid)) < key {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    Some(low)
+}
+
 /// Articles and case studies newest first, then other pages by path (unique: a total order).
 fn page_order(m: &PageMeta) -> (bool, Reverse<Option<jiff::Timestamp>>, &str) {
     (m.kind == Kind::Page, Reverse(m.date), &m.content_path)

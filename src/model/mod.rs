@@ -46,7 +46,7 @@ pub use cache::{Cache, Patcher, fingerprint_hasher, hash_of, patch, stable_hash}
 pub use edit::{Cases, FrontEdit, patch_front};
 pub use evidence::{Approval, Review, Status};
 use links::LinkIndex;
-pub use reshape::{Reshaped, reshape};
+pub use reshape::{Reshaped, move_in_order, reshape};
 use shortcodes::{CaseIndex, SiteShortcodes};
 
 /// What kind of document a file is, by its folder.

@@ -174,3 +174,56 @@ impl Reshaped {
         }
     }
 }
+
+/// Move the page at `from` to `to` in the site's order (its date changed), with every
+/// index over the pages numbered again as a full build would number them; the page
+/// itself is as it was: [`reshape`] puts its new value in at `to` afterwards.
+pub fn move_in_order(site: &mut Site, from: usize, to: usize) {
+    let renumber = |p: usize| -> usize {
+        match p {
+            p if p == from => to,
+            p if from < to && p > from && p <= to => p - 1,
+            p if to < from && p >= to && p < from => p + 1,
+            p => p,
+        }
+    };
+    let page = site.pages.remove(from);
+    site.pages.insert(to, page);
+    // Lists in site order: numbered again, the moved page put back in its place.
+    let in_order = |list: &mut Vec<usize>| {
+        let had = list.contains(&from);
+        list.retain(|&p| p != from);
+        list.iter_mut().for_each(|p| *p = renumber(*p));
+        if had {
+            let at = list.partition_point(|&p| p < to);
+            list.insert(at, to);
+        }
+    };
+    in_order(&mut site.articles);
+    in_order(&mut site.case_studies);
+    site.by_stage.iter_mut().for_each(in_order);
+    site.by_industry.iter_mut().for_each(in_order);
+    // Role paths are in their own order, which numbering again keeps.
+    for list in site.role_paths.iter_mut().flatten() {
+        list.iter_mut().for_each(|p| *p = renumber(*p));
+    }
+    let links = site.next.remove(from);
+    site.next.insert(to, links);
+    for links in &mut site.next {
+        links.iter_mut().flatten().for_each(|p| *p = renumber(*p));
+    }
+    let recs = site.read_next.remove(from);
+    site.read_next.insert(to, recs);
+    for recs in &mut site.read_next {
+        recs.iter_mut().for_each(|r| r.page = renumber(r.page));
+    }
+    let citations = std::mem::take(&mut site.citations);
+    site.citations = citations
+        .into_iter()
+        .map(|((case, metric), mut by)| {
+            by.iter_mut().for_each(|p| *p = renumber(*p));
+            by.sort_unstable();
+            ((renumber(case), metric), by)
+        })
+        .collect();
+}

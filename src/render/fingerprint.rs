@@ -71,6 +71,20 @@ impl Fingerprints {
         self.files.is_empty()
     }
 
+    /// The page at `from` moved to `to` in the site's order: its card fingerprint and
+    /// sitemap entry go with it.
+    pub fn move_page(&mut self, from: usize, to: usize) {
+        if from < self.cards.len() && to < self.cards.len() {
+            let card = self.cards.remove(from);
+            self.cards.insert(to, card);
+        }
+        let entries = &mut self.sitemap.entries;
+        if from < entries.len() && to < entries.len() {
+            let entry = entries.remove(from);
+            entries.insert(to, entry);
+        }
+    }
+
     /// Each page's card fingerprint, by page index (empty when not known for every page).
     pub(super) fn cards(&self) -> &[u64] {
         &self.cards

@@ -481,6 +481,8 @@ pub struct Moved<'a> {
     pub industries: &'a [usize],
     /// How many outputs that are no page's own the site had before.
     pub listings: usize,
+    /// Whether the page moved in the site's order: every listing in that order shifts.
+    pub order: bool,
 }
 
 impl Moved<'_> {
@@ -490,6 +492,7 @@ impl Moved<'_> {
             Job::Stage(s, _) => self.stages.contains(&s),
             Job::Role(r) => self.roles.contains(&r),
             Job::Industry(x, _) => self.industries.contains(&x),
+            Job::Articles(_) | Job::CaseStudies | Job::Proof => self.order,
             _ => false,
         }
     }

@@ -343,14 +343,12 @@ fn a_front_matter_edit_that_keeps_the_site_s_shape_is_patched_in() {
         &[("title = \"Case, moved back\"", "title = \"Case\"")],
         Some(true),
     );
-    // The date moves it in the site's order, which every index refers to: a full build.
-    save(
-        &site,
-        &mut session,
-        a,
-        &[("date = 2026-01-01", "date = 2026-01-05")],
-        Some(false),
-    );
+    // The date moves it in the site's order, which every index refers to by position:
+    // every index is numbered again; and back, further.
+    let later = ("date = 2026-01-01", "date = 2026-01-05");
+    save(&site, &mut session, a, &[later], Some(true));
+    let earlier = ("date = 2026-01-05", "date = 2025-12-01");
+    save(&site, &mut session, a, &[earlier], Some(true));
 
     // Evidence past its review date is a warning the report must carry: a full build;
     // while the page has a warning, edits of it go the whole way, and keep it.

@@ -140,8 +140,17 @@ impl Session {
         if !problems.is_empty() || self.last.as_ref()?.site.data.hash() != data.hash() {
             return None;
         }
-        let Some(edits) = self.body_edits(changed) else {
-            return self.front_edit(changed, timings, start);
+        // Each edited file, read once.
+        let root = &self.options.root;
+        let read = |c: &String| {
+            let abs = root.join(source::CONTENT_DIR).join(c);
+            source::read_source(root, &abs, c.clone())
+                .ok()
+                .map(std::sync::Arc::new)
+        };
+        let files: Vec<SharedText> = changed.iter().map(read).collect::<Option<_>>()?;
+        let Some(edits) = self.body_edits(&files) else {
+            return self.front_edit(&files, timings, start);
         };
         timings.lap("model and Markdown");
         if edits.is_empty() {
@@ -157,22 +166,19 @@ impl Session {
     /// last build's site and render what shows them. `None` when that is not the case.
     fn front_edit(
         &mut self,
-        changed: &[String],
+        files: &[SharedText],
         mut timings: Timings,
         start: Instant,
     ) -> Option<Result<Report, BuildError>> {
-        let [c] = changed else {
+        let [new] = files else {
             return None;
         };
-        let options = &self.options;
         let last = self.last.as_ref()?;
-        let abs = options.root.join(source::CONTENT_DIR).join(c);
-        let new = std::sync::Arc::new(source::read_source(&options.root, &abs, c.clone()).ok()?);
         let texts = &self.texts;
         let edit = model::patch_front(
             &last.site,
             &last.patcher,
-            &new,
+            new,
             &crate::theme::ShortcodeTemplates { theme: &last.theme },
             &self.patch_options(),
             &|path| texts.get(path).cloned(),
@@ -187,7 +193,7 @@ impl Session {
         let mut edits = vec![BodyEdit {
             index,
             page,
-            text: new,
+            text: new.clone(),
         }];
         for (index, page) in edit.citing {
             let text = self.texts.get(&page.meta.content_path)?.clone();
@@ -210,18 +216,14 @@ impl Session {
         }
     }
 
-    /// Takes the content paths of the edited files; gives each changed page's new value,
+    /// Takes the edited files as they are now; gives each changed page's new value,
     /// or `None` when some edit is more than a body change (a full build is needed then).
     /// Files saved without a change are left out.
-    fn body_edits(&self, changed: &[String]) -> Option<Vec<BodyEdit>> {
-        let options = &self.options;
+    fn body_edits(&self, files: &[SharedText]) -> Option<Vec<BodyEdit>> {
         let last = self.last.as_ref()?;
         let mut edits: Vec<BodyEdit> = Vec::new();
-        for c in changed {
-            let old = self.texts.get(c)?;
-            let abs = options.root.join(source::CONTENT_DIR).join(c);
-            let new =
-                std::sync::Arc::new(source::read_source(&options.root, &abs, c.clone()).ok()?);
+        for new in files {
+            let old = self.texts.get(&new.content_path)?;
             if new.text == old.text {
                 continue;
             }
@@ -229,7 +231,7 @@ impl Session {
                 &last.site,
                 &last.patcher,
                 old,
-                &new,
+                new,
                 &crate::theme::ShortcodeTemplates { theme: &last.theme },
                 &self.patch_options(),
             )?;
@@ -241,7 +243,7 @@ impl Session {
             edits.push(BodyEdit {
                 index,
                 page,
-                text: new,
+                text: new.clone(),
             });
         }
         Some(edits)
@@ -589,7 +591,7 @@ struct BodyEdit {
     /// The page with the new body.
     page: model::Page,
     /// The file's new text.
-    text: std::sync::Arc<source::SourceFile>,
+    text: SharedText,
 }
 
 /// What [`put_in`] gives back.
@@ -646,10 +648,7 @@ type SharedText = std::sync::Arc<source::SourceFile>;
 
 /// Takes a site and body edits; puts each edit's page in its place and gives back the
 /// pages it replaced (as edits, to undo it with) and the edits' texts.
-fn swap_in(
-    site: &mut Site,
-    edits: Vec<BodyEdit>,
-) -> (Vec<BodyEdit>, Vec<std::sync::Arc<source::SourceFile>>) {
+fn swap_in(site: &mut Site, edits: Vec<BodyEdit>) -> (Vec<BodyEdit>, Vec<SharedText>) {
     let mut old = Vec::with_capacity(edits.len());
     let mut texts = Vec::with_capacity(edits.len());
     for BodyEdit { index, page, text } in edits {

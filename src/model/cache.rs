@@ -82,10 +82,15 @@ pub struct Patcher {
     /// The earliest time the site shows something else by the clock alone (a page held
     /// back for being in the future is published, an approval comes into force, a day
     /// begins for evidence with review dates): from then on, only a full build is right.
-    pub(super) next_publish: Option<jiff::Timestamp>,
+    pub(super) next_change: Option<jiff::Timestamp>,
 }
 
 impl Patcher {
+    /// Whether the clock has changed what the site shows since the build (at `now`).
+    pub(super) fn is_due(&self, now: jiff::Timestamp) -> bool {
+        self.next_change.is_some_and(|t| now >= t)
+    }
+
     /// From now on, claims resolve against `cases` (a case study was edited).
     pub fn set_cases(&mut self, cases: super::edit::Cases) {
         self.cases = cases.0;
@@ -95,12 +100,12 @@ impl Patcher {
     pub(super) fn new(
         links: Arc<LinkIndex>,
         cases: CaseIndex,
-        next_publish: Option<jiff::Timestamp>,
+        next_change: Option<jiff::Timestamp>,
     ) -> Patcher {
         Patcher {
             links,
             cases,
-            next_publish,
+            next_change,
         }
     }
 }
@@ -110,11 +115,11 @@ pub(super) fn patcher(
     cache: &Cache,
     links: Arc<LinkIndex>,
     cases: CaseIndex,
-    next_publish: Option<jiff::Timestamp>,
+    next_change: Option<jiff::Timestamp>,
 ) -> Option<Patcher> {
     cache
         .enabled
-        .then(|| Patcher::new(links, cases, next_publish))
+        .then(|| Patcher::new(links, cases, next_change))
 }
 
 /// The earliest time after `now` at which the site shows something else by the clock
@@ -122,7 +127,7 @@ pub(super) fn patcher(
 /// published (drafts and pages pending approval wait for an edit); a published case
 /// study's approval or a quote's comes into force; or, where evidence has review dates,
 /// the next day begins (its status, and whether it is overdue, goes by the day).
-pub(super) fn next_publish(metas: &[MetaAt], now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+pub(super) fn next_change(metas: &[MetaAt], now: jiff::Timestamp) -> Option<jiff::Timestamp> {
     let held = metas
         .iter()
         .filter(|(m, _)| !m.published && !m.draft)
@@ -174,7 +179,7 @@ pub fn patch(
 ) -> Option<(usize, Page)> {
     // A page of a site in several languages is shown by other languages too (a
     // fallback on their role paths): a full build renders each where it is shown.
-    if patcher.next_publish.is_some_and(|t| options.now >= t) || !site.translations.is_empty() {
+    if patcher.is_due(options.now) || !site.translations.is_empty() {
         return None;
     }
     let (i, page_body) = clean_page(site, &new.content_path)?;

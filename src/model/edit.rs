@@ -50,7 +50,7 @@ pub fn patch_front(
     options: &Options,
     text_of: &dyn Fn(&str) -> Option<Arc<SourceFile>>,
 ) -> Option<FrontEdit> {
-    if patcher.next_publish.is_some_and(|t| options.now >= t)
+    if patcher.is_due(options.now)
         || !site.translations.is_empty()
         || site.config.languages.len() != 1
         // The default language's own names for industries are the site's industries.
@@ -71,10 +71,12 @@ pub fn patch_front(
     if open || !same_shape(&page.meta, &meta, moves) || !(moves || keeps_place(site, i, &meta)) {
         return None;
     }
-    let to = super::indices::new_place(&site.pages, i, &meta).filter(|&to| to != i);
+    let to = (moves.then(|| super::indices::new_place(&site.pages, i, &meta)))
+        .flatten()
+        .filter(|&to| to != i);
     // What the page shows by the clock alone must change no sooner than the site did.
     let changes = super::cache::changes_by_clock(&meta, options.now);
-    if changes.is_some_and(|t| patcher.next_publish.is_none_or(|n| t < n)) {
+    if changes.is_some_and(|t| patcher.next_change.is_none_or(|n| t < n)) {
         return None;
     }
     let old_case = super::bodies::case_fingerprint(&page.meta);

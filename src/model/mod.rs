@@ -528,12 +528,12 @@ pub fn build(
         return Outcome::failed(diagnostics);
     }
 
-    let next_publish = cache::next_publish(&metas, options.now);
+    let next_change = cache::next_change(&metas, options.now);
     let withheld = evidence::withheld(&metas, options.now);
     drop(files);
     let pages = indices::pages_in_order(metas, rendered);
     diagnostics.extend(evidence::overdue(&pages, options.now));
-    let patcher = cache::patcher(cache, index, cases, next_publish);
+    let patcher = cache::patcher(cache, index, cases, next_change);
     let parts = Parts {
         config,
         urls,
